@@ -1,0 +1,136 @@
+/**
+ * omniserve on Bun, over `Bun.serve`.
+ *
+ * Bun enforces `maxRequestBodySize`, Host and framing rules natively; this
+ * adapter adds the shared handler contract (a non-Response is an error, a
+ * plain 500 without internals) and standard string content-types.
+ *
+ * @example
+ * ```ts
+ * import { serve } from "omniserve/bun";
+ * const server = serve({ port: 0, fetch: () => new Response("hi") });
+ * await server.ready();
+ * await server.stop();
+ * ```
+ * @module
+ */
+import { OmniserveError } from "../../src/_errors.ts";
+import { Handlers, internalError, invoke } from "../../src/_handler.ts";
+import { logRequestError } from "../../src/_log.ts";
+import { plainIp } from "../../src/_ip.ts";
+import { formatUrl, resolveOptions, type ResolvedOptions } from "../../src/_options.ts";
+import { WaitUntil } from "../../src/_wait.ts";
+import type { ReloadOptions, Runtime, ServeOptions, Server, ServerContext } from "../../src/types.ts";
+import { installStandardResponse } from "./_response.ts";
+import { bun, type BunServer as BunRaw } from "./_types.ts";
+
+export type * from "../../src/types.ts";
+export { OmniserveError, type ErrorCode } from "../../src/_errors.ts";
+
+installStandardResponse();
+
+class BunContext implements ServerContext {
+  readonly server: BunServer;
+  readonly #request: Request;
+  constructor(server: BunServer, request: Request) {
+    this.server = server;
+    this.#request = request;
+  }
+  get ip(): string {
+    return plainIp(this.server.raw.requestIP(this.#request)?.address);
+  }
+  waitUntil(promise: Promise<unknown>): void {
+    this.server._wait.add(promise);
+  }
+}
+
+/** A running omniserve server on Bun. */
+export class BunServer implements Server<BunRaw> {
+  readonly runtime: Runtime = "bun";
+  readonly options: ServeOptions;
+  readonly raw: BunRaw;
+  /** @internal */
+  readonly _wait: WaitUntil = new WaitUntil();
+  readonly #handlers: Handlers;
+  readonly #opts: ResolvedOptions;
+  readonly #ready: Promise<BunServer>;
+
+  constructor(options: ServeOptions) {
+    this.options = options;
+    this.#opts = resolveOptions(options);
+    this.#handlers = new Handlers(options);
+    try {
+      this.raw = bun().serve({
+        port: this.#opts.port,
+        hostname: this.#opts.hostname,
+        maxRequestBodySize: this.#opts.maxRequestBodySize,
+        idleTimeout: Math.min(this.#opts.idleTimeout, 255),
+        development: false,
+        fetch: (request) => invoke(this.#handlers, request, new BunContext(this, request)),
+        error: (error) => {
+          logRequestError(error);
+          return internalError();
+        },
+      });
+    } catch (error) {
+      throw listenError(error, this.#opts);
+    }
+    this.#ready = Promise.resolve(this);
+  }
+
+  get port(): number {
+    return this.raw.port;
+  }
+
+  get hostname(): string {
+    return this.raw.hostname;
+  }
+
+  get url(): string {
+    return formatUrl("http", this.hostname, this.port);
+  }
+
+  ready(): Promise<BunServer> {
+    return this.#ready;
+  }
+
+  reload(handlers: ReloadOptions): void {
+    if (handlers.fetch) this.#handlers.fetch = handlers.fetch;
+    if ("error" in handlers) this.#handlers.error = handlers.error;
+  }
+
+  publish(_topic: string, _data: string | ArrayBuffer | Uint8Array): number {
+    return 0;
+  }
+
+  subscriberCount(_topic: string): number {
+    return 0;
+  }
+
+  async stop(closeActiveConnections = false): Promise<void> {
+    await this.raw.stop(closeActiveConnections);
+    await this._wait.settle();
+  }
+}
+
+function listenError(error: unknown, opts: ResolvedOptions): OmniserveError {
+  const code = (error as { code?: string }).code;
+  return code === "EADDRINUSE"
+    ? new OmniserveError("ERR_PORT_IN_USE", `port ${opts.port} is already in use on ${opts.hostname}`)
+    : new OmniserveError("ERR_LISTEN", `cannot listen on ${opts.hostname}:${opts.port}: ${(error as Error).message}`);
+}
+
+/**
+ * Start serving `options.fetch` on Bun.
+ *
+ * @example
+ * ```ts
+ * import { serve } from "omniserve/bun";
+ * const server = serve({ port: 0, fetch: () => new Response("hi") });
+ * await server.ready();
+ * await server.stop();
+ * ```
+ */
+export function serve(options: ServeOptions): BunServer {
+  return new BunServer(options);
+}

@@ -1,0 +1,150 @@
+/**
+ * omniserve on Deno, over `Deno.serve`.
+ *
+ * Deno's server differs from the contract in three places this adapter fixes:
+ * it answers HTTP/1.1 requests without Host, it enforces no body limit, and
+ * (without `--unstable-no-legacy-abort`, which the CLI passes) it aborts
+ * `request.signal` after a normal response.
+ *
+ * @example
+ * ```ts
+ * import { serve } from "omniserve/deno";
+ * const server = serve({ port: 0, fetch: () => new Response("hi") });
+ * await server.ready();
+ * await server.stop();
+ * ```
+ * @module
+ */
+import { OmniserveError } from "../../src/_errors.ts";
+import { badRequest, Handlers, invoke, tooLarge } from "../../src/_handler.ts";
+import { plainIp } from "../../src/_ip.ts";
+import { limitBody } from "../../src/_limit.ts";
+import { formatUrl, resolveOptions, type ResolvedOptions } from "../../src/_options.ts";
+import { WaitUntil } from "../../src/_wait.ts";
+import type { ReloadOptions, Runtime, ServeOptions, Server, ServerContext } from "../../src/types.ts";
+import { deno, type DenoHttpServer, type DenoServeInfo } from "./_types.ts";
+
+export type * from "../../src/types.ts";
+export { OmniserveError, type ErrorCode } from "../../src/_errors.ts";
+
+class DenoContext implements ServerContext {
+  readonly server: DenoServer;
+  readonly #info: DenoServeInfo;
+  constructor(server: DenoServer, info: DenoServeInfo) {
+    this.server = server;
+    this.#info = info;
+  }
+  get ip(): string {
+    return plainIp(this.#info.remoteAddr.hostname);
+  }
+  waitUntil(promise: Promise<unknown>): void {
+    this.server._wait.add(promise);
+  }
+}
+
+/** A running omniserve server on Deno. */
+export class DenoServer implements Server<DenoHttpServer> {
+  readonly runtime: Runtime = "deno";
+  readonly options: ServeOptions;
+  readonly raw: DenoHttpServer;
+  /** @internal */
+  readonly _wait: WaitUntil = new WaitUntil();
+  readonly #handlers: Handlers;
+  readonly #opts: ResolvedOptions;
+  readonly #ready: Promise<DenoServer>;
+
+  constructor(options: ServeOptions) {
+    this.options = options;
+    this.#opts = resolveOptions(options);
+    this.#handlers = new Handlers(options);
+    try {
+      this.raw = deno().serve({
+        port: this.#opts.port,
+        hostname: this.#opts.hostname,
+        handler: (request, info) => this.#onRequest(request, info),
+        onListen: () => {},
+      });
+    } catch (error) {
+      throw listenError(error, this.#opts);
+    }
+    this.#ready = Promise.resolve(this);
+  }
+
+  get port(): number {
+    return this.raw.addr.port;
+  }
+
+  get hostname(): string {
+    return this.raw.addr.hostname;
+  }
+
+  get url(): string {
+    return formatUrl("http", this.hostname, this.port);
+  }
+
+  ready(): Promise<DenoServer> {
+    return this.#ready;
+  }
+
+  reload(handlers: ReloadOptions): void {
+    if (handlers.fetch) this.#handlers.fetch = handlers.fetch;
+    if ("error" in handlers) this.#handlers.error = handlers.error;
+  }
+
+  publish(_topic: string, _data: string | ArrayBuffer | Uint8Array): number {
+    return 0;
+  }
+
+  subscriberCount(_topic: string): number {
+    return 0;
+  }
+
+  async stop(closeActiveConnections = false): Promise<void> {
+    if (closeActiveConnections) {
+      // Deno has no "drop everything": shut down without waiting for the drain.
+      this.raw.shutdown().catch(() => {});
+      await this._wait.settle();
+      return;
+    }
+    await this.raw.shutdown();
+    await this._wait.settle();
+  }
+
+  #onRequest(request: Request, info: DenoServeInfo): Response | Promise<Response> {
+    const headers = request.headers;
+    // Deno answers HTTP/1.1 requests without Host; RFC 9112 3.2 says 400.
+    if (!headers.has("host")) return badRequest();
+    const limit = this.#opts.maxRequestBodySize;
+    const length = headers.get("content-length");
+    if (length !== null) {
+      if (Number(length) > limit) return tooLarge();
+    } else if (request.body !== null) {
+      const state = { over: false };
+      const response = invoke(this.#handlers, limitBody(request, limit, state), new DenoContext(this, info));
+      return Promise.resolve(response).then((r) => state.over ? tooLarge() : r);
+    }
+    return invoke(this.#handlers, request, new DenoContext(this, info));
+  }
+}
+
+function listenError(error: unknown, opts: ResolvedOptions): OmniserveError {
+  const name = (error as { name?: string }).name;
+  return name === "AddrInUse"
+    ? new OmniserveError("ERR_PORT_IN_USE", `port ${opts.port} is already in use on ${opts.hostname}`)
+    : new OmniserveError("ERR_LISTEN", `cannot listen on ${opts.hostname}:${opts.port}: ${(error as Error).message}`);
+}
+
+/**
+ * Start serving `options.fetch` on Deno.
+ *
+ * @example
+ * ```ts
+ * import { serve } from "omniserve/deno";
+ * const server = serve({ port: 0, fetch: () => new Response("hi") });
+ * await server.ready();
+ * await server.stop();
+ * ```
+ */
+export function serve(options: ServeOptions): DenoServer {
+  return new DenoServer(options);
+}

@@ -1,0 +1,213 @@
+/**
+ * A lazy web `Request` over Node's IncomingMessage. Nothing is built until it
+ * is read: the URL is a string concatenation, headers become a `Headers` on
+ * first access, and `text()`/`json()`/`arrayBuffer()` read the socket
+ * directly. Anything else materialises a real Request once and delegates.
+ * `instanceof Request` holds.
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import { OmniserveError } from "../../src/_errors.ts";
+
+const NativeRequest: typeof Request = globalThis.Request;
+const NO_BODY = new Set(["GET", "HEAD"]);
+
+/** Per-connection facts the request needs, fixed at server construction. */
+export interface RequestSource {
+  protocol: "http" | "https";
+  fallbackHost: string;
+  maxBodySize: number;
+}
+
+export class NodeRequest {
+  readonly #req: IncomingMessage;
+  readonly #res: ServerResponse;
+  readonly #src: RequestSource;
+  #url: string | undefined;
+  #headers: Headers | undefined;
+  #native: Request | undefined;
+  #abort: AbortController | undefined;
+  #used = false;
+  /** Set when the body went over `maxRequestBodySize`; the sender answers 413. */
+  tooLarge = false;
+
+  constructor(req: IncomingMessage, res: ServerResponse, src: RequestSource) {
+    this.#req = req;
+    this.#res = res;
+    this.#src = src;
+  }
+
+  get method(): string {
+    return this.#req.method!;
+  }
+
+  get url(): string {
+    if (this.#url !== undefined) return this.#url;
+    const target = this.#req.url!;
+    // RFC 9112 3.2.2: an absolute-form target wins over Host.
+    if (target.charCodeAt(0) !== 47 /* / */ && /^https?:\/\//i.test(target)) {
+      return (this.#url = target);
+    }
+    const host = this.#req.headers.host ?? this.#req.headers[":authority"] ?? this.#src.fallbackHost;
+    return (this.#url = `${this.#src.protocol}://${host}${target}`);
+  }
+
+  get headers(): Headers {
+    if (this.#native) return this.#native.headers;
+    if (this.#headers) return this.#headers;
+    const raw = this.#req.rawHeaders;
+    const headers = new Headers();
+    for (let i = 0; i < raw.length; i += 2) {
+      if (raw[i].charCodeAt(0) !== 58 /* : (HTTP/2 pseudo-header) */) headers.append(raw[i], raw[i + 1]);
+    }
+    return (this.#headers = headers);
+  }
+
+  get signal(): AbortSignal {
+    if (this.#abort) return this.#abort.signal;
+    const abort = (this.#abort = new AbortController());
+    const res = this.#res;
+    if (res.writableFinished) return abort.signal;
+    const onClose = () => {
+      if (!res.writableFinished) abort.abort(new DOMException("client disconnected", "AbortError"));
+    };
+    if (res.destroyed || this.#req.socket?.destroyed) onClose();
+    else res.once("close", onClose);
+    return abort.signal;
+  }
+
+  get bodyUsed(): boolean {
+    return this.#native ? this.#native.bodyUsed : this.#used;
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    return this._native().body;
+  }
+
+  async text(): Promise<string> {
+    return new TextDecoder().decode(await this.#readAll());
+  }
+
+  async json(): Promise<any> {
+    return JSON.parse(await this.text());
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = await this.#readAll();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  async bytes(): Promise<Uint8Array> {
+    return new Uint8Array(await this.arrayBuffer());
+  }
+
+  #readAll(): Promise<Uint8Array> {
+    if (this.#native) return this.#native.arrayBuffer().then((b) => new Uint8Array(b));
+    if (this.#used) return Promise.reject(new TypeError("Body is unusable: Body has already been read"));
+    this.#used = true;
+    if (NO_BODY.has(this.method)) return Promise.resolve(new Uint8Array(0));
+    const req = this.#req;
+    const limit = this.#src.maxBodySize;
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const onData = (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limit) {
+          cleanup();
+          req.pause();
+          reject(this.#overLimit());
+          return;
+        }
+        chunks.push(chunk);
+      };
+      const onEnd = () => {
+        cleanup();
+        resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+      };
+      const onError = (error: Error) => {
+        cleanup();
+        reject(error);
+      };
+      const onClose = () => {
+        if (!req.complete) onError(new DOMException("client disconnected", "AbortError"));
+      };
+      const cleanup = () => {
+        req.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
+      };
+      req.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
+    });
+  }
+
+  #overLimit(): OmniserveError {
+    this.tooLarge = true;
+    return new OmniserveError(
+      "ERR_BODY_TOO_LARGE",
+      `request body exceeds maxRequestBodySize (${this.#src.maxBodySize} bytes)`,
+    );
+  }
+
+  /** A real Request with the same URL, headers, body stream and signal. @internal */
+  _native(): Request {
+    if (this.#native) return this.#native;
+    let body: ReadableStream<Uint8Array> | null = null;
+    if (!NO_BODY.has(this.method)) {
+      if (this.#used) throw new TypeError("Body is unusable: Body has already been read");
+      body = limitStream(Readable.toWeb(this.#req) as ReadableStream<Uint8Array>, this.#src.maxBodySize, () => this.#overLimit());
+    }
+    this.#native = new NativeRequest(this.url, {
+      method: this.method,
+      headers: this.headers,
+      body,
+      signal: this.signal,
+      // @ts-ignore: `duplex` is required by undici for stream bodies but missing from lib.dom
+      duplex: "half",
+    });
+    return this.#native;
+  }
+}
+
+function limitStream(
+  source: ReadableStream<Uint8Array>,
+  limit: number,
+  overLimit: () => Error,
+): ReadableStream<Uint8Array> {
+  let size = 0;
+  return source.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        size += chunk.byteLength;
+        if (size > limit) controller.error(overLimit());
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+}
+
+// Everything else a Request has (clone, formData, blob, cache, mode, ...) goes
+// to the materialised native Request.
+for (const name of Object.getOwnPropertyNames(NativeRequest.prototype)) {
+  if (name === "constructor" || Object.hasOwn(NodeRequest.prototype, name)) continue;
+  const desc = Object.getOwnPropertyDescriptor(NativeRequest.prototype, name)!;
+  if (typeof desc.value === "function") {
+    Object.defineProperty(NodeRequest.prototype, name, {
+      value(this: NodeRequest, ...args: unknown[]) {
+        const native = this._native() as any;
+        return native[name](...args);
+      },
+      writable: true,
+      configurable: true,
+    });
+  } else if (desc.get) {
+    Object.defineProperty(NodeRequest.prototype, name, {
+      get(this: NodeRequest) {
+        return (this._native() as any)[name];
+      },
+      configurable: true,
+    });
+  }
+}
+
+Object.setPrototypeOf(NodeRequest.prototype, NativeRequest.prototype);
+Object.defineProperty(NodeRequest.prototype, Symbol.toStringTag, { value: "Request" });

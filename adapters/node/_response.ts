@@ -1,0 +1,141 @@
+/**
+ * A light `Response` for Node. Constructing undici's Response and reading its
+ * body back as a stream costs more than the rest of a hello request, so this
+ * class keeps the body and init as given and the sender writes them straight
+ * to the socket. Reading it like a Response (headers, text(), body, clone())
+ * works; anything beyond the fast fields builds the native Response once.
+ * `instanceof Response` holds for both classes.
+ * @module
+ */
+
+const NativeResponse: typeof Response = globalThis.Response;
+
+/** Body types the sender writes without a stream. */
+export type FastBody = string | Uint8Array | ArrayBuffer | null;
+
+export class FastResponse {
+  #body: BodyInit | null;
+  #init: ResponseInit | undefined;
+  #headers: Headers | undefined;
+  #native: Response | undefined;
+
+  constructor(body?: BodyInit | null, init?: ResponseInit) {
+    this.#body = body ?? null;
+    this.#init = init;
+    if (init?.status !== undefined && (init.status < 200 || init.status > 599)) {
+      this._native(); // let undici throw its RangeError
+    }
+  }
+
+  static json(data: unknown, init?: ResponseInit): Response {
+    const body = JSON.stringify(data);
+    if (body === undefined) return NativeResponse.json(data, init);
+    const headers = new Headers(init?.headers);
+    if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    return new FastResponse(body, { ...init, headers }) as unknown as Response;
+  }
+
+  static redirect(url: string | URL, status?: number): Response {
+    return NativeResponse.redirect(url, status);
+  }
+
+  static error(): Response {
+    return NativeResponse.error();
+  }
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof NativeResponse;
+  }
+
+  get status(): number {
+    return this.#native ? this.#native.status : this.#init?.status ?? 200;
+  }
+
+  get statusText(): string {
+    return this.#native ? this.#native.statusText : this.#init?.statusText ?? "";
+  }
+
+  get ok(): boolean {
+    const status = this.status;
+    return status >= 200 && status < 300;
+  }
+
+  get headers(): Headers {
+    if (this.#native) return this.#native.headers;
+    return (this.#headers ??= new Headers(this.#init?.headers));
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    return this._native().body;
+  }
+
+  get bodyUsed(): boolean {
+    return this.#native ? this.#native.bodyUsed : false;
+  }
+
+  /**
+   * The fields the sender writes directly, or undefined when the body needs a
+   * stream (or the native Response already exists). @internal
+   */
+  _fast(): { status: number; statusText: string | undefined; headers: HeadersInit | undefined; body: FastBody } | undefined {
+    if (this.#native) return undefined;
+    const body = this.#body;
+    if (
+      body !== null && typeof body !== "string" && !(body instanceof Uint8Array) &&
+      !(body instanceof ArrayBuffer)
+    ) return undefined;
+    return {
+      status: this.#init?.status ?? 200,
+      statusText: this.#init?.statusText,
+      headers: this.#headers ?? this.#init?.headers,
+      body,
+    };
+  }
+
+  /** The native Response, built on first need. @internal */
+  _native(): Response {
+    return (this.#native ??= new NativeResponse(this.#body, {
+      status: this.#init?.status,
+      statusText: this.#init?.statusText,
+      headers: this.#headers ?? this.#init?.headers,
+    }));
+  }
+}
+
+for (const name of Object.getOwnPropertyNames(NativeResponse.prototype)) {
+  if (name === "constructor" || Object.hasOwn(FastResponse.prototype, name)) continue;
+  const desc = Object.getOwnPropertyDescriptor(NativeResponse.prototype, name)!;
+  if (typeof desc.value === "function") {
+    Object.defineProperty(FastResponse.prototype, name, {
+      value(this: FastResponse, ...args: unknown[]) {
+        return (this._native() as any)[name](...args);
+      },
+      writable: true,
+      configurable: true,
+    });
+  } else if (desc.get) {
+    Object.defineProperty(FastResponse.prototype, name, {
+      get(this: FastResponse) {
+        return (this._native() as any)[name];
+      },
+      configurable: true,
+    });
+  }
+}
+Object.setPrototypeOf(FastResponse.prototype, NativeResponse.prototype);
+Object.defineProperty(FastResponse.prototype, Symbol.toStringTag, { value: "Response" });
+
+let installed = false;
+/**
+ * Make `new Response()` build a FastResponse in this process. Idempotent.
+ * `instanceof Response` keeps working for native and fast responses alike.
+ */
+export function installFastResponse(): void {
+  if (installed || globalThis.Response !== NativeResponse) return;
+  installed = true;
+  Object.defineProperty(globalThis, "Response", {
+    value: FastResponse,
+    writable: true,
+    configurable: true,
+  });
+}

@@ -1,0 +1,150 @@
+/**
+ * Write a web Response to Node's ServerResponse. Fixed-size bodies go out in
+ * one `end()` with Content-Length; streams are written with backpressure and
+ * a stream that fails after the headers aborts the connection so the client
+ * never sees a clean end.
+ * @module
+ */
+import type { ServerResponse } from "node:http";
+import { logRequestError } from "../../src/_log.ts";
+import { FastResponse, type FastBody } from "./_response.ts";
+
+const TEXT_PLAIN = "text/plain;charset=UTF-8";
+
+/** True for statuses that never carry a body. */
+function bodiless(status: number): boolean {
+  return status === 204 || status === 304 || (status >= 100 && status < 200);
+}
+
+/** Send `response`; resolves when done (or the connection is gone). */
+export function send(
+  res: ServerResponse,
+  response: Response,
+  isHead: boolean,
+  close: boolean,
+): void | Promise<void> {
+  if (close) res.shouldKeepAlive = false;
+  if (response instanceof FastResponse) {
+    const fast = response._fast();
+    if (fast) return sendFixed(res, fast.status, fast.statusText, fast.headers, fast.body, isHead);
+  }
+  const native = response instanceof FastResponse ? response._native() : response;
+  return sendNative(res, native, isHead);
+}
+
+function sendFixed(
+  res: ServerResponse,
+  status: number,
+  statusText: string | undefined,
+  init: HeadersInit | undefined,
+  body: FastBody,
+  isHead: boolean,
+): void {
+  const headers = flatHeaders(init);
+  if (bodiless(status)) {
+    res.writeHead(status, statusText || undefined, headers);
+    res.end();
+    return;
+  }
+  let data: string | Uint8Array | undefined;
+  let length = 0;
+  if (typeof body === "string") {
+    data = body;
+    length = Buffer.byteLength(body);
+    if (!hasHeader(headers, "content-type")) headers.push("content-type", TEXT_PLAIN);
+  } else if (body !== null) {
+    data = body instanceof Uint8Array ? body : new Uint8Array(body);
+    length = data.byteLength;
+  }
+  if (!hasHeader(headers, "content-length")) headers.push("content-length", String(length));
+  res.writeHead(status, statusText || undefined, headers);
+  if (isHead || data === undefined) res.end();
+  else res.end(data);
+}
+
+async function sendNative(res: ServerResponse, response: Response, isHead: boolean): Promise<void> {
+  const status = response.status;
+  const headers: string[] = [];
+  response.headers.forEach((value, name) => {
+    if (name !== "set-cookie") headers.push(name, value);
+  });
+  for (const cookie of response.headers.getSetCookie()) headers.push("set-cookie", cookie);
+  const body = response.body;
+  if (body === null || bodiless(status)) {
+    if (!bodiless(status) && !hasHeader(headers, "content-length")) headers.push("content-length", "0");
+    res.writeHead(status, response.statusText || undefined, headers);
+    res.end();
+    if (body) body.cancel().catch(() => {});
+    return;
+  }
+  res.writeHead(status, response.statusText || undefined, headers);
+  if (isHead) {
+    res.end();
+    body.cancel().catch(() => {});
+    return;
+  }
+  await pipe(body, res);
+}
+
+async function pipe(body: ReadableStream<Uint8Array>, res: ServerResponse): Promise<void> {
+  const reader = body.getReader();
+  let gone = false;
+  const onClose = () => {
+    gone = true;
+    reader.cancel().catch(() => {});
+  };
+  res.once("close", onClose);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || gone) break;
+      if (!res.write(value)) {
+        await new Promise<void>((resolve) => {
+          const resume = () => {
+            res.off("drain", resume).off("close", resume);
+            resolve();
+          };
+          res.on("drain", resume).on("close", resume);
+        });
+      }
+    }
+    if (!gone) res.end();
+  } catch (error) {
+    if (!gone) {
+      logRequestError(error);
+      // Never end a broken body cleanly: abort the connection.
+      res.destroy(error as Error);
+    }
+  } finally {
+    res.off("close", onClose);
+  }
+}
+
+/** HeadersInit as a flat [name, value, ...] array Node's writeHead takes. */
+function flatHeaders(init: HeadersInit | undefined): string[] {
+  const out: string[] = [];
+  if (!init) return out;
+  if (init instanceof Headers) {
+    init.forEach((value, name) => {
+      if (name !== "set-cookie") out.push(name, value);
+    });
+    for (const cookie of init.getSetCookie()) out.push("set-cookie", cookie);
+  } else if (Array.isArray(init)) {
+    for (const [name, value] of init) out.push(name, value);
+  } else {
+    for (const name in init) {
+      const value = (init as Record<string, string | string[]>)[name];
+      if (Array.isArray(value)) for (const v of value) out.push(name, v);
+      else out.push(name, value);
+    }
+  }
+  return out;
+}
+
+function hasHeader(flat: string[], lowerName: string): boolean {
+  for (let i = 0; i < flat.length; i += 2) {
+    const name = flat[i];
+    if (name.length === lowerName.length && name.toLowerCase() === lowerName) return true;
+  }
+  return false;
+}

@@ -1,0 +1,207 @@
+/**
+ * omniserve on Node.js, over `node:http`.
+ *
+ * @example
+ * ```ts
+ * import { serve } from "omniserve/node";
+ * const server = serve({ port: 0, fetch: () => new Response("hi") });
+ * await server.ready();
+ * await server.stop();
+ * ```
+ * @module
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { OmniserveError } from "../../src/_errors.ts";
+import { fail, Handlers, internalError, invoke, tooLarge } from "../../src/_handler.ts";
+import { logLine, logRequestError } from "../../src/_log.ts";
+import { plainIp } from "../../src/_ip.ts";
+import { formatUrl, resolveOptions, type ResolvedOptions } from "../../src/_options.ts";
+import { WaitUntil } from "../../src/_wait.ts";
+import type { ReloadOptions, Runtime, ServeOptions, Server, ServerContext } from "../../src/types.ts";
+import { NodeRequest, type RequestSource } from "./_request.ts";
+import { installFastResponse } from "./_response.ts";
+import { send } from "./_send.ts";
+
+export type * from "../../src/types.ts";
+export { OmniserveError, type ErrorCode } from "../../src/_errors.ts";
+
+installFastResponse();
+
+class NodeContext implements ServerContext {
+  readonly server: NodeServer;
+  readonly #req: http.IncomingMessage;
+  constructor(server: NodeServer, req: http.IncomingMessage) {
+    this.server = server;
+    this.#req = req;
+  }
+  get ip(): string {
+    return plainIp(this.#req.socket.remoteAddress);
+  }
+  waitUntil(promise: Promise<unknown>): void {
+    this.server._wait.add(promise);
+  }
+}
+
+/** A running omniserve server on Node.js. */
+export class NodeServer implements Server<http.Server> {
+  readonly runtime: Runtime = "node";
+  readonly options: ServeOptions;
+  readonly raw: http.Server;
+  /** @internal */
+  readonly _wait: WaitUntil = new WaitUntil();
+  readonly #handlers: Handlers;
+  readonly #opts: ResolvedOptions;
+  readonly #src: RequestSource;
+  readonly #ready: Promise<NodeServer>;
+  #closing = false;
+  #address: AddressInfo | undefined;
+
+  constructor(options: ServeOptions) {
+    this.options = options;
+    this.#opts = resolveOptions(options);
+    this.#handlers = new Handlers(options);
+    this.#src = {
+      protocol: "http",
+      fallbackHost: `${this.#opts.hostname}:${this.#opts.port}`,
+      maxBodySize: this.#opts.maxRequestBodySize,
+    };
+    this.raw = http.createServer({
+      requireHostHeader: true,
+      keepAliveTimeout: this.#opts.idleTimeout * 1000,
+      noDelay: true,
+    }, (req, res) => this.#onRequest(req, res));
+    this.raw.on("clientError", onClientError);
+    this.#ready = new Promise((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => {
+        reject(
+          error.code === "EADDRINUSE"
+            ? new OmniserveError("ERR_PORT_IN_USE", `port ${this.#opts.port} is already in use on ${this.#opts.hostname}`)
+            : new OmniserveError("ERR_LISTEN", `cannot listen on ${this.#opts.hostname}:${this.#opts.port}: ${error.message}`),
+        );
+      };
+      this.raw.once("error", onError);
+      this.raw.listen(this.#opts.port, this.#opts.hostname, () => {
+        this.raw.off("error", onError);
+        this.#address = this.raw.address() as AddressInfo;
+        this.#src.fallbackHost = new URL(this.url).host;
+        resolve(this);
+      });
+    });
+    this.#ready.catch(() => {}); // surfaced through ready()
+  }
+
+  get port(): number {
+    return this.#address?.port ?? this.#opts.port;
+  }
+
+  get hostname(): string {
+    return this.#address?.address ?? this.#opts.hostname;
+  }
+
+  get url(): string {
+    return formatUrl(this.#src.protocol, this.hostname, this.port);
+  }
+
+  ready(): Promise<NodeServer> {
+    return this.#ready;
+  }
+
+  reload(handlers: ReloadOptions): void {
+    if (handlers.fetch) this.#handlers.fetch = handlers.fetch;
+    if ("error" in handlers) this.#handlers.error = handlers.error;
+  }
+
+  publish(_topic: string, _data: string | ArrayBuffer | Uint8Array): number {
+    return 0;
+  }
+
+  subscriberCount(_topic: string): number {
+    return 0;
+  }
+
+  async stop(closeActiveConnections = false): Promise<void> {
+    this.#closing = true;
+    const closed = new Promise<void>((resolve) => this.raw.close(() => resolve()));
+    let sweep: ReturnType<typeof setInterval> | undefined;
+    if (closeActiveConnections) this.raw.closeAllConnections();
+    else {
+      // Keep-alive sockets that finish their request after close() are idle too.
+      this.raw.closeIdleConnections();
+      sweep = setInterval(() => this.raw.closeIdleConnections(), 50);
+    }
+    await closed;
+    if (sweep) clearInterval(sweep);
+    await this._wait.settle();
+  }
+
+  #onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const length = req.headers["content-length"];
+    if (length !== undefined && Number(length) > this.#opts.maxRequestBodySize) {
+      return this.#reply(req, res, tooLarge(), true);
+    }
+    const request = new NodeRequest(req, res, this.#src);
+    let response: Response | Promise<Response>;
+    try {
+      response = invoke(this.#handlers, request as unknown as Request, new NodeContext(this, req));
+    } catch (error) {
+      response = fail(this.#handlers, error, request as unknown as Request);
+    }
+    if (response instanceof Promise) {
+      response.then((r) => this.#reply(req, res, r, false, request));
+    } else this.#reply(req, res, response, false, request);
+  }
+
+  #reply(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    response: Response,
+    close: boolean,
+    request?: NodeRequest,
+  ): void {
+    if (request?.tooLarge) {
+      response = tooLarge();
+      close = true;
+    }
+    try {
+      const sent = send(res, response, req.method === "HEAD", close || this.#closing);
+      if (sent) sent.catch((error) => abort(res, error));
+    } catch (error) {
+      // Invalid header names or values, say: a plain 500 if we still can.
+      logRequestError(error, request as unknown as Request);
+      if (res.headersSent) abort(res, error);
+      else send(res, internalError(), false, true);
+    }
+  }
+}
+
+function abort(res: http.ServerResponse, error: unknown): void {
+  logRequestError(error);
+  res.destroy();
+}
+
+/** Malformed requests: answer like Bun and Deno do, one log line, keep serving. */
+function onClientError(error: NodeJS.ErrnoException, socket: import("node:stream").Duplex): void {
+  if (!socket.writable || (socket as { _httpMessage?: unknown })._httpMessage) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+  logLine(`rejected a malformed request from ${plainIp((socket as import("node:net").Socket).remoteAddress)}: ${status} (${error.code ?? error.message})`);
+  socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+}
+
+/**
+ * Start serving `options.fetch` on Node.js.
+ *
+ * @example
+ * ```ts
+ * import { serve } from "omniserve/node";
+ * const server = serve({ port: 0, fetch: () => new Response("hi") });
+ * await server.ready();
+ * await server.stop();
+ * ```
+ */
+export function serve(options: ServeOptions): NodeServer {
+  return new NodeServer(options);
+}

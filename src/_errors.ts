@@ -1,0 +1,40 @@
+/**
+ * Errors with stable codes. `instanceof` works across duplicate copies of the
+ * package because the check is by a registered symbol, not by class identity.
+ * @module
+ */
+
+const BRAND = "__omniserveError";
+
+/** Stable error codes; documented in the README. */
+export type ErrorCode =
+  | "ERR_NO_FETCH"
+  | "ERR_INVALID_RESPONSE"
+  | "ERR_BODY_TOO_LARGE"
+  | "ERR_RESPONSE_STREAM"
+  | "ERR_PORT_IN_USE"
+  | "ERR_LISTEN"
+  | "ERR_UNKNOWN_RUNTIME"
+  | "ERR_MODULE_NOT_FOUND"
+  | "ERR_RUNTIME_NOT_FOUND"
+  | "ERR_BAD_ARGUMENT";
+
+/** An error raised by omniserve itself, with a stable `code`. */
+export class OmniserveError extends Error {
+  readonly code: ErrorCode;
+  /** Marks omniserve errors across duplicate package copies. */
+  readonly __omniserveError: true = true;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = "OmniserveError";
+  }
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && BRAND in value;
+  }
+}
+
+/** True when `error` is an OmniserveError carrying `code`. */
+export function hasCode(error: unknown, code: ErrorCode): boolean {
+  return error instanceof OmniserveError && error.code === code;
+}

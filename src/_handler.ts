@@ -1,0 +1,111 @@
+/**
+ * The request pipeline every adapter shares: call `fetch`, insist on a
+ * Response, route failures to `error`, and fall back to a plain 500.
+ * Sync results stay sync so a sync handler costs no microtask.
+ * @module
+ */
+import { hasCode, OmniserveError } from "./_errors.ts";
+import { logRequestError } from "./_log.ts";
+import type { ErrorHandler, FetchHandler, ServeOptions, ServerContext } from "./types.ts";
+
+const NativeResponse: typeof Response = globalThis.Response;
+
+/** The swappable part of a server: `reload()` replaces these fields. */
+export class Handlers {
+  fetch: FetchHandler;
+  error: ErrorHandler | undefined;
+  readonly silent: boolean;
+  constructor(options: ServeOptions) {
+    this.fetch = options.fetch;
+    this.error = options.error;
+    this.silent = options.silent ?? false;
+  }
+}
+
+/** Run `fetch` for one request; never throws, never rejects. */
+export function invoke(
+  h: Handlers,
+  request: Request,
+  ctx: ServerContext,
+): Response | Promise<Response> {
+  let result: unknown;
+  try {
+    result = h.fetch(request, ctx);
+  } catch (error) {
+    return fail(h, error, request);
+  }
+  if (result instanceof NativeResponse) return result;
+  if (isThenable(result)) {
+    return (result as Promise<unknown>).then(
+      (value) => value instanceof NativeResponse ? value : fail(h, notAResponse(value), request),
+      (error) => fail(h, error, request),
+    );
+  }
+  return fail(h, notAResponse(result), request);
+}
+
+/** Turn an error into the response the client gets; logs it once. */
+export function fail(
+  h: Handlers,
+  error: unknown,
+  request: Request,
+): Response | Promise<Response> {
+  if (hasCode(error, "ERR_BODY_TOO_LARGE")) return tooLarge();
+  if (!h.error) {
+    if (!h.silent) logRequestError(error, request);
+    return internalError();
+  }
+  try {
+    const result = h.error(error, request);
+    if (result instanceof NativeResponse) return result;
+    if (isThenable(result)) {
+      return (result as Promise<unknown>).then(
+        (value) => value instanceof NativeResponse ? value : errorHookFailed(h, notAResponse(value), request),
+        (error2) => errorHookFailed(h, error2, request),
+      );
+    }
+    return errorHookFailed(h, notAResponse(result), request);
+  } catch (error2) {
+    return errorHookFailed(h, error2, request);
+  }
+}
+
+function errorHookFailed(h: Handlers, error: unknown, request: Request): Response {
+  if (!h.silent) logRequestError(error, request);
+  return internalError();
+}
+
+function notAResponse(value: unknown): OmniserveError {
+  const what = value === null ? "null" : typeof value === "object"
+    ? (value as object).constructor?.name ?? "object"
+    : typeof value;
+  return new OmniserveError("ERR_INVALID_RESPONSE", `handler returned ${what}, not a Response`);
+}
+
+function isThenable(value: unknown): boolean {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+/** A plain 500 that says nothing about the internals. */
+export function internalError(): Response {
+  return new Response("Internal Server Error", {
+    status: 500,
+    headers: { "content-type": "text/plain;charset=UTF-8" },
+  });
+}
+
+/** 413 for a body over `maxRequestBodySize`; the adapter closes the connection. */
+export function tooLarge(): Response {
+  return new Response("Payload Too Large", {
+    status: 413,
+    headers: { "content-type": "text/plain;charset=UTF-8", connection: "close" },
+  });
+}
+
+/** 400 for a request the runtime parsed but HTTP forbids (no Host, say). */
+export function badRequest(): Response {
+  return new Response("Bad Request", {
+    status: 400,
+    headers: { "content-type": "text/plain;charset=UTF-8", connection: "close" },
+  });
+}

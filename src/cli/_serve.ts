@@ -1,0 +1,77 @@
+/**
+ * Serve an app module in this process: load it (TypeScript included, on
+ * Node 20 too), start the adapter for this runtime, print the one ready line,
+ * and stop gracefully on SIGINT/SIGTERM.
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import process from "node:process";
+import { pathToFileURL } from "node:url";
+import { OmniserveError } from "../_errors.ts";
+import { STOP_DEADLINE_MS } from "../_options.ts";
+import type { ServeOptions, Server } from "../types.ts";
+import { currentRuntime } from "./_runtime.ts";
+
+/** Where to listen; undefined fields fall back to the module's own options. */
+export interface ListenFlags {
+  port?: number;
+  hostname?: string;
+}
+
+/** Import `modulePath` and return its default export, checked. */
+export async function loadApp(modulePath: string): Promise<ServeOptions> {
+  const file = resolve(modulePath);
+  if (!existsSync(file)) {
+    throw new OmniserveError("ERR_MODULE_NOT_FOUND", `cannot find app module ${modulePath}`);
+  }
+  if (currentRuntime() === "node" && /\.[cm]?tsx?$/.test(file)) {
+    const { register } = await import("tsx/esm/api");
+    register();
+  }
+  const mod = await import(pathToFileURL(file).href);
+  const app = mod.default;
+  if (!app || typeof app.fetch !== "function") {
+    throw new OmniserveError(
+      "ERR_NO_FETCH",
+      `${modulePath} must export default an object with a fetch(request) method (or a Hono app)`,
+    );
+  }
+  return app as ServeOptions;
+}
+
+async function adapterServe(): Promise<(options: ServeOptions) => Server> {
+  switch (currentRuntime()) {
+    case "deno":
+      return (await import("../../adapters/deno/index.ts")).serve;
+    case "bun":
+      return (await import("../../adapters/bun/index.ts")).serve;
+    default:
+      return (await import("../../adapters/node/index.ts")).serve;
+  }
+}
+
+/** Serve `modulePath` until SIGINT/SIGTERM; resolves with the running server. */
+export async function serveModule(modulePath: string, flags: ListenFlags): Promise<Server> {
+  const serve = await adapterServe();
+  const app = await loadApp(modulePath);
+  // The app stays the prototype so getters and methods (a Hono app's fetch) keep working.
+  const options: ServeOptions = Object.create(app);
+  if (flags.port !== undefined) options.port = flags.port;
+  if (flags.hostname !== undefined) options.hostname = flags.hostname;
+  const server = await serve(options).ready();
+  const url = server.url.replace(/\/$/, "");
+  process.stdout.write(`omniserve: listening on ${url} (${server.runtime})\n`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    const deadline = setTimeout(() => server.stop(true), STOP_DEADLINE_MS);
+    await server.stop(false);
+    clearTimeout(deadline);
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  return server;
+}
