@@ -1,35 +1,41 @@
 /**
- * Bun leaves `content-type` out of `new Response("text").headers` and adds a
- * lower-case `text/plain;charset=utf-8` only when it writes a GET response
- * (none on HEAD). The Fetch standard, Node and Deno put
- * `text/plain;charset=UTF-8` in the headers. This subclass does what the
- * standard says, so headers match on every runtime.
+ * Bun's Response differs from the Fetch standard in ways that show on the
+ * wire; this subclass makes it match Node and Deno:
+ * - `new Response("text").headers` lacks content-type and Bun adds a
+ *   lower-case `text/plain;charset=utf-8` only to GET responses (none on
+ *   HEAD). The standard puts `text/plain;charset=UTF-8` in the headers.
+ * - Bun adds `application/octet-stream` to binary GET responses but not to
+ *   HEAD; setting it explicitly keeps HEAD equal to GET.
+ * - A failed stream body prints a code frame; here it is one log line.
  * @module
  */
+import { logLine } from "../../src/_log.ts";
+import { guardStream, streamErrorLine } from "../../src/_stream.ts";
 
 const NativeResponse: typeof Response = globalThis.Response;
 const TEXT_PLAIN = "text/plain;charset=UTF-8";
 
+function quietly(error: unknown): undefined {
+  logLine(streamErrorLine(error).slice("omniserve: ".length));
+  return undefined; // Bun prints nothing for an undefined reason
+}
+
 class StandardResponse extends NativeResponse {
   constructor(body?: BodyInit | null, init?: ResponseInit) {
+    if (body instanceof ReadableStream) body = guardStream(body, quietly);
     super(body, init);
-    if (typeof body === "string" && !this.headers.has("content-type")) {
-      this.headers.set("content-type", TEXT_PLAIN);
+    if (typeof body === "string") {
+      if (!this.headers.has("content-type")) this.headers.set("content-type", TEXT_PLAIN);
+    } else if ((body instanceof Uint8Array || body instanceof ArrayBuffer) && !this.headers.has("content-type")) {
+      this.headers.set("content-type", "application/octet-stream");
     }
-  }
-  static override json(data: unknown, init?: ResponseInit): Response {
-    return NativeResponse.json(data, init);
   }
 }
 
 let installed = false;
-/** Make `new Response(string)` carry its standard content-type on Bun. Idempotent. */
+/** Make Bun's `Response` behave as the standard says. Idempotent. */
 export function installStandardResponse(): void {
   if (installed || globalThis.Response !== NativeResponse) return;
   installed = true;
-  Object.defineProperty(globalThis, "Response", {
-    value: StandardResponse,
-    writable: true,
-    configurable: true,
-  });
+  Object.defineProperty(globalThis, "Response", { value: StandardResponse, writable: true, configurable: true });
 }

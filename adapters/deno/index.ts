@@ -22,10 +22,13 @@ import { limitBody } from "../../src/_limit.ts";
 import { formatUrl, resolveOptions, type ResolvedOptions } from "../../src/_options.ts";
 import { WaitUntil } from "../../src/_wait.ts";
 import type { ReloadOptions, Runtime, ServeOptions, Server, ServerContext } from "../../src/types.ts";
+import { installGuardedResponse } from "./_response.ts";
 import { deno, type DenoHttpServer, type DenoServeInfo } from "./_types.ts";
 
 export type * from "../../src/types.ts";
 export { OmniserveError, type ErrorCode } from "../../src/_errors.ts";
+
+installGuardedResponse();
 
 class DenoContext implements ServerContext {
   readonly server: DenoServer;

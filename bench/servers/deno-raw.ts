@@ -1,0 +1,30 @@
+/**
+ * Control on Deno: `Deno.serve` with no library. HTTP scenarios hand the app's
+ * own `fetch` straight to Deno; "broadcast" is a plain `Deno.upgradeWebSocket`
+ * loop over a Set of sockets.
+ *   deno run -A bench/servers/deno-raw.ts <app module> <scenario>
+ * @module
+ */
+import process from "node:process";
+import { HOSTNAME, loadApp, ready } from "./_ready.ts";
+import { deno, type DenoSocket } from "./_shims.ts";
+
+const [appPath, scenario] = process.argv.slice(2);
+const Deno = deno();
+
+function broadcast(): (request: Request) => Response {
+  const room = new Set<DenoSocket>();
+  return (request) => {
+    if (request.headers.get("upgrade") !== "websocket") return new Response("WebSocket only", { status: 426 });
+    const { socket, response } = Deno.upgradeWebSocket(request);
+    socket.onopen = () => room.add(socket);
+    socket.onclose = () => room.delete(socket);
+    socket.onmessage = (event) => {
+      for (const other of room) if (other !== socket && other.readyState === 1) other.send(event.data);
+    };
+    return response;
+  };
+}
+
+const handler = scenario === "broadcast" ? broadcast() : (await loadApp(appPath)).fetch;
+Deno.serve({ port: 0, hostname: HOSTNAME, onListen: ({ port }) => ready(port) }, handler);

@@ -1,0 +1,31 @@
+/**
+ * Control on Node: `node:http` with no library, and for "broadcast" a plain
+ * `ws` loop that sends each message to every other socket.
+ *   node --import tsx bench/servers/node-raw.ts <app module> <scenario>
+ * @module
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import process from "node:process";
+import { type WebSocket, WebSocketServer } from "ws";
+import { NODE_HANDLERS } from "./_node-handlers.ts";
+import { HOSTNAME, ready } from "./_ready.ts";
+
+const scenario = process.argv[3];
+const handler = NODE_HANDLERS[scenario];
+const server = http.createServer(
+  handler ?? ((_req, res) => res.writeHead(426).end("WebSocket only")),
+);
+
+if (scenario === "broadcast") {
+  const wss = new WebSocketServer({ server });
+  wss.on("connection", (socket: WebSocket) => {
+    socket.on("message", (data, isBinary) => {
+      for (const other of wss.clients) {
+        if (other !== socket && other.readyState === 1) other.send(data, { binary: isBinary });
+      }
+    });
+  });
+} else if (!handler) throw new Error(`node-raw: unknown scenario ${scenario}`);
+
+server.listen(0, HOSTNAME, () => ready((server.address() as AddressInfo).port));

@@ -1,0 +1,35 @@
+/**
+ * Named, documented places where a runtime's own server cannot be made to
+ * match the contract. Each conformance case that depends on one asserts the
+ * documented behaviour on the listed runtimes (never a skip). The README's
+ * runtime table lists the same entries.
+ */
+import type { Runtime } from "../src/types.ts";
+
+export interface RuntimeException {
+  runtimes: Runtime[];
+  reason: string;
+}
+
+export const EXCEPTIONS = {
+  headerOverflow400: {
+    runtimes: ["deno"],
+    reason:
+      "Deno.serve (hyper) rejects a request head over its buffer limit with 400 before any JavaScript runs, " +
+      "so the adapter cannot answer 431; the connection is still closed cleanly and the server keeps serving.",
+  },
+  absoluteFormUsesHost: {
+    runtimes: ["bun"],
+    reason:
+      "Bun.serve builds request.url from the Host header and does not expose the request target's authority " +
+      "to JavaScript, so an absolute-form target cannot win over Host (RFC 9112 3.2.2); path and query are kept. " +
+      "Upstream: oven-sh/bun#33002 (closed, not in Bun 1.4.5).",
+  },
+  binaryContentType: {
+    runtimes: ["bun"],
+    reason:
+      "Bun.serve adds content-type: application/octet-stream to a binary body that has none, where the Fetch " +
+      "standard, Node and Deno send no content-type. omniserve sets the same header in the Response's headers on " +
+      "Bun so HEAD still matches GET, but cannot remove it from the wire.",
+  },
+} satisfies Record<string, RuntimeException>;
