@@ -27,7 +27,7 @@ export function conformance(runtime: Runtime): void {
     afterAll(async () => {
       await server?.stop();
     });
-    const exception = (name: keyof typeof EXCEPTIONS) => EXCEPTIONS[name].runtimes.includes(runtime);
+    const exception = (name: keyof typeof EXCEPTIONS) => (EXCEPTIONS[name].runtimes as readonly Runtime[]).includes(runtime);
 
     describe("responses", () => {
       test("fixed-size bodies carry Content-Length", async () => {

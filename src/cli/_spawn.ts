@@ -74,7 +74,8 @@ export function startServer(
     exited.then((code) => {
       clearTimeout(timer);
       const line = err.trim().split("\n").filter(Boolean).pop() ?? "";
-      reject(new OmniserveError("ERR_LISTEN", line.replace(/^omniserve: error: /, "") || `${runtime} exited with status ${code}`));
+      const error = new OmniserveError("ERR_LISTEN", line.replace(/^omniserve: error: /, "") || `${runtime} exited with status ${code}`);
+      reject(Object.assign(error, { childExitCode: code }));
     });
     child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
       if (options.inherit) process.stdout.write(chunk);

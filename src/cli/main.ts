@@ -43,7 +43,12 @@ async function serveCommand(args: string[]): Promise<void> {
     await serveModule(positionals[0], flags);
     return;
   }
-  const server = await startServer(positionals[0], runtime, { ...flags, inherit: true });
+  const server = await startServer(positionals[0], runtime, { ...flags, inherit: true }).catch((error) => {
+    // The child already printed its one line to our stderr.
+    const code = (error as { childExitCode?: number | null }).childExitCode;
+    if (code !== undefined) process.exit(code || 1);
+    throw error;
+  });
   const forward = () => server.stop();
   process.on("SIGINT", forward);
   process.on("SIGTERM", forward);

@@ -1,0 +1,72 @@
+/**
+ * Server-to-client frames (never masked). A broadcast encodes its frame once
+ * and writes the same bytes to every subscriber.
+ * @module
+ */
+
+export const OPCODE = { continuation: 0, text: 1, binary: 2, close: 8, ping: 9, pong: 10 } as const;
+
+const encoder = new TextEncoder();
+
+/** What a peer may send: text stays text, bytes stay binary, anything else is JSON text. */
+export type SendData = string | ArrayBuffer | ArrayBufferView | unknown;
+
+/** `data` as the opcode and bytes of one message. */
+export function toPayload(data: SendData): { opcode: number; bytes: Uint8Array } {
+  if (typeof data === "string") return { opcode: OPCODE.text, bytes: encoder.encode(data) };
+  if (data instanceof Uint8Array) return { opcode: OPCODE.binary, bytes: data };
+  if (data instanceof ArrayBuffer) return { opcode: OPCODE.binary, bytes: new Uint8Array(data) };
+  if (ArrayBuffer.isView(data)) {
+    return { opcode: OPCODE.binary, bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  }
+  return { opcode: OPCODE.text, bytes: encoder.encode(textOf(data)) };
+}
+
+/** Non-binary, non-string data as text: JSON for plain values, `String()` otherwise. */
+export function textOf(data: unknown): string {
+  if (typeof data === "string") return data;
+  if (data === null || typeof data !== "object") return String(data);
+  const own = (data as { toString?: unknown }).toString;
+  return own === Object.prototype.toString || own === Array.prototype.toString
+    ? JSON.stringify(data)
+    : String(data);
+}
+
+/** One complete frame carrying `payload`. */
+export function encodeFrame(opcode: number, payload: Uint8Array): Uint8Array {
+  const len = payload.length;
+  const head = len < 126 ? 2 : len < 65536 ? 4 : 10;
+  const out = new Uint8Array(head + len);
+  out[0] = 0x80 | opcode;
+  if (len < 126) out[1] = len;
+  else if (len < 65536) {
+    out[1] = 126;
+    out[2] = len >>> 8;
+    out[3] = len & 0xff;
+  } else {
+    out[1] = 127;
+    const view = new DataView(out.buffer);
+    view.setUint32(2, Math.floor(len / 2 ** 32));
+    view.setUint32(6, len >>> 0);
+  }
+  out.set(payload, head);
+  return out;
+}
+
+/** A data frame for `data`, encoded once. */
+export function encodeMessage(data: SendData): Uint8Array {
+  const { opcode, bytes } = toPayload(data);
+  return encodeFrame(opcode, bytes);
+}
+
+/** A close frame; the reason is cut to fit the 125-byte control-frame limit. */
+export function encodeClose(code: number | undefined, reason = ""): Uint8Array {
+  if (code === undefined) return encodeFrame(OPCODE.close, new Uint8Array(0));
+  let text = encoder.encode(reason);
+  if (text.length > 123) text = text.subarray(0, 123);
+  const payload = new Uint8Array(2 + text.length);
+  payload[0] = code >>> 8;
+  payload[1] = code & 0xff;
+  payload.set(text, 2);
+  return encodeFrame(OPCODE.close, payload);
+}

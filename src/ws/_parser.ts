@@ -1,0 +1,179 @@
+/**
+ * Client-to-server frame parser (RFC 6455 section 5). It enforces what a
+ * server must: every frame masked, no reserved bits, valid opcodes, control
+ * frames short and unfragmented, fragments in order, text valid UTF-8, and
+ * no message over `maxPayloadLength`. A violation is reported once, with the
+ * close code to send, and the parser stops.
+ * @module
+ */
+import { CloseCode, isSendableCloseCode } from "./_close.ts";
+import { OPCODE } from "./_frame.ts";
+import { decodeUtf8 } from "./_utf8.ts";
+
+/** What the parser reports. Every call happens synchronously inside `push()`. */
+export interface ParserEvents {
+  /** A whole message: text already decoded, binary as bytes. */
+  message(data: string | Uint8Array): void;
+  ping(data: Uint8Array): void;
+  pong(data: Uint8Array): void;
+  /** The client's close frame; code 1005 when it carried none. */
+  close(code: number, reason: string): void;
+  /** A protocol violation; send `code` and close. */
+  fail(code: number, reason: string): void;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Parses a byte stream into messages; one per connection. */
+export class FrameParser {
+  readonly #max: number;
+  readonly #on: ParserEvents;
+  #pending: Uint8Array[] = [];
+  #pendingLength = 0;
+  #need = 2;
+  #fragments: Uint8Array[] = [];
+  #fragmentLength = 0;
+  #fragmentOpcode = -1;
+  #done = false;
+
+  constructor(maxPayloadLength: number, events: ParserEvents) {
+    this.#max = maxPayloadLength;
+    this.#on = events;
+  }
+
+  /** Feed bytes from the socket. The parser may unmask `chunk` in place. */
+  push(chunk: Uint8Array): void {
+    if (this.#done) return;
+    this.#pending.push(chunk);
+    this.#pendingLength += chunk.length;
+    if (this.#pendingLength < this.#need) return;
+    const buf = this.#pending.length === 1 ? this.#pending[0] : concat(this.#pending, this.#pendingLength);
+    const used = this.#parse(buf);
+    const rest = buf.length - used;
+    this.#pending = rest > 0 && !this.#done ? [buf.subarray(used)] : [];
+    this.#pendingLength = this.#done ? 0 : rest;
+  }
+
+  /** Parse whole frames from `buf`; returns how many bytes were used. */
+  #parse(buf: Uint8Array): number {
+    let off = 0;
+    while (!this.#done) {
+      const avail = buf.length - off;
+      if (avail < 2) return (this.#need = 2, off);
+      const b0 = buf[off];
+      const b1 = buf[off + 1];
+      const fin = (b0 & 0x80) !== 0;
+      const opcode = b0 & 0x0f;
+      if (b0 & 0x70) return this.#fail(CloseCode.protocolError, "reserved bits set", off);
+      if (!(b1 & 0x80)) return this.#fail(CloseCode.protocolError, "client frame not masked", off);
+      const control = opcode >= 8;
+      if (control) {
+        if (opcode > OPCODE.pong) return this.#fail(CloseCode.protocolError, "unknown opcode", off);
+        if (!fin) return this.#fail(CloseCode.protocolError, "fragmented control frame", off);
+      } else if (opcode > OPCODE.binary) {
+        return this.#fail(CloseCode.protocolError, "unknown opcode", off);
+      } else if (opcode === OPCODE.continuation) {
+        if (this.#fragmentOpcode < 0) return this.#fail(CloseCode.protocolError, "continuation without a start", off);
+      } else if (this.#fragmentOpcode >= 0) {
+        return this.#fail(CloseCode.protocolError, "new message inside a fragmented one", off);
+      }
+      let len = b1 & 0x7f;
+      let head = 2;
+      if (len === 126) {
+        if (avail < 4) return (this.#need = 4, off);
+        len = (buf[off + 2] << 8) | buf[off + 3];
+        head = 4;
+      } else if (len === 127) {
+        if (avail < 10) return (this.#need = 10, off);
+        const high = ((buf[off + 2] << 24) | (buf[off + 3] << 16) | (buf[off + 4] << 8) | buf[off + 5]) >>> 0;
+        const low = ((buf[off + 6] << 24) | (buf[off + 7] << 16) | (buf[off + 8] << 8) | buf[off + 9]) >>> 0;
+        len = high * 2 ** 32 + low;
+        head = 10;
+      }
+      if (control && len > 125) return this.#fail(CloseCode.protocolError, "control frame too long", off);
+      if (!control && this.#fragmentLength + len > this.#max) {
+        return this.#fail(CloseCode.tooBig, "message too big", off);
+      }
+      const total = head + 4 + len;
+      if (avail < total) return (this.#need = total, off);
+      const start = off + head + 4;
+      const payload = len === 0 ? EMPTY : buf.subarray(start, start + len);
+      unmask(payload, buf, off + head);
+      off += total;
+      if (control) this.#control(opcode, payload);
+      else this.#data(opcode, fin, payload);
+    }
+    return off;
+  }
+
+  #control(opcode: number, payload: Uint8Array): void {
+    if (opcode === OPCODE.ping) return this.#on.ping(payload);
+    if (opcode === OPCODE.pong) return this.#on.pong(payload);
+    if (payload.length === 0) {
+      this.#done = true;
+      return this.#on.close(CloseCode.noStatus, "");
+    }
+    const code = payload.length >= 2 ? (payload[0] << 8) | payload[1] : 0;
+    if (!isSendableCloseCode(code)) {
+      this.#fail(CloseCode.protocolError, "invalid close code", 0);
+      return;
+    }
+    const reason = decodeUtf8(payload.subarray(2));
+    if (reason === undefined) {
+      this.#fail(CloseCode.invalidData, "close reason is not UTF-8", 0);
+      return;
+    }
+    this.#done = true;
+    this.#on.close(code, reason);
+  }
+
+  #data(opcode: number, fin: boolean, payload: Uint8Array): void {
+    if (opcode !== OPCODE.continuation && fin) return this.#deliver(opcode, payload);
+    if (opcode !== OPCODE.continuation) this.#fragmentOpcode = opcode;
+    this.#fragments.push(payload);
+    this.#fragmentLength += payload.length;
+    if (!fin) return;
+    const whole = concat(this.#fragments, this.#fragmentLength);
+    const first = this.#fragmentOpcode;
+    this.#fragments = [];
+    this.#fragmentLength = 0;
+    this.#fragmentOpcode = -1;
+    this.#deliver(first, whole);
+  }
+
+  #deliver(opcode: number, payload: Uint8Array): void {
+    if (opcode === OPCODE.binary) return this.#on.message(payload);
+    const text = decodeUtf8(payload);
+    if (text === undefined) this.#fail(CloseCode.invalidData, "invalid UTF-8 in a text message", 0);
+    else this.#on.message(text);
+  }
+
+  #fail(code: number, reason: string, off: number): number {
+    this.#done = true;
+    this.#on.fail(code, reason);
+    return off;
+  }
+}
+
+function unmask(payload: Uint8Array, buf: Uint8Array, keyAt: number): void {
+  const k0 = buf[keyAt], k1 = buf[keyAt + 1], k2 = buf[keyAt + 2], k3 = buf[keyAt + 3];
+  const n = payload.length;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    payload[i] ^= k0;
+    payload[i + 1] ^= k1;
+    payload[i + 2] ^= k2;
+    payload[i + 3] ^= k3;
+  }
+  for (; i < n; i++) payload[i] ^= buf[keyAt + (i & 3)];
+}
+
+function concat(parts: Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}

@@ -1,0 +1,123 @@
+/**
+ * The omniserve CLI, run as a user runs it: `node bin/omniserve.js ...`.
+ */
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { startServer } from "../dist/src/cli/_spawn.js";
+import type { Runtime } from "../src/types.ts";
+
+const RUNTIMES: Runtime[] = ["node", "deno", "bun"];
+
+function cli(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile("node", ["bin/omniserve.js", ...args], { timeout: timeoutMs }, (error, stdout, stderr) => {
+      resolve({ code: error ? (error as { code?: number }).code ?? 1 : 0, stdout, stderr });
+    });
+  });
+}
+
+describe.each(RUNTIMES)("omniserve serve on %s", (runtime) => {
+  test.each(["app.mts", "app.js", "app.mjs"])("serve loads a %s module", async (file) => {
+    const server = await startServer(`test/fixture/formats/${file}`, runtime, { port: 0, hostname: "127.0.0.1" });
+    try {
+      expect(await (await fetch(server.url)).text()).toBe(file.split(".")[1]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test("serve prints exactly one ready line with the picked port", async () => {
+    const child = spawn("node", ["bin/omniserve.js", "serve", "test/fixture/matrix/app.ts", "--runtime", runtime, "--port", "0"]);
+    let stdout = "";
+    child.stdout.setEncoding("utf8");
+    const line = await new Promise<string>((resolve) => {
+      child.stdout.on("data", (chunk: string) => {
+        stdout += chunk;
+        if (stdout.includes("\n")) resolve(stdout);
+      });
+    });
+    expect(line).toMatch(new RegExp(`^omniserve: listening on http://127\\.0\\.0\\.1:(\\d+) \\(${runtime}\\)\\n$`));
+    const port = Number(/:(\d+) /.exec(line)![1]);
+    expect(port).toBeGreaterThan(0);
+    expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe(runtime);
+    const code = await new Promise((resolve) => {
+      child.once("exit", (c) => resolve(c));
+      child.kill("SIGINT");
+    });
+    expect(code).toBe(0);
+    expect(stdout).toBe(line);
+  });
+
+  test("serve with a bad module path gives one line and status 1", async () => {
+    const { code, stderr } = await cli(["serve", "nope/missing.ts", "--runtime", runtime, "--port", "0"]);
+    expect(code).toBe(1);
+    expect(stderr).toBe("omniserve: error: cannot find app module nope/missing.ts [ERR_MODULE_NOT_FOUND]\n");
+  });
+
+  test("serve with a module without fetch gives one line and status 1", async () => {
+    const { code, stderr } = await cli(["serve", "test/fixture/formats/no-fetch.ts", "--runtime", runtime, "--port", "0"]);
+    expect(code).toBe(1);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(/must export default an object with a fetch\(request\) method.*\[ERR_NO_FETCH\]/);
+  });
+
+  test("serve on a port in use gives one line and status 1", async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", () => resolve()));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const { code, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", "--runtime", runtime, "--port", String(port)]);
+      expect(code).toBe(1);
+      expect(stderr).toBe(`omniserve: error: port ${port} is already in use on 127.0.0.1 [ERR_PORT_IN_USE]\n`);
+    } finally {
+      blocker.close();
+    }
+  });
+});
+
+describe("omniserve CLI arguments", () => {
+  test("an unknown runtime gives one line and status 1", async () => {
+    const { code, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", "--runtime", "rhino"]);
+    expect(code).toBe(1);
+    expect(stderr).toBe('omniserve: error: unknown runtime "rhino" (expected one of: node, deno, bun) [ERR_UNKNOWN_RUNTIME]\n');
+  });
+
+  test("an unknown option gives one line and status 1", async () => {
+    const { code, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", "--prot", "1"]);
+    expect(code).toBe(1);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(/Unknown option '--prot'/);
+  });
+});
+
+describe("omniserve test", () => {
+  test("omniserve test runs the user's vitest on every runtime and shows which tests differ", async () => {
+    const json = join(mkdtempSync(join(tmpdir(), "omniserve-cli-")), "result.json");
+    const { code, stdout } = await cli([
+      "test", "test/fixture/matrix/app.ts", "--json", json, "--",
+      "node_modules/.bin/vitest", "run", "--root", "test/fixture/matrix",
+    ], 120_000);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/node\s+pass\s+\d/);
+    expect(stdout).toMatch(/deno\s+fail\s+\d/);
+    expect(stdout).toMatch(/bun\s+pass\s+\d/);
+    expect(stdout).toMatch(/tests that differ between runtimes:\n\s+is not deno \(fails on deno on purpose\)\n\s+node: passed, deno: failed, bun: passed/);
+    const result = JSON.parse(readFileSync(json, "utf8"));
+    expect(result.results.map((r: { runtime: string; ok: boolean }) => [r.runtime, r.ok])).toEqual([["node", true], ["deno", false], ["bun", true]]);
+    expect(result.results[0].tests["answers with the runtime it runs on"]).toBe("passed");
+  });
+
+  test("omniserve test passes with status 0 when every runtime passes", async () => {
+    const { code, stdout } = await cli([
+      "test", "test/fixture/matrix/app.ts", "--runtimes", "node,bun", "--",
+      "node", "-e", "fetch(process.env.OMNISERVE_URL).then(r=>r.text()).then(t=>process.exit(t===process.env.OMNISERVE_RUNTIME?0:1))",
+    ], 120_000);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/node\s+pass/);
+    expect(stdout).toMatch(/bun\s+pass/);
+  });
+});
