@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Message as CrosswsMessage, Peer as CrosswsPeer } from "crossws";
 
 /** The runtimes omniserve serves on. */
 export type Runtime = "node" | "deno" | "bun";
@@ -43,37 +44,59 @@ export type ErrorHandler = (
   request: Request,
 ) => MaybePromise<Response>;
 
-/** TLS material, as PEM strings (not paths). */
-export interface TLSOptions {
-  cert: string;
-  key: string;
-  passphrase?: string;
+/** A connected WebSocket, in crossws's `Peer` shape (the same on every runtime). */
+export type Peer = CrosswsPeer;
+
+/** A received WebSocket message, in crossws's `Message` shape: text as a string, binary as a Uint8Array. */
+export type Message = CrosswsMessage;
+
+/** What the `upgrade` hook may return to accept: headers for the 101 response, the peer's context, the subprotocol. */
+export interface UpgradeAcceptance {
+  headers?: HeadersInit;
+  context?: Record<string, unknown>;
+  protocol?: string;
 }
 
 /**
- * WebSocket hooks in the crossws style plus limits. See `omniserve` docs for
- * the close-code and back-pressure policy.
+ * WebSocket hooks in the crossws style, plus limits. A request with
+ * `Upgrade: websocket` goes here when this is set, otherwise to `fetch`.
+ *
+ * Close codes omniserve sends: 1000 `peer.close()` default, 1001 server
+ * stopping or idle past `idleTimeout`, 1002 protocol error (unmasked frame,
+ * reserved bits, bad opcode or close code), 1007 invalid UTF-8 text,
+ * 1008 send buffer past `backpressureLimit`, 1009 message over
+ * `maxPayloadLength`. The close hook sees 1005 for a close frame without a
+ * code and 1006 for a dropped connection.
+ *
+ * @example
+ * ```ts
+ * import type { ServeOptions } from "omniserve";
+ * export default {
+ *   fetch: () => new Response("not a websocket", { status: 426 }),
+ *   websocket: {
+ *     open(peer) { peer.subscribe("chat"); },
+ *     message(peer, message) { peer.publish("chat", message.text()); },
+ *   },
+ * } satisfies ServeOptions;
+ * ```
  */
 export interface WebSocketOptions {
-  upgrade?: (request: Request) => MaybePromise<
-    Response | {
-      headers?: HeadersInit;
-      context?: Record<string, unknown>;
-      protocol?: string;
-    } | void
-  >;
-  open?: (peer: any) => MaybePromise<void>;
-  message?: (peer: any, message: any) => MaybePromise<void>;
-  close?: (peer: any, details: { code?: number; reason?: string }) => MaybePromise<void>;
-  error?: (peer: any, error: unknown) => MaybePromise<void>;
-  drain?: (peer: any) => MaybePromise<void>;
+  /** Return a Response to refuse (it reaches the client as is), or headers, context and protocol to accept. Throwing a Response refuses too. */
+  upgrade?(request: Request): MaybePromise<Response | UpgradeAcceptance | void>;
+  open?(peer: Peer): MaybePromise<void>;
+  message?(peer: Peer, message: Message): MaybePromise<void>;
+  close?(peer: Peer, details: { code?: number; reason?: string }): MaybePromise<void>;
+  /** A hook threw or rejected. */
+  error?(peer: Peer, error: unknown): MaybePromise<void>;
+  /** The peer's send buffer drained after back-pressure (Node and Bun). */
+  drain?(peer: Peer): MaybePromise<void>;
   /** Largest message accepted, in bytes (default 16 MiB); larger closes with 1009. */
   maxPayloadLength?: number;
-  /** Seconds without traffic before a ping, then close (default 120). */
+  /** Seconds without traffic before a ping, then close with 1001 if the peer stays silent (default 120; 0 turns it off). */
   idleTimeout?: number;
-  /** Bytes buffered for one peer before the back-pressure policy applies (default 16 MiB). */
+  /** Bytes buffered for one peer before it is closed with 1008 (default 16 MiB). Memory per peer stays bounded. */
   backpressureLimit?: number;
-  /** Compress messages with permessage-deflate where the runtime supports it. */
+  /** Compress messages with permessage-deflate where the runtime supports it (Bun). */
   perMessageDeflate?: boolean;
 }
 
@@ -101,8 +124,6 @@ export interface ServeOptions {
   maxRequestBodySize?: number;
   /** Seconds an idle keep-alive connection is kept open (default 10). */
   idleTimeout?: number;
-  /** Serve HTTPS with this certificate. */
-  tls?: TLSOptions;
   /** WebSocket hooks; requests with `Upgrade: websocket` go here when set. */
   websocket?: WebSocketOptions;
   /** Do not log errors (they still reach `error`). */

@@ -49,7 +49,7 @@ export class NodeRequest {
     if (target.charCodeAt(0) !== 47 /* / */ && /^https?:\/\//i.test(target)) {
       return (this.#url = target);
     }
-    const host = this.#req.headers.host ?? this.#req.headers[":authority"] ?? this.#src.fallbackHost;
+    const host = rawHeader(this.#req.rawHeaders, "host") ?? this.#req.headers[":authority"] ?? this.#src.fallbackHost;
     return (this.#url = `${this.#src.protocol}://${host}${target}`);
   }
 
@@ -166,6 +166,18 @@ export class NodeRequest {
     });
     return this.#native;
   }
+}
+
+/**
+ * One header from Node's rawHeaders without building `req.headers` (which
+ * Node does lazily, at a cost, on first access).
+ */
+export function rawHeader(raw: string[], lowerName: string): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    if (name.length === lowerName.length && (name === lowerName || name.toLowerCase() === lowerName)) return raw[i + 1];
+  }
+  return undefined;
 }
 
 function limitStream(

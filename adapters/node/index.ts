@@ -19,9 +19,10 @@ import { plainIp } from "../../src/_ip.ts";
 import { formatUrl, resolveOptions, type ResolvedOptions } from "../../src/_options.ts";
 import { WaitUntil } from "../../src/_wait.ts";
 import type { ReloadOptions, Runtime, ServeOptions, Server, ServerContext } from "../../src/types.ts";
-import { NodeRequest, type RequestSource } from "./_request.ts";
+import { NodeRequest, rawHeader, type RequestSource } from "./_request.ts";
 import { installFastResponse } from "./_response.ts";
 import { send } from "./_send.ts";
+import { NodeWebSockets } from "./_ws.ts";
 
 export type * from "../../src/types.ts";
 export { OmniserveError, type ErrorCode } from "../../src/_errors.ts";
@@ -54,6 +55,7 @@ export class NodeServer implements Server<http.Server> {
   readonly #opts: ResolvedOptions;
   readonly #src: RequestSource;
   readonly #ready: Promise<NodeServer>;
+  readonly #ws: NodeWebSockets | undefined;
   #closing = false;
   #address: AddressInfo | undefined;
 
@@ -72,6 +74,10 @@ export class NodeServer implements Server<http.Server> {
       noDelay: true,
     }, (req, res) => this.#onRequest(req, res));
     this.raw.on("clientError", onClientError);
+    if (options.websocket) {
+      const ws = this.#ws = new NodeWebSockets(options.websocket);
+      this.raw.on("upgrade", (req, socket, head) => ws.handle(req, socket, head));
+    }
     this.#ready = new Promise((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) => {
         reject(
@@ -112,16 +118,17 @@ export class NodeServer implements Server<http.Server> {
     if ("error" in handlers) this.#handlers.error = handlers.error;
   }
 
-  publish(_topic: string, _data: string | ArrayBuffer | Uint8Array): number {
-    return 0;
+  publish(topic: string, data: string | ArrayBuffer | Uint8Array): number {
+    return this.#ws?.hub.publish(topic, data) ?? 0;
   }
 
-  subscriberCount(_topic: string): number {
-    return 0;
+  subscriberCount(topic: string): number {
+    return this.#ws?.hub.subscriberCount(topic) ?? 0;
   }
 
   async stop(closeActiveConnections = false): Promise<void> {
     this.#closing = true;
+    this.#ws?.closeAll();
     const closed = new Promise<void>((resolve) => this.raw.close(() => resolve()));
     let sweep: ReturnType<typeof setInterval> | undefined;
     if (closeActiveConnections) this.raw.closeAllConnections();
@@ -136,7 +143,7 @@ export class NodeServer implements Server<http.Server> {
   }
 
   #onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const length = req.headers["content-length"];
+    const length = rawHeader(req.rawHeaders, "content-length");
     if (length !== undefined && Number(length) > this.#opts.maxRequestBodySize) {
       return this.#reply(req, res, tooLarge(), true);
     }
