@@ -4,8 +4,8 @@
  * - `new Response("text").headers` lacks content-type and Bun adds a
  *   lower-case `text/plain;charset=utf-8` only to GET responses (none on
  *   HEAD). The standard puts `text/plain;charset=UTF-8` in the headers.
- * - Bun adds `application/octet-stream` to binary GET responses but not to
- *   HEAD; setting it explicitly keeps HEAD equal to GET.
+ * - Bun adds `application/octet-stream` (or a Blob's type) to binary GET
+ *   responses but not to HEAD; setting it explicitly keeps HEAD equal to GET.
  * - A failed stream body prints a code frame; here it is one log line.
  * @module
  */
@@ -14,6 +14,7 @@ import { guardStream, streamErrorLine } from "../../src/_stream.ts";
 
 const NativeResponse: typeof Response = globalThis.Response;
 const TEXT_PLAIN = "text/plain;charset=UTF-8";
+const FORM_URLENCODED = "application/x-www-form-urlencoded;charset=UTF-8";
 
 function quietly(error: unknown): undefined {
   logLine(streamErrorLine(error).slice("omniserve: ".length));
@@ -26,8 +27,10 @@ class StandardResponse extends NativeResponse {
     super(body, init);
     if (typeof body === "string") {
       if (!this.headers.has("content-type")) this.headers.set("content-type", TEXT_PLAIN);
-    } else if ((body instanceof Uint8Array || body instanceof ArrayBuffer) && !this.headers.has("content-type")) {
-      this.headers.set("content-type", "application/octet-stream");
+    } else if (body instanceof URLSearchParams) {
+      if (!this.headers.has("content-type")) this.headers.set("content-type", FORM_URLENCODED);
+    } else if ((body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof Blob) && !this.headers.has("content-type")) {
+      this.headers.set("content-type", (body instanceof Blob && body.type) || "application/octet-stream");
     }
   }
 }

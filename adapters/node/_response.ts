@@ -10,8 +10,21 @@
 
 const NativeResponse: typeof Response = globalThis.Response;
 
-/** Body types the sender writes without a stream. */
-export type FastBody = string | Uint8Array | ArrayBuffer | null;
+/** Body types the sender writes without a stream (a Blob is read whole first). */
+export type FastBody = string | Uint8Array | Blob | null;
+
+/** What the sender needs from a FastResponse. */
+export interface FastParts {
+  status: number;
+  statusText: string | undefined;
+  headers: HeadersInit | undefined;
+  body: FastBody;
+  /** The content-type the Fetch standard gives this body when none is set. */
+  contentType: string | undefined;
+}
+
+const TEXT_PLAIN = "text/plain;charset=UTF-8";
+const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
 export class FastResponse {
   #body: BodyInit | null;
@@ -22,8 +35,9 @@ export class FastResponse {
   constructor(body?: BodyInit | null, init?: ResponseInit) {
     this.#body = body ?? null;
     this.#init = init;
-    if (init?.status !== undefined && (init.status < 200 || init.status > 599)) {
-      this._native(); // let undici throw its RangeError
+    const status = init?.status;
+    if (status !== undefined && (status < 200 || status > 599 || (body != null && NULL_BODY_STATUS.has(status)))) {
+      this._native(); // let undici throw its RangeError or TypeError, as Deno and Bun do
     }
   }
 
@@ -77,18 +91,32 @@ export class FastResponse {
    * The fields the sender writes directly, or undefined when the body needs a
    * stream (or the native Response already exists). @internal
    */
-  _fast(): { status: number; statusText: string | undefined; headers: HeadersInit | undefined; body: FastBody } | undefined {
+  _fast(): FastParts | undefined {
     if (this.#native) return undefined;
-    const body = this.#body;
-    if (
-      body !== null && typeof body !== "string" && !(body instanceof Uint8Array) &&
-      !(body instanceof ArrayBuffer)
-    ) return undefined;
+    let body = this.#body as BodyInit | null;
+    let contentType: string | undefined;
+    if (body === null || typeof body === "string") {
+      if (body !== null) contentType = TEXT_PLAIN;
+    } else if (body instanceof Uint8Array) {
+      // as is
+    } else if (body instanceof ArrayBuffer) {
+      body = new Uint8Array(body);
+    } else if (ArrayBuffer.isView(body)) {
+      body = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+    } else if (body instanceof URLSearchParams) {
+      body = body.toString();
+      contentType = "application/x-www-form-urlencoded;charset=UTF-8";
+    } else if (body instanceof Blob) {
+      contentType = body.type || undefined;
+    } else {
+      return undefined;
+    }
     return {
       status: this.#init?.status ?? 200,
       statusText: this.#init?.statusText,
       headers: this.#headers ?? this.#init?.headers,
-      body,
+      body: body as FastBody,
+      contentType,
     };
   }
 

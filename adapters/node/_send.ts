@@ -7,9 +7,7 @@
  */
 import type { ServerResponse } from "node:http";
 import { logRequestError } from "../../src/_log.ts";
-import { FastResponse, type FastBody } from "./_response.ts";
-
-const TEXT_PLAIN = "text/plain;charset=UTF-8";
+import { FastResponse, type FastParts } from "./_response.ts";
 
 /** True for statuses that never carry a body. */
 function bodiless(status: number): boolean {
@@ -26,7 +24,11 @@ export function send(
   if (close) res.shouldKeepAlive = false;
   if (response instanceof FastResponse) {
     const fast = response._fast();
-    if (fast) return sendFixed(res, fast.status, fast.statusText, fast.headers, fast.body, isHead);
+    if (fast) {
+      const body = fast.body;
+      if (!(body instanceof Blob)) return sendFixed(res, fast, body, isHead);
+      return body.arrayBuffer().then((bytes) => sendFixed(res, fast, new Uint8Array(bytes), isHead));
+    }
   }
   const native = response instanceof FastResponse ? response._native() : response;
   return sendNative(res, native, isHead);
@@ -34,32 +36,24 @@ export function send(
 
 function sendFixed(
   res: ServerResponse,
-  status: number,
-  statusText: string | undefined,
-  init: HeadersInit | undefined,
-  body: FastBody,
+  fast: FastParts,
+  body: string | Uint8Array | null,
   isHead: boolean,
 ): void {
-  const headers = flatHeaders(init);
+  const headers = flatHeaders(fast.headers);
+  const status = fast.status;
+  const statusText = fast.statusText || undefined;
   if (bodiless(status)) {
-    res.writeHead(status, statusText || undefined, headers);
+    res.writeHead(status, statusText, headers);
     res.end();
     return;
   }
-  let data: string | Uint8Array | undefined;
-  let length = 0;
-  if (typeof body === "string") {
-    data = body;
-    length = Buffer.byteLength(body);
-    if (!hasHeader(headers, "content-type")) headers.push("content-type", TEXT_PLAIN);
-  } else if (body !== null) {
-    data = body instanceof Uint8Array ? body : new Uint8Array(body);
-    length = data.byteLength;
-  }
+  const length = body === null ? 0 : typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+  if (fast.contentType && !hasHeader(headers, "content-type")) headers.push("content-type", fast.contentType);
   if (!hasHeader(headers, "content-length")) headers.push("content-length", String(length));
-  res.writeHead(status, statusText || undefined, headers);
-  if (isHead || data === undefined) res.end();
-  else res.end(data);
+  res.writeHead(status, statusText, headers);
+  if (isHead || body === null) res.end();
+  else res.end(body);
 }
 
 async function sendNative(res: ServerResponse, response: Response, isHead: boolean): Promise<void> {
