@@ -333,6 +333,26 @@ export function conformance(runtime: Runtime): void {
         }
       });
 
+      test("idleTimeout closes a keep-alive connection that stays idle", async () => {
+        const own = await startServer("test/fixture/idle.ts", runtime, { port: 0, hostname: "127.0.0.1" });
+        try {
+          const { hostname, port } = new URL(own.url);
+          const socket = net.connect(Number(port), hostname);
+          const closed = new Promise<string>((resolve) => {
+            socket.on("close", () => resolve("closed"));
+            socket.on("error", () => {});
+          });
+          socket.resume();
+          socket.write(get(own.url, "/"));
+          // Bounded wait: 1 s idle timeout, generous slack for a busy machine.
+          const outcome = await Promise.race([closed, sleep(6000).then(() => "open")]);
+          socket.destroy();
+          expect(outcome).toBe(exception("noIdleTimeout") ? "open" : "closed");
+        } finally {
+          await own.stop();
+        }
+      });
+
       test("SIGTERM stops gracefully: in-flight requests finish, new connections are refused, exit 0", async () => {
         const own = await startServer(FIXTURE, runtime, { port: 0, hostname: "127.0.0.1" });
         const inflight = fetch(`${own.url}/slow?ms=700`).then((r) => r.text());

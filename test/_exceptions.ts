@@ -32,4 +32,10 @@ export const EXCEPTIONS = {
       "standard, Node and Deno send no content-type. omniserve sets the same header in the Response's headers on " +
       "Bun so HEAD still matches GET, but cannot remove it from the wire.",
   },
+  noIdleTimeout: {
+    runtimes: ["deno"],
+    reason:
+      "Deno.serve has no idle-connection timeout option and does not expose its connections to JavaScript, " +
+      "so idleTimeout cannot close an idle keep-alive connection on Deno.",
+  },
 } satisfies Record<string, RuntimeException>;
