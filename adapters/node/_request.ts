@@ -6,12 +6,14 @@
  * `instanceof Request` holds.
  * @module
  */
+import { delegateToNative } from "./_delegate.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { OmniserveError } from "../../src/_errors.ts";
 
 const NativeRequest: typeof Request = globalThis.Request;
 const NO_BODY = new Set(["GET", "HEAD"]);
+const decoder = new TextDecoder(); // stateless for whole-buffer decodes
 
 /** Per-connection facts the request needs, fixed at server construction. */
 export interface RequestSource {
@@ -86,7 +88,7 @@ export class NodeRequest {
   }
 
   async text(): Promise<string> {
-    return new TextDecoder().decode(await this.#readAll());
+    return decoder.decode(await this.#readAll());
   }
 
   async json(): Promise<any> {
@@ -197,29 +199,5 @@ function limitStream(
   );
 }
 
-// Everything else a Request has (clone, formData, blob, cache, mode, ...) goes
-// to the materialised native Request.
-for (const name of Object.getOwnPropertyNames(NativeRequest.prototype)) {
-  if (name === "constructor" || Object.hasOwn(NodeRequest.prototype, name)) continue;
-  const desc = Object.getOwnPropertyDescriptor(NativeRequest.prototype, name)!;
-  if (typeof desc.value === "function") {
-    Object.defineProperty(NodeRequest.prototype, name, {
-      value(this: NodeRequest, ...args: unknown[]) {
-        const native = this._native() as any;
-        return native[name](...args);
-      },
-      writable: true,
-      configurable: true,
-    });
-  } else if (desc.get) {
-    Object.defineProperty(NodeRequest.prototype, name, {
-      get(this: NodeRequest) {
-        return (this._native() as any)[name];
-      },
-      configurable: true,
-    });
-  }
-}
-
-Object.setPrototypeOf(NodeRequest.prototype, NativeRequest.prototype);
-Object.defineProperty(NodeRequest.prototype, Symbol.toStringTag, { value: "Request" });
+// Everything else a Request has (clone, formData, blob, ...) goes to the native one.
+delegateToNative(NodeRequest, NativeRequest, "Request");

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { delegateToNative } from "./_delegate.ts";
+
 const NativeResponse: typeof Response = globalThis.Response;
 
 /** Body types the sender writes without a stream (a Blob is read whole first). */
@@ -24,6 +26,8 @@ export interface FastParts {
 }
 
 const TEXT_PLAIN = "text/plain;charset=UTF-8";
+/** Shared and never mutated: FastResponse copies into a Headers before anyone can write. */
+const JSON_HEADERS: [string, string][] = [["content-type", "application/json"]];
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
 export class FastResponse {
@@ -44,7 +48,10 @@ export class FastResponse {
   static json(data: unknown, init?: ResponseInit): Response {
     const body = JSON.stringify(data);
     if (body === undefined) return NativeResponse.json(data, init);
-    const headers = new Headers(init?.headers);
+    if (!init?.headers) {
+      return new FastResponse(body, { status: init?.status, statusText: init?.statusText, headers: JSON_HEADERS }) as unknown as Response;
+    }
+    const headers = new Headers(init.headers);
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
     return new FastResponse(body, { ...init, headers }) as unknown as Response;
   }
@@ -130,28 +137,8 @@ export class FastResponse {
   }
 }
 
-for (const name of Object.getOwnPropertyNames(NativeResponse.prototype)) {
-  if (name === "constructor" || Object.hasOwn(FastResponse.prototype, name)) continue;
-  const desc = Object.getOwnPropertyDescriptor(NativeResponse.prototype, name)!;
-  if (typeof desc.value === "function") {
-    Object.defineProperty(FastResponse.prototype, name, {
-      value(this: FastResponse, ...args: unknown[]) {
-        return (this._native() as any)[name](...args);
-      },
-      writable: true,
-      configurable: true,
-    });
-  } else if (desc.get) {
-    Object.defineProperty(FastResponse.prototype, name, {
-      get(this: FastResponse) {
-        return (this._native() as any)[name];
-      },
-      configurable: true,
-    });
-  }
-}
-Object.setPrototypeOf(FastResponse.prototype, NativeResponse.prototype);
-Object.defineProperty(FastResponse.prototype, Symbol.toStringTag, { value: "Response" });
+// Everything else a Response has (clone, formData, blob, ...) goes to the native one.
+delegateToNative(FastResponse, NativeResponse, "Response");
 
 let installed = false;
 /**
