@@ -44,6 +44,38 @@ export function invoke(
   return fail(h, notAResponse(result), request);
 }
 
+/**
+ * `invoke` for callers that take a callback: `done` runs synchronously for a
+ * sync Response and after a single `then` for an async one.
+ */
+export function respond(
+  h: Handlers,
+  request: Request,
+  ctx: ServerContext,
+  done: (response: Response) => void,
+): void {
+  let result: unknown;
+  try {
+    result = h.fetch(request, ctx);
+  } catch (error) {
+    return settle(fail(h, error, request), done);
+  }
+  if (result instanceof NativeResponse) return done(result);
+  if (isThenable(result)) {
+    (result as Promise<unknown>).then(
+      (value) => value instanceof NativeResponse ? done(value) : settle(fail(h, notAResponse(value), request), done),
+      (error) => settle(fail(h, error, request), done),
+    );
+    return;
+  }
+  settle(fail(h, notAResponse(result), request), done);
+}
+
+function settle(response: Response | Promise<Response>, done: (response: Response) => void): void {
+  if (response instanceof NativeResponse) done(response);
+  else (response as Promise<Response>).then(done);
+}
+
 /** Turn an error into the response the client gets; logs it once. */
 export function fail(
   h: Handlers,
