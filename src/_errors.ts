@@ -11,6 +11,7 @@ export type ErrorCode =
   | "ERR_NO_FETCH"
   | "ERR_INVALID_RESPONSE"
   | "ERR_BODY_TOO_LARGE"
+  | "ERR_MALFORMED_BODY"
   | "ERR_RESPONSE_STREAM"
   | "ERR_PORT_IN_USE"
   | "ERR_LISTEN"

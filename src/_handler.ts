@@ -83,6 +83,7 @@ export function fail(
   request: Request,
 ): Response | Promise<Response> {
   if (hasCode(error, "ERR_BODY_TOO_LARGE")) return tooLarge();
+  if (hasCode(error, "ERR_MALFORMED_BODY")) return badRequest(); // the adapter already answered and logged
   if (!h.error) {
     if (!h.silent) logRequestError(error, request);
     return internalError();

@@ -262,6 +262,35 @@ export function conformance(runtime: Runtime): void {
         expect(responses[0].status).toBe(400);
       });
 
+      test("malformed requests of every kind get 400, and the server keeps serving", async () => {
+        const H = "Host: x\r\n";
+        // [name, request, status; 0 means closed without a response]
+        const cases: [string, string, number][] = [
+          ["bad chunk size", `POST /body/text HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n`, exception("brokenBodyCloses") ? 0 : 400],
+          ["invalid header name", `GET /hello HTTP/1.1\r\n${H}Bad Header: x\r\n\r\n`, 400],
+          ["header line without colon", `GET /hello HTTP/1.1\r\n${H}NoColon\r\n\r\n`, 400],
+          ["control character in a value", `GET /hello HTTP/1.1\r\n${H}X-A: a\x01b\r\n\r\n`, 400],
+          ["space before colon", `GET /hello HTTP/1.1\r\n${H}X-A : b\r\n\r\n`, 400],
+          ["obs-fold continuation line", `GET /hello HTTP/1.1\r\n${H}X-A: a\r\n  b\r\n\r\n`, 400],
+          ["bad method characters", `G(T /hello HTTP/1.1\r\n${H}\r\n`, 400],
+          ["negative Content-Length", `POST /body/text HTTP/1.1\r\n${H}Content-Length: -1\r\n\r\n`, 400],
+          ["two different Content-Lengths", `POST /body/text HTTP/1.1\r\n${H}Content-Length: 1\r\nContent-Length: 2\r\n\r\nab`, 400],
+          ["Transfer-Encoding not ending in chunked", `POST /body/text HTTP/1.1\r\n${H}Transfer-Encoding: gzip\r\n\r\n`, 400],
+          ["NUL in the target", `GET /he\x00llo HTTP/1.1\r\n${H}\r\n`, exception("bun505") ? 505 : 400],
+          ["space in the target", `GET /he llo HTTP/1.1\r\n${H}\r\n`, exception("bun505") ? 505 : 400],
+          ["unknown HTTP version", `GET /hello HTTP/9.9\r\n${H}\r\n`, exception("bun505") ? 505 : 400],
+          ["two Host headers", `GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n`, exception("bunHostNotValidated") ? 200 : 400],
+          ["empty Host header", `GET /hello HTTP/1.1\r\nHost:\r\n\r\n`, exception("bunHostNotValidated") ? 404 : 400],
+        ];
+        const seen: [string, number][] = [];
+        for (const [name, request] of cases) {
+          const { responses } = await exchange(url, request, { timeoutMs: 3000 });
+          seen.push([name, responses[0]?.status ?? 0]);
+        }
+        expect(seen).toEqual(cases.map(([name, , status]) => [name, status]));
+        expect((await exchange(url, get(url, "/hello"))).responses[0].status).toBe(200);
+      });
+
       test("request heads over 16 KiB get 431", async () => {
         for (const size of [17 * 1024, 70 * 1024]) {
           const { responses } = await exchange(url, get(url, "/hello", `X-Big: ${"a".repeat(size)}\r\n`));

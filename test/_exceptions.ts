@@ -40,4 +40,24 @@ export const EXCEPTIONS = {
       "Deno.serve has no idle-connection timeout option and does not expose its connections to JavaScript, " +
       "so idleTimeout cannot close an idle keep-alive connection on Deno.",
   },
+  brokenBodyCloses: {
+    runtimes: ["deno"],
+    reason:
+      "When a request body breaks its framing mid-way (a bad chunk size), Deno.serve's parser drops the " +
+      "connection without a response; the handler only sees its body read fail. Node (through the adapter) and " +
+      "Bun answer 400.",
+  },
+  bun505: {
+    runtimes: ["bun"],
+    reason:
+      "Bun.serve's parser answers 505 HTTP Version Not Supported, not 400, when the request line has a NUL or a " +
+      "space in the target or an unknown version, before any JavaScript runs.",
+  },
+  bunHostNotValidated: {
+    runtimes: ["bun"],
+    reason:
+      "Bun.serve accepts two Host headers and an empty one (RFC 9112 3.2 says 400), and with an empty Host gives " +
+      "request.url without scheme or authority (oven-sh/bun#33721). Checking Host in the adapter would mean " +
+      "reading request.headers on every request, which costs Bun 15-20% of a hello request.",
+  },
 } satisfies Record<string, RuntimeException>;

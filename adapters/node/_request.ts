@@ -21,6 +21,9 @@ function utf8(bytes: Uint8Array): string {
   return Buffer.isBuffer(bytes) ? bytes.toString("utf8") : decoder.decode(bytes);
 }
 
+/** Responses whose request body broke its framing mid-way; the server already answered 400. */
+export const brokenBody: WeakSet<ServerResponse> = new WeakSet();
+
 /** Per-connection facts the request needs, fixed at server construction. */
 export interface RequestSource {
   protocol: "http" | "https";
@@ -32,6 +35,7 @@ export class NodeRequest {
   readonly #req: IncomingMessage;
   readonly #res: ServerResponse;
   readonly #src: RequestSource;
+  readonly #host: string | undefined;
   #url: string | undefined;
   #headers: Headers | undefined;
   #native: Request | undefined;
@@ -40,10 +44,11 @@ export class NodeRequest {
   /** Set when the body went over `maxRequestBodySize`; the sender answers 413. */
   tooLarge = false;
 
-  constructor(req: IncomingMessage, res: ServerResponse, src: RequestSource) {
+  constructor(req: IncomingMessage, res: ServerResponse, src: RequestSource, host: string | undefined) {
     this.#req = req;
     this.#res = res;
     this.#src = src;
+    this.#host = host;
   }
 
   get method(): string {
@@ -57,7 +62,7 @@ export class NodeRequest {
     if (target.charCodeAt(0) !== 47 /* / */ && /^https?:\/\//i.test(target)) {
       return (this.#url = target);
     }
-    const host = rawHeader(this.#req.rawHeaders, "host") ?? this.#req.headers[":authority"] ?? this.#src.fallbackHost;
+    const host = this.#host ?? this.#req.headers[":authority"] ?? this.#src.fallbackHost;
     return (this.#url = `${this.#src.protocol}://${host}${target}`);
   }
 
@@ -136,7 +141,11 @@ export class NodeRequest {
       };
       const onError = (error: Error) => {
         cleanup();
-        reject(error);
+        reject(
+          brokenBody.has(this.#res)
+            ? new OmniserveError("ERR_MALFORMED_BODY", "the request body's framing is malformed", { cause: error })
+            : error,
+        );
       };
       const onClose = () => {
         if (!req.complete) onError(new DOMException("client disconnected", "AbortError"));
@@ -174,18 +183,6 @@ export class NodeRequest {
     });
     return this.#native;
   }
-}
-
-/**
- * One header from Node's rawHeaders without building `req.headers` (which
- * Node does lazily, at a cost, on first access).
- */
-export function rawHeader(raw: string[], lowerName: string): string | undefined {
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i];
-    if (name.length === lowerName.length && (name === lowerName || name.toLowerCase() === lowerName)) return raw[i + 1];
-  }
-  return undefined;
 }
 
 function limitStream(

@@ -1,0 +1,52 @@
+/**
+ * One pass over a request head's raw headers for the framing and Host checks
+ * Node's parser leaves to the server, without building `req.headers` (which
+ * Node does lazily, at a cost, on first access).
+ * @module
+ */
+
+/** What the checks need from a request head. */
+export interface Head {
+  host: string | undefined;
+  hosts: number;
+  contentLength: string | undefined;
+  transferEncoding: string | undefined;
+}
+
+/** Read Host, Content-Length and Transfer-Encoding from Node's rawHeaders. */
+export function scanHead(raw: string[]): Head {
+  const head: Head = { host: undefined, hosts: 0, contentLength: undefined, transferEncoding: undefined };
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    switch (name.length) {
+      case 4:
+        if (name === "Host" || name.toLowerCase() === "host") {
+          head.hosts++;
+          head.host ??= raw[i + 1];
+        }
+        break;
+      case 14:
+        if (name.toLowerCase() === "content-length") head.contentLength = raw[i + 1];
+        break;
+      case 17:
+        if (name.toLowerCase() === "transfer-encoding") {
+          head.transferEncoding = head.transferEncoding === undefined ? raw[i + 1] : `${head.transferEncoding}, ${raw[i + 1]}`;
+        }
+        break;
+    }
+  }
+  return head;
+}
+
+/**
+ * Why RFC 9112 says 400 for this head, or undefined when it is fine: more than
+ * one Host or an empty one (3.2), or a Transfer-Encoding whose final coding is
+ * not chunked (6.3), which Node's parser would only notice mid-body.
+ */
+export function headProblem(head: Head, absoluteForm: boolean): string | undefined {
+  if (head.hosts > 1) return "more than one Host header";
+  if (head.hosts === 1 && head.host === "" && !absoluteForm) return "empty Host header";
+  const te = head.transferEncoding;
+  if (te !== undefined && !/(^|,)\s*chunked\s*$/i.test(te)) return `Transfer-Encoding "${te}" does not end with chunked`;
+  return undefined;
+}
