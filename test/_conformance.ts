@@ -88,6 +88,13 @@ export function conformance(runtime: Runtime): void {
         expect(form.body.toString()).toContain('name="field"\r\n\r\nvalue\r\n');
       });
 
+      test("Response.redirect() and a cloned Response go out as built", async () => {
+        const redirect = (await exchange(url, get(url, "/redirect"))).responses[0];
+        expect([redirect.status, header(redirect, "location")]).toEqual([307, "http://example.test/elsewhere"]);
+        const clone = (await exchange(url, get(url, "/clone"))).responses[0];
+        expect([clone.status, clone.body.toString()]).toEqual([200, "cloned body"]);
+      });
+
       test("several Set-Cookie headers stay separate", async () => {
         const { responses } = await exchange(url, get(url, "/cookies"));
         expect(headerAll(responses[0], "set-cookie")).toEqual(["a=1; Path=/", "b=2; Path=/; HttpOnly"]);

@@ -68,6 +68,11 @@ export class FastResponse {
     return value instanceof NativeResponse;
   }
 
+  /** True only for a FastResponse (`instanceof` is true for native responses too). */
+  static isFast(value: object): value is FastResponse {
+    return #body in value;
+  }
+
   get status(): number {
     return this.#native ? this.#native.status : this.#init?.status ?? 200;
   }

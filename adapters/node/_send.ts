@@ -22,7 +22,8 @@ export function send(
   close: boolean,
 ): void | Promise<void> {
   if (close) res.shouldKeepAlive = false;
-  if (response instanceof FastResponse) {
+  const isFast = FastResponse.isFast(response);
+  if (isFast) {
     const fast = response._fast();
     if (fast) {
       const body = fast.body;
@@ -30,7 +31,7 @@ export function send(
       return body.arrayBuffer().then((bytes) => sendFixed(res, fast, new Uint8Array(bytes), isHead));
     }
   }
-  const native = response instanceof FastResponse ? response._native() : response;
+  const native = isFast ? response._native() : response;
   return sendNative(res, native, isHead);
 }
 
