@@ -361,6 +361,16 @@ export function conformance(runtime: Runtime): void {
         expect(status).toBe("done");
       });
 
+      test("SIGTERM with a request that never finishes exits 0 after the 10 s deadline", async () => {
+        const own = await startServer("test/fixture/hang.ts", runtime, { port: 0, hostname: "127.0.0.1" });
+        const hanging = fetch(`${own.url}/hang`).then(() => "answered", () => "dropped");
+        await sleep(200);
+        const code = await own.stop(20_000);
+        expect(code).toBe(0);
+        expect(await hanging).toBe("dropped");
+        expect(own.stderr()).toMatch(/in-flight requests did not finish within 10 s; closing them/);
+      }, 30_000);
+
       test("server.reload() swaps fetch for new requests without dropping the connection", async () => {
         const own = await startServer("test/fixture/reload.ts", runtime, { port: 0, hostname: "127.0.0.1" });
         try {

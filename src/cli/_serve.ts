@@ -9,9 +9,14 @@ import { resolve } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
 import { OmniserveError } from "../_errors.ts";
+import { logLine } from "../_log.ts";
 import { STOP_DEADLINE_MS } from "../_options.ts";
 import type { ServeOptions, Server } from "../types.ts";
 import { currentRuntime } from "./_runtime.ts";
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 /** Where to listen; undefined fields fall back to the module's own options. */
 export interface ListenFlags {
@@ -66,9 +71,14 @@ export async function serveModule(modulePath: string, flags: ListenFlags): Promi
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    const deadline = setTimeout(() => server.stop(true), STOP_DEADLINE_MS);
-    await server.stop(false);
-    clearTimeout(deadline);
+    const late = await Promise.race([
+      server.stop(false).then(() => false),
+      sleep(STOP_DEADLINE_MS).then(() => true),
+    ]);
+    if (late) {
+      logLine(`in-flight requests did not finish within ${STOP_DEADLINE_MS / 1000} s; closing them`);
+      await Promise.race([server.stop(true), sleep(1000)]);
+    }
     process.exit(0);
   };
   process.on("SIGINT", stop);
