@@ -57,6 +57,14 @@ export interface UpgradeAcceptance {
   protocol?: string;
 }
 
+/** TLS material as PEM text (not file paths), as `Bun.serve` and `Deno.serve` take it. */
+export interface TLSOptions {
+  /** Certificate chain, PEM. */
+  cert: string;
+  /** Private key, PEM, unencrypted (Deno.serve cannot take a passphrase). */
+  key: string;
+}
+
 /**
  * WebSocket hooks in the crossws style, plus limits. A request with
  * `Upgrade: websocket` goes here when this is set, otherwise to `fetch`.
@@ -124,6 +132,8 @@ export interface ServeOptions {
   maxRequestBodySize?: number;
   /** Seconds an idle keep-alive connection is kept open (default 10). */
   idleTimeout?: number;
+  /** Serve HTTPS with this certificate and key. */
+  tls?: TLSOptions;
   /** WebSocket hooks; requests with `Upgrade: websocket` go here when set. */
   websocket?: WebSocketOptions;
   /** Do not log errors (they still reach `error`). */

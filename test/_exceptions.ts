@@ -60,4 +60,10 @@ export const EXCEPTIONS = {
       "request.url without scheme or authority (oven-sh/bun#33721). Checking Host in the adapter would mean " +
       "reading request.headers on every request, which costs Bun 15-20% of a hello request.",
   },
+  denoNegotiatesH2: {
+    runtimes: ["deno"],
+    reason:
+      "With TLS, Deno.serve offers HTTP/2 by ALPN and has no option to turn it off, so a client that offers h2 " +
+      "(every browser) speaks HTTP/2 to Deno and HTTP/1.1 to Node and Bun until omniserve serves HTTP/2 everywhere.",
+  },
 } satisfies Record<string, RuntimeException>;

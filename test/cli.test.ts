@@ -86,6 +86,18 @@ describe("omniserve CLI arguments", () => {
     expect(stderr).toBe('omniserve: error: unknown runtime "rhino" (expected one of: node, deno, bun) [ERR_UNKNOWN_RUNTIME]\n');
   });
 
+  test("--cert without --key gives one line and status 1", async () => {
+    const { code, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", "--cert", "cert.pem", "--port", "0"]);
+    expect(code).toBe(1);
+    expect(stderr).toBe("omniserve: error: --cert and --key go together: give both PEM files [ERR_BAD_ARGUMENT]\n");
+  });
+
+  test("a missing certificate file gives one line and status 1", async () => {
+    const { code, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", "--cert", "no.pem", "--key", "no.pem", "--port", "0"]);
+    expect(code).toBe(1);
+    expect(stderr).toBe("omniserve: error: cannot read the TLS certificate file no.pem: ENOENT [ERR_BAD_ARGUMENT]\n");
+  });
+
   test("an unknown option gives one line and status 1", async () => {
     const { code, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", "--prot", "1"]);
     expect(code).toBe(1);

@@ -1,3 +1,5 @@
 import { conformance } from "./_conformance.ts";
+import { tlsConformance } from "./_tls.ts";
 
 conformance("bun");
+tlsConformance("bun");

@@ -4,7 +4,7 @@
  * and stop gracefully on SIGINT/SIGTERM.
  * @module
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
@@ -22,6 +22,17 @@ function sleep(ms: number): Promise<void> {
 export interface ListenFlags {
   port?: number;
   hostname?: string;
+  /** PEM files for HTTPS; both or neither. */
+  certFile?: string;
+  keyFile?: string;
+}
+
+function readPem(file: string, what: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new OmniserveError("ERR_BAD_ARGUMENT", `cannot read the TLS ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
 }
 
 /** Import `modulePath` and return its default export, checked. */
@@ -64,6 +75,12 @@ export async function serveModule(modulePath: string, flags: ListenFlags): Promi
   const options: ServeOptions = Object.create(app);
   if (flags.port !== undefined) options.port = flags.port;
   if (flags.hostname !== undefined) options.hostname = flags.hostname;
+  if (flags.certFile !== undefined || flags.keyFile !== undefined) {
+    if (!flags.certFile || !flags.keyFile) {
+      throw new OmniserveError("ERR_BAD_ARGUMENT", "--cert and --key go together: give both PEM files");
+    }
+    options.tls = { cert: readPem(flags.certFile, "certificate"), key: readPem(flags.keyFile, "key") };
+  }
   const server = await serve(options).ready();
   const url = server.url.replace(/\/$/, "");
   process.stdout.write(`omniserve: listening on ${url} (${server.runtime})\n`);

@@ -46,6 +46,7 @@ export function startServer(
     modulePath,
     options.port === undefined ? "-" : String(options.port),
     options.hostname ?? "-",
+    ...(options.certFile || options.keyFile ? [options.certFile ?? "", options.keyFile ?? ""] : []),
   ]);
   const child = spawn(bin, args, {
     stdio: ["ignore", "pipe", "pipe"],

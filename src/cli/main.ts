@@ -1,7 +1,7 @@
 /**
  * The `omniserve` command line.
  *
- *   omniserve serve <module> [--runtime node|deno|bun] [--port N] [--hostname H]
+ *   omniserve serve <module> [--runtime node|deno|bun] [--port N] [--hostname H] [--cert FILE --key FILE]
  *   omniserve test <module> [--runtimes node,deno,bun] [--json FILE] -- <command...>
  *
  * Arguments are parsed with Node's built-in `util.parseArgs`, which every
@@ -18,7 +18,7 @@ import { startServer } from "./_spawn.ts";
 import { runMatrix } from "./_test.ts";
 
 const USAGE = `usage:
-  omniserve serve <module> [--runtime node|deno|bun] [--port N] [--hostname H]
+  omniserve serve <module> [--runtime node|deno|bun] [--port N] [--hostname H] [--cert FILE --key FILE]
   omniserve test <module> [--runtimes node,deno,bun] [--json FILE] -- <command...>`;
 
 function parsePort(value: string | undefined): number | undefined {
@@ -34,11 +34,17 @@ async function serveCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { runtime: { type: "string" }, port: { type: "string" }, hostname: { type: "string" } },
+    options: {
+      runtime: { type: "string" },
+      port: { type: "string" },
+      hostname: { type: "string" },
+      cert: { type: "string" },
+      key: { type: "string" },
+    },
   });
   if (positionals.length !== 1) throw new OmniserveError("ERR_BAD_ARGUMENT", `serve takes one app module\n${USAGE}`);
   const runtime = parseRuntime(values.runtime ?? currentRuntime());
-  const flags = { port: parsePort(values.port), hostname: values.hostname };
+  const flags = { port: parsePort(values.port), hostname: values.hostname, certFile: values.cert, keyFile: values.key };
   if (runtime === currentRuntime()) {
     await serveModule(positionals[0], flags);
     return;

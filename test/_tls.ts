@@ -1,0 +1,108 @@
+/**
+ * HTTPS conformance: the same fixture app served with `--cert`/`--key` on each
+ * runtime, checked with a client that verifies the certificate.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import https from "node:https";
+import tls from "node:tls";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import selfsigned from "selfsigned";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startServer, type SpawnedServer } from "../dist/src/cli/_spawn.js";
+import type { Runtime } from "../src/types.ts";
+import { EXCEPTIONS } from "./_exceptions.ts";
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  alpn: string | false;
+}
+
+function request(url: string, ca: string, path: string, init: { method?: string; body?: string } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(`${url}${path}`, { ca, method: init.method ?? "GET", agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8").on("data", (chunk) => (body += chunk)).on("end", () => {
+        resolve({
+          status: res.statusCode!,
+          headers: res.headers,
+          body,
+          alpn: (res.socket as import("node:tls").TLSSocket).alpnProtocol ?? false,
+        });
+      });
+    });
+    req.on("error", reject);
+    req.end(init.body);
+  });
+}
+
+export function tlsConformance(runtime: Runtime): void {
+  const exception = (name: keyof typeof EXCEPTIONS) => (EXCEPTIONS[name].runtimes as readonly Runtime[]).includes(runtime);
+  describe(`https on ${runtime}`, () => {
+    let server: SpawnedServer;
+    let ca: string;
+    beforeAll(async () => {
+      const pems = await selfsigned.generate([{ name: "commonName", value: "localhost" }], {
+        keyType: "ec",
+        notAfterDate: new Date(Date.now() + 2 * 86_400_000),
+        extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }] }],
+      });
+      const dir = mkdtempSync(join(tmpdir(), "omniserve-tls-"));
+      writeFileSync(join(dir, "cert.pem"), pems.cert);
+      writeFileSync(join(dir, "key.pem"), pems.private);
+      ca = pems.cert;
+      server = await startServer("test/fixture/app.ts", runtime, {
+        port: 0,
+        hostname: "127.0.0.1",
+        certFile: join(dir, "cert.pem"),
+        keyFile: join(dir, "key.pem"),
+      });
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    test("serve --cert --key listens on https and says so", () => {
+      expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    });
+
+    test("https responses carry the same headers and bodies as http", async () => {
+      const hello = await request(server.url, ca, "/hello");
+      expect([hello.status, hello.body, hello.headers["content-length"], hello.headers["content-type"]]).toEqual([
+        200,
+        "Hello, World!",
+        "13",
+        "text/plain;charset=UTF-8",
+      ]);
+      expect(hello.alpn).toBe(false); // an HTTP/1.1 client stays on HTTP/1.1
+      const cookies = await request(server.url, ca, "/cookies");
+      expect(cookies.headers["set-cookie"]).toEqual(["a=1; Path=/", "b=2; Path=/; HttpOnly"]);
+    });
+
+    test("a client that offers h2 and http/1.1 by ALPN gets HTTP/1.1", async () => {
+      const { hostname, port } = new URL(server.url);
+      const protocol = await new Promise<string>((resolve, reject) => {
+        const socket = tls.connect({ host: hostname, port: Number(port), ca, ALPNProtocols: ["h2", "http/1.1"] }, () => {
+          // No protocol selected means the default: HTTP/1.1 (RFC 7301 3.2).
+          resolve(socket.alpnProtocol || "http/1.1");
+          socket.destroy();
+        });
+        socket.on("error", reject);
+      });
+      expect(protocol).toBe(exception("denoNegotiatesH2") ? "h2" : "http/1.1");
+    });
+
+    test("request.url has the https scheme and ctx.ip the client address", async () => {
+      expect((await request(server.url, ca, "/url/x?y=1")).body).toBe(`${server.url}/url/x?y=1`);
+      expect((await request(server.url, ca, "/ip")).body).toBe("127.0.0.1");
+    });
+
+    test("https request bodies arrive intact", async () => {
+      const json = { a: [1, 2], é: "ü" };
+      const echo = await request(server.url, ca, "/body/json", { method: "POST", body: JSON.stringify(json) });
+      expect(JSON.parse(echo.body)).toEqual(json);
+    });
+  });
+}
