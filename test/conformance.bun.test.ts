@@ -1,4 +1,4 @@
-import { conformance } from "./_conformance.ts";
+import { conformance } from "./conformance/_suite.ts";
 import { tlsConformance } from "./_tls.ts";
 
 conformance("bun");
