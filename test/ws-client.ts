@@ -11,6 +11,8 @@ import net from "node:net";
 /** One frame as the server sent it. */
 export interface Frame {
   fin: boolean;
+  /** RSV1: a permessage-deflate compressed message. */
+  rsv1: boolean;
   opcode: number;
   payload: Buffer;
 }
@@ -87,16 +89,17 @@ export class RawClient {
     return new Promise((resolve, reject) => {
       const socket = net.connect(Number(u.port), u.hostname);
       socket.setNoDelay(true);
-      const lines = [
-        `GET ${u.pathname}${u.search} HTTP/1.1`,
-        `Host: ${u.host}`,
-        "Upgrade: websocket",
-        "Connection: Upgrade",
-        `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}`,
-        "Sec-WebSocket-Version: 13",
-      ];
-      if (opts.protocols) lines.push(`Sec-WebSocket-Protocol: ${opts.protocols.join(", ")}`);
-      for (const [k, v] of Object.entries(opts.headers ?? {})) lines.push(`${k}: ${v}`);
+      const fields: Record<string, string> = {
+        Host: u.host,
+        Upgrade: "websocket",
+        Connection: "Upgrade",
+        "Sec-WebSocket-Key": randomBytes(16).toString("base64"),
+        "Sec-WebSocket-Version": "13",
+        ...(opts.protocols ? { "Sec-WebSocket-Protocol": opts.protocols.join(", ") } : {}),
+        ...opts.headers, // replaces a default of the same spelling
+      };
+      const lines = [`GET ${u.pathname}${u.search} HTTP/1.1`];
+      for (const [k, v] of Object.entries(fields)) lines.push(`${k}: ${v}`);
       socket.write(lines.join("\r\n") + "\r\n\r\n");
       let buf = Buffer.alloc(0);
       const timer = setTimeout(() => (socket.destroy(), reject(new Error("handshake timed out"))), 5000);
@@ -130,6 +133,15 @@ export class RawClient {
       socket.on("end", () => onData(Buffer.alloc(0)));
       socket.on("error", (error) => (clearTimeout(timer), reject(error)));
     });
+  }
+
+  /** Resolves when the TCP connection ended; rejects after `ms`. */
+  endedWithin(ms = 5000): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`connection still open after ${ms} ms`)), ms);
+    });
+    return Promise.race([this.ended, late]).finally(() => clearTimeout(timer));
   }
 
   write(bytes: Buffer): void {
@@ -204,7 +216,7 @@ export class RawClient {
       }
       if (b[1] & 0x80) off += 4; // servers never mask; tolerate it anyway
       if (b.length < off + len) break;
-      this.frames.push({ fin: (b[0] & 0x80) !== 0, opcode: b[0] & 0x0f, payload: b.subarray(off, off + len) });
+      this.frames.push({ fin: (b[0] & 0x80) !== 0, rsv1: (b[0] & 0x40) !== 0, opcode: b[0] & 0x0f, payload: b.subarray(off, off + len) });
       this.#buf = b.subarray(off + len);
     }
     this.#wake();

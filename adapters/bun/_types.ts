@@ -23,9 +23,9 @@ export interface BunServeOptions {
   idleTimeout: number;
   development?: boolean;
   tls?: { cert: string; key: string; passphrase?: string };
-  fetch: (request: Request, server: BunServer) => Response | Promise<Response> | undefined;
+  fetch: (request: Request, server: BunServer) => Response | Promise<Response | undefined> | undefined;
   error?: (error: Error) => Response | Promise<Response>;
-  websocket?: unknown;
+  websocket?: BunWebSocketHandler<any>;
 }
 
 export interface BunNamespace {
@@ -35,4 +35,33 @@ export interface BunNamespace {
 /** `globalThis.Bun`, typed. Only call on Bun. */
 export function bun(): BunNamespace {
   return (globalThis as unknown as { Bun: BunNamespace }).Bun;
+}
+
+/** The socket Bun passes to websocket handlers (`ServerWebSocket`). */
+export interface BunServerWebSocket<T> {
+  readonly data: T;
+  readonly readyState: number;
+  send(data: string | Uint8Array, compress?: boolean): number;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+  ping(data?: string | Uint8Array): number;
+  subscribe(topic: string): void;
+  unsubscribe(topic: string): void;
+  publish(topic: string, data: string | Uint8Array, compress?: boolean): number;
+  getBufferedAmount(): number;
+}
+
+/** The `websocket` option of `Bun.serve`. */
+export interface BunWebSocketHandler<T> {
+  open?(ws: BunServerWebSocket<T>): void;
+  message(ws: BunServerWebSocket<T>, message: string | Uint8Array): void;
+  close?(ws: BunServerWebSocket<T>, code: number, reason: string): void;
+  drain?(ws: BunServerWebSocket<T>): void;
+  maxPayloadLength?: number;
+  idleTimeout?: number;
+  backpressureLimit?: number;
+  closeOnBackpressureLimit?: boolean;
+  perMessageDeflate?: boolean;
+  publishToSelf?: boolean;
+  sendPings?: boolean;
 }

@@ -23,6 +23,8 @@ import { WaitUntil } from "../../src/_wait.ts";
 import type { ReloadOptions, Runtime, ServeOptions, Server, ServerContext } from "../../src/types.ts";
 import { installStandardResponse } from "./_response.ts";
 import { bun, type BunServer as BunRaw } from "./_types.ts";
+import { BunWebSockets } from "./_ws.ts";
+import { isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 
 export type * from "../../src/types.ts";
 export { OmniserveError, type ErrorCode } from "../../src/_errors.ts";
@@ -54,11 +56,13 @@ export class BunServer implements Server<BunRaw> {
   readonly #handlers: Handlers;
   readonly #opts: ResolvedOptions;
   readonly #ready: Promise<BunServer>;
+  readonly #ws: BunWebSockets | undefined;
 
   constructor(options: ServeOptions) {
     this.options = options;
     this.#opts = resolveOptions(options);
     this.#handlers = new Handlers(options);
+    const ws = this.#ws = options.websocket ? new BunWebSockets(options.websocket) : undefined;
     try {
       this.raw = bun().serve({
         port: this.#opts.port,
@@ -66,7 +70,12 @@ export class BunServer implements Server<BunRaw> {
         maxRequestBodySize: this.#opts.maxRequestBodySize,
         idleTimeout: Math.min(this.#opts.idleTimeout, 255),
         development: false,
-        fetch: (request) => invoke(this.#handlers, request, new BunContext(this, request)),
+        ...(options.tls ? { tls: { cert: options.tls.cert, key: options.tls.key } } : {}),
+        fetch: (request, server) =>
+          ws && isWebSocketUpgrade(request.headers.get("upgrade"))
+            ? ws.upgrade(request, server, plainIp(server.requestIP(request)?.address))
+            : invoke(this.#handlers, request, new BunContext(this, request)),
+        ...(ws ? { websocket: ws.handler } : {}),
         error: (error) => {
           logRequestError(error);
           return internalError();
@@ -87,7 +96,7 @@ export class BunServer implements Server<BunRaw> {
   }
 
   get url(): string {
-    return formatUrl("http", this.hostname, this.port);
+    return formatUrl(this.options.tls ? "https" : "http", this.hostname, this.port);
   }
 
   ready(): Promise<BunServer> {
@@ -99,15 +108,16 @@ export class BunServer implements Server<BunRaw> {
     if ("error" in handlers) this.#handlers.error = handlers.error;
   }
 
-  publish(_topic: string, _data: string | ArrayBuffer | Uint8Array): number {
-    return 0;
+  publish(topic: string, data: string | ArrayBuffer | Uint8Array): number {
+    return this.#ws ? this.#ws.publish(this.raw, topic, data) : 0;
   }
 
-  subscriberCount(_topic: string): number {
-    return 0;
+  subscriberCount(topic: string): number {
+    return this.#ws ? this.raw.subscriberCount(topic) : 0;
   }
 
   async stop(closeActiveConnections = false): Promise<void> {
+    this.#ws?.closeAll();
     await this.raw.stop(closeActiveConnections);
     await this._wait.settle();
   }

@@ -11,15 +11,17 @@
  * @module
  */
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { OmniserveError } from "../../src/_errors.ts";
-import { fail, Handlers, internalError, invoke, tooLarge } from "../../src/_handler.ts";
+import { badRequest, Handlers, internalError, respond, tooLarge } from "../../src/_handler.ts";
 import { logLine, logRequestError } from "../../src/_log.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { formatUrl, resolveOptions, type ResolvedOptions } from "../../src/_options.ts";
 import { WaitUntil } from "../../src/_wait.ts";
 import type { ReloadOptions, Runtime, ServeOptions, Server, ServerContext } from "../../src/types.ts";
-import { NodeRequest, rawHeader, type RequestSource } from "./_request.ts";
+import { scanHead, headProblem } from "./_head.ts";
+import { brokenBody, NodeRequest, type RequestSource } from "./_request.ts";
 import { installFastResponse } from "./_response.ts";
 import { send } from "./_send.ts";
 import { NodeWebSockets } from "./_ws.ts";
@@ -45,10 +47,10 @@ class NodeContext implements ServerContext {
 }
 
 /** A running omniserve server on Node.js. */
-export class NodeServer implements Server<http.Server> {
+export class NodeServer implements Server<http.Server | https.Server> {
   readonly runtime: Runtime = "node";
   readonly options: ServeOptions;
-  readonly raw: http.Server;
+  readonly raw: http.Server | https.Server;
   /** @internal */
   readonly _wait: WaitUntil = new WaitUntil();
   readonly #handlers: Handlers;
@@ -63,19 +65,24 @@ export class NodeServer implements Server<http.Server> {
     this.options = options;
     this.#opts = resolveOptions(options);
     this.#handlers = new Handlers(options);
+    const tls = options.tls;
     this.#src = {
-      protocol: "http",
+      protocol: tls ? "https" : "http",
       fallbackHost: `${this.#opts.hostname}:${this.#opts.port}`,
       maxBodySize: this.#opts.maxRequestBodySize,
     };
-    this.raw = http.createServer({
+    const serverOptions: http.ServerOptions = {
       requireHostHeader: true,
       keepAliveTimeout: this.#opts.idleTimeout * 1000,
       noDelay: true,
-    }, (req, res) => this.#onRequest(req, res));
+    };
+    const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => this.#onRequest(req, res);
+    this.raw = tls
+      ? https.createServer({ ...serverOptions, cert: tls.cert, key: tls.key }, onRequest)
+      : http.createServer(serverOptions, onRequest);
     this.raw.on("clientError", onClientError);
     if (options.websocket) {
-      const ws = this.#ws = new NodeWebSockets(options.websocket);
+      const ws = this.#ws = new NodeWebSockets(options.websocket, (req, res) => this.#onRequest(req, res));
       this.raw.on("upgrade", (req, socket, head) => ws.handle(req, socket, head));
     }
     this.#ready = new Promise((resolve, reject) => {
@@ -143,20 +150,19 @@ export class NodeServer implements Server<http.Server> {
   }
 
   #onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const length = rawHeader(req.rawHeaders, "content-length");
-    if (length !== undefined && Number(length) > this.#opts.maxRequestBodySize) {
+    const head = scanHead(req.rawHeaders);
+    const problem = headProblem(head, req.url!.charCodeAt(0) !== 47 /* / */);
+    if (problem !== undefined) {
+      logLine(`rejected a request from ${plainIp(req.socket.remoteAddress)}: 400 Bad Request (${problem})`);
+      return this.#reply(req, res, badRequest(), true);
+    }
+    if (head.contentLength !== undefined && Number(head.contentLength) > this.#opts.maxRequestBodySize) {
       return this.#reply(req, res, tooLarge(), true);
     }
-    const request = new NodeRequest(req, res, this.#src);
-    let response: Response | Promise<Response>;
-    try {
-      response = invoke(this.#handlers, request as unknown as Request, new NodeContext(this, req));
-    } catch (error) {
-      response = fail(this.#handlers, error, request as unknown as Request);
-    }
-    if (response instanceof Promise) {
-      response.then((r) => this.#reply(req, res, r, false, request));
-    } else this.#reply(req, res, response, false, request);
+    const request = new NodeRequest(req, res, this.#src, head.host);
+    respond(this.#handlers, request as unknown as Request, new NodeContext(this, req), (response) => {
+      this.#reply(req, res, response, false, request);
+    });
   }
 
   #reply(
@@ -169,6 +175,8 @@ export class NodeServer implements Server<http.Server> {
     if (request?.tooLarge) {
       response = tooLarge();
       close = true;
+    } else if (brokenBody.has(res)) {
+      return; // answered 400 when the body broke
     }
     try {
       const sent = send(res, response, req.method === "HEAD", close || this.#closing);
@@ -189,12 +197,28 @@ function abort(res: http.ServerResponse, error: unknown): void {
 
 /** Malformed requests: answer like Bun and Deno do, one log line, keep serving. */
 function onClientError(error: NodeJS.ErrnoException, socket: import("node:stream").Duplex): void {
-  if (!socket.writable || (socket as { _httpMessage?: unknown })._httpMessage) {
-    socket.destroy();
+  const code = error.code ?? "";
+  const answerable = code.startsWith("HPE_") || code === "ERR_HTTP_REQUEST_TIMEOUT";
+  const inFlight = (socket as { _httpMessage?: http.ServerResponse | null })._httpMessage;
+  if (!answerable || !socket.writable) {
+    socket.destroy(); // a reset or a socket error: nobody to answer
     return;
   }
-  const status = error.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
-  logLine(`rejected a malformed request from ${plainIp((socket as import("node:net").Socket).remoteAddress)}: ${status} (${error.code ?? error.message})`);
+  const status = code === "HPE_HEADER_OVERFLOW"
+    ? "431 Request Header Fields Too Large"
+    : code === "ERR_HTTP_REQUEST_TIMEOUT"
+    ? "408 Request Timeout"
+    : "400 Bad Request";
+  logLine(`rejected a request from ${plainIp((socket as import("node:net").Socket).remoteAddress)}: ${status} (${code})`);
+  if (inFlight) {
+    // The head was fine and the handler runs; the body broke. Answer 400 now; the
+    // handler's body read fails with ERR_MALFORMED_BODY and its response is dropped.
+    if (inFlight.headersSent) {
+      socket.destroy();
+      return;
+    }
+    brokenBody.add(inFlight);
+  }
   socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
 }
 

@@ -32,12 +32,12 @@ export function textOf(data: unknown): string {
     : String(data);
 }
 
-/** One complete frame carrying `payload`. */
-export function encodeFrame(opcode: number, payload: Uint8Array): Uint8Array {
+/** One complete frame carrying `payload`; `compressed` sets RSV1 (permessage-deflate). */
+export function encodeFrame(opcode: number, payload: Uint8Array, compressed = false): Uint8Array {
   const len = payload.length;
   const head = len < 126 ? 2 : len < 65536 ? 4 : 10;
   const out = new Uint8Array(head + len);
-  out[0] = 0x80 | opcode;
+  out[0] = 0x80 | (compressed ? 0x40 : 0) | opcode;
   if (len < 126) out[1] = len;
   else if (len < 65536) {
     out[1] = 126;

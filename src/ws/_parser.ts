@@ -22,6 +22,12 @@ export interface ParserEvents {
   fail(code: number, reason: string): void;
 }
 
+/**
+ * Decompress one permessage-deflate message (RFC 7692). Return undefined
+ * when the result would pass `max` bytes; throw on corrupt data.
+ */
+export type Inflate = (data: Uint8Array, max: number) => Uint8Array | undefined;
+
 const EMPTY = new Uint8Array(0);
 
 /** Parses a byte stream into messages; one per connection. */
@@ -34,11 +40,15 @@ export class FrameParser {
   #fragments: Uint8Array[] = [];
   #fragmentLength = 0;
   #fragmentOpcode = -1;
+  #compressed = false;
   #done = false;
+  readonly #inflate: Inflate | undefined;
 
-  constructor(maxPayloadLength: number, events: ParserEvents) {
+  /** With `inflate`, permessage-deflate was negotiated and RSV1 marks a compressed message. */
+  constructor(maxPayloadLength: number, events: ParserEvents, inflate?: Inflate) {
     this.#max = maxPayloadLength;
     this.#on = events;
+    this.#inflate = inflate;
   }
 
   /** Feed bytes from the socket. The parser may unmask `chunk` in place. */
@@ -64,7 +74,11 @@ export class FrameParser {
       const b1 = buf[off + 1];
       const fin = (b0 & 0x80) !== 0;
       const opcode = b0 & 0x0f;
-      if (b0 & 0x70) return this.#fail(CloseCode.protocolError, "reserved bits set", off);
+      const rsv1 = (b0 & 0x40) !== 0;
+      if (b0 & 0x30 || (rsv1 && !this.#inflate)) return this.#fail(CloseCode.protocolError, "reserved bits set", off);
+      if (rsv1 && (opcode >= 8 || opcode === OPCODE.continuation)) {
+        return this.#fail(CloseCode.protocolError, "RSV1 on a control or continuation frame", off);
+      }
       if (!(b1 & 0x80)) return this.#fail(CloseCode.protocolError, "client frame not masked", off);
       const control = opcode >= 8;
       if (control) {
@@ -101,7 +115,10 @@ export class FrameParser {
       unmask(payload, buf, off + head);
       off += total;
       if (control) this.#control(opcode, payload);
-      else this.#data(opcode, fin, payload);
+      else {
+        if (opcode !== OPCODE.continuation) this.#compressed = rsv1;
+        this.#data(opcode, fin, payload);
+      }
     }
     return off;
   }
@@ -142,6 +159,16 @@ export class FrameParser {
   }
 
   #deliver(opcode: number, payload: Uint8Array): void {
+    if (this.#compressed) {
+      let inflated: Uint8Array | undefined;
+      try {
+        inflated = this.#inflate!(payload, this.#max);
+      } catch {
+        return void this.#fail(CloseCode.invalidData, "invalid compressed data", 0);
+      }
+      if (inflated === undefined) return void this.#fail(CloseCode.tooBig, "message too big", 0);
+      payload = inflated;
+    }
     if (opcode === OPCODE.binary) return this.#on.message(payload);
     const text = decodeUtf8(payload);
     if (text === undefined) this.#fail(CloseCode.invalidData, "invalid UTF-8 in a text message", 0);

@@ -1,4 +1,5 @@
 /** Bad handlers and bad input: plain 500s, the error hook, 400/413/431, one log line, still serving. */
+import net from "node:net";
 import { describe, expect, test } from "vitest";
 import { exchange, get } from "../_raw.ts";
 import type { Suite } from "./_suite.ts";
@@ -21,6 +22,28 @@ export function errors(s: Suite): void {
       expect(log).not.toMatch(/\n\s+at /); // one line, no stack trace
       // ...and the server keeps serving.
       expect((await exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
+    });
+
+    test("bad clients do not cost good ones: idle sockets, half-sent heads and garbage while others are served", async () => {
+      const { hostname, port } = new URL(s.url());
+      const bad: net.Socket[] = [];
+      const open = (data: string) => {
+        const socket = net.connect(Number(port), hostname);
+        socket.on("error", () => {});
+        socket.write(data);
+        bad.push(socket);
+      };
+      for (let i = 0; i < 100; i++) open(""); // idle
+      for (let i = 0; i < 50; i++) open("GET /hello HTTP/1.1\r\nHost: x\r\nX-Slow: "); // a head that never ends
+      for (let i = 0; i < 50; i++) open("\x16\x03\x01\x02\x00garbage\r\n\r\n"); // a TLS hello on a plain port
+      try {
+        const answers = await Promise.all(
+          Array.from({ length: 50 }, () => exchange(s.url(), get(s.url(), "/hello")).then((r) => r.responses[0]?.status)),
+        );
+        expect(answers).toEqual(Array(50).fill(200));
+      } finally {
+        for (const socket of bad) socket.destroy();
+      }
     });
 
     test("the error hook turns a thrown error into its Response", async () => {

@@ -1,0 +1,148 @@
+/**
+ * WebSockets on Deno, over `Deno.upgradeWebSocket`. Deno 2.9 keeps close
+ * codes and reasons, sends extra 101 headers and subprotocols, answers pings
+ * and joins fragments natively. This file adds what it lacks: the topic
+ * index, `maxPayloadLength` (checked here, closing with 1009), and the
+ * back-pressure policy. Deno drops the connection without a close frame on
+ * invalid UTF-8 and accepts unmasked frames; the conformance suite names both.
+ * @module
+ */
+import { CloseCode } from "../../src/ws/_close.ts";
+import { textOf } from "../../src/ws/_frame.ts";
+import { WsHub } from "../../src/ws/_hub.ts";
+import { PeerBase, type PeerInit } from "../../src/ws/_peer.ts";
+import { checkHandshake, decideUpgrade } from "../../src/ws/_upgrade.ts";
+import type { WebSocketOptions } from "../../src/types.ts";
+import { deno } from "./_types.ts";
+
+/** The WebSocket side of a DenoServer. */
+export class DenoWebSockets {
+  readonly hub: WsHub;
+
+  constructor(options: WebSocketOptions) {
+    this.hub = new WsHub(options, fanout);
+  }
+
+  /** Answer an `Upgrade: websocket` request: the hook's refusal, or 101. */
+  async upgrade(request: Request, remoteAddress: string): Promise<Response> {
+    const h = request.headers;
+    const bad = checkHandshake(request.method, h.get("sec-websocket-key"), h.get("sec-websocket-version"));
+    if (bad) return bad;
+    const decision = await decideUpgrade(this.hub.hooks, request);
+    if (decision.refuse) return decision.refuse;
+    let upgraded: { socket: WebSocket; response: Response };
+    try {
+      upgraded = deno().upgradeWebSocket(request, {
+        protocol: decision.protocol,
+        idleTimeout: this.hub.limits.idleTimeout,
+      });
+    } catch {
+      return new Response("Bad Request", { status: 400, headers: { connection: "close" } });
+    }
+    for (const [name, value] of decision.headers) upgraded.response.headers.append(name, value);
+    new DenoPeer(this.hub, upgraded.socket, {
+      request,
+      remoteAddress,
+      context: decision.context,
+      protocol: decision.protocol,
+    });
+    return upgraded.response;
+  }
+
+  /** Graceful stop: every peer gets 1001. */
+  closeAll(): void {
+    this.hub.closeAll(CloseCode.goingAway, "server shutting down");
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** One `Deno.upgradeWebSocket` socket. */
+class DenoPeer extends PeerBase {
+  readonly ws: WebSocket;
+  readonly #max: number;
+  readonly #limit: number;
+
+  constructor(hub: WsHub, ws: WebSocket, init: PeerInit) {
+    super(hub, init);
+    this.ws = ws;
+    this.#max = hub.limits.maxPayloadLength;
+    this.#limit = hub.limits.backpressureLimit;
+    ws.binaryType = "arraybuffer";
+    ws.onopen = () => hub.opened(this);
+    ws.onmessage = (event) => this.#onMessage(event.data as string | ArrayBuffer);
+    ws.onerror = () => {}; // a close event follows
+    ws.onclose = (event) => {
+      this.leaveAll();
+      // Deno reports 0 for a connection dropped without a close frame.
+      hub.closed(this, event.code || CloseCode.abnormal, event.reason);
+    };
+  }
+
+  get readyState(): number {
+    return this.ws.readyState;
+  }
+
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  /** @internal Send a string or bytes as is; false if the peer is not open. */
+  _send(payload: string | Uint8Array): boolean {
+    if (this.ws.readyState !== 1) return false;
+    this.ws.send(payload as string);
+    if (this.ws.bufferedAmount > this.#limit) {
+      this.ws.close(CloseCode.policyViolation, "back-pressure limit exceeded");
+      return false;
+    }
+    return true;
+  }
+
+  send(data: unknown, _options?: { compress?: boolean }): number {
+    const payload = wire(data);
+    return this._send(payload) ? (typeof payload === "string" ? payload.length : payload.byteLength) : 0;
+  }
+
+  close(code: number = CloseCode.normal, reason = ""): void {
+    if (this.ws.readyState > 1) return;
+    this.ws.close(code, reason);
+  }
+
+  /** Deno has no abrupt close; this starts the closing handshake with 1000. */
+  terminate(): void {
+    this.close();
+  }
+
+  /** Deno's WebSocket cannot send pings from JavaScript; `idleTimeout` pings natively. */
+  ping(_data?: unknown): void {}
+
+  #onMessage(data: string | ArrayBuffer): void {
+    if (typeof data === "string") {
+      if (data.length * 3 > this.#max && encoder.encode(data).length > this.#max) return this.#tooBig();
+      this._hub.received(this, data);
+    } else {
+      if (data.byteLength > this.#max) return this.#tooBig();
+      this._hub.received(this, new Uint8Array(data));
+    }
+  }
+
+  #tooBig(): void {
+    this.close(CloseCode.tooBig, "message too big");
+  }
+}
+
+function wire(data: unknown): string | Uint8Array {
+  if (typeof data === "string" || data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return textOf(data);
+}
+
+function fanout(subscribers: Set<PeerBase>, data: unknown, except: PeerBase | undefined): number {
+  const payload = wire(data);
+  let sent = 0;
+  for (const peer of subscribers) {
+    if (peer !== except && (peer as DenoPeer)._send(payload)) sent++;
+  }
+  return sent;
+}

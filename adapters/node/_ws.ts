@@ -1,0 +1,155 @@
+/**
+ * WebSockets on Node.js: answers `upgrade` events of the http.Server with
+ * the shared upgrade decision, writes the 101 (or the refusal) itself, and
+ * hands the socket to a {@link NodePeer}. Publishing encodes one frame and
+ * writes those bytes to every subscriber.
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { ServerResponse, STATUS_CODES, type IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import { plainIp } from "../../src/_ip.ts";
+import { CloseCode } from "../../src/ws/_close.ts";
+import { encodeFrame, toPayload } from "../../src/ws/_frame.ts";
+import { WsHub } from "../../src/ws/_hub.ts";
+import type { PeerBase } from "../../src/ws/_peer.ts";
+import { checkHandshake, decideUpgrade, isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
+import type { WebSocketOptions } from "../../src/types.ts";
+import { deflate, DEFLATE_THRESHOLD, negotiateDeflate } from "./_ws_deflate.ts";
+import { NodePeer } from "./_ws_peer.ts";
+
+const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+/** The WebSocket side of a NodeServer. */
+export class NodeWebSockets {
+  readonly hub: WsHub;
+  readonly #fallback: (req: IncomingMessage, res: ServerResponse) => void;
+  #sweep: ReturnType<typeof setInterval> | undefined;
+
+  /** `fallback` serves upgrades that are not WebSocket (`Upgrade: h2c` from curl, say) as plain requests. */
+  constructor(options: WebSocketOptions, fallback: (req: IncomingMessage, res: ServerResponse) => void) {
+    this.hub = new WsHub(options, fanout);
+    this.#fallback = fallback;
+  }
+
+  /** The http.Server `upgrade` listener. */
+  handle(req: IncomingMessage, duplex: Duplex, head: Buffer): void {
+    const socket = duplex as Socket;
+    socket.on("error", () => {});
+    if (!isWebSocketUpgrade(req.headers.upgrade)) return this.#plain(req, socket);
+    const key = req.headers["sec-websocket-key"] as string;
+    const bad = checkHandshake(req.method ?? "", key, req.headers["sec-websocket-version"]);
+    if (bad) return void writeResponse(socket, bad);
+    const request = toRequest(req);
+    decideUpgrade(this.hub.hooks, request).then(async (decision) => {
+      if (socket.destroyed) return;
+      if (decision.refuse) return writeResponse(socket, decision.refuse);
+      let head101 = "HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n" +
+        `sec-websocket-accept: ${createHash("sha1").update(key + GUID).digest("base64")}\r\n`;
+      if (decision.protocol) head101 += `sec-websocket-protocol: ${decision.protocol}\r\n`;
+      const compress = this.hub.limits.perMessageDeflate
+        ? negotiateDeflate(req.headers["sec-websocket-extensions"])
+        : undefined;
+      if (compress) head101 += `sec-websocket-extensions: ${compress.header}\r\n`;
+      socket.write(head101 + headerLines(decision.headers) + "\r\n");
+      const peer = new NodePeer(this.hub, socket, {
+        request,
+        remoteAddress: plainIp(socket.remoteAddress),
+        context: decision.context,
+        protocol: decision.protocol,
+      }, compress);
+      this.#startSweep();
+      peer.start(head);
+    }).catch(() => socket.destroy());
+  }
+
+  /** Node emits `upgrade` for any Upgrade header; other protocols go to `fetch` on this socket, then close. */
+  #plain(req: IncomingMessage, socket: Socket): void {
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket);
+    res.once("finish", () => {
+      res.detachSocket(socket);
+      socket.end();
+    });
+    this.#fallback(req, res);
+  }
+
+  /** Graceful stop: every peer gets 1001. */
+  closeAll(): void {
+    clearInterval(this.#sweep);
+    this.#sweep = undefined;
+    this.hub.closeAll(CloseCode.goingAway, "server shutting down");
+  }
+
+  /** Idle peers get a ping after about `idleTimeout`, and 1001 half of that later. */
+  #startSweep(): void {
+    const seconds = this.hub.limits.idleTimeout;
+    if (this.#sweep || seconds <= 0) return;
+    this.#sweep = setInterval(() => {
+      for (const peer of this.hub.peers as Set<NodePeer>) {
+        const ticks = ++peer._idleTicks;
+        if (ticks === 2) peer.ping();
+        else if (ticks >= 3) peer.close(CloseCode.goingAway, "idle timeout");
+      }
+    }, (seconds * 1000) / 2);
+    this.#sweep.unref();
+  }
+}
+
+/** Frame once (and compress once per window size), write the same bytes to every subscriber. */
+function fanout(subscribers: Set<PeerBase>, data: unknown, except: PeerBase | undefined): number {
+  const { opcode, bytes } = toPayload(data);
+  const compressible = bytes.length >= DEFLATE_THRESHOLD;
+  let plain: Buffer | undefined;
+  let packed: Map<number, Buffer> | undefined;
+  let sent = 0;
+  for (const peer of subscribers as Set<NodePeer>) {
+    if (peer === except) continue;
+    let frame: Buffer;
+    const bits = peer._deflate?.windowBits;
+    if (bits !== undefined && compressible) {
+      packed ??= new Map();
+      frame = packed.get(bits) ?? asBuffer(encodeFrame(opcode, deflate(bytes, bits), true));
+      packed.set(bits, frame);
+    } else frame = plain ??= asBuffer(encodeFrame(opcode, bytes));
+    if (peer._write(frame)) sent++;
+  }
+  return sent;
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function toRequest(req: IncomingMessage): Request {
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
+  return new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, { headers });
+}
+
+function headerLines(headers: Headers): string {
+  let out = "";
+  for (const [name, value] of headers) {
+    if (name === "set-cookie") continue;
+    out += `${name}: ${value}\r\n`;
+  }
+  for (const cookie of headers.getSetCookie()) out += `set-cookie: ${cookie}\r\n`;
+  return out;
+}
+
+/** A refusal from the `upgrade` hook, written as plain HTTP/1.1, then close. */
+async function writeResponse(socket: Socket, response: Response): Promise<void> {
+  const body = new Uint8Array(await response.arrayBuffer());
+  const headers = new Headers(response.headers);
+  for (const name of ["content-length", "transfer-encoding", "connection"]) headers.delete(name);
+  const text = response.statusText || STATUS_CODES[response.status] || "";
+  socket.end(Buffer.concat([
+    Buffer.from(
+      `HTTP/1.1 ${response.status} ${text}\r\n${headerLines(headers)}connection: close\r\ncontent-length: ${body.length}\r\n\r\n`,
+    ),
+    body,
+  ]));
+}

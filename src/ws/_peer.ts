@@ -1,0 +1,126 @@
+/**
+ * The runtime-independent half of a peer, in crossws's `Peer` shape. Each
+ * adapter extends it with how to send, close and count buffered bytes.
+ * @module
+ */
+import type { Peer as CrosswsPeer } from "crossws";
+import type { WsHub } from "./_hub.ts";
+
+/** What an adapter knows about a connection when it opens. */
+export interface PeerInit {
+  request: Request;
+  remoteAddress: string;
+  context: Record<string, unknown>;
+  protocol: string | undefined;
+}
+
+const OPEN = 1;
+
+/** A connected WebSocket; hooks see it as a crossws `Peer`. */
+export abstract class PeerBase {
+  readonly request: Request;
+  /** The client address, as `ctx.ip` shows it. */
+  readonly remoteAddress: string;
+  readonly context: Record<string, unknown>;
+  /** The subprotocol the server echoed, or "". */
+  readonly protocol: string;
+  /** Topics this peer is subscribed to. */
+  readonly topics: Set<string> = new Set();
+  /** @internal */
+  readonly _hub: WsHub;
+  #id: string | undefined;
+  #view: CrosswsPeer["websocket"] | undefined;
+
+  constructor(hub: WsHub, init: PeerInit) {
+    this._hub = hub;
+    this.request = init.request;
+    this.remoteAddress = init.remoteAddress;
+    this.context = init.context;
+    this.protocol = init.protocol ?? "";
+  }
+
+  /** `WebSocket.readyState` numbers: 0 connecting, 1 open, 2 closing, 3 closed. */
+  abstract get readyState(): number;
+  /** Bytes queued for this peer and not yet written to the network. */
+  abstract get bufferedAmount(): number;
+  /** Send one message: strings as text, bytes as binary, other values as JSON text. */
+  abstract send(data: unknown, options?: { compress?: boolean }): number;
+  /** Start the closing handshake with `code` (default 1000) and `reason`. */
+  abstract close(code?: number, reason?: string): void;
+  /** Drop the connection now, without a closing handshake. */
+  abstract terminate(): void;
+  /** Send a ping control frame. */
+  abstract ping(data?: unknown): void;
+
+  /** A random UUID, made on first read. */
+  get id(): string {
+    return this.#id ??= crypto.randomUUID();
+  }
+
+  /** The pub/sub namespace: the upgrade request's path. */
+  get namespace(): string {
+    return new URL(this.request.url).pathname;
+  }
+
+  /** Every peer connected to this server. */
+  get peers(): Set<CrosswsPeer> {
+    return this._hub.peers as unknown as Set<CrosswsPeer>;
+  }
+
+  /** A read-only WebSocket-like view (readyState, protocol, url, bufferedAmount). */
+  get websocket(): CrosswsPeer["websocket"] {
+    if (this.#view) return this.#view;
+    const view = { protocol: this.protocol, extensions: "", url: this.request.url.replace(/^http/, "ws") };
+    Object.defineProperties(view, {
+      readyState: { get: () => this.readyState, enumerable: true },
+      bufferedAmount: { get: () => this.bufferedAmount, enumerable: true },
+    });
+    return this.#view = view as CrosswsPeer["websocket"];
+  }
+
+  subscribe(topic: string): void {
+    if (this.topics.has(topic) || this.readyState > OPEN) return;
+    this.topics.add(topic);
+    this._hub.topics.add(topic, this);
+  }
+
+  unsubscribe(topic: string): void {
+    if (!this.topics.delete(topic)) return;
+    this._hub.topics.delete(topic, this);
+  }
+
+  /** Send to every subscriber of `topic` except this peer. */
+  publish(topic: string, data: unknown, _options?: { compress?: boolean }): void {
+    this._hub.publish(topic, data, this);
+  }
+
+  /** crossws's adapter hook; the same as `publish` here. */
+  _publish(topic: string, data: unknown, options?: { compress?: boolean }): void {
+    this.publish(topic, data, options);
+  }
+
+  /** Resolve once `bufferedAmount` is at most `threshold`, or the peer closed. */
+  waitForDrain(opts: { threshold?: number; pollInterval?: number; signal?: AbortSignal } = {}): Promise<void> {
+    const threshold = opts.threshold ?? 0;
+    if (this.bufferedAmount <= threshold || this.readyState > OPEN) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (opts.signal?.aborted) return (clearInterval(timer), reject(opts.signal.reason));
+        if (this.bufferedAmount <= threshold || this.readyState > OPEN) (clearInterval(timer), resolve());
+      }, opts.pollInterval ?? 20);
+    });
+  }
+
+  /** Forget this peer's subscriptions; adapters call it once, on close. */
+  protected leaveAll(): void {
+    for (const topic of this.topics) this._hub.topics.delete(topic, this);
+  }
+
+  toString(): string {
+    return this.id;
+  }
+
+  [Symbol.toPrimitive](): string {
+    return this.id;
+  }
+}

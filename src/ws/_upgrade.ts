@@ -1,0 +1,78 @@
+/**
+ * The upgrade decision every adapter shares: run the `upgrade` hook, turn a
+ * Response (returned or thrown) into a refusal, and pick the subprotocol.
+ * @module
+ */
+import { logRequestError } from "../_log.ts";
+import type { WebSocketOptions } from "../types.ts";
+
+/** The hook refused: send this Response instead of 101. */
+export interface Refusal {
+  refuse: Response;
+}
+
+/** The hook accepted: these headers go on the 101 response. */
+export interface Acceptance {
+  refuse?: undefined;
+  headers: Headers;
+  context: Record<string, unknown>;
+  /** The one offered subprotocol to echo, if the client offered any. */
+  protocol: string | undefined;
+}
+
+/** True for `Upgrade: websocket`, in any letter case. */
+export function isWebSocketUpgrade(upgradeHeader: string | null | undefined): boolean {
+  return typeof upgradeHeader === "string" && upgradeHeader.toLowerCase() === "websocket";
+}
+
+const KEY = /^[+/0-9A-Za-z]{21}[AQgw]==$/;
+
+/**
+ * RFC 6455 4.2.1 checks, the same on every runtime: a WebSocket upgrade must
+ * be a GET with a 16-byte base64 key (else 400) and version 13 (else 426
+ * naming the version we speak). Returns undefined when the handshake is fine.
+ */
+export function checkHandshake(
+  method: string,
+  key: string | null | undefined,
+  version: string | null | undefined,
+): Response | undefined {
+  if (method !== "GET" || !key || !KEY.test(key)) {
+    return new Response("Bad Request", { status: 400, headers: { connection: "close" } });
+  }
+  if (version !== "13") {
+    return new Response("Upgrade Required", {
+      status: 426,
+      headers: { connection: "close", "sec-websocket-version": "13" },
+    });
+  }
+  return undefined;
+}
+
+/** Run the `upgrade` hook for `request` and decide. Never rejects. */
+export async function decideUpgrade(
+  hooks: WebSocketOptions,
+  request: Request,
+): Promise<Refusal | Acceptance> {
+  let result: Awaited<ReturnType<NonNullable<WebSocketOptions["upgrade"]>>>;
+  try {
+    result = hooks.upgrade ? await hooks.upgrade(request) : undefined;
+  } catch (error) {
+    if (error instanceof Response) return { refuse: error };
+    logRequestError(error, request);
+    return { refuse: new Response("Internal Server Error", { status: 500 }) };
+  }
+  if (result instanceof Response) return { refuse: result };
+  const headers = new Headers(result?.headers);
+  const offered = offeredProtocols(request.headers.get("sec-websocket-protocol"));
+  const wanted = result?.protocol ?? headers.get("sec-websocket-protocol") ?? undefined;
+  headers.delete("sec-websocket-protocol");
+  const protocol = wanted !== undefined && offered.includes(wanted) ? wanted : offered[0];
+  return { headers, context: result?.context ?? {}, protocol };
+}
+
+/** `Sec-WebSocket-Protocol: a, b` as `["a", "b"]`. */
+export function offeredProtocols(header: string | null): string[] {
+  if (!header) return [];
+  return header.split(",").map((p) => p.trim()).filter(Boolean);
+}

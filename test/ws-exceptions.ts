@@ -1,0 +1,48 @@
+/**
+ * Named, documented places where a runtime's own WebSocket cannot be made to
+ * match the contract. The conformance case that depends on one asserts the
+ * documented behaviour on the listed runtimes (never a skip, never a looser
+ * assertion). Versions: Deno 2.9.6, Bun 1.4.5.
+ */
+import type { RuntimeException } from "./_exceptions.ts";
+
+export const WS_EXCEPTIONS = {
+  invalidUtf8Dropped: {
+    runtimes: ["deno"],
+    reason:
+      "Deno.upgradeWebSocket validates UTF-8 in Rust and, on a bad text frame, drops the TCP connection " +
+      "without a 1007 close frame; JavaScript never sees the frame, so omniserve cannot answer it.",
+  },
+  unmaskedAccepted: {
+    runtimes: ["deno"],
+    reason:
+      "Deno.upgradeWebSocket delivers unmasked client frames like masked ones (RFC 6455 5.1 says close " +
+      "with 1002); the mask bit never reaches JavaScript.",
+  },
+  noPerMessageDeflate: {
+    runtimes: ["deno"],
+    reason: "Deno.upgradeWebSocket does not negotiate permessage-deflate; connections work uncompressed.",
+  },
+  noTerminate: {
+    runtimes: ["deno"],
+    reason: "Deno's server WebSocket has no abrupt close, so peer.terminate() sends a 1000 close frame.",
+  },
+  hookSees1006After1009: {
+    runtimes: ["bun"],
+    reason:
+      "Bun sends 1009 for a message over maxPayloadLength, as the others do, but reports 1006 to its close " +
+      "handler, so the close hook sees 1006.",
+  },
+  backpressureCloseAbrupt: {
+    runtimes: ["bun"],
+    reason:
+      "Bun enforces backpressureLimit natively (closeOnBackpressureLimit, which also covers its native " +
+      "publish): it drops the peer without a 1008 close frame and the close hook sees 1006. Memory stays bounded.",
+  },
+  idleCloseAbrupt: {
+    runtimes: ["bun"],
+    reason:
+      "Bun pings an idle peer and then drops it without a 1001 close frame; the close hook sees 1006. " +
+      "Its idle timer is also coarser (whole seconds, rounded up).",
+  },
+} satisfies Record<string, RuntimeException>;

@@ -1,0 +1,4 @@
+/** The WebSocket conformance suite on Bun. */
+import { wsConformance } from "./ws-conformance.ts";
+
+wsConformance("bun");
