@@ -2,15 +2,12 @@
  * HTTPS conformance: the same fixture app served with `--cert`/`--key` on each
  * runtime, checked with a client that verifies the certificate.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
 import https from "node:https";
 import tls from "node:tls";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import selfsigned from "selfsigned";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startServer, type SpawnedServer } from "../dist/src/cli/_spawn.js";
 import type { Runtime } from "../src/types.ts";
+import { testCertificate } from "./_cert.ts";
 import { EXCEPTIONS } from "./_exceptions.ts";
 
 interface Reply {
@@ -44,20 +41,13 @@ export function tlsConformance(runtime: Runtime): void {
     let server: SpawnedServer;
     let ca: string;
     beforeAll(async () => {
-      const pems = await selfsigned.generate([{ name: "commonName", value: "localhost" }], {
-        keyType: "ec",
-        notAfterDate: new Date(Date.now() + 2 * 86_400_000),
-        extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }] }],
-      });
-      const dir = mkdtempSync(join(tmpdir(), "omniserve-tls-"));
-      writeFileSync(join(dir, "cert.pem"), pems.cert);
-      writeFileSync(join(dir, "key.pem"), pems.private);
-      ca = pems.cert;
+      const cert = await testCertificate();
+      ca = cert.ca;
       server = await startServer("test/fixture/app.ts", runtime, {
         port: 0,
         hostname: "127.0.0.1",
-        certFile: join(dir, "cert.pem"),
-        keyFile: join(dir, "key.pem"),
+        certFile: cert.certFile,
+        keyFile: cert.keyFile,
       });
     });
     afterAll(async () => {

@@ -1,4 +1,6 @@
-/** The WebSocket conformance suite on Deno. */
+/** The WebSocket conformance suite on Deno, over ws:// and wss://. */
+import { wssConformance } from "./_wss.ts";
 import { wsConformance } from "./ws-conformance.ts";
 
 wsConformance("deno");
+wssConformance("deno");

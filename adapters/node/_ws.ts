@@ -25,12 +25,18 @@ const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 export class NodeWebSockets {
   readonly hub: WsHub;
   readonly #fallback: (req: IncomingMessage, res: ServerResponse) => void;
+  readonly #scheme: "http" | "https";
   #sweep: ReturnType<typeof setInterval> | undefined;
 
   /** `fallback` serves upgrades that are not WebSocket (`Upgrade: h2c` from curl, say) as plain requests. */
-  constructor(options: WebSocketOptions, fallback: (req: IncomingMessage, res: ServerResponse) => void) {
+  constructor(
+    options: WebSocketOptions,
+    fallback: (req: IncomingMessage, res: ServerResponse) => void,
+    scheme: "http" | "https" = "http",
+  ) {
     this.hub = new WsHub(options, fanout);
     this.#fallback = fallback;
+    this.#scheme = scheme;
   }
 
   /** The http.Server `upgrade` listener. */
@@ -41,7 +47,7 @@ export class NodeWebSockets {
     const key = req.headers["sec-websocket-key"] as string;
     const bad = checkHandshake(req.method ?? "", key, req.headers["sec-websocket-version"]);
     if (bad) return void writeResponse(socket, bad);
-    const request = toRequest(req);
+    const request = toRequest(req, this.#scheme);
     decideUpgrade(this.hub.hooks, request).then(async (decision) => {
       if (socket.destroyed) return;
       if (decision.refuse) return writeResponse(socket, decision.refuse);
@@ -123,11 +129,11 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function toRequest(req: IncomingMessage): Request {
+function toRequest(req: IncomingMessage, scheme: string): Request {
   const headers = new Headers();
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
-  return new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, { headers });
+  return new Request(`${scheme}://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, { headers });
 }
 
 function headerLines(headers: Headers): string {

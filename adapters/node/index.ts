@@ -82,7 +82,7 @@ export class NodeServer implements Server<http.Server | https.Server> {
       : http.createServer(serverOptions, onRequest);
     this.raw.on("clientError", onClientError);
     if (options.websocket) {
-      const ws = this.#ws = new NodeWebSockets(options.websocket, (req, res) => this.#onRequest(req, res));
+      const ws = this.#ws = new NodeWebSockets(options.websocket, (req, res) => this.#onRequest(req, res), this.#src.protocol);
       this.raw.on("upgrade", (req, socket, head) => ws.handle(req, socket, head));
     }
     this.#ready = new Promise((resolve, reject) => {

@@ -63,6 +63,8 @@ export default {
           return peer.publish(topic, arg);
         case "pubbin":
           return peer.publish(topic, new TextEncoder().encode(arg));
+        case "url":
+          return void peer.send(peer.request.url);
         case "topics":
           return void peer.send(JSON.stringify([...peer.topics].sort()));
         case "terminate":
