@@ -7,6 +7,7 @@
  * @module
  */
 import { delegateToNative } from "./_delegate.ts";
+import { NodeHeaders } from "./_headers.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { OmniserveError } from "../../src/_errors.ts";
@@ -68,13 +69,7 @@ export class NodeRequest {
 
   get headers(): Headers {
     if (this.#native) return this.#native.headers;
-    if (this.#headers) return this.#headers;
-    const raw = this.#req.rawHeaders;
-    const headers = new Headers();
-    for (let i = 0; i < raw.length; i += 2) {
-      if (raw[i].charCodeAt(0) !== 58 /* : (HTTP/2 pseudo-header) */) headers.append(raw[i], raw[i + 1]);
-    }
-    return (this.#headers = headers);
+    return (this.#headers ??= new NodeHeaders(this.#req.rawHeaders) as unknown as Headers);
   }
 
   get signal(): AbortSignal {
@@ -108,6 +103,8 @@ export class NodeRequest {
 
   async arrayBuffer(): Promise<ArrayBuffer> {
     const bytes = await this.#readAll();
+    // A concatenated body owns its ArrayBuffer; a single socket chunk may share one, so copy that.
+    if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes.buffer as ArrayBuffer;
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
 

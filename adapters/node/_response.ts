@@ -132,6 +132,17 @@ export class FastResponse {
     };
   }
 
+  /** Status, headers and stream of a ReadableStream body, or undefined. @internal */
+  _stream(): { status: number; statusText: string | undefined; headers: HeadersInit | undefined; body: ReadableStream<Uint8Array> } | undefined {
+    if (this.#native || !(this.#body instanceof ReadableStream)) return undefined;
+    return {
+      status: this.#init?.status ?? 200,
+      statusText: this.#init?.statusText,
+      headers: this.#headers ?? this.#init?.headers,
+      body: this.#body,
+    };
+  }
+
   /** The native Response, built on first need. @internal */
   _native(): Response {
     return (this.#native ??= new NativeResponse(this.#body, {

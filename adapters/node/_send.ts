@@ -6,7 +6,7 @@
  * @module
  */
 import type { ServerResponse } from "node:http";
-import { logRequestError } from "../../src/_log.ts";
+import { streamErrorLine } from "../../src/_stream.ts";
 import { FastResponse, type FastParts } from "./_response.ts";
 
 /** True for statuses that never carry a body. */
@@ -29,6 +29,12 @@ export function send(
       const body = fast.body;
       if (!(body instanceof Blob)) return sendFixed(res, fast, body, isHead);
       return body.arrayBuffer().then((bytes) => sendFixed(res, fast, new Uint8Array(bytes), isHead));
+    }
+  }
+  if (isFast) {
+    const stream = response._stream();
+    if (stream) {
+      return sendStream(res, stream.status, stream.statusText, flatHeaders(stream.headers), stream.body, isHead);
     }
   }
   const native = isFast ? response._native() : response;
@@ -57,32 +63,48 @@ function sendFixed(
   else res.end(body);
 }
 
-async function sendNative(res: ServerResponse, response: Response, isHead: boolean): Promise<void> {
-  const status = response.status;
+function sendNative(res: ServerResponse, response: Response, isHead: boolean): void | Promise<void> {
   const headers: string[] = [];
   response.headers.forEach((value, name) => {
     if (name !== "set-cookie") headers.push(name, value);
   });
   for (const cookie of response.headers.getSetCookie()) headers.push("set-cookie", cookie);
-  const body = response.body;
+  return sendStream(res, response.status, response.statusText, headers, response.body, isHead);
+}
+
+function sendStream(
+  res: ServerResponse,
+  status: number,
+  statusText: string | undefined,
+  headers: string[],
+  body: ReadableStream<Uint8Array> | null,
+  isHead: boolean,
+): void | Promise<void> {
   if (body === null || bodiless(status)) {
     if (!bodiless(status) && !hasHeader(headers, "content-length")) headers.push("content-length", "0");
-    res.writeHead(status, response.statusText || undefined, headers);
+    res.writeHead(status, statusText || undefined, headers);
     res.end();
     if (body) body.cancel().catch(() => {});
     return;
   }
-  res.writeHead(status, response.statusText || undefined, headers);
+  const reader = body.getReader(); // throws for a locked stream, before anything is sent
+  res.writeHead(status, statusText || undefined, headers);
   if (isHead) {
     res.end();
-    body.cancel().catch(() => {});
+    reader.cancel().catch(() => {});
     return;
   }
-  await pipe(body, res);
+  return pipe(reader, res);
 }
 
-async function pipe(body: ReadableStream<Uint8Array>, res: ServerResponse): Promise<void> {
-  const reader = body.getReader();
+/**
+ * Bytes Node may hold for a slow client before the stream waits: more than
+ * `write()`'s own 16 KiB mark, so a fast client never waits per chunk, and
+ * small enough that memory stays flat for a slow one.
+ */
+const BUFFERED_LIMIT = 256 * 1024;
+
+async function pipe(reader: ReadableStreamDefaultReader<Uint8Array>, res: ServerResponse): Promise<void> {
   let gone = false;
   const onClose = () => {
     gone = true;
@@ -93,26 +115,29 @@ async function pipe(body: ReadableStream<Uint8Array>, res: ServerResponse): Prom
     for (;;) {
       const { done, value } = await reader.read();
       if (done || gone) break;
-      if (!res.write(value)) {
-        await new Promise<void>((resolve) => {
-          const resume = () => {
-            res.off("drain", resume).off("close", resume);
-            resolve();
-          };
-          res.on("drain", resume).on("close", resume);
-        });
-      }
+      res.write(value);
+      if (res.writableLength > BUFFERED_LIMIT) await drained(res);
     }
     if (!gone) res.end();
   } catch (error) {
     if (!gone) {
-      logRequestError(error);
+      console.error(streamErrorLine(error));
       // Never end a broken body cleanly: abort the connection.
-      res.destroy(error as Error);
+      res.destroy();
     }
   } finally {
     res.off("close", onClose);
   }
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const resume = () => {
+      res.off("drain", resume).off("close", resume);
+      resolve();
+    };
+    res.on("drain", resume).on("close", resume);
+  });
 }
 
 /** HeadersInit as a flat [name, value, ...] array Node's writeHead takes. */

@@ -32,6 +32,11 @@ export function requests(s: Suite): void {
       expect(seen["accept"]).toBe("a, b");
     });
 
+    test("repeated Cookie headers are joined with semicolon-space", async () => {
+      const { responses } = await exchange(s.url(), get(s.url(), "/headers", "Cookie: a=1\r\nCookie: b=2\r\n"));
+      expect(JSON.parse(responses[0].body.toString())["cookie"]).toBe("a=1; b=2");
+    });
+
     test("ctx.ip is the client address as plain IPv4", async () => {
       const { responses } = await exchange(s.url(), get(s.url(), "/ip"));
       expect(responses[0].body.toString()).toBe("127.0.0.1");
