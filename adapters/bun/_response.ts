@@ -21,8 +21,22 @@ function quietly(error: unknown): undefined {
   return undefined; // Bun prints nothing for an undefined reason
 }
 
+/** The init for the common `new Response("text")`: Bun copies it, so one shared object is safe. */
+const TEXT_INIT: ResponseInit = { headers: { "content-type": TEXT_PLAIN } };
+
 class StandardResponse extends NativeResponse {
   constructor(body?: BodyInit | null, init?: ResponseInit) {
+    if (typeof body === "string") {
+      // Fast path: give Bun the content-type up front instead of building headers twice.
+      if (init === undefined) {
+        super(body, TEXT_INIT);
+        return;
+      }
+      if (init.headers === undefined) {
+        super(body, { status: init.status, statusText: init.statusText, headers: TEXT_INIT.headers });
+        return;
+      }
+    }
     if (body instanceof ReadableStream) body = guardStream(body, quietly);
     super(body, init);
     if (typeof body === "string") {
