@@ -21,10 +21,10 @@ function cli(args: string[], timeoutMs = 60_000): Promise<{ code: number | null;
 }
 
 describe.each(RUNTIMES)("omniserve serve on %s", (runtime) => {
-  test.each(["app.mts", "app.js", "app.mjs"])("serve loads a %s module", async (file) => {
+  test.each(["app.mts", "app.js", "app.mjs", "cjs/app.ts"])("serve loads a %s module", async (file) => {
     const server = await startServer(`test/fixture/formats/${file}`, runtime, { port: 0, hostname: "127.0.0.1" });
     try {
-      expect(await (await fetch(server.url)).text()).toBe(file.split(".")[1]);
+      expect(await (await fetch(server.url)).text()).toBe(file.startsWith("cjs/") ? "cjs" : file.split(".")[1]);
     } finally {
       await server.stop();
     }

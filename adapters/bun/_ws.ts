@@ -51,7 +51,7 @@ export class BunWebSockets {
     const h = request.headers;
     const bad = checkHandshake(request.method, h.get("sec-websocket-key"), h.get("sec-websocket-version"));
     if (bad) return bad;
-    const decision = await decideUpgrade(this.hub.hooks, request);
+    const decision = await decideUpgrade(this.hub.hooks, request, h.get("sec-websocket-protocol"));
     if (decision.refuse) return decision.refuse;
     const headers = decision.headers;
     if (decision.protocol) headers.set("sec-websocket-protocol", decision.protocol);

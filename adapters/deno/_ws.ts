@@ -28,7 +28,7 @@ export class DenoWebSockets {
     const h = request.headers;
     const bad = checkHandshake(request.method, h.get("sec-websocket-key"), h.get("sec-websocket-version"));
     if (bad) return bad;
-    const decision = await decideUpgrade(this.hub.hooks, request);
+    const decision = await decideUpgrade(this.hub.hooks, request, h.get("sec-websocket-protocol"));
     if (decision.refuse) return decision.refuse;
     let upgraded: { socket: WebSocket; response: Response };
     try {

@@ -47,8 +47,14 @@ export class NodeWebSockets {
     const key = req.headers["sec-websocket-key"] as string;
     const bad = checkHandshake(req.method ?? "", key, req.headers["sec-websocket-version"]);
     if (bad) return void writeResponse(socket, bad);
-    const request = toRequest(req, this.#scheme);
-    decideUpgrade(this.hub.hooks, request).then(async (decision) => {
+    // The Request is built only if the upgrade hook or the app reads peer.request: an idle
+    // connection then holds a few strings, not a whole Request.
+    const url = `${this.#scheme}://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
+    const raw = req.rawHeaders;
+    let built: Request | undefined;
+    const request = () => (built ??= toRequest(url, raw));
+    const protocols = req.headers["sec-websocket-protocol"];
+    decideUpgrade(this.hub.hooks, request, Array.isArray(protocols) ? protocols.join(", ") : protocols ?? null).then(async (decision) => {
       if (socket.destroyed) return;
       if (decision.refuse) return writeResponse(socket, decision.refuse);
       let head101 = "HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n" +
@@ -129,11 +135,10 @@ function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function toRequest(req: IncomingMessage, scheme: string): Request {
+function toRequest(url: string, raw: string[]): Request {
   const headers = new Headers();
-  const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
-  return new Request(`${scheme}://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, { headers });
+  return new Request(url, { headers });
 }
 
 function headerLines(headers: Headers): string {

@@ -42,11 +42,14 @@ export async function loadApp(modulePath: string): Promise<ServeOptions> {
     throw new OmniserveError("ERR_MODULE_NOT_FOUND", `cannot find app module ${modulePath}`);
   }
   if (currentRuntime() === "node" && /\.[cm]?tsx?$/.test(file)) {
-    const { register } = await import("tsx/esm/api");
-    register();
+    // Both hooks: a .ts file outside a "type": "module" package is CommonJS to Node.
+    (await import("tsx/esm/api")).register();
+    (await import("tsx/cjs/api")).register();
   }
   const mod = await import(pathToFileURL(file).href);
-  const app = mod.default;
+  let app = mod.default;
+  // `export default` compiled to CommonJS arrives as { __esModule, default }.
+  if (app && typeof app.fetch !== "function" && app.__esModule && app.default) app = app.default;
   if (!app || typeof app.fetch !== "function") {
     throw new OmniserveError(
       "ERR_NO_FETCH",

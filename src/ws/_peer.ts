@@ -8,7 +8,8 @@ import type { WsHub } from "./_hub.ts";
 
 /** What an adapter knows about a connection when it opens. */
 export interface PeerInit {
-  request: Request;
+  /** The upgrade request, or a function that builds it on first read. */
+  request: Request | (() => Request);
   remoteAddress: string;
   context: Record<string, unknown>;
   protocol: string | undefined;
@@ -18,7 +19,7 @@ const OPEN = 1;
 
 /** A connected WebSocket; hooks see it as a crossws `Peer`. */
 export abstract class PeerBase {
-  readonly request: Request;
+  #request: Request | (() => Request);
   /** The client address, as `ctx.ip` shows it. */
   readonly remoteAddress: string;
   readonly context: Record<string, unknown>;
@@ -33,7 +34,7 @@ export abstract class PeerBase {
 
   constructor(hub: WsHub, init: PeerInit) {
     this._hub = hub;
-    this.request = init.request;
+    this.#request = init.request;
     this.remoteAddress = init.remoteAddress;
     this.context = init.context;
     this.protocol = init.protocol ?? "";
@@ -51,6 +52,12 @@ export abstract class PeerBase {
   abstract terminate(): void;
   /** Send a ping control frame. */
   abstract ping(data?: unknown): void;
+
+  /** The upgrade request. */
+  get request(): Request {
+    const request = this.#request;
+    return typeof request === "function" ? (this.#request = request()) : request;
+  }
 
   /** A random UUID, made on first read. */
   get id(): string {

@@ -52,19 +52,21 @@ export function checkHandshake(
 /** Run the `upgrade` hook for `request` and decide. Never rejects. */
 export async function decideUpgrade(
   hooks: WebSocketOptions,
-  request: Request,
+  request: Request | (() => Request),
+  protocols: string | null,
 ): Promise<Refusal | Acceptance> {
   let result: Awaited<ReturnType<NonNullable<WebSocketOptions["upgrade"]>>>;
+  const get = typeof request === "function" ? request : () => request;
   try {
-    result = hooks.upgrade ? await hooks.upgrade(request) : undefined;
+    result = hooks.upgrade ? await hooks.upgrade(get()) : undefined;
   } catch (error) {
     if (error instanceof Response) return { refuse: error };
-    logRequestError(error, request);
+    logRequestError(error, get());
     return { refuse: new Response("Internal Server Error", { status: 500 }) };
   }
   if (result instanceof Response) return { refuse: result };
   const headers = new Headers(result?.headers);
-  const offered = offeredProtocols(request.headers.get("sec-websocket-protocol"));
+  const offered = offeredProtocols(protocols);
   const wanted = result?.protocol ?? headers.get("sec-websocket-protocol") ?? undefined;
   headers.delete("sec-websocket-protocol");
   const protocol = wanted !== undefined && offered.includes(wanted) ? wanted : offered[0];
