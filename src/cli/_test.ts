@@ -93,10 +93,14 @@ async function runOne(options: MatrixOptions, runtime: Runtime, dir: string): Pr
 
 /** Print the matrix, and the tests whose outcome differs between runtimes. */
 export function formatMatrix(results: RuntimeResult[]): string {
-  const lines = ["", "runtime  result  time", "-------  ------  ------"];
+  const withTests = results.some((r) => r.tests);
+  const lines = ["", `runtime  result  time${withTests ? "    tests passed" : ""}`, `-------  ------  ------${withTests ? "  ------------" : ""}`];
   for (const r of results) {
     const result = r.ok ? "pass" : r.error ? "error" : "fail";
-    lines.push(`${r.runtime.padEnd(7)}  ${result.padEnd(6)}  ${(r.durationMs / 1000).toFixed(1)}s${r.error ? `  ${r.error}` : ""}`);
+    const time = `${(r.durationMs / 1000).toFixed(1)}s`.padEnd(6);
+    const tests = r.tests ? Object.values(r.tests) : undefined;
+    const counts = tests ? `  ${tests.filter((t) => t === "passed").length}/${tests.length}` : "";
+    lines.push(`${r.runtime.padEnd(7)}  ${result.padEnd(6)}  ${time}${counts}${r.error ? `  ${r.error}` : ""}`.trimEnd());
   }
   const names = new Set(results.flatMap((r) => Object.keys(r.tests ?? {})));
   const differing = [...names].filter((name) => new Set(results.map((r) => r.tests?.[name] ?? "missing")).size > 1);
