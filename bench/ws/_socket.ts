@@ -8,6 +8,9 @@
 import { Buffer } from "node:buffer";
 import net from "node:net";
 
+/** One read buffer for every socket: each read is consumed before the next begins. */
+const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
+
 /**
  * Open a WebSocket to `url`; resolves once the server answered 101. Reads go
  * through one reused buffer (`onread`), skipping Node's stream machinery, and
@@ -28,7 +31,7 @@ export function openSocket(
       localAddress,
       noDelay: true,
       onread: {
-        buffer: Buffer.allocUnsafe(256 * 1024),
+        buffer: READ_BUFFER,
         callback(size: number, buffer: Uint8Array): boolean {
           const chunk = (buffer as Buffer).subarray(0, size);
           if (!head) {

@@ -1,0 +1,212 @@
+/**
+ * Measure one scenario on one runtime: start every contender, check each one
+ * answers correctly, warm up, then alternate contenders round by round
+ * (A B C, C B A, …) so drift on a noisy machine hits them all alike. A ratio
+ * is taken inside each round against the control and the median kept.
+ * @module
+ */
+import type { Contender } from "./_contenders.ts";
+import { cpuSeconds, peakRss, type Running } from "./_process.ts";
+import type { Row, Settings } from "./_result.ts";
+import type { Scenario } from "./_scenarios.ts";
+import { median, round } from "./_stats.ts";
+import { rps, wrk, wrkProblem } from "./_wrk.ts";
+import { broadcast, idleBytesPerSocket } from "./_ws-load.ts";
+
+/** Facts every row carries. */
+export interface RowContext {
+  machine: string;
+  runtimeVersion: string;
+  generator: string;
+  hasLoad: boolean;
+}
+
+interface Entry {
+  contender: Contender;
+  row: Row;
+  server?: Running;
+  cpu: number[];
+  clientCpu: number[];
+  /** Units per server CPU-second, per round. */
+  perCpu: number[];
+}
+
+type Log = (line: string) => void;
+
+function blankRow(c: Contender, s: Scenario, ctx: RowContext): Row {
+  return {
+    runtime: c.runtime,
+    runtimeVersion: ctx.runtimeVersion,
+    scenario: s.name,
+    contender: c.name,
+    detail: c.describe(s),
+    control: c.control,
+    status: "ok",
+    generator: ctx.generator,
+    machine: ctx.machine,
+    unit: s.kind === "ws" ? "msg/s" : "req/s",
+    throughput: null,
+    ratio: null,
+    cpuRatio: null,
+    rounds: [],
+    latencyRate: null,
+    p50Ms: null,
+    p99Ms: null,
+    peakRssMiB: null,
+    serverCpu: null,
+  };
+}
+
+/** One throughput measurement; returns units per second or throws why it is not clean. */
+async function measure(e: Entry, s: Scenario, seconds: number, settings: Settings): Promise<number> {
+  const url = e.server!.url;
+  const cpu0 = cpuSeconds(e.server!.pid);
+  const t0 = performance.now();
+  let value: number;
+  if (s.kind === "ws") {
+    const r = await broadcast(url, { seconds, clients: settings.wsClients, window: settings.wsWindow });
+    if (r.delivered === 0) throw new Error("no broadcast message was delivered");
+    e.clientCpu.push(r.clientCpu);
+    value = r.perSecond;
+  } else {
+    const r = await wrk(url, s.wrk, { seconds, connections: settings.connections });
+    const problem = wrkProblem(r);
+    if (problem) throw new Error(problem);
+    value = rps(r);
+  }
+  const cpu = (cpuSeconds(e.server!.pid) - cpu0) / ((performance.now() - t0) / 1000);
+  e.cpu.push(cpu);
+  e.perCpu.push(value / cpu);
+  return value;
+}
+
+/** Run every step for each live entry in `order`, marking an entry failed on its first error. */
+async function each(entries: Entry[], step: (e: Entry) => Promise<void>, log: Log): Promise<void> {
+  for (const e of entries) {
+    if (e.row.status !== "ok") continue;
+    try {
+      await step(e);
+    } catch (error) {
+      e.row.status = `failed: ${(error as Error).message}`;
+      log(`  ${e.contender.name}: ${e.row.status}`);
+    }
+  }
+}
+
+/** Measure `scenario` for `contenders` (control first); one Row each. */
+export async function runGroup(
+  scenario: Scenario,
+  contenders: Contender[],
+  settings: Settings,
+  ctx: RowContext,
+  log: Log,
+): Promise<Row[]> {
+  const entries: Entry[] = contenders
+    .filter((c) => c.supports(scenario))
+    .map((contender) => ({ contender, row: blankRow(contender, scenario, ctx), cpu: [], clientCpu: [], perCpu: [] }));
+
+  await Promise.all(entries.map(async (e) => {
+    try {
+      e.server = await e.contender.start(scenario);
+    } catch (error) {
+      e.row.status = `not available: did not start (${(error as Error).message})`;
+    }
+  }));
+  for (const e of entries) {
+    if (!e.server) continue;
+    try {
+      await scenario.check(e.server.url);
+    } catch (error) {
+      const reason = (error as Error).message;
+      // A WebSocket contender that refuses the upgrade does not support WebSockets yet.
+      e.row.status = scenario.kind === "ws" && /upgrade|ECONNRESET|socket hang up/.test(reason)
+        ? `not available: ${reason}`
+        : `failed: wrong answer (${reason})`;
+    }
+    log(`  ${e.contender.name} (${e.row.detail}): ${e.row.status === "ok" ? "answers correctly" : e.row.status}`);
+  }
+
+  try {
+    if (ctx.hasLoad || scenario.kind === "ws") await measureAll(entries, scenario, settings, log);
+  } finally {
+    for (const e of entries) {
+      if (!e.server) continue;
+      if (e.row.status === "ok") e.row.peakRssMiB = round(peakRss(e.server.pid) / 2 ** 20, 1);
+      await e.server.stop();
+    }
+  }
+  if (scenario.kind === "ws" && settings.idleConnections > 0) await measureIdle(entries, scenario, settings, log);
+  return entries.map((e) => e.row);
+}
+
+async function measureAll(entries: Entry[], s: Scenario, settings: Settings, log: Log): Promise<void> {
+  if (settings.warmupSeconds > 0) await each(entries, (e) => measure(e, s, settings.warmupSeconds, settings).then(() => {}), log);
+  for (const e of entries) e.cpu.length = e.clientCpu.length = e.perCpu.length = 0;
+
+  const control = entries[0];
+  const ratios = new Map<Entry, number[]>(entries.map((e) => [e, []]));
+  const cpuRatios = new Map<Entry, number[]>(entries.map((e) => [e, []]));
+  for (let round_ = 0; round_ < settings.pairs; round_++) {
+    const order = round_ % 2 ? [...entries].reverse() : entries;
+    const values = new Map<Entry, number>();
+    await each(order, async (e) => {
+      const value = await measure(e, s, settings.seconds, settings);
+      values.set(e, value);
+      e.row.rounds.push(Math.round(value));
+    }, log);
+    const base = values.get(control);
+    const baseCpu = control.perCpu.at(-1);
+    for (const [e, value] of values) {
+      if (!base || !baseCpu) continue;
+      ratios.get(e)!.push(value / base);
+      cpuRatios.get(e)!.push(e.perCpu.at(-1)! / baseCpu);
+    }
+  }
+  for (const e of entries) {
+    if (e.row.status !== "ok") continue;
+    e.row.throughput = Math.round(median(e.row.rounds));
+    e.row.ratio = round(median(ratios.get(e)!), 3);
+    e.row.cpuRatio = round(median(cpuRatios.get(e)!), 3);
+    e.row.serverCpu = round(median(e.cpu), 2);
+    if (s.kind === "ws") e.row.clientCpu = round(median(e.clientCpu), 2);
+  }
+
+  if (s.kind === "http" && settings.latencySeconds > 0) {
+    await each(entries, async (e) => {
+      // Each connection waits `delay` between requests: connections × 1000 / delay ≈ the target rate.
+      const connections = 10;
+      const delayMs = Math.max(1, Math.round((connections * 1000) / s.latencyRate));
+      const r = await wrk(e.server!.url, s.wrk, { seconds: settings.latencySeconds, connections, delayMs });
+      const problem = wrkProblem(r);
+      if (problem) throw new Error(`latency run: ${problem}`);
+      e.row.latencyRate = Math.round(rps(r));
+      e.row.p50Ms = round(r.p50Us / 1000, 3);
+      e.row.p99Ms = round(r.p99Us / 1000, 3);
+    }, log);
+  }
+  for (const e of entries) {
+    const r = e.row;
+    if (r.status !== "ok") continue;
+    log(`  ${e.contender.name}: ${r.throughput} ${r.unit}, ratio ${r.ratio ?? "-"} (per CPU-s ${r.cpuRatio ?? "-"}), p99 ${r.p99Ms ?? "-"} ms`);
+  }
+}
+
+/** RSS per idle WebSocket on a fresh server per contender. */
+async function measureIdle(entries: Entry[], s: Scenario, settings: Settings, log: Log): Promise<void> {
+  for (const e of entries) {
+    if (e.row.status !== "ok") continue;
+    e.row.idleConnections = settings.idleConnections;
+    let server: Running | undefined;
+    try {
+      server = await e.contender.start(s);
+      const bytes = await idleBytesPerSocket(server.url, server.pid, settings.idleConnections);
+      e.row.idleKiBPerSocket = round(bytes / 1024, 2);
+      log(`  ${e.contender.name}: ${e.row.idleKiBPerSocket} KiB per idle WebSocket at ${settings.idleConnections}`);
+    } catch (error) {
+      e.row.idleKiBPerSocket = null;
+      log(`  ${e.contender.name}: idle memory not measured (${(error as Error).message})`);
+    } finally {
+      await server?.stop();
+    }
+  }
+}

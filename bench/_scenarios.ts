@@ -1,0 +1,146 @@
+/**
+ * The scenarios: which app module serves it, how wrk drives it, the fixed
+ * moderate rate for latency, and the check that a contender answered correctly.
+ * @module
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { checkBroadcast } from "./_ws-check.ts";
+
+/** How wrk sends the request (see wrk/bench.lua). */
+export interface WrkRequest {
+  method: "GET" | "POST";
+  bodyFile?: string;
+  contentType?: string;
+  headers?: number;
+}
+
+interface Base {
+  name: string;
+  title: string;
+  /** Absolute path of the app module every non-Node-raw contender serves. */
+  app: string;
+  /** Resolve when the server at `url` answers this scenario correctly; throw why not. */
+  check(url: string): Promise<void>;
+}
+
+export interface HttpScenario extends Base {
+  kind: "http";
+  wrk: WrkRequest;
+  /** Requests per second for the latency run: moderate on any machine we target. */
+  latencyRate: number;
+}
+
+export interface WsScenario extends Base {
+  kind: "ws";
+}
+
+export type Scenario = HttpScenario | WsScenario;
+
+const app = (name: string): string => fileURLToPath(new URL(`./apps/${name}.ts`, import.meta.url));
+
+const dir = mkdtempSync(join(tmpdir(), "omniserve-bench-"));
+const JSON_BODY = JSON.stringify({
+  id: 12345,
+  name: "omniserve",
+  tags: ["node", "deno", "bun"],
+  nested: { ok: true, ratio: 0.95, list: [1, 2, 3, 4, 5, 6, 7, 8] },
+  text: "The quick brown fox jumps over the lazy dog.",
+});
+const jsonFile = join(dir, "body.json");
+writeFileSync(jsonFile, JSON_BODY);
+const UPLOAD_SIZE = 64 * 1024;
+const uploadFile = join(dir, "upload.bin");
+writeFileSync(uploadFile, new Uint8Array(UPLOAD_SIZE).fill(120));
+const HEADER_COUNT = 20;
+
+function expect(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+async function ok(response: Response): Promise<Response> {
+  expect(response.status === 200, `status ${response.status}`);
+  return response;
+}
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: "hello",
+    title: "hello (fixed text)",
+    kind: "http",
+    app: app("hello"),
+    wrk: { method: "GET" },
+    latencyRate: 2000,
+    async check(url) {
+      const text = await (await ok(await fetch(url))).text();
+      expect(text === "Hello, World!", `body ${JSON.stringify(text.slice(0, 40))}`);
+    },
+  },
+  {
+    name: "json",
+    title: "JSON echo (POST)",
+    kind: "http",
+    app: app("json"),
+    wrk: { method: "POST", bodyFile: jsonFile, contentType: "application/json" },
+    latencyRate: 2000,
+    async check(url) {
+      const response = await ok(
+        await fetch(url, { method: "POST", body: JSON_BODY, headers: { "content-type": "application/json" } }),
+      );
+      expect(response.headers.get("content-type")?.startsWith("application/json"), "content-type is not JSON");
+      expect(JSON.stringify(await response.json()) === JSON_BODY, "echoed JSON differs");
+    },
+  },
+  {
+    name: "headers",
+    title: `${HEADER_COUNT} headers in and out`,
+    kind: "http",
+    app: app("headers"),
+    wrk: { method: "GET", headers: HEADER_COUNT },
+    latencyRate: 2000,
+    async check(url) {
+      const headers: Record<string, string> = {};
+      for (let i = 1; i <= HEADER_COUNT; i++) headers[`x-bench-${i}`] = `value-${i}`;
+      const response = await ok(await fetch(url, { headers }));
+      for (const [name, value] of Object.entries(headers)) {
+        expect(response.headers.get(name) === value, `response header ${name} missing or wrong`);
+      }
+      await response.arrayBuffer();
+    },
+  },
+  {
+    name: "stream",
+    title: "1 MiB streamed response",
+    kind: "http",
+    app: app("stream"),
+    wrk: { method: "GET" },
+    latencyRate: 200,
+    async check(url) {
+      const body = new Uint8Array(await (await ok(await fetch(url))).arrayBuffer());
+      expect(body.length === 1024 * 1024, `body is ${body.length} bytes, not 1 MiB`);
+      expect(body[0] === 97 && body[body.length - 1] === 97, "body bytes differ");
+    },
+  },
+  {
+    name: "upload",
+    title: "64 KiB upload",
+    kind: "http",
+    app: app("upload"),
+    wrk: { method: "POST", bodyFile: uploadFile, contentType: "application/octet-stream" },
+    latencyRate: 1000,
+    async check(url) {
+      const body = new Uint8Array(UPLOAD_SIZE).fill(120);
+      const text = await (await ok(await fetch(url, { method: "POST", body }))).text();
+      expect(text === String(UPLOAD_SIZE), `answered ${JSON.stringify(text.slice(0, 40))}`);
+    },
+  },
+  {
+    name: "broadcast",
+    title: "WebSocket broadcast",
+    kind: "ws",
+    app: app("broadcast"),
+    check: (url) => checkBroadcast(url.replace(/^http/, "ws") + "/"),
+  },
+];

@@ -1,0 +1,41 @@
+/**
+ * `npm run bench -- --quick` as a smoke test: every contender of every
+ * scenario starts and answers correctly. Nothing here asserts a timing.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import type { RunResult } from "../bench/_result.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+describe("bench --quick", () => {
+  it("bench --quick starts every contender and each answers correctly", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "bench-quick-")), "quick.json");
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, ["--import", "tsx", "bench/run.ts", "--quick", "--out", out], {
+        cwd: root,
+        timeout: 280_000,
+      }, (_error, _stdout, stderr) => resolve({ code: child.exitCode, stderr }));
+    });
+    expect(code, stderr).toBe(0);
+    const run = JSON.parse(readFileSync(out, "utf8")) as RunResult;
+
+    const seen = new Set(run.rows.map((r) => `${r.runtime}/${r.scenario}/${r.contender}`));
+    for (const runtime of ["node", "deno", "bun"]) {
+      for (const scenario of ["hello", "json", "headers", "stream", "upload", "broadcast"]) {
+        for (const contender of ["raw", "omniserve", "srvx"]) expect(seen).toContain(`${runtime}/${scenario}/${contender}`);
+      }
+    }
+    for (const scenario of ["hello", "json", "headers", "stream", "upload"]) {
+      expect(seen).toContain(`node/${scenario}/@hono/node-server`);
+    }
+    for (const row of run.rows) {
+      expect(row.status, `${row.runtime} ${row.scenario} ${row.contender}`).toBe("ok");
+    }
+  }, 300_000);
+});
