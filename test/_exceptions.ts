@@ -66,4 +66,10 @@ export const EXCEPTIONS = {
       "With TLS, Deno.serve offers HTTP/2 by ALPN and has no option to turn it off, so a client that offers h2 " +
       "(every browser) speaks HTTP/2 to Deno and HTTP/1.1 to Node and Bun until omniserve serves HTTP/2 everywhere.",
   },
+  denoBlobChunked: {
+    runtimes: ["deno"],
+    reason:
+      "Deno.serve sends a Blob body chunked, without Content-Length, although its size is known. Setting the " +
+      "header would mean replacing Deno's Response class, which costs every response; Blob bodies are rare.",
+  },
 } satisfies Record<string, RuntimeException>;

@@ -6,20 +6,12 @@
  *   HEAD). The standard puts `text/plain;charset=UTF-8` in the headers.
  * - Bun adds `application/octet-stream` (or a Blob's type) to binary GET
  *   responses but not to HEAD; setting it explicitly keeps HEAD equal to GET.
- * - A failed stream body prints a code frame; here it is one log line.
  * @module
  */
-import { logLine } from "../../src/_log.ts";
-import { guardStream, streamErrorLine } from "../../src/_stream.ts";
 
 const NativeResponse: typeof Response = globalThis.Response;
 const TEXT_PLAIN = "text/plain;charset=UTF-8";
 const FORM_URLENCODED = "application/x-www-form-urlencoded;charset=UTF-8";
-
-function quietly(error: unknown): undefined {
-  logLine(streamErrorLine(error).slice("omniserve: ".length));
-  return undefined; // Bun prints nothing for an undefined reason
-}
 
 /** The init for the common `new Response("text")`: Bun copies it, so one shared object is safe. */
 const TEXT_INIT: ResponseInit = { headers: { "content-type": TEXT_PLAIN } };
@@ -37,7 +29,6 @@ class StandardResponse extends NativeResponse {
         return;
       }
     }
-    if (body instanceof ReadableStream) body = guardStream(body, quietly);
     super(body, init);
     if (typeof body === "string") {
       if (!this.headers.has("content-type")) this.headers.set("content-type", TEXT_PLAIN);

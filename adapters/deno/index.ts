@@ -22,15 +22,12 @@ import { limitBody } from "../../src/_limit.ts";
 import { formatUrl, resolveOptions, type ResolvedOptions } from "../../src/_options.ts";
 import { WaitUntil } from "../../src/_wait.ts";
 import type { ReloadOptions, Runtime, ServeOptions, Server, ServerContext } from "../../src/types.ts";
-import { installGuardedResponse } from "./_response.ts";
 import { deno, type DenoHttpServer, type DenoServeInfo } from "./_types.ts";
 import { DenoWebSockets } from "./_ws.ts";
 import { isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 
 export type * from "../../src/types.ts";
 export { OmniserveError, type ErrorCode } from "../../src/_errors.ts";
-
-installGuardedResponse();
 
 class DenoContext implements ServerContext {
   readonly server: DenoServer;
