@@ -144,13 +144,11 @@ export class NodeRequest {
             : error,
         );
       };
-      const onClose = () => {
-        if (!req.complete) onError(new DOMException("client disconnected", "AbortError"));
-      };
+      // A client that goes away mid-body makes Node destroy `req` with an "aborted" error.
       const cleanup = () => {
-        req.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
+        req.off("data", onData).off("end", onEnd).off("error", onError);
       };
-      req.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
+      req.on("data", onData).on("end", onEnd).on("error", onError);
     });
   }
 

@@ -198,7 +198,8 @@ function abort(res: http.ServerResponse, error: unknown): void {
 /** Malformed requests: answer like Bun and Deno do, one log line, keep serving. */
 function onClientError(error: NodeJS.ErrnoException, socket: import("node:stream").Duplex): void {
   const code = error.code ?? "";
-  const answerable = code.startsWith("HPE_") || code === "ERR_HTTP_REQUEST_TIMEOUT";
+  // HPE_INVALID_EOF_STATE is a client that left mid-request: nobody to answer, nothing to log.
+  const answerable = (code.startsWith("HPE_") && code !== "HPE_INVALID_EOF_STATE") || code === "ERR_HTTP_REQUEST_TIMEOUT";
   const inFlight = (socket as { _httpMessage?: http.ServerResponse | null })._httpMessage;
   if (!answerable || !socket.writable) {
     socket.destroy(); // a reset or a socket error: nobody to answer

@@ -45,6 +45,23 @@ export function bodies(s: Suite): void {
       expect(await res.json()).toEqual({ a: "1", b: "x y&z" });
     });
 
+    test("a client that leaves mid-body makes the body read fail, and the server keeps serving", async () => {
+      const id = `leave-${Math.random()}`;
+      const { hostname, port } = new URL(s.url());
+      const socket = net.connect(Number(port), hostname);
+      socket.on("error", () => {});
+      socket.write(`POST /body/watch?id=${id} HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n${"a".repeat(1000)}`);
+      await s.sleep(300);
+      socket.destroy();
+      let status = "";
+      for (let i = 0; i < 40 && status !== "read failed"; i++) {
+        await s.sleep(50);
+        status = await (await fetch(`${s.url()}/signal/status?id=${id}`)).text();
+      }
+      expect(status).toBe("read failed");
+      expect(s.server().stderr()).not.toMatch(/rejected a request/);
+    });
+
     test("a large response streams with backpressure: memory stays flat while a slow client reads", async () => {
       const before = (await (await fetch(`${s.url()}/memory`)).json()).rss as number;
       const size = 96 * 1024 * 1024;
