@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startServer, type SpawnedServer } from "../dist/src/cli/_spawn.js";
 import type { Runtime } from "../src/types.ts";
+import { EXCEPTIONS } from "./_exceptions.ts";
 
 describe.each(["node", "deno", "bun"] as Runtime[])("examples/hono on %s", (runtime) => {
   let server: SpawnedServer;
@@ -16,7 +17,9 @@ describe.each(["node", "deno", "bun"] as Runtime[])("examples/hono on %s", (runt
 
   test("examples/hono serves text, JSON, params and a JSON echo", async () => {
     const home = await fetch(`${server.url}/`);
-    expect(home.headers.get("content-type")).toBe("text/plain;charset=UTF-8");
+    // Bun spells it charset=utf-8: named exception bunCharsetLowercase (test/_exceptions.ts).
+    const bunSpelling = (EXCEPTIONS.bunCharsetLowercase.runtimes as readonly Runtime[]).includes(runtime);
+    expect(home.headers.get("content-type")).toBe(bunSpelling ? "text/plain;charset=utf-8" : "text/plain;charset=UTF-8");
     expect(await home.text()).toBe(`Hello from omniserve on ${runtime}!`);
     expect(await (await fetch(`${server.url}/json`)).json()).toEqual({ hello: "world", runtime });
     expect(await (await fetch(`${server.url}/users/42`)).json()).toEqual({ id: "42" });

@@ -74,6 +74,8 @@ export class BunServer implements Server<BunRaw> {
         fetch: (request, server) =>
           ws && isWebSocketUpgrade(request.headers.get("upgrade"))
             ? ws.upgrade(request, server, plainIp(server.requestIP(request)?.address))
+            : request.method === "HEAD"
+            ? withHeaders(invoke(this.#handlers, request, new BunContext(this, request)))
             : invoke(this.#handlers, request, new BunContext(this, request)),
         ...(ws ? { websocket: ws.handler } : {}),
         error: (error) => {
@@ -121,6 +123,16 @@ export class BunServer implements Server<BunRaw> {
     await this.raw.stop(closeActiveConnections);
     await this._wait.settle();
   }
+}
+
+/**
+ * Bun writes no content-type on HEAD for a string body; reading the headers puts the
+ * standard one in (see _response.ts), so HEAD matches GET.
+ */
+function withHeaders(response: Response | Promise<Response>): Response | Promise<Response> {
+  if (response instanceof Promise) return response.then(withHeaders);
+  void response.headers;
+  return response;
 }
 
 function listenError(error: unknown, opts: ResolvedOptions): OmniserveError {

@@ -88,7 +88,19 @@ export class FastResponse {
 
   get headers(): Headers {
     if (this.#native) return this.#native.headers;
-    return (this.#headers ??= new Headers(this.#init?.headers));
+    if (this.#headers) return this.#headers;
+    const headers = new Headers(this.#init?.headers);
+    // What the Fetch standard's Response constructor adds for the body type.
+    const body = this.#body;
+    const type = typeof body === "string"
+      ? TEXT_PLAIN
+      : body instanceof URLSearchParams
+      ? "application/x-www-form-urlencoded;charset=UTF-8"
+      : body instanceof Blob && body.type
+      ? body.type
+      : undefined;
+    if (type && !headers.has("content-type")) headers.set("content-type", type);
+    return (this.#headers = headers);
   }
 
   get body(): ReadableStream<Uint8Array> | null {
