@@ -16,6 +16,12 @@ const NativeRequest: typeof Request = globalThis.Request;
 const NO_BODY = new Set(["GET", "HEAD"]);
 const decoder = new TextDecoder(); // strips a BOM, as the Fetch standard's text() does
 
+/** The body as an ArrayBuffer of its own: a concatenated body already is one; a socket chunk may share its buffer, so copy that. */
+function ownBuffer(bytes: Uint8Array): ArrayBuffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes.buffer as ArrayBuffer;
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
 /** UTF-8 decode as Body.text(): Buffer's decoder is faster; TextDecoder only when there is a BOM. */
 function utf8(bytes: Uint8Array): string {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return decoder.decode(bytes);
@@ -101,15 +107,12 @@ export class NodeRequest {
     return this.#readAll().then((bytes) => JSON.parse(utf8(bytes)));
   }
 
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = await this.#readAll();
-    // A concatenated body owns its ArrayBuffer; a single socket chunk may share one, so copy that.
-    if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes.buffer as ArrayBuffer;
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#readAll().then(ownBuffer);
   }
 
-  async bytes(): Promise<Uint8Array> {
-    return new Uint8Array(await this.arrayBuffer());
+  bytes(): Promise<Uint8Array> {
+    return this.#readAll().then((bytes) => new Uint8Array(ownBuffer(bytes)));
   }
 
   #readAll(): Promise<Uint8Array> {
