@@ -39,3 +39,15 @@ export class OmniserveError extends Error {
 export function hasCode(error: unknown, code: ErrorCode): boolean {
   return error instanceof OmniserveError && error.code === code;
 }
+
+/**
+ * The error for a server that could not listen: ERR_PORT_IN_USE with a
+ * sentence a user can act on, else ERR_LISTEN. Node and Bun say EADDRINUSE,
+ * Deno says AddrInUse.
+ */
+export function listenError(error: unknown, where: { port: number; hostname: string }): OmniserveError {
+  const e = error as { code?: string; name?: string; message?: string };
+  return e.code === "EADDRINUSE" || e.name === "AddrInUse"
+    ? new OmniserveError("ERR_PORT_IN_USE", `port ${where.port} is already in use on ${where.hostname}`)
+    : new OmniserveError("ERR_LISTEN", `cannot listen on ${where.hostname}:${where.port}: ${e.message ?? String(error)}`, { cause: error });
+}

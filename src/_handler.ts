@@ -6,7 +6,7 @@
  */
 import { hasCode, OmniserveError } from "./_errors.ts";
 import { logRequestError } from "./_log.ts";
-import type { ErrorHandler, FetchHandler, ServeOptions, ServerContext } from "./types.ts";
+import type { ErrorHandler, FetchHandler, ReloadOptions, ServeOptions, ServerContext } from "./types.ts";
 
 const NativeResponse: typeof Response = globalThis.Response;
 
@@ -19,6 +19,11 @@ export class Handlers {
     this.fetch = options.fetch;
     this.error = options.error;
     this.silent = options.silent ?? false;
+  }
+  /** `server.reload()`: swap what is given; `error: undefined` removes the hook. */
+  reload(handlers: ReloadOptions): void {
+    if (handlers.fetch) this.fetch = handlers.fetch;
+    if ("error" in handlers) this.error = handlers.error;
   }
 }
 

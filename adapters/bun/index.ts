@@ -14,7 +14,7 @@
  * ```
  * @module
  */
-import { OmniserveError } from "../../src/_errors.ts";
+import { listenError } from "../../src/_errors.ts";
 import { Handlers, internalError, invoke } from "../../src/_handler.ts";
 import { logRequestError } from "../../src/_log.ts";
 import { plainIp } from "../../src/_ip.ts";
@@ -106,8 +106,7 @@ export class BunServer implements Server<BunRaw> {
   }
 
   reload(handlers: ReloadOptions): void {
-    if (handlers.fetch) this.#handlers.fetch = handlers.fetch;
-    if ("error" in handlers) this.#handlers.error = handlers.error;
+    this.#handlers.reload(handlers);
   }
 
   publish(topic: string, data: string | ArrayBuffer | Uint8Array): number {
@@ -135,12 +134,6 @@ function withHeaders(response: Response | Promise<Response>): Response | Promise
   return response;
 }
 
-function listenError(error: unknown, opts: ResolvedOptions): OmniserveError {
-  const code = (error as { code?: string }).code;
-  return code === "EADDRINUSE"
-    ? new OmniserveError("ERR_PORT_IN_USE", `port ${opts.port} is already in use on ${opts.hostname}`)
-    : new OmniserveError("ERR_LISTEN", `cannot listen on ${opts.hostname}:${opts.port}: ${(error as Error).message}`);
-}
 
 /**
  * Start serving `options.fetch` on Bun.

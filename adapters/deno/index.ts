@@ -15,7 +15,7 @@
  * ```
  * @module
  */
-import { OmniserveError } from "../../src/_errors.ts";
+import { listenError } from "../../src/_errors.ts";
 import { badRequest, Handlers, invoke, tooLarge } from "../../src/_handler.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { limitBody } from "../../src/_limit.ts";
@@ -96,8 +96,7 @@ export class DenoServer implements Server<DenoHttpServer> {
   }
 
   reload(handlers: ReloadOptions): void {
-    if (handlers.fetch) this.#handlers.fetch = handlers.fetch;
-    if ("error" in handlers) this.#handlers.error = handlers.error;
+    this.#handlers.reload(handlers);
   }
 
   publish(topic: string, data: string | ArrayBuffer | Uint8Array): number {
@@ -146,12 +145,6 @@ export class DenoServer implements Server<DenoHttpServer> {
 
 }
 
-function listenError(error: unknown, opts: ResolvedOptions): OmniserveError {
-  const name = (error as { name?: string }).name;
-  return name === "AddrInUse"
-    ? new OmniserveError("ERR_PORT_IN_USE", `port ${opts.port} is already in use on ${opts.hostname}`)
-    : new OmniserveError("ERR_LISTEN", `cannot listen on ${opts.hostname}:${opts.port}: ${(error as Error).message}`);
-}
 
 /**
  * Start serving `options.fetch` on Deno.

@@ -13,7 +13,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
-import { OmniserveError } from "../../src/_errors.ts";
+import { listenError } from "../../src/_errors.ts";
 import { badRequest, Handlers, internalError, respond, tooLarge } from "../../src/_handler.ts";
 import { logLine, logRequestError } from "../../src/_log.ts";
 import { plainIp } from "../../src/_ip.ts";
@@ -86,13 +86,7 @@ export class NodeServer implements Server<http.Server | https.Server> {
       this.raw.on("upgrade", (req, socket, head) => ws.handle(req, socket, head));
     }
     this.#ready = new Promise((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException) => {
-        reject(
-          error.code === "EADDRINUSE"
-            ? new OmniserveError("ERR_PORT_IN_USE", `port ${this.#opts.port} is already in use on ${this.#opts.hostname}`)
-            : new OmniserveError("ERR_LISTEN", `cannot listen on ${this.#opts.hostname}:${this.#opts.port}: ${error.message}`),
-        );
-      };
+      const onError = (error: Error) => reject(listenError(error, this.#opts));
       this.raw.once("error", onError);
       this.raw.listen(this.#opts.port, this.#opts.hostname, () => {
         this.raw.off("error", onError);
@@ -121,8 +115,7 @@ export class NodeServer implements Server<http.Server | https.Server> {
   }
 
   reload(handlers: ReloadOptions): void {
-    if (handlers.fetch) this.#handlers.fetch = handlers.fetch;
-    if ("error" in handlers) this.#handlers.error = handlers.error;
+    this.#handlers.reload(handlers);
   }
 
   publish(topic: string, data: string | ArrayBuffer | Uint8Array): number {
