@@ -11,20 +11,31 @@ export interface LimitState {
   over: boolean;
 }
 
-/** A copy of `request` whose body errors with ERR_BODY_TOO_LARGE past `limit`. */
-export function limitBody(request: Request, limit: number, state: LimitState): Request {
+/** The error a body read fails with past `limit`; the server answers 413. */
+export function bodyTooLarge(limit: number): OmniserveError {
+  return new OmniserveError("ERR_BODY_TOO_LARGE", `request body exceeds maxRequestBodySize (${limit} bytes)`);
+}
+
+/** `source`, failing with ERR_BODY_TOO_LARGE (and `state.over` set) once more than `limit` bytes passed. */
+export function limitStream(
+  source: ReadableStream<Uint8Array>,
+  limit: number,
+  state: LimitState,
+): ReadableStream<Uint8Array> {
   let size = 0;
-  const body = request.body!.pipeThrough(
+  return source.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         size += chunk.byteLength;
         if (size <= limit) return controller.enqueue(chunk);
         state.over = true;
-        controller.error(
-          new OmniserveError("ERR_BODY_TOO_LARGE", `request body exceeds maxRequestBodySize (${limit} bytes)`),
-        );
+        controller.error(bodyTooLarge(limit));
       },
     }),
   );
-  return new Request(request, { body, duplex: "half" } as RequestInit);
+}
+
+/** A copy of `request` whose body errors with ERR_BODY_TOO_LARGE past `limit`. */
+export function limitBody(request: Request, limit: number, state: LimitState): Request {
+  return new Request(request, { body: limitStream(request.body!, limit, state), duplex: "half" } as RequestInit);
 }

@@ -23,3 +23,14 @@ function pathOf(url: string): string {
   const start = url.indexOf("/", url.indexOf("//") + 2);
   return start < 0 ? "/" : url.slice(start);
 }
+
+/**
+ * One line for a response stream that failed after the headers were sent (the
+ * adapter aborts the connection). Deno and Bun print such failures themselves,
+ * with a stack or code frame: wrapping every stream to make that one line cost
+ * Bun about a fifth of its stream throughput, so they keep theirs.
+ */
+export function logStreamError(error: unknown): void {
+  const message = (error as Error)?.message ?? String(error);
+  logLine(`ERR_RESPONSE_STREAM response stream failed after the headers were sent: ${message}`.replace(/\s+/g, " "));
+}

@@ -1,8 +1,10 @@
-/** A self-signed certificate for 127.0.0.1 and localhost, written to PEM files once per test file. */
+/** A self-signed certificate for 127.0.0.1 and localhost, written to PEM files once per test file, and servers that use it. */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import selfsigned from "selfsigned";
+import { startServer, type SpawnedServer } from "../dist/src/cli/_spawn.js";
+import type { Runtime } from "../src/types.ts";
 
 export interface TestCertificate {
   certFile: string;
@@ -25,4 +27,16 @@ export function testCertificate(): Promise<TestCertificate> {
     writeFileSync(join(dir, "key.pem"), pems.private);
     return { certFile: join(dir, "cert.pem"), keyFile: join(dir, "key.pem"), ca: pems.cert };
   })());
+}
+
+/** `module` served over HTTPS on `runtime` with the test certificate, and that certificate to trust. */
+export async function startTlsServer(module: string, runtime: Runtime): Promise<{ server: SpawnedServer; ca: string }> {
+  const cert = await testCertificate();
+  const server = await startServer(module, runtime, {
+    port: 0,
+    hostname: "127.0.0.1",
+    certFile: cert.certFile,
+    keyFile: cert.keyFile,
+  });
+  return { server, ca: cert.ca };
 }

@@ -81,3 +81,8 @@ export const EXCEPTIONS = {
       "a hello request (measured with the bench), so omniserve keeps Bun's spelling, in the headers too.",
   },
 } satisfies Record<string, RuntimeException>;
+
+/** True when `runtime` is listed under `exceptions[name]`. */
+export function applies<T extends Record<string, RuntimeException>>(exceptions: T, name: keyof T, runtime: Runtime): boolean {
+  return exceptions[name].runtimes.includes(runtime);
+}

@@ -5,10 +5,10 @@
 import https from "node:https";
 import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startServer, type SpawnedServer } from "../dist/src/cli/_spawn.js";
+import type { SpawnedServer } from "../dist/src/cli/_spawn.js";
 import type { Runtime } from "../src/types.ts";
-import { testCertificate } from "./_cert.ts";
-import { EXCEPTIONS } from "./_exceptions.ts";
+import { startTlsServer } from "./_cert.ts";
+import { applies, EXCEPTIONS } from "./_exceptions.ts";
 
 interface Reply {
   status: number;
@@ -36,19 +36,12 @@ function request(url: string, ca: string, path: string, init: { method?: string;
 }
 
 export function tlsConformance(runtime: Runtime): void {
-  const exception = (name: keyof typeof EXCEPTIONS) => (EXCEPTIONS[name].runtimes as readonly Runtime[]).includes(runtime);
+  const exception = (name: keyof typeof EXCEPTIONS) => applies(EXCEPTIONS, name, runtime);
   describe(`https on ${runtime}`, () => {
     let server: SpawnedServer;
     let ca: string;
     beforeAll(async () => {
-      const cert = await testCertificate();
-      ca = cert.ca;
-      server = await startServer("test/fixture/app.ts", runtime, {
-        port: 0,
-        hostname: "127.0.0.1",
-        certFile: cert.certFile,
-        keyFile: cert.keyFile,
-      });
+      ({ server, ca } = await startTlsServer("test/fixture/app.ts", runtime));
     });
     afterAll(async () => {
       await server?.stop();

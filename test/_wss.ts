@@ -4,23 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import WebSocket from "ws";
-import { startServer, type SpawnedServer } from "../dist/src/cli/_spawn.js";
+import type { SpawnedServer } from "../dist/src/cli/_spawn.js";
 import type { Runtime } from "../src/types.ts";
-import { testCertificate } from "./_cert.ts";
+import { startTlsServer } from "./_cert.ts";
 
 export function wssConformance(runtime: Runtime): void {
   describe(`wss on ${runtime}`, () => {
     let server: SpawnedServer;
     let ca: string;
     beforeAll(async () => {
-      const cert = await testCertificate();
-      ca = cert.ca;
-      server = await startServer("test/ws-fixture/app.ts", runtime, {
-        port: 0,
-        hostname: "127.0.0.1",
-        certFile: cert.certFile,
-        keyFile: cert.keyFile,
-      });
+      ({ server, ca } = await startTlsServer("test/ws-fixture/app.ts", runtime));
     });
     afterAll(async () => {
       await server?.stop();

@@ -11,6 +11,7 @@ import { connect as connectTcp } from "node:net";
 import { constants, deflateRawSync, inflateRawSync } from "node:zlib";
 import { closeInfo, closePayload, frame, OP, RawClient } from "./ws-client.ts";
 import { WS_EXCEPTIONS } from "./ws-exceptions.ts";
+import { applies } from "./_exceptions.ts";
 
 const FIXTURE = "test/ws-fixture/app.ts";
 
@@ -19,8 +20,7 @@ export function wsConformance(runtime: Runtime): void {
     let server: SpawnedServer;
     const clients: RawClient[] = [];
     /** True when `name` is a documented gap of this runtime; the case then asserts the gap's behaviour. */
-    const gap = (name: keyof typeof WS_EXCEPTIONS): boolean =>
-      (WS_EXCEPTIONS[name].runtimes as readonly Runtime[]).includes(runtime);
+    const gap = (name: keyof typeof WS_EXCEPTIONS): boolean => applies(WS_EXCEPTIONS, name, runtime);
 
     beforeAll(async () => {
       server = await startServer(FIXTURE, runtime, { port: 0, hostname: "127.0.0.1" });

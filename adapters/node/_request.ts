@@ -11,6 +11,7 @@ import { NodeHeaders } from "./_headers.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { OmniserveError } from "../../src/_errors.ts";
+import { bodyTooLarge, type LimitState, limitStream } from "../../src/_limit.ts";
 
 const NativeRequest: typeof Request = globalThis.Request;
 const NO_BODY = new Set(["GET", "HEAD"]);
@@ -48,8 +49,8 @@ export class NodeRequest {
   #native: Request | undefined;
   #abort: AbortController | undefined;
   #used = false;
-  /** Set when the body went over `maxRequestBodySize`; the sender answers 413. */
-  tooLarge = false;
+  /** `over` is set when the body went over `maxRequestBodySize`; the sender answers 413. */
+  readonly limit: LimitState = { over: false };
 
   constructor(req: IncomingMessage, res: ServerResponse, src: RequestSource, host: string | undefined) {
     this.#req = req;
@@ -156,11 +157,8 @@ export class NodeRequest {
   }
 
   #overLimit(): OmniserveError {
-    this.tooLarge = true;
-    return new OmniserveError(
-      "ERR_BODY_TOO_LARGE",
-      `request body exceeds maxRequestBodySize (${this.#src.maxBodySize} bytes)`,
-    );
+    this.limit.over = true;
+    return bodyTooLarge(this.#src.maxBodySize);
   }
 
   /** A real Request with the same URL, headers, body stream and signal. @internal */
@@ -169,7 +167,7 @@ export class NodeRequest {
     let body: ReadableStream<Uint8Array> | null = null;
     if (!NO_BODY.has(this.method)) {
       if (this.#used) throw new TypeError("Body is unusable: Body has already been read");
-      body = limitStream(Readable.toWeb(this.#req) as ReadableStream<Uint8Array>, this.#src.maxBodySize, () => this.#overLimit());
+      body = limitStream(Readable.toWeb(this.#req) as ReadableStream<Uint8Array>, this.#src.maxBodySize, this.limit);
     }
     this.#native = new NativeRequest(this.url, {
       method: this.method,
@@ -181,23 +179,6 @@ export class NodeRequest {
     });
     return this.#native;
   }
-}
-
-function limitStream(
-  source: ReadableStream<Uint8Array>,
-  limit: number,
-  overLimit: () => Error,
-): ReadableStream<Uint8Array> {
-  let size = 0;
-  return source.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        size += chunk.byteLength;
-        if (size > limit) controller.error(overLimit());
-        else controller.enqueue(chunk);
-      },
-    }),
-  );
 }
 
 // Everything else a Request has (clone, formData, blob, ...) goes to the native one.

@@ -6,7 +6,7 @@
  * @module
  */
 import type { ServerResponse } from "node:http";
-import { streamErrorLine } from "../../src/_stream.ts";
+import { logStreamError } from "../../src/_log.ts";
 import { FastResponse, type FastParts } from "./_response.ts";
 
 /** True for statuses that never carry a body. */
@@ -64,12 +64,7 @@ function sendFixed(
 }
 
 function sendNative(res: ServerResponse, response: Response, isHead: boolean): void | Promise<void> {
-  const headers: string[] = [];
-  response.headers.forEach((value, name) => {
-    if (name !== "set-cookie") headers.push(name, value);
-  });
-  for (const cookie of response.headers.getSetCookie()) headers.push("set-cookie", cookie);
-  return sendStream(res, response.status, response.statusText, headers, response.body, isHead);
+  return sendStream(res, response.status, response.statusText, flatHeaders(response.headers), response.body, isHead);
 }
 
 function sendStream(
@@ -121,7 +116,7 @@ async function pipe(reader: ReadableStreamDefaultReader<Uint8Array>, res: Server
     if (!gone) res.end();
   } catch (error) {
     if (!gone) {
-      console.error(streamErrorLine(error));
+      logStreamError(error);
       // Never end a broken body cleanly: abort the connection.
       res.destroy();
     }

@@ -165,7 +165,7 @@ export class NodeServer implements Server<http.Server | https.Server> {
     close: boolean,
     request?: NodeRequest,
   ): void {
-    if (request?.tooLarge) {
+    if (request?.limit.over) {
       response = tooLarge();
       close = true;
     } else if (brokenBody.has(res)) {

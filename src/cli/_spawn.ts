@@ -53,6 +53,7 @@ export function startServer(
     env: { ...process.env, ...options.env },
   });
   let out = "";
+  let ready = false;
   let err = "";
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
     err += chunk;
@@ -80,12 +81,12 @@ export function startServer(
     });
     child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
       if (options.inherit) process.stdout.write(chunk);
-      if (out === null) return;
+      if (ready) return;
       out += chunk;
       const match = READY.exec(out);
       if (!match) return;
       clearTimeout(timer);
-      out = null as unknown as string;
+      ready = true;
       resolve({
         runtime,
         url: match[1],
