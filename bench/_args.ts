@@ -14,7 +14,8 @@ export interface Args {
 }
 
 export const USAGE = `npm run bench -- [--quick] [--runtime node,deno,bun] [--scenario hello,json,...]
-  [--seconds 2] [--pairs 5] [--connections 64] [--idle 10000] [--out file.json]`;
+  [--seconds 2] [--pairs 5] [--connections 64] [--idle 10000] [--out file.json]
+  [--same-process]   keep one server process per contender for all rounds (faster, noisier)`;
 
 export function parse(argv: string[]): Args {
   const { values } = parseArgs({
@@ -28,6 +29,7 @@ export function parse(argv: string[]): Args {
       connections: { type: "string" },
       idle: { type: "string" },
       out: { type: "string" },
+      "same-process": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
@@ -49,6 +51,8 @@ export function parse(argv: string[]): Args {
       wsClients: 32,
       wsWindow: 256,
       idleConnections: n(values.idle, 10_000, 100),
+      pinned: false,
+      freshProcesses: !quick && !values["same-process"],
     },
     runtimes: list(values.runtime),
     scenarios: list(values.scenario),

@@ -1,11 +1,15 @@
 /**
  * Measure one scenario on one runtime: start every contender, check each one
- * answers correctly, warm up, then alternate contenders round by round
- * (A B C, C B A, …) so drift on a noisy machine hits them all alike. A ratio
- * is taken inside each round against the control and the median kept.
+ * answers correctly, then alternate contenders round by round (A B C, C B A,
+ * …) so drift on a noisy machine hits them all alike. Each round starts fresh
+ * server processes and warms them up: two processes of the same server differ
+ * by up to ±8% on this kind of machine (measured), which a contender would
+ * otherwise carry through every round. A ratio is taken inside each round
+ * against the control and the median kept.
  * @module
  */
 import type { Contender } from "./_contenders.ts";
+import { pinServer } from "./_pin.ts";
 import { cpuSeconds, peakRss, type Running } from "./_process.ts";
 import type { Row, Settings } from "./_result.ts";
 import type { Scenario } from "./_scenarios.ts";
@@ -93,6 +97,24 @@ async function each(entries: Entry[], step: (e: Entry) => Promise<void>, log: Lo
   }
 }
 
+/** Start a contender's server, pinned to the server core when the run pins. */
+async function start(c: Contender, s: Scenario, settings: Settings): Promise<Running> {
+  const server = await c.start(s);
+  if (settings.pinned) pinServer(server.pid);
+  return server;
+}
+
+/** Stop an entry's server, keeping the highest peak RSS any of its processes reached. */
+async function stop(e: Entry): Promise<void> {
+  if (!e.server) return;
+  if (e.row.status === "ok") {
+    const peak = round(peakRss(e.server.pid) / 2 ** 20, 1);
+    if (peak !== null) e.row.peakRssMiB = Math.max(e.row.peakRssMiB ?? 0, peak);
+  }
+  await e.server.stop();
+  e.server = undefined;
+}
+
 /** Measure `scenario` for `contenders` (control first); one Row each. */
 export async function runGroup(
   scenario: Scenario,
@@ -107,7 +129,7 @@ export async function runGroup(
 
   await Promise.all(entries.map(async (e) => {
     try {
-      e.server = await e.contender.start(scenario);
+      e.server = await start(e.contender, scenario, settings);
     } catch (error) {
       e.row.status = `not available: did not start (${(error as Error).message})`;
     }
@@ -129,24 +151,37 @@ export async function runGroup(
   try {
     if (ctx.hasLoad || scenario.kind === "ws") await measureAll(entries, scenario, settings, log);
   } finally {
-    for (const e of entries) {
-      if (!e.server) continue;
-      if (e.row.status === "ok") e.row.peakRssMiB = round(peakRss(e.server.pid) / 2 ** 20, 1);
-      await e.server.stop();
-    }
+    for (const e of entries) await stop(e);
   }
   if (scenario.kind === "ws" && settings.idleConnections > 0) await measureIdle(entries, scenario, settings, log);
   return entries.map((e) => e.row);
 }
 
-async function measureAll(entries: Entry[], s: Scenario, settings: Settings, log: Log): Promise<void> {
-  if (settings.warmupSeconds > 0) await each(entries, (e) => measure(e, s, settings.warmupSeconds, settings).then(() => {}), log);
-  for (const e of entries) e.cpu.length = e.clientCpu.length = e.perCpu.length = 0;
+/** Warm every live entry up; the warm-up does not count. */
+async function warmUp(entries: Entry[], s: Scenario, settings: Settings, log: Log): Promise<void> {
+  if (settings.warmupSeconds <= 0) return;
+  await each(entries, async (e) => {
+    const kept = [e.cpu.length, e.clientCpu.length, e.perCpu.length] as const;
+    await measure(e, s, settings.warmupSeconds, settings);
+    [e.cpu.length, e.clientCpu.length, e.perCpu.length] = kept;
+  }, log);
+}
 
+/** Fresh processes for a new round: stop every live entry's server and start it again. */
+async function restart(entries: Entry[], s: Scenario, settings: Settings, log: Log): Promise<void> {
+  await each(entries, async (e) => {
+    await stop(e);
+    e.server = await start(e.contender, s, settings);
+  }, log);
+}
+
+async function measureAll(entries: Entry[], s: Scenario, settings: Settings, log: Log): Promise<void> {
   const control = entries[0];
   const ratios = new Map<Entry, number[]>(entries.map((e) => [e, []]));
   const cpuRatios = new Map<Entry, number[]>(entries.map((e) => [e, []]));
   for (let round_ = 0; round_ < settings.pairs; round_++) {
+    if (round_ > 0 && settings.freshProcesses) await restart(entries, s, settings, log);
+    if (round_ === 0 || settings.freshProcesses) await warmUp(entries, s, settings, log);
     const order = round_ % 2 ? [...entries].reverse() : entries;
     const values = new Map<Entry, number>();
     await each(order, async (e) => {
@@ -198,7 +233,7 @@ async function measureIdle(entries: Entry[], s: Scenario, settings: Settings, lo
     e.row.idleConnections = settings.idleConnections;
     let server: Running | undefined;
     try {
-      server = await e.contender.start(s);
+      server = await start(e.contender, s, settings);
       const bytes = await idleBytesPerSocket(server.url, server.pid, settings.idleConnections);
       e.row.idleKiBPerSocket = round(bytes / 1024, 2);
       log(`  ${e.contender.name}: ${e.row.idleKiBPerSocket} KiB per idle WebSocket at ${settings.idleConnections}`);

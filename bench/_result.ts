@@ -51,6 +51,10 @@ export interface Settings {
   wsClients: number;
   wsWindow: number;
   idleConnections: number;
+  /** Servers on their own core(s), the load generator on another (bench/_pin.ts). */
+  pinned: boolean;
+  /** Every round starts fresh server processes, so one process's luck does not bias a contender. */
+  freshProcesses: boolean;
 }
 
 export interface RunResult {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parse } from "./_args.ts";
+import { pinLoad } from "./_pin.ts";
 import { CONTENDERS } from "./_contenders.ts";
 import { runGroup } from "./_group.ts";
 import { machine, versions } from "./_machine.ts";
@@ -58,6 +59,10 @@ async function main(): Promise<number> {
   if (!hasWrk && !settings.quick) return 1;
   if (!hasWrk) log("bench: quick mode continues with correctness checks only (no HTTP load step)");
 
+  if (!settings.quick) {
+    settings.pinned = pinLoad();
+    log(settings.pinned ? "bench: servers on CPU 0, load generators on the last CPU" : "bench: not pinning (needs taskset and 2+ cores)");
+  }
   const m = machine();
   const v = versions(hasWrk);
   const run: RunResult = { date: new Date().toISOString(), machine: m, versions: v, settings, rows: [] };

@@ -60,6 +60,15 @@ export const EXCEPTIONS = {
       "request.url without scheme or authority (oven-sh/bun#33721). Checking Host in the adapter would mean " +
       "reading request.headers on every request, which costs Bun 15-20% of a hello request.",
   },
+  denoHostOptional: {
+    runtimes: ["deno"],
+    reason:
+      "Deno.serve answers an HTTP/1.1 request without Host, or with an empty one, and builds request.url on " +
+      "http://localhost:PORT (RFC 9112 3.2 says 400; denoland/deno#29872, denoland/deno#33234). Deno does not tell " +
+      "JavaScript the HTTP version, and an HTTP/2 request carries :authority, never Host, so the adapter cannot " +
+      "tell the two apart: the check it had answered 400 to every HTTP/2 request for https://localhost:PORT, which " +
+      "is what a browser sends. It also cost Deno about 8% of a hello request.",
+  },
   denoNegotiatesH2: {
     runtimes: ["deno"],
     reason:

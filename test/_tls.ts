@@ -2,6 +2,7 @@
  * HTTPS conformance: the same fixture app served with `--cert`/`--key` on each
  * runtime, checked with a client that verifies the certificate.
  */
+import http2 from "node:http2";
 import https from "node:https";
 import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -32,6 +33,44 @@ function request(url: string, ca: string, path: string, init: { method?: string;
     });
     req.on("error", reject);
     req.end(init.body);
+  });
+}
+
+/**
+ * What a browser does for https://localhost:PORT/path: offer h2 and http/1.1
+ * by ALPN, then ask with authority localhost:PORT (`:authority` in HTTP/2,
+ * `Host` in HTTP/1.1). Resolves the protocol spoken, the status and the body.
+ */
+function browserLike(url: string, ca: string, path: string): Promise<{ protocol: string; status: number; body: string }> {
+  const { hostname, port } = new URL(url);
+  const authority = `localhost:${port}`;
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: hostname, port: Number(port), servername: "localhost", ca, ALPNProtocols: ["h2", "http/1.1"] });
+    socket.on("error", reject);
+    socket.once("secureConnect", () => {
+      if (socket.alpnProtocol === "h2") {
+        const session = http2.connect(`https://${authority}`, { createConnection: () => socket });
+        session.on("error", reject);
+        const stream = session.request({ ":path": path, ":authority": authority });
+        let status = 0;
+        let body = "";
+        stream.on("response", (headers) => (status = Number(headers[":status"])));
+        stream.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
+        stream.on("end", () => {
+          session.close();
+          resolve({ protocol: "h2", status, body });
+        });
+        stream.on("error", reject);
+        return;
+      }
+      let raw = "";
+      socket.setEncoding("utf8").on("data", (chunk: string) => (raw += chunk));
+      socket.on("end", () => {
+        const [head, ...rest] = raw.split("\r\n\r\n");
+        resolve({ protocol: "http/1.1", status: Number(head.split(" ")[1]), body: rest.join("\r\n\r\n") });
+      });
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${authority}\r\nConnection: close\r\n\r\n`);
+    });
   });
 }
 
@@ -75,6 +114,16 @@ export function tlsConformance(runtime: Runtime): void {
         socket.on("error", reject);
       });
       expect(protocol).toBe(exception("denoNegotiatesH2") ? "h2" : "http/1.1");
+    });
+
+    test("a browser asking for https://localhost:PORT is served, on HTTP/2 where the runtime negotiates it", async () => {
+      const reply = await browserLike(server.url, ca, "/url/x");
+      const port = new URL(server.url).port;
+      expect(reply).toEqual({
+        protocol: exception("denoNegotiatesH2") ? "h2" : "http/1.1",
+        status: 200,
+        body: `https://localhost:${port}/url/x`,
+      });
     });
 
     test("request.url has the https scheme and ctx.ip the client address", async () => {
