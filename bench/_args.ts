@@ -14,7 +14,7 @@ export interface Args {
 }
 
 export const USAGE = `npm run bench -- [--quick] [--runtime node,deno,bun] [--scenario hello,json,...]
-  [--seconds 2] [--pairs 5] [--connections 64] [--idle 10000] [--out file.json]
+  [--seconds 2] [--pairs 5] [--warmup 3] [--connections 64] [--idle 10000] [--out file.json]
   [--same-process]   keep one server process per contender for all rounds (faster, noisier)`;
 
 export function parse(argv: string[]): Args {
@@ -26,6 +26,7 @@ export function parse(argv: string[]): Args {
       scenario: { type: "string" },
       seconds: { type: "string" },
       pairs: { type: "string" },
+      warmup: { type: "string" },
       connections: { type: "string" },
       idle: { type: "string" },
       out: { type: "string" },
@@ -45,7 +46,7 @@ export function parse(argv: string[]): Args {
       quick,
       seconds: n(values.seconds, 2, 1),
       pairs: n(values.pairs, 5, 1),
-      warmupSeconds: quick ? 0 : 1,
+      warmupSeconds: n(values.warmup, 3, 0),
       latencySeconds: quick ? 0 : 2,
       connections: n(values.connections, 64, 16),
       wsClients: 32,

@@ -13,20 +13,13 @@ import { pinLoad } from "./_pin.ts";
 import { CONTENDERS } from "./_contenders.ts";
 import { runGroup } from "./_group.ts";
 import { machine, versions } from "./_machine.ts";
-import type { Row, RunResult } from "./_result.ts";
+import type { RunResult } from "./_result.ts";
 import { SCENARIOS } from "./_scenarios.ts";
 import { ensureTools, installHint } from "./_tools.ts";
 import { saveRun } from "./_write.ts";
 import type { Runtime } from "../src/types.ts";
 
 const log = (line: string): void => void process.stderr.write(line + "\n");
-
-/**
- * Known gap, named: omniserve's WebSocket support is still being built, so its
- * broadcast contender may report "not available" without failing the run.
- */
-const wsPending = (row: Row): boolean =>
-  row.contender === "omniserve" && row.scenario === "broadcast" && row.status.startsWith("not available");
 
 function newest(dir: string): number {
   let t = 0;
@@ -86,10 +79,8 @@ async function main(): Promise<number> {
   if (args.out) writeFileSync(args.out, JSON.stringify(run, null, 2) + "\n");
   if (!settings.quick) for (const file of saveRun(run, !args.runtimes && !args.scenarios)) log(`bench: wrote ${file}`);
 
-  const bad = run.rows.filter((r) => r.status !== "ok" && !wsPending(r));
-  for (const r of run.rows.filter((r) => r.status !== "ok")) {
-    log(`bench: ${r.runtime} ${r.scenario} ${r.contender}: ${r.status}${wsPending(r) ? " (known gap)" : ""}`);
-  }
+  const bad = run.rows.filter((r) => r.status !== "ok");
+  for (const r of bad) log(`bench: ${r.runtime} ${r.scenario} ${r.contender}: ${r.status}`);
   log(bad.length ? `bench: ${bad.length} contender(s) failed` : `bench: all ${run.rows.length} contenders started and answered correctly`);
   return bad.length ? 1 : 0;
 }
