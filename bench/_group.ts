@@ -61,16 +61,24 @@ function blankRow(c: Contender, s: Scenario, ctx: RowContext): Row {
   };
 }
 
-/** One throughput measurement; returns units per second or throws why it is not clean. */
-async function measure(e: Entry, s: Scenario, seconds: number, settings: Settings): Promise<number> {
+/** One measurement: units per second, server cores used, and the WebSocket client's CPU share. */
+interface Sample {
+  value: number;
+  cpu: number;
+  clientCpu?: number;
+}
+
+/** One throughput measurement, or a throw saying why it is not clean. */
+async function measure(e: Entry, s: Scenario, seconds: number, settings: Settings): Promise<Sample> {
   const url = e.server!.url;
   const cpu0 = cpuSeconds(e.server!.pid);
   const t0 = performance.now();
   let value: number;
+  let clientCpu: number | undefined;
   if (s.kind === "ws") {
     const r = await broadcast(url, { seconds, clients: settings.wsClients, window: settings.wsWindow });
     if (r.delivered === 0) throw new Error("no broadcast message was delivered");
-    e.clientCpu.push(r.clientCpu);
+    clientCpu = r.clientCpu;
     value = r.perSecond;
   } else {
     const r = await wrk(url, s.wrk, { seconds, connections: settings.connections });
@@ -79,9 +87,7 @@ async function measure(e: Entry, s: Scenario, seconds: number, settings: Setting
     value = rps(r);
   }
   const cpu = (cpuSeconds(e.server!.pid) - cpu0) / ((performance.now() - t0) / 1000);
-  e.cpu.push(cpu);
-  e.perCpu.push(value / cpu);
-  return value;
+  return { value, cpu, clientCpu };
 }
 
 /** Run every step for each live entry in `order`, marking an entry failed on its first error. */
@@ -160,11 +166,7 @@ export async function runGroup(
 /** Warm every live entry up; the warm-up does not count. */
 async function warmUp(entries: Entry[], s: Scenario, settings: Settings, log: Log): Promise<void> {
   if (settings.warmupSeconds <= 0) return;
-  await each(entries, async (e) => {
-    const kept = [e.cpu.length, e.clientCpu.length, e.perCpu.length] as const;
-    await measure(e, s, settings.warmupSeconds, settings);
-    [e.cpu.length, e.clientCpu.length, e.perCpu.length] = kept;
-  }, log);
+  await each(entries, (e) => measure(e, s, settings.warmupSeconds, settings).then(() => {}), log);
 }
 
 /** Fresh processes for a new round: stop every live entry's server and start it again. */
@@ -185,9 +187,12 @@ async function measureAll(entries: Entry[], s: Scenario, settings: Settings, log
     const order = round_ % 2 ? [...entries].reverse() : entries;
     const values = new Map<Entry, number>();
     await each(order, async (e) => {
-      const value = await measure(e, s, settings.seconds, settings);
+      const { value, cpu, clientCpu } = await measure(e, s, settings.seconds, settings);
       values.set(e, value);
       e.row.rounds.push(Math.round(value));
+      e.cpu.push(cpu);
+      e.perCpu.push(value / cpu);
+      if (clientCpu !== undefined) e.clientCpu.push(clientCpu);
     }, log);
     const base = values.get(control);
     const baseCpu = control.perCpu.at(-1);

@@ -4,15 +4,6 @@
  */
 import type { Row, RunResult } from "./_result.ts";
 
-/** The `q` quantile of `values`, interpolated (NaN when empty). */
-export function quantile(values: number[], q: number): number {
-  if (!values.length) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (sorted.length - 1) * q;
-  const lo = Math.floor(at);
-  return sorted[lo] + (sorted[Math.ceil(at)] - sorted[lo]) * (at - lo);
-}
-
 const key = (r: Row): string => `${r.runtime}\u0000${r.scenario}\u0000${r.contender}`;
 
 /** One contender in one scenario on one runtime, over every run given. */

@@ -1,12 +1,16 @@
 /** Small numeric helpers for the runner. @module */
 
-/** The median of `values` (NaN when empty). */
-export function median(values: number[]): number {
+/** The `q` quantile of `values`, interpolated between neighbours (NaN when empty). */
+export function quantile(values: number[], q: number): number {
   if (!values.length) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const at = (sorted.length - 1) * q;
+  const lo = Math.floor(at);
+  return sorted[lo] + (sorted[Math.ceil(at)] - sorted[lo]) * (at - lo);
 }
+
+/** The median of `values` (NaN when empty). */
+export const median = (values: number[]): number => quantile(values, 0.5);
 
 /** Round to `digits` decimals, keeping null for missing values. */
 export function round(value: number | null | undefined, digits = 2): number | null {

@@ -8,9 +8,9 @@
  */
 import { readFileSync } from "node:fs";
 import process from "node:process";
-import { pool, quantile } from "./_pool.ts";
+import { pool } from "./_pool.ts";
 import type { RunResult } from "./_result.ts";
-import { round } from "./_stats.ts";
+import { quantile, round } from "./_stats.ts";
 
 function main(files: string[]): void {
   if (!files.length) {

@@ -67,7 +67,7 @@ export const EXCEPTIONS = {
       "http://localhost:PORT (RFC 9112 3.2 says 400; denoland/deno#29872, denoland/deno#33234). Deno does not tell " +
       "JavaScript the HTTP version, and an HTTP/2 request carries :authority, never Host, so the adapter cannot " +
       "tell the two apart: the check it had answered 400 to every HTTP/2 request for https://localhost:PORT, which " +
-      "is what a browser sends. It also cost Deno about 8% of a hello request.",
+      "is what a browser sends. It also cost Deno about 10% of a hello request.",
   },
   denoNegotiatesH2: {
     runtimes: ["deno"],

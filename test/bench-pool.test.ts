@@ -1,6 +1,7 @@
 /** `npm run bench:pool`: per-round ratios pooled over runs, each round against its own run's control. */
 import { describe, expect, test } from "vitest";
-import { pool, quantile } from "../bench/_pool.ts";
+import { pool } from "../bench/_pool.ts";
+import { median, quantile } from "../bench/_stats.ts";
 import type { Row, RunResult } from "../bench/_result.ts";
 
 function row(contender: string, rounds: number[], extra: Partial<Row> = {}): Row {
@@ -38,5 +39,6 @@ describe("bench:pool", () => {
     expect(quantile([1, 2, 3, 4], 0.25)).toBe(1.75);
     expect(quantile([3, 1, 2], 0.5)).toBe(2);
     expect(quantile([], 0.5)).toBeNaN();
+    expect(median([4, 1, 3, 2])).toBe(2.5);
   });
 });

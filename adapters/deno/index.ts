@@ -120,12 +120,13 @@ export class DenoServer implements Server<DenoHttpServer> {
     // Reading `request.headers` costs Deno about a tenth of a request (measured), so
     // GET and HEAD, which Deno gives no body, read them only for a WebSocket server.
     const method = request.method;
-    if (method === "GET" || method === "HEAD") {
-      if (this.#ws && isWebSocketUpgrade(request.headers.get("upgrade"))) return this.#upgrade(request, info);
-      return invoke(this.#handlers, request, new DenoContext(this, info));
-    }
+    const bodyless = method === "GET" || method === "HEAD";
+    if (bodyless && !this.#ws) return invoke(this.#handlers, request, new DenoContext(this, info));
     const headers = request.headers;
-    if (this.#ws && isWebSocketUpgrade(headers.get("upgrade"))) return this.#upgrade(request, info); // answers 400
+    if (this.#ws && isWebSocketUpgrade(headers.get("upgrade"))) {
+      return this.#ws.upgrade(request, plainIp(info.remoteAddr.hostname)); // a non-GET gets 400 there
+    }
+    if (bodyless) return invoke(this.#handlers, request, new DenoContext(this, info));
     const limit = this.#opts.maxRequestBodySize;
     const length = headers.get("content-length");
     if (length !== null) {
@@ -137,12 +138,6 @@ export class DenoServer implements Server<DenoHttpServer> {
     }
     return invoke(this.#handlers, request, new DenoContext(this, info));
   }
-
-  #upgrade(request: Request, info: DenoServeInfo): Response | Promise<Response> {
-    return this.#ws!.upgrade(request, plainIp(info.remoteAddr.hostname));
-  }
-
-
 }
 
 
