@@ -8,6 +8,14 @@ import { hasCode, OmniserveError } from "./_errors.ts";
 import { logRequestError } from "./_log.ts";
 import type { ErrorHandler, FetchHandler, ReloadOptions, ServeOptions, ServerContext } from "./types.ts";
 
+/**
+ * The platform's Response class, captured when this module loads. Adapters
+ * replace `globalThis.Response` only when a server starts (never at import),
+ * so this is the native class, and instances of their subclasses pass
+ * `instanceof` against it. The plain 500/413/400 responses below are built
+ * with the global `Response` at call time: while a server runs on Node or
+ * Bun that is the adapter's subclass, which its sender writes fastest.
+ */
 const NativeResponse: typeof Response = globalThis.Response;
 
 /** The swappable part of a server: `reload()` replaces these fields. */

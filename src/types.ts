@@ -104,7 +104,7 @@ export interface WebSocketOptions {
   idleTimeout?: number;
   /** Bytes buffered for one peer before it is closed with 1008 (default 16 MiB). Memory per peer stays bounded. */
   backpressureLimit?: number;
-  /** Compress messages with permessage-deflate where the runtime supports it (Bun). */
+  /** Negotiate permessage-deflate and compress messages of 1 KiB or more (Node and Bun; Deno cannot). */
   perMessageDeflate?: boolean;
 }
 
@@ -138,6 +138,24 @@ export interface ServeOptions {
   websocket?: WebSocketOptions;
   /** Do not log errors (they still reach `error`). */
   silent?: boolean;
+  /**
+   * Node and Bun: when the server starts, replace `globalThis.Response` with
+   * omniserve's subclass (default true). On Node it is a light Response the
+   * server writes without a stream (a large part of a small request's cost);
+   * on Bun it puts the standard content-type into `response.headers` and HEAD
+   * responses. `instanceof Response` holds for native and replaced responses
+   * alike. With `false` the global stays native: Node then streams every
+   * body (chunked, unless the app sets Content-Length) and Bun's HEAD
+   * responses to string bodies carry no content-type. Deno ignores it.
+   * Importing omniserve never changes a global.
+   */
+  overrideGlobalObjects?: boolean;
+}
+
+/** Options of `publish`, as crossws and Bun take them. */
+export interface PublishOptions {
+  /** Compress where permessage-deflate was negotiated; default: messages of 1 KiB or more. */
+  compress?: boolean;
 }
 
 /** The handlers `reload()` can swap without dropping connections. */
@@ -180,11 +198,12 @@ export interface Server<Raw = unknown> {
   stop(closeActiveConnections?: boolean): Promise<void>;
   /** Swap `fetch` and/or `error` for new requests without dropping connections. */
   reload(handlers: ReloadOptions): void;
-  /** Send to every WebSocket subscribed to `topic`; returns how many got it. */
-  publish(topic: string, data: string | ArrayBuffer | Uint8Array): number;
+  /**
+   * Send to every WebSocket subscribed to `topic`. Returns how many
+   * subscribers it was sent to (the same count on every runtime); strings go
+   * as text, bytes as binary.
+   */
+  publish(topic: string, data: string | ArrayBuffer | Uint8Array, options?: PublishOptions): number;
   /** How many WebSockets are subscribed to `topic`. */
   subscriberCount(topic: string): number;
 }
-
-/** `serve()` as each adapter exports it. */
-export type Serve<Raw = unknown> = (options: ServeOptions) => Server<Raw>;

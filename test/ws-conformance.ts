@@ -252,6 +252,53 @@ export function wsConformance(runtime: Runtime): void {
       expect(await get("/publish?topic=nobody", { method: "POST", body: "x" })).toBe("0");
     });
 
+    test("publish returns the subscribers it was sent to and honours compress, on server and peer", async () => {
+      const deflate = { headers: { "Sec-WebSocket-Extensions": "permessage-deflate" } };
+      const open = async (path: string, opts = {}) => {
+        const { client } = await RawClient.connect(server.url + path, opts);
+        clients.push(client!);
+        await client!.nextText();
+        return client!;
+      };
+      const topic = `z-${runtime}`;
+      const a = await open(`/?topic=${topic}`, deflate);
+      const b = await open(`/?topic=${topic}`, deflate);
+      const c = await open(`/?topic=${topic}`);
+      expect(await get(`/count?topic=${topic}`)).toBe("3");
+      const compressed = !gap("noPerMessageDeflate"); // noPerMessageDeflate: nothing is ever compressed
+      // Small, but asked to compress: compressed for peers that negotiated it only.
+      expect(await get(`/publish?topic=${topic}&compress=1`, { method: "POST", body: "tiny" })).toBe("3");
+      const [fa, fc] = [await a.nextOf(OP.text), await c.nextOf(OP.text)];
+      expect([fa.rsv1, fc.rsv1, fc.payload.toString()]).toEqual([compressed, false, "tiny"]);
+      await b.nextOf(OP.text);
+      // Large, but asked not to: plain for everyone.
+      const big = "x".repeat(4096);
+      expect(await get(`/publish?topic=${topic}&compress=0`, { method: "POST", body: big }))
+        .toBe("3");
+      expect((await a.nextOf(OP.text)).rsv1).toBe(false);
+      expect((await b.nextOf(OP.text)).rsv1).toBe(false);
+      expect((await c.nextOf(OP.text)).payload.toString()).toBe(big);
+      // Large by default: compressed where negotiated.
+      expect(await get(`/publish?topic=${topic}`, { method: "POST", body: big })).toBe("3");
+      expect((await a.nextOf(OP.text)).rsv1).toBe(compressed);
+      await b.nextOf(OP.text);
+      await c.nextOf(OP.text);
+      // A peer's publish takes the same option and skips the sender.
+      b.sendText(`pubz:${topic}:hi`);
+      expect((await a.nextOf(OP.text)).rsv1).toBe(compressed);
+      expect((await c.nextOf(OP.text)).payload.toString()).toBe("hi");
+      b.sendText(`pubplain:${topic}:${big}`);
+      expect((await a.nextOf(OP.text)).rsv1).toBe(false);
+      await c.nextOf(OP.text);
+      // A subscriber that leaves is no longer counted.
+      c.destroy();
+      expect(await until(`/count?topic=${topic}`, (n) => n === "2")).toBe("2");
+      expect(await get(`/publish?topic=${topic}`, { method: "POST", body: "two" })).toBe("2");
+      for (const client of [a, b]) client.sendText("fence");
+      expect(await a.nextText()).toBe("two");
+      expect(await b.nextText()).toBe("two");
+    });
+
     test("subscriberCount follows subscribe, unsubscribe and disconnect", async () => {
       const topic = `count-${runtime}`;
       expect(await get(`/count?topic=${topic}`)).toBe("0");

@@ -1,26 +1,31 @@
 /**
- * WebSockets on Bun: Bun's native ServerWebSocket does the protocol,
- * limits and pub/sub (`subscribe`, `publish` in native code); this file
- * wraps each socket in a crossws-shaped peer and runs the shared upgrade
- * decision before `server.upgrade()`.
+ * WebSockets on Bun: Bun's native ServerWebSocket does the protocol and
+ * limits, and its native topics the pub/sub (`_pubsub.ts`); this file wraps
+ * each socket in a crossws-shaped peer and runs the shared upgrade decision
+ * before `server.upgrade()`.
  * @module
  */
 import { CloseCode } from "../../src/ws/_close.ts";
-import { textOf } from "../../src/ws/_frame.ts";
+import { toWire } from "../../src/ws/_frame.ts";
 import { WsHub } from "../../src/ws/_hub.ts";
 import { PeerBase, type PeerInit } from "../../src/ws/_peer.ts";
+import type { PubSub } from "../../src/ws/_pubsub.ts";
 import { checkHandshake, decideUpgrade } from "../../src/ws/_upgrade.ts";
 import type { WebSocketOptions } from "../../src/types.ts";
-import type { BunServer, BunServerWebSocket, BunWebSocketHandler } from "./_types.ts";
+import { BunPubSub } from "./_pubsub.ts";
+import type { BunServer, BunServerWebSocket, BunWebSocketHandler } from "./host.ts";
 
 /** The WebSocket side of a BunServer. */
 export class BunWebSockets {
   readonly hub: WsHub;
+  readonly pubsub: BunPubSub;
   /** Pass as `websocket` to `Bun.serve`. */
   readonly handler: BunWebSocketHandler<BunPeer>;
 
   constructor(options: WebSocketOptions) {
-    const hub = this.hub = new WsHub(options, () => 0); // Bun publishes natively
+    this.pubsub = new BunPubSub(options.perMessageDeflate ?? false);
+    // Every peer of this hub is a BunPeer, which is the BunSubscriber the native pub/sub needs.
+    const hub = this.hub = new WsHub(options, this.pubsub as unknown as PubSub<PeerBase>);
     const limits = hub.limits;
     this.handler = {
       maxPayloadLength: limits.maxPayloadLength,
@@ -55,7 +60,7 @@ export class BunWebSockets {
     if (decision.refuse) return decision.refuse;
     const headers = decision.headers;
     if (decision.protocol) headers.set("sec-websocket-protocol", decision.protocol);
-    const peer = new BunPeer(this.hub, {
+    const peer = new BunPeer(this.hub, this.pubsub, {
       request,
       remoteAddress,
       context: decision.context,
@@ -64,28 +69,17 @@ export class BunWebSockets {
     if (server.upgrade(request, { headers, data: peer })) return undefined;
     return new Response("Bad Request", { status: 400, headers: { connection: "close" } });
   }
-
-  /** Native publish to every subscriber; returns how many there were. */
-  publish(server: BunServer, topic: string, data: unknown): number {
-    const count = server.subscriberCount(topic);
-    const payload = wire(data);
-    if (count > 0) server.publish(topic, payload, this.hub.limits.perMessageDeflate && payload.length >= 1024);
-    return count;
-  }
-
-  /** Graceful stop: every peer gets 1001. */
-  closeAll(): void {
-    this.hub.closeAll(CloseCode.goingAway, "server shutting down");
-  }
 }
 
 /** A Bun ServerWebSocket as a crossws-shaped peer. */
-class BunPeer extends PeerBase {
+class BunPeer extends PeerBase<WsHub> {
   /** @internal set when Bun opens the socket */
   _ws!: BunServerWebSocket<BunPeer>;
+  readonly #pubsub: BunPubSub;
 
-  constructor(hub: WsHub, init: PeerInit) {
+  constructor(hub: WsHub, pubsub: BunPubSub, init: PeerInit) {
     super(hub, init);
+    this.#pubsub = pubsub;
   }
 
   get readyState(): number {
@@ -97,8 +91,8 @@ class BunPeer extends PeerBase {
   }
 
   send(data: unknown, options?: { compress?: boolean }): number {
-    const payload = wire(data);
-    return Math.max(0, this._ws.send(payload, options?.compress ?? this.#compress(payload)));
+    const payload = toWire(data);
+    return Math.max(0, this._ws.send(payload, this.#pubsub.compress(payload, options)));
   }
 
   close(code: number = CloseCode.normal, reason = ""): void {
@@ -111,34 +105,6 @@ class BunPeer extends PeerBase {
   }
 
   ping(data?: unknown): void {
-    this._ws.ping(data === undefined ? undefined : wire(data));
+    this._ws.ping(data === undefined ? undefined : toWire(data));
   }
-
-  override subscribe(topic: string): void {
-    if (this.topics.has(topic) || this.readyState > 1) return;
-    this.topics.add(topic);
-    this._ws.subscribe(topic);
-  }
-
-  override unsubscribe(topic: string): void {
-    if (!this.topics.delete(topic)) return;
-    this._ws.unsubscribe(topic);
-  }
-
-  override publish(topic: string, data: unknown, options?: { compress?: boolean }): void {
-    const payload = wire(data);
-    this._ws.publish(topic, payload, options?.compress ?? this.#compress(payload));
-  }
-
-  /** With perMessageDeflate on, Bun compresses only when asked; ask for messages of 1 KiB or more. */
-  #compress(payload: string | Uint8Array): boolean {
-    return this._hub.limits.perMessageDeflate && payload.length >= 1024;
-  }
-}
-
-function wire(data: unknown): string | Uint8Array {
-  if (typeof data === "string" || data instanceof Uint8Array) return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return textOf(data);
 }

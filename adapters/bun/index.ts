@@ -3,80 +3,51 @@
  *
  * Bun enforces `maxRequestBodySize`, Host and framing rules natively; this
  * adapter adds the shared handler contract (a non-Response is an error, a
- * plain 500 without internals) and standard string content-types.
- *
- * @example
- * ```ts
- * import { serve } from "omniserve/bun";
- * const server = serve({ port: 0, fetch: () => new Response("hi") });
- * await server.ready();
- * await server.stop();
- * ```
+ * plain 500 without internals) and standard string content-types. Importing
+ * this module changes nothing; starting a server installs the standard
+ * Response subclass as the global `Response` unless `overrideGlobalObjects`
+ * is false.
  * @module
  */
 import { listenError } from "../../src/_errors.ts";
-import { Handlers, internalError, invoke } from "../../src/_handler.ts";
+import { internalError, invoke } from "../../src/_handler.ts";
 import { logRequestError } from "../../src/_log.ts";
 import { plainIp } from "../../src/_ip.ts";
-import { formatUrl, resolveOptions, type ResolvedOptions } from "../../src/_options.ts";
-import { WaitUntil } from "../../src/_wait.ts";
-import type { ReloadOptions, Runtime, ServeOptions, Server, ServerContext } from "../../src/types.ts";
+import { ServerBase } from "../../src/_server.ts";
+import type { Runtime, ServeOptions } from "../../src/types.ts";
 import { installStandardResponse } from "./_response.ts";
-import { bun, type BunServer as BunRaw } from "./_types.ts";
+import { bun, type BunServer as BunRaw } from "./host.ts";
 import { BunWebSockets } from "./_ws.ts";
 import { isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 
 export type * from "../../src/types.ts";
 export { OmniserveError, type ErrorCode } from "../../src/_errors.ts";
 
-installStandardResponse();
-
-class BunContext implements ServerContext {
-  readonly server: BunServer;
-  readonly #request: Request;
-  constructor(server: BunServer, request: Request) {
-    this.server = server;
-    this.#request = request;
-  }
-  get ip(): string {
-    return plainIp(this.server.raw.requestIP(this.#request)?.address);
-  }
-  waitUntil(promise: Promise<unknown>): void {
-    this.server._wait.add(promise);
-  }
-}
-
 /** A running omniserve server on Bun. */
-export class BunServer implements Server<BunRaw> {
+export class BunServer extends ServerBase<BunRaw, Request> {
   readonly runtime: Runtime = "bun";
-  readonly options: ServeOptions;
   readonly raw: BunRaw;
-  /** @internal */
-  readonly _wait: WaitUntil = new WaitUntil();
-  readonly #handlers: Handlers;
-  readonly #opts: ResolvedOptions;
-  readonly #ready: Promise<BunServer>;
-  readonly #ws: BunWebSockets | undefined;
 
   constructor(options: ServeOptions) {
-    this.options = options;
-    this.#opts = resolveOptions(options);
-    this.#handlers = new Handlers(options);
-    const ws = this.#ws = options.websocket ? new BunWebSockets(options.websocket) : undefined;
+    super(options);
+    if (options.overrideGlobalObjects !== false) installStandardResponse();
+    const ws = options.websocket ? new BunWebSockets(options.websocket) : undefined;
+    this.hub = ws?.hub;
+    const handlers = this.handlers;
     try {
       this.raw = bun().serve({
-        port: this.#opts.port,
-        hostname: this.#opts.hostname,
-        maxRequestBodySize: this.#opts.maxRequestBodySize,
-        idleTimeout: Math.min(this.#opts.idleTimeout, 255),
+        port: this.resolved.port,
+        hostname: this.resolved.hostname,
+        maxRequestBodySize: this.resolved.maxRequestBodySize,
+        idleTimeout: Math.min(this.resolved.idleTimeout, 255),
         development: false,
         ...(options.tls ? { tls: { cert: options.tls.cert, key: options.tls.key } } : {}),
         fetch: (request, server) =>
           ws && isWebSocketUpgrade(request.headers.get("upgrade"))
             ? ws.upgrade(request, server, plainIp(server.requestIP(request)?.address))
             : request.method === "HEAD"
-            ? withHeaders(invoke(this.#handlers, request, new BunContext(this, request)))
-            : invoke(this.#handlers, request, new BunContext(this, request)),
+            ? withHeaders(invoke(handlers, request, this.context(request)))
+            : invoke(handlers, request, this.context(request)),
         ...(ws ? { websocket: ws.handler } : {}),
         error: (error) => {
           logRequestError(error);
@@ -84,9 +55,9 @@ export class BunServer implements Server<BunRaw> {
         },
       });
     } catch (error) {
-      throw listenError(error, this.#opts);
+      throw listenError(error, this.resolved);
     }
-    this.#ready = Promise.resolve(this);
+    if (ws) ws.pubsub.server = this.raw;
   }
 
   get port(): number {
@@ -97,30 +68,13 @@ export class BunServer implements Server<BunRaw> {
     return this.raw.hostname;
   }
 
-  get url(): string {
-    return formatUrl(this.options.tls ? "https" : "http", this.hostname, this.port);
+  /** @internal */
+  _remoteAddress(request: Request): string | undefined {
+    return this.raw.requestIP(request)?.address;
   }
 
-  ready(): Promise<BunServer> {
-    return this.#ready;
-  }
-
-  reload(handlers: ReloadOptions): void {
-    this.#handlers.reload(handlers);
-  }
-
-  publish(topic: string, data: string | ArrayBuffer | Uint8Array): number {
-    return this.#ws ? this.#ws.publish(this.raw, topic, data) : 0;
-  }
-
-  subscriberCount(topic: string): number {
-    return this.#ws ? this.raw.subscriberCount(topic) : 0;
-  }
-
-  async stop(closeActiveConnections = false): Promise<void> {
-    this.#ws?.closeAll();
+  protected async shutdown(closeActiveConnections: boolean): Promise<void> {
     await this.raw.stop(closeActiveConnections);
-    await this._wait.settle();
   }
 }
 

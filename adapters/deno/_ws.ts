@@ -8,19 +8,20 @@
  * @module
  */
 import { CloseCode } from "../../src/ws/_close.ts";
-import { textOf } from "../../src/ws/_frame.ts";
+import { toWire } from "../../src/ws/_frame.ts";
 import { WsHub } from "../../src/ws/_hub.ts";
 import { PeerBase, type PeerInit } from "../../src/ws/_peer.ts";
+import { LocalPubSub } from "../../src/ws/_pubsub.ts";
 import { checkHandshake, decideUpgrade } from "../../src/ws/_upgrade.ts";
 import type { WebSocketOptions } from "../../src/types.ts";
-import { deno } from "./_types.ts";
+import { deno } from "./host.ts";
 
 /** The WebSocket side of a DenoServer. */
 export class DenoWebSockets {
   readonly hub: WsHub;
 
   constructor(options: WebSocketOptions) {
-    this.hub = new WsHub(options, fanout);
+    this.hub = new WsHub(options, new LocalPubSub(deliver));
   }
 
   /** Answer an `Upgrade: websocket` request: the hook's refusal, or 101. */
@@ -49,16 +50,12 @@ export class DenoWebSockets {
     return upgraded.response;
   }
 
-  /** Graceful stop: every peer gets 1001. */
-  closeAll(): void {
-    this.hub.closeAll(CloseCode.goingAway, "server shutting down");
-  }
 }
 
 const encoder = new TextEncoder();
 
 /** One `Deno.upgradeWebSocket` socket. */
-class DenoPeer extends PeerBase {
+class DenoPeer extends PeerBase<WsHub> {
   readonly ws: WebSocket;
   readonly #max: number;
   readonly #limit: number;
@@ -73,7 +70,6 @@ class DenoPeer extends PeerBase {
     ws.onmessage = (event) => this.#onMessage(event.data as string | ArrayBuffer);
     ws.onerror = () => {}; // a close event follows
     ws.onclose = (event) => {
-      this.leaveAll();
       // Deno reports 0 for a connection dropped without a close frame.
       hub.closed(this, event.code || CloseCode.abnormal, event.reason);
     };
@@ -99,7 +95,7 @@ class DenoPeer extends PeerBase {
   }
 
   send(data: unknown, _options?: { compress?: boolean }): number {
-    const payload = wire(data);
+    const payload = toWire(data);
     return this._send(payload) ? (typeof payload === "string" ? payload.length : payload.byteLength) : 0;
   }
 
@@ -131,18 +127,10 @@ class DenoPeer extends PeerBase {
   }
 }
 
-function wire(data: unknown): string | Uint8Array {
-  if (typeof data === "string" || data instanceof Uint8Array) return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return textOf(data);
-}
-
-function fanout(subscribers: Set<PeerBase>, data: unknown, except: PeerBase | undefined): number {
-  const payload = wire(data);
-  let sent = 0;
+/** Deno has no frame-level API: each subscriber gets the same string or bytes. */
+function deliver(subscribers: ReadonlySet<PeerBase>, data: unknown, except: PeerBase | undefined): void {
+  const payload = toWire(data);
   for (const peer of subscribers) {
-    if (peer !== except && (peer as DenoPeer)._send(payload)) sent++;
+    if (peer !== except) (peer as DenoPeer)._send(payload);
   }
-  return sent;
 }

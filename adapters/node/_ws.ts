@@ -14,6 +14,7 @@ import { CloseCode } from "../../src/ws/_close.ts";
 import { encodeFrame, toPayload } from "../../src/ws/_frame.ts";
 import { WsHub } from "../../src/ws/_hub.ts";
 import type { PeerBase } from "../../src/ws/_peer.ts";
+import { LocalPubSub, type PublishOptions } from "../../src/ws/_pubsub.ts";
 import { checkHandshake, decideUpgrade, isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 import type { WebSocketOptions } from "../../src/types.ts";
 import { deflate, DEFLATE_THRESHOLD, negotiateDeflate } from "./_ws_deflate.ts";
@@ -34,7 +35,7 @@ export class NodeWebSockets {
     fallback: (req: IncomingMessage, res: ServerResponse) => void,
     scheme: "http" | "https" = "http",
   ) {
-    this.hub = new WsHub(options, fanout);
+    this.hub = new WsHub(options, new LocalPubSub(deliver));
     this.#fallback = fallback;
     this.#scheme = scheme;
   }
@@ -110,14 +111,21 @@ export class NodeWebSockets {
   }
 }
 
-/** Frame once (and compress once per window size), write the same bytes to every subscriber. */
-function fanout(subscribers: Set<PeerBase>, data: unknown, except: PeerBase | undefined): number {
+/**
+ * Frame once (and compress once per window size), write the same bytes to every
+ * subscriber. `compress` decides as `peer.send` does: by default 1 KiB or more.
+ */
+function deliver(
+  subscribers: ReadonlySet<PeerBase>,
+  data: unknown,
+  except: PeerBase | undefined,
+  options: PublishOptions | undefined,
+): void {
   const { opcode, bytes } = toPayload(data);
-  const compressible = bytes.length >= DEFLATE_THRESHOLD;
+  const compressible = options?.compress ?? bytes.length >= DEFLATE_THRESHOLD;
   let plain: Buffer | undefined;
   let packed: Map<number, Buffer> | undefined;
-  let sent = 0;
-  for (const peer of subscribers as Set<NodePeer>) {
+  for (const peer of subscribers as ReadonlySet<NodePeer>) {
     if (peer === except) continue;
     let frame: Buffer;
     const bits = peer._deflate?.windowBits;
@@ -126,9 +134,8 @@ function fanout(subscribers: Set<PeerBase>, data: unknown, except: PeerBase | un
       frame = packed.get(bits) ?? asBuffer(encodeFrame(opcode, deflate(bytes, bits), true));
       packed.set(bits, frame);
     } else frame = plain ??= asBuffer(encodeFrame(opcode, bytes));
-    if (peer._write(frame)) sent++;
+    peer._write(frame);
   }
-  return sent;
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {

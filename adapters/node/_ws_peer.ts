@@ -32,7 +32,7 @@ function uncorkAll(): void {
 }
 
 /** One upgraded `node:net` socket. */
-export class NodePeer extends PeerBase {
+export class NodePeer extends PeerBase<WsHub> {
   readonly socket: Socket;
   /** @internal permessage-deflate settings, when negotiated */
   readonly _deflate: Deflate | undefined;
@@ -166,7 +166,6 @@ export class NodePeer extends PeerBase {
   #onClose(): void {
     this.#state = CLOSED;
     clearTimeout(this.#timer);
-    this.leaveAll();
     this._hub.closed(this, this.#closeCode ?? CloseCode.abnormal, this.#closeReason);
   }
 }

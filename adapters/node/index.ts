@@ -1,25 +1,19 @@
 /**
- * omniserve on Node.js, over `node:http`.
- *
- * @example
- * ```ts
- * import { serve } from "omniserve/node";
- * const server = serve({ port: 0, fetch: () => new Response("hi") });
- * await server.ready();
- * await server.stop();
- * ```
+ * omniserve on Node.js, over `node:http`: a lazy Request over IncomingMessage
+ * and a light Response written straight to the socket. Importing this module
+ * changes nothing; starting a server installs the light Response as the
+ * global `Response` unless `overrideGlobalObjects` is false.
  * @module
  */
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { listenError } from "../../src/_errors.ts";
-import { badRequest, Handlers, internalError, respond, tooLarge } from "../../src/_handler.ts";
+import { badRequest, internalError, respond, tooLarge } from "../../src/_handler.ts";
 import { logLine, logRequestError } from "../../src/_log.ts";
 import { plainIp } from "../../src/_ip.ts";
-import { formatUrl, resolveOptions, type ResolvedOptions } from "../../src/_options.ts";
-import { WaitUntil } from "../../src/_wait.ts";
-import type { ReloadOptions, Runtime, ServeOptions, Server, ServerContext } from "../../src/types.ts";
+import { ServerBase } from "../../src/_server.ts";
+import type { Runtime, ServeOptions } from "../../src/types.ts";
 import { scanHead, headProblem } from "./_head.ts";
 import { brokenBody, NodeRequest, type RequestSource } from "./_request.ts";
 import { installFastResponse } from "./_response.ts";
@@ -29,51 +23,28 @@ import { NodeWebSockets } from "./_ws.ts";
 export type * from "../../src/types.ts";
 export { OmniserveError, type ErrorCode } from "../../src/_errors.ts";
 
-installFastResponse();
-
-class NodeContext implements ServerContext {
-  readonly server: NodeServer;
-  readonly #req: http.IncomingMessage;
-  constructor(server: NodeServer, req: http.IncomingMessage) {
-    this.server = server;
-    this.#req = req;
-  }
-  get ip(): string {
-    return plainIp(this.#req.socket.remoteAddress);
-  }
-  waitUntil(promise: Promise<unknown>): void {
-    this.server._wait.add(promise);
-  }
-}
-
 /** A running omniserve server on Node.js. */
-export class NodeServer implements Server<http.Server | https.Server> {
+export class NodeServer extends ServerBase<http.Server | https.Server, http.IncomingMessage> {
   readonly runtime: Runtime = "node";
-  readonly options: ServeOptions;
   readonly raw: http.Server | https.Server;
-  /** @internal */
-  readonly _wait: WaitUntil = new WaitUntil();
-  readonly #handlers: Handlers;
-  readonly #opts: ResolvedOptions;
   readonly #src: RequestSource;
-  readonly #ready: Promise<NodeServer>;
   readonly #ws: NodeWebSockets | undefined;
   #closing = false;
   #address: AddressInfo | undefined;
 
   constructor(options: ServeOptions) {
-    this.options = options;
-    this.#opts = resolveOptions(options);
-    this.#handlers = new Handlers(options);
+    super(options);
+    if (options.overrideGlobalObjects !== false) installFastResponse();
+    const opts = this.resolved;
     const tls = options.tls;
     this.#src = {
-      protocol: tls ? "https" : "http",
-      fallbackHost: `${this.#opts.hostname}:${this.#opts.port}`,
-      maxBodySize: this.#opts.maxRequestBodySize,
+      protocol: this.scheme,
+      fallbackHost: `${opts.hostname}:${opts.port}`,
+      maxBodySize: opts.maxRequestBodySize,
     };
     const serverOptions: http.ServerOptions = {
       requireHostHeader: true,
-      keepAliveTimeout: this.#opts.idleTimeout * 1000,
+      keepAliveTimeout: opts.idleTimeout * 1000,
       noDelay: true,
     };
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => this.#onRequest(req, res);
@@ -82,53 +53,42 @@ export class NodeServer implements Server<http.Server | https.Server> {
       : http.createServer(serverOptions, onRequest);
     this.raw.on("clientError", onClientError);
     if (options.websocket) {
-      const ws = this.#ws = new NodeWebSockets(options.websocket, (req, res) => this.#onRequest(req, res), this.#src.protocol);
+      const ws = this.#ws = new NodeWebSockets(options.websocket, (req, res) => this.#onRequest(req, res), this.scheme);
+      this.hub = ws.hub;
       this.raw.on("upgrade", (req, socket, head) => ws.handle(req, socket, head));
     }
-    this.#ready = new Promise((resolve, reject) => {
-      const onError = (error: Error) => reject(listenError(error, this.#opts));
+    this.listening = new Promise<void>((resolve, reject) => {
+      const onError = (error: Error) => reject(listenError(error, opts));
       this.raw.once("error", onError);
-      this.raw.listen(this.#opts.port, this.#opts.hostname, () => {
+      this.raw.listen(opts.port, opts.hostname, () => {
         this.raw.off("error", onError);
         this.#address = this.raw.address() as AddressInfo;
         this.#src.fallbackHost = new URL(this.url).host;
-        resolve(this);
+        resolve();
       });
     });
-    this.#ready.catch(() => {}); // surfaced through ready()
+    this.listening.catch(() => {}); // surfaced through ready()
   }
 
   get port(): number {
-    return this.#address?.port ?? this.#opts.port;
+    return this.#address?.port ?? this.resolved.port;
   }
 
   get hostname(): string {
-    return this.#address?.address ?? this.#opts.hostname;
+    return this.#address?.address ?? this.resolved.hostname;
   }
 
-  get url(): string {
-    return formatUrl(this.#src.protocol, this.hostname, this.port);
+  /** @internal */
+  _remoteAddress(req: http.IncomingMessage): string | undefined {
+    return req.socket.remoteAddress;
   }
 
-  ready(): Promise<NodeServer> {
-    return this.#ready;
-  }
-
-  reload(handlers: ReloadOptions): void {
-    this.#handlers.reload(handlers);
-  }
-
-  publish(topic: string, data: string | ArrayBuffer | Uint8Array): number {
-    return this.#ws?.hub.publish(topic, data) ?? 0;
-  }
-
-  subscriberCount(topic: string): number {
-    return this.#ws?.hub.subscriberCount(topic) ?? 0;
-  }
-
-  async stop(closeActiveConnections = false): Promise<void> {
-    this.#closing = true;
+  protected override closeWebSockets(): void {
     this.#ws?.closeAll();
+  }
+
+  protected async shutdown(closeActiveConnections: boolean): Promise<void> {
+    this.#closing = true;
     const closed = new Promise<void>((resolve) => this.raw.close(() => resolve()));
     let sweep: ReturnType<typeof setInterval> | undefined;
     if (closeActiveConnections) this.raw.closeAllConnections();
@@ -139,7 +99,6 @@ export class NodeServer implements Server<http.Server | https.Server> {
     }
     await closed;
     if (sweep) clearInterval(sweep);
-    await this._wait.settle();
   }
 
   #onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -149,11 +108,11 @@ export class NodeServer implements Server<http.Server | https.Server> {
       logLine(`rejected a request from ${plainIp(req.socket.remoteAddress)}: 400 Bad Request (${problem})`);
       return this.#reply(req, res, badRequest(), true);
     }
-    if (head.contentLength !== undefined && Number(head.contentLength) > this.#opts.maxRequestBodySize) {
+    if (head.contentLength !== undefined && Number(head.contentLength) > this.resolved.maxRequestBodySize) {
       return this.#reply(req, res, tooLarge(), true);
     }
     const request = new NodeRequest(req, res, this.#src, head.host);
-    respond(this.#handlers, request as unknown as Request, new NodeContext(this, req), (response) => {
+    respond(this.handlers, request as unknown as Request, this.context(req), (response) => {
       this.#reply(req, res, response, false, request);
     });
   }

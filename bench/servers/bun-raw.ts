@@ -6,7 +6,7 @@
  */
 import process from "node:process";
 import { HOSTNAME, loadApp, ready } from "./_ready.ts";
-import { bun } from "./_shims.ts";
+import { bun } from "../../adapters/bun/host.ts";
 
 const [appPath, scenario] = process.argv.slice(2);
 const Bun = bun();

@@ -7,13 +7,13 @@
  */
 import process from "node:process";
 import { HOSTNAME, loadApp, ready } from "./_ready.ts";
-import { deno, type DenoSocket } from "./_shims.ts";
+import { deno } from "../../adapters/deno/host.ts";
 
 const [appPath, scenario] = process.argv.slice(2);
 const Deno = deno();
 
 function broadcast(): (request: Request) => Response {
-  const room = new Set<DenoSocket>();
+  const room = new Set<WebSocket>();
   return (request) => {
     if (request.headers.get("upgrade") !== "websocket") return new Response("WebSocket only", { status: 426 });
     const { socket, response } = Deno.upgradeWebSocket(request);
@@ -27,4 +27,4 @@ function broadcast(): (request: Request) => Response {
 }
 
 const handler = scenario === "broadcast" ? broadcast() : (await loadApp(appPath)).fetch;
-Deno.serve({ port: 0, hostname: HOSTNAME, onListen: ({ port }) => ready(port) }, handler);
+Deno.serve({ port: 0, hostname: HOSTNAME, onListen: ({ port }) => ready(port), handler });

@@ -11,15 +11,24 @@ const encoder = new TextEncoder();
 /** What a peer may send: text stays text, bytes stay binary, anything else is JSON text. */
 export type SendData = string | ArrayBuffer | ArrayBufferView | unknown;
 
-/** `data` as the opcode and bytes of one message. */
+/**
+ * `data` as a runtime WebSocket sends it: a string stays text, bytes (any
+ * view or ArrayBuffer) become a Uint8Array without copying, and anything
+ * else becomes JSON text. Every adapter sends through this one rule.
+ */
+export function toWire(data: SendData): string | Uint8Array {
+  if (typeof data === "string" || data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return textOf(data);
+}
+
+/** `data` as the opcode and bytes of one message, by the rule of {@link toWire}. */
 export function toPayload(data: SendData): { opcode: number; bytes: Uint8Array } {
-  if (typeof data === "string") return { opcode: OPCODE.text, bytes: encoder.encode(data) };
-  if (data instanceof Uint8Array) return { opcode: OPCODE.binary, bytes: data };
-  if (data instanceof ArrayBuffer) return { opcode: OPCODE.binary, bytes: new Uint8Array(data) };
-  if (ArrayBuffer.isView(data)) {
-    return { opcode: OPCODE.binary, bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
-  }
-  return { opcode: OPCODE.text, bytes: encoder.encode(textOf(data)) };
+  const wire = toWire(data);
+  return typeof wire === "string"
+    ? { opcode: OPCODE.text, bytes: encoder.encode(wire) }
+    : { opcode: OPCODE.binary, bytes: wire };
 }
 
 /** Non-binary, non-string data as text: JSON for plain values, `String()` otherwise. */

@@ -1,7 +1,8 @@
 /**
- * One server's WebSocket state: hooks, limits, connected peers and the topic
- * index. Adapters report events here; the hub calls the hooks, routes hook
- * failures to the `error` hook, and keeps the close hook to once per peer.
+ * One server's WebSocket state: hooks, limits, connected peers and its
+ * pub/sub. Adapters report events here; the hub calls the hooks, routes hook
+ * failures to the `error` hook, keeps the close hook to once per peer, and
+ * takes a closed peer out of every topic.
  * @module
  */
 import type { Message as CrosswsMessage, Peer as CrosswsPeer, WSError } from "crossws";
@@ -9,35 +10,30 @@ import { logLine } from "../_log.ts";
 import type { WebSocketOptions } from "../types.ts";
 import { WsMessage } from "./_message.ts";
 import { resolveWsLimits, type WsLimits } from "./_options.ts";
-import type { PeerBase } from "./_peer.ts";
-import { TopicIndex } from "./_topics.ts";
-
-/** Deliver `data` to `subscribers` but `except`; returns how many got it. */
-export type Fanout = (subscribers: Set<PeerBase>, data: unknown, except: PeerBase | undefined) => number;
+import type { PeerBase, PeerHub } from "./_peer.ts";
+import type { PublishOptions, PubSub } from "./_pubsub.ts";
 
 /** The WebSocket side of one server. */
-export class WsHub {
+export class WsHub implements PeerHub {
   readonly hooks: WebSocketOptions;
   readonly limits: WsLimits;
   readonly peers: Set<PeerBase> = new Set();
-  readonly topics: TopicIndex<PeerBase> = new TopicIndex();
-  readonly #fanout: Fanout;
+  readonly pubsub: PubSub<PeerBase>;
   readonly #closed: WeakSet<PeerBase> = new WeakSet();
 
-  constructor(hooks: WebSocketOptions, fanout: Fanout) {
+  constructor(hooks: WebSocketOptions, pubsub: PubSub<PeerBase>) {
     this.hooks = hooks;
     this.limits = resolveWsLimits(hooks);
-    this.#fanout = fanout;
+    this.pubsub = pubsub;
   }
 
-  /** Send to every subscriber of `topic` (but `except`); returns how many got it. */
-  publish(topic: string, data: unknown, except?: PeerBase): number {
-    const subscribers = this.topics.get(topic);
-    return subscribers ? this.#fanout(subscribers, data, except) : 0;
+  /** Send to every subscriber of `topic` (but `except`); returns how many it was sent to. */
+  publish(topic: string, data: unknown, except?: PeerBase, options?: PublishOptions): number {
+    return this.pubsub.publish(topic, data, except, options);
   }
 
   subscriberCount(topic: string): number {
-    return this.topics.count(topic);
+    return this.pubsub.count(topic);
   }
 
   /** Close every open peer (graceful stop uses 1001). */
@@ -61,6 +57,7 @@ export class WsHub {
     if (this.#closed.has(peer)) return;
     this.#closed.add(peer);
     this.peers.delete(peer);
+    for (const topic of peer.topics) this.pubsub.unsubscribe(peer, topic);
     if (this.hooks.close) this.#run(peer, () => this.hooks.close!(asPeer(peer), { code, reason }));
   }
 

@@ -4,7 +4,14 @@
  * @module
  */
 import type { Peer as CrosswsPeer } from "crossws";
-import type { WsHub } from "./_hub.ts";
+import type { PublishOptions, PubSub } from "./_pubsub.ts";
+
+/** What a peer needs from its server's hub (the hub in `_hub.ts` is one). */
+export interface PeerHub {
+  /** Every peer connected to the server. */
+  readonly peers: Set<PeerBase>;
+  readonly pubsub: PubSub<PeerBase>;
+}
 
 /** What an adapter knows about a connection when it opens. */
 export interface PeerInit {
@@ -17,8 +24,8 @@ export interface PeerInit {
 
 const OPEN = 1;
 
-/** A connected WebSocket; hooks see it as a crossws `Peer`. */
-export abstract class PeerBase {
+/** A connected WebSocket; hooks see it as a crossws `Peer`. `H` is the adapter's hub type. */
+export abstract class PeerBase<H extends PeerHub = PeerHub> {
   #request: Request | (() => Request);
   /** The client address, as `ctx.ip` shows it. */
   readonly remoteAddress: string;
@@ -28,11 +35,11 @@ export abstract class PeerBase {
   /** Topics this peer is subscribed to. */
   readonly topics: Set<string> = new Set();
   /** @internal */
-  readonly _hub: WsHub;
+  readonly _hub: H;
   #id: string | undefined;
   #view: CrosswsPeer["websocket"] | undefined;
 
-  constructor(hub: WsHub, init: PeerInit) {
+  constructor(hub: H, init: PeerInit) {
     this._hub = hub;
     this.#request = init.request;
     this.remoteAddress = init.remoteAddress;
@@ -88,17 +95,17 @@ export abstract class PeerBase {
   subscribe(topic: string): void {
     if (this.topics.has(topic) || this.readyState > OPEN) return;
     this.topics.add(topic);
-    this._hub.topics.add(topic, this);
+    this._hub.pubsub.subscribe(this, topic);
   }
 
   unsubscribe(topic: string): void {
     if (!this.topics.delete(topic)) return;
-    this._hub.topics.delete(topic, this);
+    this._hub.pubsub.unsubscribe(this, topic);
   }
 
   /** Send to every subscriber of `topic` except this peer. */
-  publish(topic: string, data: unknown, _options?: { compress?: boolean }): void {
-    this._hub.publish(topic, data, this);
+  publish(topic: string, data: unknown, options?: PublishOptions): void {
+    this._hub.pubsub.publish(topic, data, this, options);
   }
 
   /** crossws's adapter hook; the same as `publish` here. */
@@ -116,11 +123,6 @@ export abstract class PeerBase {
         if (this.bufferedAmount <= threshold || this.readyState > OPEN) (clearInterval(timer), resolve());
       }, opts.pollInterval ?? 20);
     });
-  }
-
-  /** Forget this peer's subscriptions; adapters call it once, on close. */
-  protected leaveAll(): void {
-    for (const topic of this.topics) this._hub.topics.delete(topic, this);
   }
 
   toString(): string {

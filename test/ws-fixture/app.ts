@@ -15,8 +15,11 @@ export default {
     const url = new URL(request.url);
     const topic = url.searchParams.get("topic") ?? "";
     switch (url.pathname) {
-      case "/publish":
-        return request.text().then((body) => new Response(String(ctx.server.publish(topic, body))));
+      case "/publish": {
+        const compress = url.searchParams.get("compress");
+        const options = compress === null ? undefined : { compress: compress === "1" };
+        return request.text().then((body) => new Response(String(ctx.server.publish(topic, body, options))));
+      }
       case "/count":
         return new Response(String(ctx.server.subscriberCount(topic)));
       case "/closes":
@@ -63,6 +66,10 @@ export default {
           return peer.publish(topic, arg);
         case "pubbin":
           return peer.publish(topic, new TextEncoder().encode(arg));
+        case "pubz":
+          return peer.publish(topic, arg, { compress: true });
+        case "pubplain":
+          return peer.publish(topic, arg, { compress: false });
         case "url":
           return void peer.send(peer.request.url);
         case "topics":

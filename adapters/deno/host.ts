@@ -1,6 +1,7 @@
 /**
- * The few Deno host types this adapter uses, written by hand so shared code
- * never needs Deno's type library.
+ * The few Deno host types omniserve uses (this adapter and the bench's raw
+ * control server), written by hand so shared code never needs Deno's type
+ * library.
  * @module
  */
 
@@ -17,7 +18,7 @@ export interface DenoServeInfo {
 
 export interface DenoServeOptions {
   port: number;
-  hostname: string;
+  hostname?: string;
   cert?: string;
   key?: string;
   handler: (request: Request, info: DenoServeInfo) => Response | Promise<Response>;

@@ -1,6 +1,6 @@
 /**
- * The few Bun host types this adapter uses, written by hand so shared code
- * never needs `bun-types`.
+ * The few Bun host types omniserve uses (this adapter and the bench's raw
+ * control server), written by hand so shared code never needs `bun-types`.
  * @module
  */
 
@@ -19,8 +19,8 @@ export interface BunServer {
 export interface BunServeOptions {
   port: number;
   hostname: string;
-  maxRequestBodySize: number;
-  idleTimeout: number;
+  maxRequestBodySize?: number;
+  idleTimeout?: number;
   development?: boolean;
   tls?: { cert: string; key: string; passphrase?: string };
   fetch: (request: Request, server: BunServer) => Response | Promise<Response | undefined> | undefined;

@@ -1,0 +1,59 @@
+/**
+ * Pub/sub on Bun: Bun's native topics (`ws.subscribe`, `server.publish`),
+ * which frame a message once in native code and write it to every
+ * subscriber. The count a publish returns follows the shared rule in
+ * `src/ws/_pubsub.ts`, so it is the same as on Node and Deno.
+ * @module
+ */
+import { toWire } from "../../src/ws/_frame.ts";
+import type { PublishOptions, PubSub } from "../../src/ws/_pubsub.ts";
+import type { BunServer, BunServerWebSocket } from "./host.ts";
+
+/** What this needs of a peer: its Bun socket and its topics. */
+export interface BunSubscriber {
+  readonly _ws: BunServerWebSocket<unknown>;
+  readonly topics: ReadonlySet<string>;
+}
+
+/** Bun's native pub/sub behind the shared interface. */
+export class BunPubSub implements PubSub<BunSubscriber> {
+  /** Set once `Bun.serve` returned; no peer exists before that. */
+  server: BunServer | undefined;
+  readonly #deflate: boolean;
+
+  constructor(perMessageDeflate: boolean) {
+    this.#deflate = perMessageDeflate;
+  }
+
+  subscribe(peer: BunSubscriber, topic: string): void {
+    peer._ws.subscribe(topic);
+  }
+
+  unsubscribe(peer: BunSubscriber, topic: string): void {
+    // A closed socket has already left its topics natively.
+    if (peer._ws.readyState === 1) peer._ws.unsubscribe(topic);
+  }
+
+  publish(topic: string, data: unknown, except: BunSubscriber | undefined, options: PublishOptions | undefined): number {
+    const server = this.server;
+    if (!server) return 0;
+    const subscribed = except !== undefined && except.topics.has(topic) && except._ws.readyState === 1;
+    const count = server.subscriberCount(topic) - (subscribed ? 1 : 0);
+    if (count <= 0) return 0;
+    const payload = toWire(data);
+    const compress = this.compress(payload, options);
+    // `publishToSelf: false` makes a socket's own publish skip it.
+    if (subscribed) except._ws.publish(topic, payload, compress);
+    else server.publish(topic, payload, compress);
+    return count;
+  }
+
+  count(topic: string): number {
+    return this.server?.subscriberCount(topic) ?? 0;
+  }
+
+  /** With perMessageDeflate on, Bun compresses only when asked: by default, messages of 1 KiB or more. */
+  compress(payload: string | Uint8Array, options: PublishOptions | undefined): boolean {
+    return options?.compress ?? (this.#deflate && payload.length >= 1024);
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * What the three adapters' servers share: options and handlers, `ready`,
+ * `reload`, `publish`, `subscriberCount`, `url`, the graceful-stop contract
+ * and the per-request `ctx`. An adapter adds how to listen, how to shut its
+ * runtime's server down, and where a request's client address is.
+ * @module
+ */
+import { Handlers } from "./_handler.ts";
+import { plainIp } from "./_ip.ts";
+import { formatUrl, resolveOptions, type ResolvedOptions } from "./_options.ts";
+import { WaitUntil } from "./_wait.ts";
+import { CloseCode } from "./ws/_close.ts";
+import type { WsHub } from "./ws/_hub.ts";
+import type { PublishOptions } from "./ws/_pubsub.ts";
+import type { ReloadOptions, Runtime, ServeOptions, Server, ServerContext } from "./types.ts";
+
+/**
+ * A running server. `Source` is what the adapter knows about one request's
+ * connection (Node's IncomingMessage, Deno's serve info, Bun's Request).
+ */
+export abstract class ServerBase<Raw, Source> implements Server<Raw> {
+  abstract readonly runtime: Runtime;
+  abstract readonly raw: Raw;
+  readonly options: ServeOptions;
+  /** @internal `ctx.waitUntil()` work a graceful stop waits for. */
+  readonly _wait: WaitUntil = new WaitUntil();
+  protected readonly handlers: Handlers;
+  protected readonly resolved: ResolvedOptions;
+  protected readonly scheme: "http" | "https";
+  /** The WebSocket hub, when the app has `websocket` hooks. */
+  protected hub: WsHub | undefined;
+  /** Settles when the runtime listens (Node binds asynchronously). */
+  protected listening: Promise<unknown> = Promise.resolve();
+  #ready: Promise<this> | undefined;
+
+  constructor(options: ServeOptions) {
+    this.options = options;
+    this.resolved = resolveOptions(options);
+    this.handlers = new Handlers(options);
+    this.scheme = options.tls ? "https" : "http";
+  }
+
+  abstract get port(): number;
+  abstract get hostname(): string;
+
+  get url(): string {
+    return formatUrl(this.scheme, this.hostname, this.port);
+  }
+
+  ready(): Promise<this> {
+    return (this.#ready ??= this.listening.then(() => this));
+  }
+
+  reload(handlers: ReloadOptions): void {
+    this.handlers.reload(handlers);
+  }
+
+  publish(topic: string, data: string | ArrayBuffer | Uint8Array, options?: PublishOptions): number {
+    return this.hub?.publish(topic, data, undefined, options) ?? 0;
+  }
+
+  subscriberCount(topic: string): number {
+    return this.hub?.subscriberCount(topic) ?? 0;
+  }
+
+  /**
+   * Every open WebSocket gets 1001, the runtime stops accepting and (unless
+   * `closeActiveConnections`) lets in-flight requests finish, then the
+   * `waitUntil` work settles.
+   */
+  async stop(closeActiveConnections = false): Promise<void> {
+    this.closeWebSockets();
+    await this.shutdown(closeActiveConnections);
+    await this._wait.settle();
+  }
+
+  /** Stop the runtime's server; resolves when its connections are done. */
+  protected abstract shutdown(closeActiveConnections: boolean): Promise<void>;
+
+  /** Graceful stop: every open peer gets 1001. */
+  protected closeWebSockets(): void {
+    this.hub?.closeAll(CloseCode.goingAway, "server shutting down");
+  }
+
+  /** @internal The client address of a request, as the runtime gives it. */
+  abstract _remoteAddress(source: Source): string | undefined;
+
+  /** The `ctx` for one request. */
+  protected context(source: Source): RequestContext<Source> {
+    return new RequestContext(this, source);
+  }
+}
+
+/** The second argument of `fetch`; the client address is read only when asked. */
+export class RequestContext<Source> implements ServerContext {
+  readonly server: ServerBase<unknown, Source>;
+  readonly #source: Source;
+
+  constructor(server: ServerBase<unknown, Source>, source: Source) {
+    this.server = server;
+    this.#source = source;
+  }
+
+  get ip(): string {
+    return plainIp(this.server._remoteAddress(this.#source));
+  }
+
+  waitUntil(promise: Promise<unknown>): void {
+    this.server._wait.add(promise);
+  }
+}
