@@ -18,7 +18,8 @@ export type ErrorCode =
   | "ERR_UNKNOWN_RUNTIME"
   | "ERR_MODULE_NOT_FOUND"
   | "ERR_RUNTIME_NOT_FOUND"
-  | "ERR_BAD_ARGUMENT";
+  | "ERR_BAD_ARGUMENT"
+  | "ERR_PUBSUB";
 
 /** An error raised by omniserve itself, with a stable `code`. */
 export class OmniserveError extends Error {

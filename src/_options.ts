@@ -3,7 +3,7 @@
  * @module
  */
 import { OmniserveError } from "./_errors.ts";
-import type { ServeOptions } from "./types.ts";
+import type { PubSubOptions, ServeOptions } from "./types.ts";
 
 /** 128 MiB, as Bun.serve. */
 export const DEFAULT_MAX_BODY: number = 128 * 1024 * 1024;
@@ -18,16 +18,31 @@ export interface ResolvedOptions {
   hostname: string;
   maxRequestBodySize: number;
   idleTimeout: number;
+  /** Pub/sub across instances, with its prefix filled in; undefined keeps pub/sub in this process. */
+  pubsub: Required<PubSubOptions> | undefined;
 }
+
+/** Channel prefix when `pubsub.prefix` is not given. */
+export const DEFAULT_PUBSUB_PREFIX = "omniserve:app:";
 
 declare const process: { env: Record<string, string | undefined> } | undefined;
 
-function envPort(): string | undefined {
+function env(name: string): string | undefined {
   try {
-    return typeof process === "object" ? process.env.PORT : undefined;
+    return typeof process === "object" ? process.env[name] || undefined : undefined;
   } catch {
     return undefined; // Deno without --allow-env
   }
+}
+
+function resolvePubSub(option: ServeOptions["pubsub"]): Required<PubSubOptions> | undefined {
+  const given = option ?? env("OMNISERVE_PUBSUB");
+  if (given === undefined) return undefined;
+  const { url, prefix } = typeof given === "string" ? { url: given, prefix: undefined } : given;
+  if (typeof url !== "string" || url === "") {
+    throw new OmniserveError("ERR_BAD_ARGUMENT", "pubsub needs a url such as redis://127.0.0.1:6379");
+  }
+  return { url, prefix: prefix ?? DEFAULT_PUBSUB_PREFIX };
 }
 
 /** Check `options` and fill in defaults. Throws OmniserveError on bad input. */
@@ -35,7 +50,7 @@ export function resolveOptions(options: ServeOptions): ResolvedOptions {
   if (!options || typeof options.fetch !== "function") {
     throw new OmniserveError("ERR_NO_FETCH", "serve options need a fetch(request) function");
   }
-  const port = Number(options.port ?? envPort() ?? 3000);
+  const port = Number(options.port ?? env("PORT") ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new OmniserveError("ERR_BAD_ARGUMENT", `port must be 0-65535, got ${String(options.port)}`);
   }
@@ -44,6 +59,7 @@ export function resolveOptions(options: ServeOptions): ResolvedOptions {
     hostname: options.hostname ?? "127.0.0.1",
     maxRequestBodySize: options.maxRequestBodySize ?? DEFAULT_MAX_BODY,
     idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT,
+    pubsub: resolvePubSub(options.pubsub),
   };
 }
 

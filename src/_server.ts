@@ -9,10 +9,23 @@ import { Handlers } from "./_handler.ts";
 import { plainIp } from "./_ip.ts";
 import { formatUrl, resolveOptions, type ResolvedOptions } from "./_options.ts";
 import { WaitUntil } from "./_wait.ts";
+import { SharedPubSub, type Transport } from "./pubsub/_shared.ts";
 import { CloseCode } from "./ws/_close.ts";
 import type { WsHub } from "./ws/_hub.ts";
+import type { PeerBase } from "./ws/_peer.ts";
 import type { PublishOptions } from "./ws/_pubsub.ts";
-import type { ReloadOptions, Runtime, ServeOptions, Server, ServerContext } from "./types.ts";
+import type {
+  PubSubOptions,
+  PubSubStats,
+  ReloadOptions,
+  Runtime,
+  ServeOptions,
+  Server,
+  ServerContext,
+} from "./types.ts";
+
+/** Makes the transport for `pubsub` (Redis); adapters pass it in so the core imports no client. */
+export type OpenTransport = (config: Required<PubSubOptions>) => Transport;
 
 /**
  * A running server. `Source` is what the adapter knows about one request's
@@ -27,17 +40,35 @@ export abstract class ServerBase<Raw, Source> implements Server<Raw> {
   protected readonly handlers: Handlers;
   protected readonly resolved: ResolvedOptions;
   protected readonly scheme: "http" | "https";
-  /** The WebSocket hub, when the app has `websocket` hooks. */
+  /** The WebSocket hub, when the app has `websocket` hooks; set with {@link attachHub}. */
   protected hub: WsHub | undefined;
   /** Settles when the runtime listens (Node binds asynchronously). */
   protected listening: Promise<unknown> = Promise.resolve();
+  readonly #openTransport: OpenTransport | undefined;
+  #shared: SharedPubSub<PeerBase> | undefined;
+  #connected: Promise<void> = Promise.resolve();
   #ready: Promise<this> | undefined;
 
-  constructor(options: ServeOptions) {
+  constructor(options: ServeOptions, openTransport?: OpenTransport) {
     this.options = options;
     this.resolved = resolveOptions(options);
     this.handlers = new Handlers(options);
     this.scheme = options.tls ? "https" : "http";
+    this.#openTransport = openTransport;
+  }
+
+  /**
+   * Use `hub` for WebSockets. With `pubsub` set, its pub/sub is extended over
+   * the transport, which starts connecting now, while the server binds.
+   */
+  protected attachHub(hub: WsHub): void {
+    this.hub = hub;
+    const config = this.resolved.pubsub;
+    if (!config || !this.#openTransport) return;
+    const shared = this.#shared = new SharedPubSub(hub.pubsub, this.#openTransport(config));
+    hub.pubsub = shared;
+    this.#connected = shared.start();
+    this.#connected.catch(() => {}); // surfaced through ready()
   }
 
   abstract get port(): number;
@@ -47,8 +78,19 @@ export abstract class ServerBase<Raw, Source> implements Server<Raw> {
     return formatUrl(this.scheme, this.hostname, this.port);
   }
 
+  /** Resolves once listening (and connected to the pub/sub transport); on failure, stops and rejects. */
   ready(): Promise<this> {
-    return (this.#ready ??= this.listening.then(() => this));
+    return (this.#ready ??= Promise.all([this.listening, this.#connected]).then(
+      () => this,
+      async (error) => {
+        await this.stop(true).catch(() => {});
+        throw error;
+      },
+    ));
+  }
+
+  get pubsub(): Readonly<PubSubStats> | undefined {
+    return this.#shared ? { ...this.#shared.stats } : undefined;
   }
 
   reload(handlers: ReloadOptions): void {
@@ -72,6 +114,7 @@ export abstract class ServerBase<Raw, Source> implements Server<Raw> {
     this.closeWebSockets();
     await this.shutdown(closeActiveConnections);
     await this._wait.settle();
+    await this.#shared?.close();
   }
 
   /** Stop the runtime's server; resolves when its connections are done. */

@@ -150,6 +150,49 @@ export interface ServeOptions {
    * Importing omniserve never changes a global.
    */
   overrideGlobalObjects?: boolean;
+  /**
+   * Pub/sub across instances: every server given the same Redis (or Valkey)
+   * shares its topics, whatever runtime it runs on. A URL string is the same
+   * as `{ url }`. Default: the `OMNISERVE_PUBSUB` environment variable, else
+   * none (pub/sub stays in this process).
+   */
+  pubsub?: string | PubSubOptions;
+}
+
+/**
+ * Where instances meet for pub/sub.
+ *
+ * @example
+ * ```ts
+ * import type { ServeOptions } from "omniserve";
+ * export default {
+ *   fetch: () => new Response("chat"),
+ *   pubsub: { url: "redis://127.0.0.1:6379/0", prefix: "omniserve:chat:" },
+ *   websocket: { open: (peer) => peer.subscribe("room") },
+ * } satisfies ServeOptions;
+ * ```
+ */
+export interface PubSubOptions {
+  /** `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS). */
+  url: string;
+  /** Channel name prefix, so apps can share one Redis (default `omniserve:app:`); topic `t` travels on `<prefix>t`. */
+  prefix?: string;
+}
+
+/** Counters of a server's pub/sub across instances. */
+export interface PubSubStats {
+  /** True while the transport is connected. */
+  connected: boolean;
+  /** Messages this instance published (delivered locally and handed to the transport). */
+  published: number;
+  /** Messages from other instances delivered to this instance's subscribers. */
+  delivered: number;
+  /** Messages that could not be handed to the transport (it was down): never delivered elsewhere. */
+  dropped: number;
+  /** Messages on a shared channel that were not omniserve's (or another wire version): dropped. */
+  malformed: number;
+  /** Times the transport came back after losing its connection. */
+  reconnects: number;
 }
 
 /** Options of `publish`, as crossws and Bun take them. */
@@ -199,11 +242,14 @@ export interface Server<Raw = unknown> {
   /** Swap `fetch` and/or `error` for new requests without dropping connections. */
   reload(handlers: ReloadOptions): void;
   /**
-   * Send to every WebSocket subscribed to `topic`. Returns how many
-   * subscribers it was sent to (the same count on every runtime); strings go
-   * as text, bytes as binary.
+   * Send to every WebSocket subscribed to `topic`, on every instance when
+   * `pubsub` is set. Returns how many of this instance's subscribers it was
+   * sent to (the same count on every runtime); strings go as text, bytes as
+   * binary.
    */
   publish(topic: string, data: string | ArrayBuffer | Uint8Array, options?: PublishOptions): number;
-  /** How many WebSockets are subscribed to `topic`. */
+  /** How many WebSockets of this server (this instance) are subscribed to `topic`. */
   subscriberCount(topic: string): number;
+  /** Counters of pub/sub across instances, when `pubsub` is set. */
+  readonly pubsub: Readonly<PubSubStats> | undefined;
 }

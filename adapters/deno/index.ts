@@ -11,6 +11,7 @@ import { invoke, tooLarge } from "../../src/_handler.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { limitBody } from "../../src/_limit.ts";
 import { ServerBase } from "../../src/_server.ts";
+import { openRedis } from "../../transports/redis.ts";
 import type { Runtime, ServeOptions } from "../../src/types.ts";
 import { deno, type DenoHttpServer, type DenoServeInfo } from "./host.ts";
 import { DenoWebSockets } from "./_ws.ts";
@@ -26,8 +27,8 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
   readonly #ws: DenoWebSockets | undefined;
 
   constructor(options: ServeOptions) {
-    super(options);
-    if (options.websocket) this.hub = (this.#ws = new DenoWebSockets(options.websocket)).hub;
+    super(options, openRedis);
+    if (options.websocket) this.attachHub((this.#ws = new DenoWebSockets(options.websocket)).hub);
     try {
       this.raw = deno().serve({
         port: this.resolved.port,

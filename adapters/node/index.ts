@@ -13,6 +13,7 @@ import { badRequest, internalError, respond, tooLarge } from "../../src/_handler
 import { logLine, logRequestError } from "../../src/_log.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { ServerBase } from "../../src/_server.ts";
+import { openRedis } from "../../transports/redis.ts";
 import type { Runtime, ServeOptions } from "../../src/types.ts";
 import { scanHead, headProblem } from "./_head.ts";
 import { brokenBody, NodeRequest, type RequestSource } from "./_request.ts";
@@ -33,7 +34,7 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
   #address: AddressInfo | undefined;
 
   constructor(options: ServeOptions) {
-    super(options);
+    super(options, openRedis);
     if (options.overrideGlobalObjects !== false) installFastResponse();
     const opts = this.resolved;
     const tls = options.tls;
@@ -54,7 +55,7 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
     this.raw.on("clientError", onClientError);
     if (options.websocket) {
       const ws = this.#ws = new NodeWebSockets(options.websocket, (req, res) => this.#onRequest(req, res), this.scheme);
-      this.hub = ws.hub;
+      this.attachHub(ws.hub);
       this.raw.on("upgrade", (req, socket, head) => ws.handle(req, socket, head));
     }
     this.listening = new Promise<void>((resolve, reject) => {

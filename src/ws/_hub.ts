@@ -18,7 +18,8 @@ export class WsHub implements PeerHub {
   readonly hooks: WebSocketOptions;
   readonly limits: WsLimits;
   readonly peers: Set<PeerBase> = new Set();
-  readonly pubsub: PubSub<PeerBase>;
+  /** Replaced by a shared pub/sub before any peer connects when instances share topics. */
+  pubsub: PubSub<PeerBase>;
   readonly #closed: WeakSet<PeerBase> = new WeakSet();
 
   constructor(hooks: WebSocketOptions, pubsub: PubSub<PeerBase>) {

@@ -20,6 +20,8 @@ export default {
         const options = compress === null ? undefined : { compress: compress === "1" };
         return request.text().then((body) => new Response(String(ctx.server.publish(topic, body, options))));
       }
+      case "/pubsub":
+        return Response.json(ctx.server.pubsub ?? null);
       case "/count":
         return new Response(String(ctx.server.subscriberCount(topic)));
       case "/closes":

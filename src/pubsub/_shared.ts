@@ -1,0 +1,96 @@
+/**
+ * Pub/sub across processes: a local {@link PubSub} (this server's own peers)
+ * plus a {@link Transport} that carries each publish to the other instances.
+ * A publish is delivered locally at once and handed to the transport; a
+ * message from the transport is delivered to this instance's subscribers.
+ * The instance joins a topic on the transport only while it has a local
+ * subscriber, so traffic for rooms nobody here is in never arrives.
+ *
+ * Delivery is at-most-once: while the transport is down, local delivery goes
+ * on and remote messages are dropped and counted, never queued without bound.
+ * @module
+ */
+import { logLine } from "../_log.ts";
+import type { PublishOptions, PubSubStats } from "../types.ts";
+import { toWire } from "../ws/_frame.ts";
+import type { PubSub } from "../ws/_pubsub.ts";
+import { decodeEnvelope, encodeEnvelope, newOrigin, sameOrigin } from "./_envelope.ts";
+
+/** Carries encoded messages between instances; one per server. */
+export interface Transport {
+  /** Connect; rejects with a sentence a user can act on. `receive` gets every message of a joined topic. */
+  start(receive: (topic: string, message: Uint8Array) => void, stats: PubSubStats): Promise<void>;
+  /** Start receiving `topic` (the first local subscriber arrived). */
+  join(topic: string): void;
+  /** Stop receiving `topic` (the last local subscriber left). */
+  leave(topic: string): void;
+  /** Hand one message to the other instances; count it in `stats.dropped` if that cannot be done. */
+  send(topic: string, message: Uint8Array): void;
+  close(): Promise<void>;
+}
+
+/** A local pub/sub extended over a transport. */
+export class SharedPubSub<P> implements PubSub<P> {
+  readonly stats: PubSubStats = { connected: false, published: 0, delivered: 0, dropped: 0, malformed: 0, reconnects: 0 };
+  readonly #local: PubSub<P>;
+  readonly #transport: Transport;
+  readonly #origin: Uint8Array = newOrigin();
+  readonly #joined: Set<string> = new Set();
+  #malformedLogged = false;
+
+  constructor(local: PubSub<P>, transport: Transport) {
+    this.#local = local;
+    this.#transport = transport;
+  }
+
+  /** Connect the transport. */
+  start(): Promise<void> {
+    return this.#transport.start((topic, message) => this.#receive(topic, message), this.stats);
+  }
+
+  close(): Promise<void> {
+    return this.#transport.close();
+  }
+
+  subscribe(peer: P, topic: string): void {
+    this.#local.subscribe(peer, topic);
+    if (this.#joined.has(topic)) return;
+    this.#joined.add(topic);
+    this.#transport.join(topic);
+  }
+
+  unsubscribe(peer: P, topic: string): void {
+    this.#local.unsubscribe(peer, topic);
+    if (this.#local.count(topic) > 0 || !this.#joined.delete(topic)) return;
+    this.#transport.leave(topic);
+  }
+
+  /** Local subscribers get it now; the other instances through the transport. Returns the local count. */
+  publish(topic: string, data: unknown, except: P | undefined, options: PublishOptions | undefined): number {
+    const wire = toWire(data);
+    const count = this.#local.publish(topic, wire, except, options);
+    this.stats.published++;
+    this.#transport.send(topic, encodeEnvelope(this.#origin, wire, options));
+    return count;
+  }
+
+  /** This instance's subscribers. */
+  count(topic: string): number {
+    return this.#local.count(topic);
+  }
+
+  #receive(topic: string, message: Uint8Array): void {
+    const envelope = decodeEnvelope(message);
+    if ("malformed" in envelope) {
+      this.stats.malformed++;
+      if (!this.#malformedLogged) {
+        this.#malformedLogged = true;
+        logLine(`pubsub: dropped a message on topic "${topic}" (${envelope.malformed}); later ones are only counted`);
+      }
+      return;
+    }
+    if (sameOrigin(envelope.origin, this.#origin)) return; // our own, already delivered locally
+    this.stats.delivered++;
+    this.#local.publish(topic, envelope.data, undefined, envelope.options);
+  }
+}

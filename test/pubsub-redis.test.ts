@@ -1,0 +1,195 @@
+/**
+ * Pub/sub across instances on a real Redis: the WebSocket fixture served by
+ * Node, Deno and Bun at once, all on one redis-server, behaves as one room.
+ */
+import { execFile } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startServer, type SpawnedServer } from "../dist/src/cli/_spawn.js";
+import type { PubSubStats, Runtime } from "../src/types.ts";
+import { startRedis, type TestRedis } from "./_redis.ts";
+import { OP, RawClient } from "./ws-client.ts";
+
+const FIXTURE = "test/ws-fixture/app.ts";
+const RUNTIMES: Runtime[] = ["node", "deno", "bun"];
+const CHANNEL = "omniserve:app:";
+
+/** A small seeded PRNG, so a failure can be replayed. */
+function random(seed: number): () => number {
+  return () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+}
+
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("pub/sub across node, deno and bun on one Redis", () => {
+  let redis: TestRedis;
+  const servers = {} as Record<Runtime, SpawnedServer>;
+  const clients: RawClient[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    await Promise.all(RUNTIMES.map(async (runtime) => {
+      servers[runtime] = await startServer(FIXTURE, runtime, {
+        port: 0,
+        hostname: "127.0.0.1",
+        env: { OMNISERVE_PUBSUB: redis.url },
+      });
+    }));
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const c of clients) c.destroy();
+    await Promise.all(Object.values(servers).map((s) => s.stop()));
+    await redis?.stop();
+  });
+
+  async function join(runtime: Runtime, topic: string): Promise<RawClient> {
+    const { client } = await RawClient.connect(`${servers[runtime].url}/?topic=${topic}`);
+    clients.push(client!);
+    expect(await client!.nextText()).toBe("hello 127.0.0.1");
+    return client!;
+  }
+
+  /** Wait until every instance has joined `topic`'s channel on Redis. */
+  async function joined(topic: string, instances = 3): Promise<void> {
+    const numsub = () => redis.cli("pubsub", "numsub", CHANNEL + topic).then((out) => Number(out.split("\n")[1]));
+    expect(await until(numsub, (n) => n === instances)).toBe(instances);
+  }
+
+  const stats = async (runtime: Runtime): Promise<PubSubStats> =>
+    (await fetch(`${servers[runtime].url}/pubsub`)).json();
+
+  test("1,000 messages from 30 clients on three runtimes reach the 29 others exactly once, in order, text and binary", async () => {
+    const room: RawClient[] = [];
+    for (const runtime of RUNTIMES) for (let i = 0; i < 10; i++) room.push(await join(runtime, "room"));
+    await joined("room");
+    const next = random(42);
+    const sent = room.map(() => 0);
+    for (let i = 0; i < 1000; i++) {
+      const from = Math.floor(next() * room.length);
+      const text = `${from}.${sent[from]++}`;
+      if (i % 2 === 0) room[from].sendText(`pub:room:${text}`);
+      else room[from].sendText(`pubbin:room:${text}`);
+    }
+    // Every client expects every message but its own.
+    const expected = room.map((_, me) => 1000 - sent[me]);
+    const data = (c: RawClient) => c.frames.filter((f) => f.opcode === OP.text || f.opcode === OP.binary);
+    await until(async () => room.map((c) => data(c).length), (counts) => counts.every((n, me) => n >= expected[me]), 30_000);
+    await new Promise((r) => setTimeout(r, 300)); // anything extra (a duplicate) would arrive now
+    let seq = 0;
+    for (const [me, client] of room.entries()) {
+      const frames = data(client);
+      expect(frames.length, `client ${me}`).toBe(expected[me]);
+      const last = new Map<number, number>();
+      for (const f of frames) {
+        const [from, n] = f.payload.toString().split(".").map(Number);
+        expect(from).not.toBe(me);
+        // Per-publisher order, none twice, none skipped; even messages went as text, odd as binary.
+        expect(n, `client ${me} from ${from}`).toBe((last.get(from) ?? -1) + 1);
+        last.set(from, n);
+        seq++;
+      }
+      for (const [from, n] of last) expect(n + 1).toBe(sent[from]);
+    }
+    expect(seq).toBe(expected.reduce((a, b) => a + b));
+    // Kind: each sender's k-th message kind is fixed by the global order, so check kinds against a replay.
+    const kinds = new Map<string, number>();
+    const replay = random(42);
+    const count = room.map(() => 0);
+    for (let i = 0; i < 1000; i++) {
+      const from = Math.floor(replay() * room.length);
+      kinds.set(`${from}.${count[from]++}`, i % 2 === 0 ? OP.text : OP.binary);
+    }
+    for (const client of room) {
+      for (const f of data(client)) expect(f.opcode).toBe(kinds.get(f.payload.toString()));
+    }
+  }, 60_000);
+
+  test("server.publish on one instance reaches the subscribers on the other two", async () => {
+    const members = await Promise.all(RUNTIMES.map((runtime) => join(runtime, "news")));
+    await joined("news");
+    for (const runtime of RUNTIMES) {
+      const res = await fetch(`${servers[runtime].url}/publish?topic=news`, { method: "POST", body: `from ${runtime}` });
+      expect(await res.text()).toBe("1"); // the count is this instance's subscribers
+      for (const member of members) expect(await member.nextText()).toBe(`from ${runtime}`);
+    }
+  });
+
+  test("a message on the channel that is not omniserve's is dropped, counted and logged once", async () => {
+    await Promise.all(RUNTIMES.map((runtime) => join(runtime, "junk")));
+    await joined("junk");
+    await redis.cli("publish", CHANNEL + "junk", "not an omniserve message");
+    await redis.cli("publish", CHANNEL + "junk", "another one");
+    for (const runtime of RUNTIMES) {
+      const seen = await until(() => stats(runtime), (s) => s.malformed === 2);
+      expect(seen.malformed).toBe(2);
+      const lines = servers[runtime].stderr().split("\n").filter((l) => l.includes("pubsub: dropped a message"));
+      expect(lines).toHaveLength(1);
+    }
+  });
+
+  test("Redis killed mid-run: HTTP and local pub/sub keep working, remote delivery resumes after a restart, drops are counted", async () => {
+    const a = await join("node", "outage");
+    const a2 = await join("node", "outage");
+    const b = await join("deno", "outage");
+    const c = await join("bun", "outage");
+    await joined("outage");
+    await redis.kill();
+    for (const runtime of RUNTIMES) await until(() => stats(runtime), (s) => !s.connected);
+    // Local delivery and HTTP go on.
+    a.sendText("pub:outage:local only");
+    expect(await a2.nextText()).toBe("local only");
+    expect((await fetch(servers.deno.url)).status).toBe(200);
+    expect((await stats("node")).dropped).toBeGreaterThan(0);
+    await redis.restart();
+    for (const runtime of RUNTIMES) {
+      const s = await until(() => stats(runtime), (s) => s.connected && s.reconnects === 1, 20_000);
+      expect([s.connected, s.reconnects]).toEqual([true, 1]);
+    }
+    await joined("outage");
+    c.sendText("pub:outage:after");
+    for (const member of [a, a2, b]) expect(await member.nextText()).toBe("after");
+    const lines = servers.node.stderr().split("\n").filter((l) => /pubsub: (lost Redis|Redis is back)/.test(l));
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/; 1 message was dropped meanwhile$/);
+  }, 60_000);
+});
+
+function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile("node", ["bin/omniserve.js", ...args], { timeout: 30_000, env: { ...process.env, ...env } }, (error, _out, stderr) => {
+      resolve({ code: error ? (error as { code?: number }).code ?? 1 : 0, stderr });
+    });
+  });
+}
+
+describe.each(RUNTIMES)("pubsub start-up errors on %s", (runtime) => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startRedis(["--requirepass", "right"]);
+  });
+  afterAll(() => redis?.stop());
+
+  const serve = (url: string) => cli(["serve", FIXTURE, "--runtime", runtime, "--port", "0"], { OMNISERVE_PUBSUB: url });
+
+  test("a malformed URL, a refused connection and a wrong password each give one line and exit 1", async () => {
+    const cases: [string, RegExp][] = [
+      ["not a url", /pubsub URL "not a url" is not a URL .*\[ERR_PUBSUB\]$/],
+      ["http://127.0.0.1:1", /must start with redis:\/\/ .*\[ERR_PUBSUB\]$/],
+      ["redis://127.0.0.1:1", /cannot connect to Redis at redis:\/\/127\.0\.0\.1:1.*ECONNREFUSED.*\[ERR_PUBSUB\]$/],
+      [`redis://:wrong@127.0.0.1:${redis.port}`, /cannot connect to Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+.*WRONGPASS.*\[ERR_PUBSUB\]$/],
+    ];
+    for (const [url, message] of cases) {
+      const { code, stderr } = await serve(url);
+      const lines = stderr.trim().split("\n");
+      expect([code, lines.length], `${url}: ${stderr}`).toEqual([1, 1]);
+      expect(lines[0]).toMatch(message);
+    }
+  }, 60_000);
+});

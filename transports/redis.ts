@@ -1,0 +1,168 @@
+/**
+ * The Redis (or Valkey) transport for pub/sub across instances, over the
+ * official client `@redis/client`, which runs on Node, Deno and Bun alike.
+ * Topic `t` travels on channel `<prefix>t`. Two connections: one subscribes
+ * (the client resubscribes every channel by itself after a reconnect), one
+ * publishes with the offline queue off, so a publish during an outage fails
+ * at once and is counted as dropped instead of piling up in memory.
+ * The client is loaded only when a server asks for this transport.
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import { OmniserveError } from "../src/_errors.ts";
+import { logLine } from "../src/_log.ts";
+import type { Transport } from "../src/pubsub/_shared.ts";
+import type { PubSubStats } from "../src/types.ts";
+
+/** Where Redis is and how to name channels. */
+export interface RedisConfig {
+  url: string;
+  prefix: string;
+}
+
+/** Longest wait between reconnect attempts. */
+const MAX_BACKOFF_MS = 2000;
+const CONNECT_TIMEOUT_MS = 5000;
+
+type Client = {
+  connect(): Promise<unknown>;
+  duplicate(): Client;
+  on(event: string, listener: (...args: any[]) => void): Client;
+  publish(channel: Buffer | string, message: Buffer): Promise<number>;
+  subscribe(channel: string, listener: (message: Buffer, channel: Buffer) => void, bufferMode: true): Promise<void>;
+  unsubscribe(channel: string): Promise<void>;
+  close?(): Promise<void>;
+  quit?(): Promise<unknown>;
+  destroy?(): void;
+  readonly isReady: boolean;
+};
+
+/** A transport over Redis pub/sub. */
+export class RedisTransport implements Transport {
+  readonly #config: RedisConfig;
+  #pub: Client | undefined;
+  #sub: Client | undefined;
+  #receive: ((topic: string, message: Uint8Array) => void) | undefined;
+  #stats: PubSubStats | undefined;
+  #started = false;
+  #lostAt = 0;
+  #droppedAtLoss = 0;
+  readonly #onMessage = (message: Buffer, channel: Buffer): void => {
+    this.#receive?.(channel.toString("utf8").slice(this.#config.prefix.length), message);
+  };
+
+  constructor(config: RedisConfig) {
+    this.#config = config;
+  }
+
+  async start(receive: (topic: string, message: Uint8Array) => void, stats: PubSubStats): Promise<void> {
+    this.#receive = receive;
+    this.#stats = stats;
+    let url: URL;
+    try {
+      url = new URL(this.#config.url);
+    } catch {
+      throw new OmniserveError("ERR_PUBSUB", `pubsub URL "${this.#config.url}" is not a URL (expected redis://host:port/db)`);
+    }
+    if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
+      throw new OmniserveError("ERR_PUBSUB", `pubsub URL "${this.#config.url}" must start with redis:// or rediss://`);
+    }
+    const { createClient } = await import("@redis/client");
+    const pub = this.#pub = createClient({
+      url: this.#config.url,
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout: CONNECT_TIMEOUT_MS,
+        // Before the first connection a failure is final (the caller reports it); after, back off and retry.
+        reconnectStrategy: (retries: number, cause: Error) =>
+          this.#started ? Math.min(50 * 2 ** retries, MAX_BACKOFF_MS) : cause,
+      },
+    }) as unknown as Client;
+    const sub = this.#sub = pub.duplicate();
+    // Either connection failing is an outage; both ready again is the end of it. Each is logged once.
+    for (const client of [pub, sub]) {
+      client.on("error", (error: Error) => this.#lost(error));
+      client.on("ready", () => this.#back());
+    }
+    try {
+      await pub.connect();
+      await sub.connect();
+    } catch (error) {
+      await this.close();
+      throw new OmniserveError("ERR_PUBSUB", `cannot connect to Redis at ${redacted(url)}: ${describe(error)}`, { cause: error });
+    }
+    this.#started = true;
+    stats.connected = true;
+  }
+
+  join(topic: string): void {
+    this.#sub?.subscribe(this.#config.prefix + topic, this.#onMessage, true).catch(() => {});
+  }
+
+  leave(topic: string): void {
+    this.#sub?.unsubscribe(this.#config.prefix + topic).catch(() => {});
+  }
+
+  send(topic: string, message: Uint8Array): void {
+    const pub = this.#pub;
+    const stats = this.#stats!;
+    if (!pub?.isReady) {
+      stats.dropped++;
+      return;
+    }
+    const bytes = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+    pub.publish(this.#config.prefix + topic, bytes).catch(() => stats.dropped++);
+  }
+
+  async close(): Promise<void> {
+    this.#started = false;
+    const clients = [this.#pub, this.#sub];
+    this.#pub = this.#sub = undefined;
+    for (const client of clients) {
+      if (!client) continue;
+      try {
+        client.destroy?.();
+      } catch {
+        // already closed
+      }
+    }
+  }
+
+  /** The connection dropped: one line, then the client retries with backoff. */
+  #lost(error: Error): void {
+    const stats = this.#stats;
+    if (!this.#started || !stats || !stats.connected) return;
+    stats.connected = false;
+    this.#lostAt = Date.now();
+    this.#droppedAtLoss = stats.dropped;
+    logLine(`pubsub: lost Redis (${describe(error)}); local delivery continues, messages to other instances are dropped until it is back`);
+  }
+
+  /** Both connections are ready again (the subscriber has resubscribed every channel). */
+  #back(): void {
+    const stats = this.#stats;
+    if (!this.#started || !stats || stats.connected || !this.#pub?.isReady || !this.#sub?.isReady) return;
+    stats.connected = true;
+    stats.reconnects++;
+    const seconds = ((Date.now() - this.#lostAt) / 1000).toFixed(1);
+    const dropped = stats.dropped - this.#droppedAtLoss;
+    logLine(`pubsub: Redis is back after ${seconds} s; ${dropped} message${dropped === 1 ? " was" : "s were"} dropped meanwhile`);
+  }
+}
+
+function describe(error: unknown): string {
+  const e = error as { message?: string; code?: string } | undefined;
+  return String(e?.message || e?.code || error).replace(/\s+/g, " ");
+}
+
+/** The URL without its password, for log lines. */
+function redacted(url: URL): string {
+  const copy = new URL(url.href);
+  if (copy.password) copy.password = "***";
+  return copy.href;
+}
+
+/** The transport a server opens for `pubsub`. */
+export function openRedis(config: RedisConfig): Transport {
+  return new RedisTransport(config);
+}
