@@ -162,7 +162,3 @@ function redacted(url: URL): string {
   return copy.href;
 }
 
-/** The transport a server opens for `pubsub`. */
-export function openRedis(config: RedisConfig): Transport {
-  return new RedisTransport(config);
-}

@@ -14,7 +14,7 @@ import { internalError, invoke } from "../../src/_handler.ts";
 import { logRequestError } from "../../src/_log.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { ServerBase } from "../../src/_server.ts";
-import { openRedis } from "../../transports/redis.ts";
+import { openTransport } from "../../transports/index.ts";
 import type { Runtime, ServeOptions } from "../../src/types.ts";
 import { installStandardResponse } from "./_response.ts";
 import { bun, type BunServer as BunRaw } from "./host.ts";
@@ -30,7 +30,7 @@ export class BunServer extends ServerBase<BunRaw, Request> {
   readonly raw: BunRaw;
 
   constructor(options: ServeOptions) {
-    super(options, openRedis);
+    super(options, openTransport);
     if (options.overrideGlobalObjects !== false) installStandardResponse();
     const ws = options.websocket ? new BunWebSockets(options.websocket) : undefined;
     if (ws) this.attachHub(ws.hub);

@@ -11,7 +11,7 @@ import { invoke, tooLarge } from "../../src/_handler.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { limitBody } from "../../src/_limit.ts";
 import { ServerBase } from "../../src/_server.ts";
-import { openRedis } from "../../transports/redis.ts";
+import { openTransport } from "../../transports/index.ts";
 import type { Runtime, ServeOptions } from "../../src/types.ts";
 import { deno, type DenoHttpServer, type DenoServeInfo } from "./host.ts";
 import { DenoWebSockets } from "./_ws.ts";
@@ -27,7 +27,7 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
   readonly #ws: DenoWebSockets | undefined;
 
   constructor(options: ServeOptions) {
-    super(options, openRedis);
+    super(options, openTransport);
     if (options.websocket) this.attachHub((this.#ws = new DenoWebSockets(options.websocket)).hub);
     try {
       this.raw = deno().serve({

@@ -13,7 +13,7 @@ import { badRequest, internalError, respond, tooLarge } from "../../src/_handler
 import { logLine, logRequestError } from "../../src/_log.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { ServerBase } from "../../src/_server.ts";
-import { openRedis } from "../../transports/redis.ts";
+import { openTransport } from "../../transports/index.ts";
 import type { Runtime, ServeOptions } from "../../src/types.ts";
 import { scanHead, headProblem } from "./_head.ts";
 import { brokenBody, NodeRequest, type RequestSource } from "./_request.ts";
@@ -34,7 +34,7 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
   #address: AddressInfo | undefined;
 
   constructor(options: ServeOptions) {
-    super(options, openRedis);
+    super(options, openTransport);
     if (options.overrideGlobalObjects !== false) installFastResponse();
     const opts = this.resolved;
     const tls = options.tls;

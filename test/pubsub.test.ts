@@ -1,11 +1,16 @@
 /**
- * Pub/sub across instances on a real Redis: the WebSocket fixture served by
- * Node, Deno and Bun at once, all on one redis-server, behaves as one room.
+ * Pub/sub across instances: the WebSocket fixture served by Node, Deno and
+ * Bun at once behaves as one room, on a real redis-server and on the relay
+ * the workers of `--workers N` share.
  */
 import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as joinPath } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startServer, type SpawnedServer } from "../dist/src/cli/_spawn.js";
 import type { PubSubStats, Runtime } from "../src/types.ts";
+import { BusRelay } from "../transports/bus.ts";
 import { startRedis, type TestRedis } from "./_redis.ts";
 import { OP, RawClient } from "./ws-client.ts";
 
@@ -27,18 +32,46 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 
   }
 }
 
-describe("pub/sub across node, deno and bun on one Redis", () => {
-  let redis: TestRedis;
+/** Where the three instances meet: a real redis-server, or the workers' relay on a Unix socket. */
+interface Meeting {
+  url: string;
+  /** How many instances have joined `topic` at the meeting point. */
+  joined(topic: string): Promise<number>;
+  stop(): Promise<void>;
+  /** The redis-server itself, when the meeting point is Redis. */
+  redis?: TestRedis;
+}
+
+const MEETINGS: Record<"redis" | "relay", () => Promise<Meeting>> = {
+  async redis() {
+    const redis = await startRedis();
+    return {
+      url: redis.url,
+      joined: (topic) => redis.cli("pubsub", "numsub", CHANNEL + topic).then((out) => Number(out.split("\n")[1])),
+      stop: () => redis.stop(),
+      redis,
+    };
+  },
+  async relay() {
+    const path = joinPath(mkdtempSync(joinPath(tmpdir(), "omniserve-bus-")), "bus.sock");
+    const relay = await BusRelay.listen(path);
+    return { url: `bus:${path}`, joined: (topic) => Promise.resolve(relay.members(topic)), stop: () => relay.close() };
+  },
+};
+
+/** Three instances, one per runtime, sharing topics through `meet`. */
+function threeInstances(meet: () => Promise<Meeting>) {
   const servers = {} as Record<Runtime, SpawnedServer>;
   const clients: RawClient[] = [];
+  let meeting: Meeting;
 
   beforeAll(async () => {
-    redis = await startRedis();
+    meeting = await meet();
     await Promise.all(RUNTIMES.map(async (runtime) => {
       servers[runtime] = await startServer(FIXTURE, runtime, {
         port: 0,
         hostname: "127.0.0.1",
-        env: { OMNISERVE_PUBSUB: redis.url },
+        env: { OMNISERVE_PUBSUB: meeting.url },
       });
     }));
   }, 60_000);
@@ -46,7 +79,7 @@ describe("pub/sub across node, deno and bun on one Redis", () => {
   afterAll(async () => {
     for (const c of clients) c.destroy();
     await Promise.all(Object.values(servers).map((s) => s.stop()));
-    await redis?.stop();
+    await meeting?.stop();
   });
 
   async function join(runtime: Runtime, topic: string): Promise<RawClient> {
@@ -56,14 +89,20 @@ describe("pub/sub across node, deno and bun on one Redis", () => {
     return client!;
   }
 
-  /** Wait until every instance has joined `topic`'s channel on Redis. */
+  /** Wait until every instance has joined `topic` at the meeting point. */
   async function joined(topic: string, instances = 3): Promise<void> {
-    const numsub = () => redis.cli("pubsub", "numsub", CHANNEL + topic).then((out) => Number(out.split("\n")[1]));
-    expect(await until(numsub, (n) => n === instances)).toBe(instances);
+    expect(await until(() => meeting.joined(topic), (n) => n === instances)).toBe(instances);
   }
 
   const stats = async (runtime: Runtime): Promise<PubSubStats> =>
     (await fetch(`${servers[runtime].url}/pubsub`)).json();
+
+  return { servers, join, joined, stats };
+}
+
+describe.each(Object.keys(MEETINGS) as (keyof typeof MEETINGS)[])("pub/sub across node, deno and bun through %s", (name) => {
+  const { servers, join, joined } = threeInstances(MEETINGS[name]);
+
 
   test("1,000 messages from 30 clients on three runtimes reach the 29 others exactly once, in order, text and binary", async () => {
     const room: RawClient[] = [];
@@ -119,6 +158,16 @@ describe("pub/sub across node, deno and bun on one Redis", () => {
       expect(await res.text()).toBe("1"); // the count is this instance's subscribers
       for (const member of members) expect(await member.nextText()).toBe(`from ${runtime}`);
     }
+  });
+
+});
+
+describe("pub/sub on Redis: foreign messages and outages", () => {
+  let redis: TestRedis;
+  const { servers, join, joined, stats } = threeInstances(async () => {
+    const meeting = await MEETINGS.redis();
+    redis = meeting.redis!;
+    return meeting;
   });
 
   test("a message on the channel that is not omniserve's is dropped, counted and logged once", async () => {
