@@ -32,9 +32,9 @@ function newest(dir: string): number {
 function warnIfStale(): void {
   const root = fileURLToPath(new URL("..", import.meta.url));
   try {
-    const built = statSync(join(root, "dist/src/cli/_spawn.js")).mtimeMs;
-    if (Math.max(newest(join(root, "src")), newest(join(root, "adapters"))) > built) {
-      log("bench: warning: dist/ is older than src/ or adapters/; run `npm run build` to measure the current code");
+    const built = statSync(join(root, "dist/cli/_spawn.js")).mtimeMs;
+    if (Math.max(...["src", "adapters", "cli"].map((dir) => newest(join(root, dir)))) > built) {
+      log("bench: warning: dist/ is older than src/, adapters/ or cli/; run `npm run build` to measure the current code");
     }
   } catch {
     log("bench: dist/ is missing; run `npm run build` first");

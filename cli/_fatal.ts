@@ -1,5 +1,5 @@
 import process from "node:process";
-import { OmniserveError } from "../_errors.ts";
+import { OmniserveError } from "../src/_errors.ts";
 
 /** Print one line for `error` and exit 1: no stack trace for errors we expect. */
 export function fatal(error: unknown): never {

@@ -10,7 +10,7 @@
  */
 import process from "node:process";
 import { parseArgs } from "node:util";
-import { OmniserveError } from "../_errors.ts";
+import { OmniserveError } from "../src/_errors.ts";
 import { fatal } from "./_fatal.ts";
 import { currentRuntime, parseRuntime, RUNTIMES } from "./_runtime.ts";
 import { serveModule } from "./_serve.ts";

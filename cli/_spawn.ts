@@ -7,8 +7,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { OmniserveError } from "../_errors.ts";
-import type { Runtime } from "../types.ts";
+import { OmniserveError } from "../src/_errors.ts";
+import type { Runtime } from "../src/types.ts";
 import { runtimeArgv } from "./_runtime.ts";
 import type { ListenFlags } from "./_serve.ts";
 

@@ -8,10 +8,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
-import { OmniserveError } from "../_errors.ts";
-import { logLine } from "../_log.ts";
-import { STOP_DEADLINE_MS } from "../_options.ts";
-import type { ServeOptions, Server } from "../types.ts";
+import { OmniserveError } from "../src/_errors.ts";
+import { logLine } from "../src/_log.ts";
+import { STOP_DEADLINE_MS } from "../src/_options.ts";
+import type { ServeOptions, Server } from "../src/types.ts";
 import { currentRuntime } from "./_runtime.ts";
 
 function sleep(ms: number): Promise<void> {
@@ -62,11 +62,11 @@ export async function loadApp(modulePath: string): Promise<ServeOptions> {
 async function adapterServe(): Promise<(options: ServeOptions) => Server> {
   switch (currentRuntime()) {
     case "deno":
-      return (await import("../../adapters/deno/index.ts")).serve;
+      return (await import("../adapters/deno/index.ts")).serve;
     case "bun":
-      return (await import("../../adapters/bun/index.ts")).serve;
+      return (await import("../adapters/bun/index.ts")).serve;
     default:
-      return (await import("../../adapters/node/index.ts")).serve;
+      return (await import("../adapters/node/index.ts")).serve;
   }
 }
 

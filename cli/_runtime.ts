@@ -7,8 +7,8 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import process from "node:process";
-import { OmniserveError } from "../_errors.ts";
-import type { Runtime } from "../types.ts";
+import { OmniserveError } from "../src/_errors.ts";
+import type { Runtime } from "../src/types.ts";
 
 export const RUNTIMES: readonly Runtime[] = ["node", "deno", "bun"];
 

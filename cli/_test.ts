@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import type { Runtime } from "../types.ts";
+import type { Runtime } from "../src/types.ts";
 import { startServer } from "./_spawn.ts";
 
 /** One runtime's outcome. */
