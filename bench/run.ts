@@ -32,7 +32,7 @@ function newest(dir: string): number {
 function warnIfStale(): void {
   const root = fileURLToPath(new URL("..", import.meta.url));
   try {
-    const built = statSync(join(root, "dist/cli/_spawn.js")).mtimeMs;
+    const built = statSync(join(root, "dist/cli/spawn.js")).mtimeMs;
     if (Math.max(...["src", "adapters", "cli"].map((dir) => newest(join(root, dir)))) > built) {
       log("bench: warning: dist/ is older than src/, adapters/ or cli/; run `npm run build` to measure the current code");
     }

@@ -12,7 +12,7 @@ import { OmniserveError } from "../src/_errors.ts";
 import { logLine } from "../src/_log.ts";
 import { STOP_DEADLINE_MS } from "../src/_options.ts";
 import type { ServeOptions, Server } from "../src/types.ts";
-import { currentRuntime } from "./_runtime.ts";
+import { currentRuntime } from "./runtime.ts";
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import type { Runtime } from "../src/types.ts";
-import { startServer } from "./_spawn.ts";
+import { startServer } from "./spawn.ts";
 
 /** One runtime's outcome. */
 export interface RuntimeResult {

@@ -12,9 +12,9 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import { OmniserveError } from "../src/_errors.ts";
 import { fatal } from "./_fatal.ts";
-import { currentRuntime, parseRuntime, RUNTIMES } from "./_runtime.ts";
+import { currentRuntime, parseRuntime, RUNTIMES } from "./runtime.ts";
 import { serveModule } from "./_serve.ts";
-import { startServer } from "./_spawn.ts";
+import { startServer } from "./spawn.ts";
 import { runMatrix } from "./_test.ts";
 
 const USAGE = `usage:

@@ -6,7 +6,7 @@ import http2 from "node:http2";
 import https from "node:https";
 import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { SpawnedServer } from "../dist/cli/_spawn.js";
+import type { SpawnedServer } from "../dist/cli/spawn.js";
 import type { Runtime } from "../src/types.ts";
 import { startTlsServer } from "./_cert.ts";
 import { applies, EXCEPTIONS } from "./_exceptions.ts";

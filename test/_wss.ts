@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import WebSocket from "ws";
-import type { SpawnedServer } from "../dist/cli/_spawn.js";
+import type { SpawnedServer } from "../dist/cli/spawn.js";
 import type { Runtime } from "../src/types.ts";
 import { startTlsServer } from "./_cert.ts";
 

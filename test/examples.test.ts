@@ -2,7 +2,7 @@
  * The examples start the same way on every runtime and answer the same.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startServer, type SpawnedServer } from "../dist/cli/_spawn.js";
+import { startServer, type SpawnedServer } from "../dist/cli/spawn.js";
 import type { Runtime } from "../src/types.ts";
 import { applies, EXCEPTIONS } from "./_exceptions.ts";
 

@@ -5,7 +5,7 @@
  * the case asserts the documented behaviour on that runtime instead.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { startServer, type SpawnedServer } from "../dist/cli/_spawn.js";
+import { startServer, type SpawnedServer } from "../dist/cli/spawn.js";
 import type { Runtime } from "../src/types.ts";
 import { connect as connectTcp } from "node:net";
 import { constants, deflateRawSync, inflateRawSync } from "node:zlib";

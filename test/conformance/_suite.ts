@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe } from "vitest";
 // The compiled CLI code, exactly what `omniserve test` runs.
-import { startServer, type SpawnedServer } from "../../dist/cli/_spawn.js";
+import { startServer, type SpawnedServer } from "../../dist/cli/spawn.js";
 import type { Runtime } from "../../src/types.ts";
 import { applies, EXCEPTIONS } from "../_exceptions.ts";
 import { bodies } from "./bodies.ts";

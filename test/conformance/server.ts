@@ -1,7 +1,7 @@
 /** Server lifecycle: waitUntil, reload, idleTimeout, graceful and deadline stops. */
 import net from "node:net";
 import { describe, expect, test } from "vitest";
-import { startServer } from "../../dist/cli/_spawn.js";
+import { startServer } from "../../dist/cli/spawn.js";
 import { exchange, get } from "../_raw.ts";
 import type { Suite } from "./_suite.ts";
 

@@ -1,7 +1,8 @@
 /**
  * Start an app module on a runtime in a child process and wait for its ready
  * line. `omniserve serve --runtime X` and `omniserve test` both go through
- * here, and so does omniserve's own conformance suite.
+ * here, and so do omniserve's own tests and the bench (hence no `_` prefix:
+ * it is shared inside the repository, though not a published entry point).
  * @module
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -9,7 +10,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { OmniserveError } from "../src/_errors.ts";
 import type { Runtime } from "../src/types.ts";
-import { runtimeArgv } from "./_runtime.ts";
+import { runtimeArgv } from "./runtime.ts";
 import type { ListenFlags } from "./_serve.ts";
 
 const CHILD = fileURLToPath(new URL("./_child.js", import.meta.url));

@@ -1,6 +1,7 @@
 /**
  * Which runtime is this, and how to start another one. Uses only `node:`
- * built-ins, which all three runtimes provide.
+ * built-ins, which all three runtimes provide. The bench starts its runtimes
+ * through here too (hence no `_` prefix; not a published entry point).
  * @module
  */
 import { existsSync } from "node:fs";
