@@ -15,7 +15,7 @@ import { fatal } from "./_fatal.ts";
 import { currentRuntime, parseRuntime, RUNTIMES } from "./runtime.ts";
 import { serveModule } from "./_serve.ts";
 import { startServer } from "./spawn.ts";
-import { runMatrix } from "./_test.ts";
+import { runMatrix } from "./_matrix.ts";
 
 const USAGE = `usage:
   omniserve serve <module> [--runtime node|deno|bun] [--port N] [--hostname H] [--cert FILE --key FILE]

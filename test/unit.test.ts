@@ -8,7 +8,7 @@ import { OmniserveError, hasCode } from "../src/_errors.ts";
 import { Handlers, invoke } from "../src/_handler.ts";
 import { plainIp } from "../src/_ip.ts";
 import { formatUrl, resolveOptions } from "../src/_options.ts";
-import { formatMatrix } from "../cli/_test.ts";
+import { formatMatrix } from "../cli/_matrix.ts";
 import type { ServerContext } from "../src/types.ts";
 
 const ctx = {} as ServerContext;
