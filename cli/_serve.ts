@@ -10,9 +10,15 @@ import process from "node:process";
 import { pathToFileURL } from "node:url";
 import { OmniserveError } from "../src/_errors.ts";
 import { logLine } from "../src/_log.ts";
-import { STOP_DEADLINE_MS } from "../src/_options.ts";
 import type { ServeOptions, Server } from "../src/types.ts";
 import { currentRuntime } from "./runtime.ts";
+
+/**
+ * Milliseconds `omniserve serve` lets in-flight requests finish after SIGINT or
+ * SIGTERM before it drops them. Only the CLI has this deadline: a library
+ * user's `server.stop()` waits as long as the requests take.
+ */
+const STOP_DEADLINE_MS = 10_000;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
