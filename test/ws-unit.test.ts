@@ -10,7 +10,7 @@ import type { WsMessage } from "../src/ws/_message.ts";
 import { FrameParser, type ParserEvents } from "../src/ws/_parser.ts";
 import type { PeerBase } from "../src/ws/_peer.ts";
 import { TopicIndex } from "../src/ws/_topics.ts";
-import { deflate, inflate, negotiateDeflate } from "../adapters/node/_ws_deflate.ts";
+import { deflate, inflate, negotiateDeflate } from "../adapters/node/_ws-deflate.ts";
 import { closePayload, frame, OP } from "./ws-client.ts";
 
 // A peer offers every public member of crossws's Peer, and a message every member of its Message.

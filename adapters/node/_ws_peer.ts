@@ -10,7 +10,7 @@ import { encodeClose, encodeFrame, OPCODE, toPayload } from "../../src/ws/_frame
 import type { WsHub } from "../../src/ws/_hub.ts";
 import { FrameParser } from "../../src/ws/_parser.ts";
 import { PeerBase, type PeerInit } from "../../src/ws/_peer.ts";
-import { deflate, DEFLATE_THRESHOLD, inflate, type Deflate } from "./_ws_deflate.ts";
+import { deflate, DEFLATE_THRESHOLD, inflate, type Deflate } from "./_ws-deflate.ts";
 
 const OPEN = 1;
 const CLOSING = 2;
