@@ -8,8 +8,8 @@ import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { SpawnedServer } from "../dist/cli/spawn.js";
 import type { Runtime } from "../src/types.ts";
-import { startTlsServer } from "./_cert.ts";
-import { applies, EXCEPTIONS } from "./_exceptions.ts";
+import { startTlsServer } from "./support/cert.ts";
+import { applies, EXCEPTIONS } from "./support/exceptions.ts";
 
 interface Reply {
   status: number;

@@ -11,7 +11,7 @@
  * JSON echo; median of 5 alternating pairs, 2026-11-25). omniserve keeps
  * Deno.serve; these gaps only show with clients that break the protocol.
  */
-import type { RuntimeException } from "./_exceptions.ts";
+import type { RuntimeException } from "./support/exceptions.ts";
 
 export const WS_EXCEPTIONS = {
   invalidUtf8Dropped: {

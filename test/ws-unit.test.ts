@@ -11,7 +11,7 @@ import { FrameParser, type ParserEvents } from "../src/ws/_parser.ts";
 import type { PeerBase } from "../src/ws/_peer.ts";
 import { TopicIndex } from "../src/ws/_topics.ts";
 import { deflate, inflate, negotiateDeflate } from "../adapters/node/_ws-deflate.ts";
-import { closePayload, frame, OP } from "./ws-client.ts";
+import { closePayload, frame, OP } from "./support/ws-client.ts";
 
 // A peer offers every public member of crossws's Peer, and a message every member of its Message.
 type Public<T> = Pick<T, Extract<keyof T, string>>;

@@ -1,14 +1,14 @@
 /**
  * The HTTP conformance suite: every case is written once and runs on node,
  * deno and bun against the fixture app, over a real socket. A runtime that
- * cannot match a case is listed in test/_exceptions.ts with the reason, and
+ * cannot match a case is listed in test/support/exceptions.ts with the reason, and
  * the case asserts the documented behaviour there instead.
  */
 import { afterAll, beforeAll, describe } from "vitest";
 // The compiled CLI code, exactly what `omniserve test` runs.
 import { startServer, type SpawnedServer } from "../../dist/cli/spawn.js";
 import type { Runtime } from "../../src/types.ts";
-import { applies, EXCEPTIONS } from "../_exceptions.ts";
+import { applies, EXCEPTIONS } from "../support/exceptions.ts";
 import { bodies } from "./bodies.ts";
 import { errors } from "./errors.ts";
 import { requests } from "./requests.ts";

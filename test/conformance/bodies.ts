@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import net from "node:net";
 import { describe, expect, test } from "vitest";
-import { exchange, get } from "../_raw.ts";
+import { exchange, get } from "../support/http-client.ts";
 import type { Suite } from "./_suite.ts";
 
 export function bodies(s: Suite): void {

@@ -1,7 +1,7 @@
 /** Bad handlers and bad input: plain 500s, the error hook, 400/413/431, one log line, still serving. */
 import net from "node:net";
 import { describe, expect, test } from "vitest";
-import { exchange, get } from "../_raw.ts";
+import { exchange, get } from "../support/http-client.ts";
 import type { Suite } from "./_suite.ts";
 
 export function errors(s: Suite): void {

@@ -1,7 +1,7 @@
 /** What the handler sees of a request: the URL, Host rules, headers, ctx.ip, pipelining, 100-continue. */
 import net from "node:net";
 import { describe, expect, test } from "vitest";
-import { exchange, get } from "../_raw.ts";
+import { exchange, get } from "../support/http-client.ts";
 import type { Suite } from "./_suite.ts";
 
 export function requests(s: Suite): void {

@@ -1,6 +1,6 @@
 /** Response framing and headers: Content-Length, HEAD, 204/304, content-types, cookies, streams. */
 import { describe, expect, test } from "vitest";
-import { exchange, get, header, headerAll } from "../_raw.ts";
+import { exchange, get, header, headerAll } from "../support/http-client.ts";
 import type { Suite } from "./_suite.ts";
 
 export function responses(s: Suite): void {

@@ -2,7 +2,7 @@
 import net from "node:net";
 import { describe, expect, test } from "vitest";
 import { startServer } from "../../dist/cli/spawn.js";
-import { exchange, get } from "../_raw.ts";
+import { exchange, get } from "../support/http-client.ts";
 import type { Suite } from "./_suite.ts";
 
 export function server(s: Suite): void {

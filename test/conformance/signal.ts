@@ -1,7 +1,7 @@
 /** request.signal: aborted on a client disconnect, never after a normal response. */
 import net from "node:net";
 import { describe, expect, test } from "vitest";
-import { exchange, get } from "../_raw.ts";
+import { exchange, get } from "../support/http-client.ts";
 import type { Suite } from "./_suite.ts";
 
 export function signal(s: Suite): void {

@@ -4,7 +4,7 @@
  * documented behaviour on the listed runtimes (never a skip). The README's
  * runtime table lists the same entries.
  */
-import type { Runtime } from "../src/types.ts";
+import type { Runtime } from "../../src/types.ts";
 
 export interface RuntimeException {
   runtimes: Runtime[];

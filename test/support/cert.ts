@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import selfsigned from "selfsigned";
-import { startServer, type SpawnedServer } from "../dist/cli/spawn.js";
-import type { Runtime } from "../src/types.ts";
+import { startServer, type SpawnedServer } from "../../dist/cli/spawn.js";
+import type { Runtime } from "../../src/types.ts";
 
 export interface TestCertificate {
   certFile: string;
