@@ -6,10 +6,10 @@ import http2 from "node:http2";
 import https from "node:https";
 import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { SpawnedServer } from "../dist/cli/spawn.js";
-import type { Runtime } from "../src/types.ts";
-import { startTlsServer } from "./support/cert.ts";
-import { applies, EXCEPTIONS } from "./support/exceptions.ts";
+import type { SpawnedServer } from "../../dist/cli/spawn.js";
+import type { Runtime } from "../../src/types.ts";
+import { startTlsServer } from "../support/cert.ts";
+import { applies, EXCEPTIONS } from "../support/exceptions.ts";
 
 interface Reply {
   status: number;
