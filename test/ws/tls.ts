@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import WebSocket from "ws";
-import type { SpawnedServer } from "../dist/cli/spawn.js";
-import type { Runtime } from "../src/types.ts";
-import { startTlsServer } from "./support/cert.ts";
+import type { SpawnedServer } from "../../dist/cli/spawn.js";
+import type { Runtime } from "../../src/types.ts";
+import { startTlsServer } from "../support/cert.ts";
 
 export function wssConformance(runtime: Runtime): void {
   describe(`wss on ${runtime}`, () => {

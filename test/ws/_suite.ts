@@ -1,17 +1,17 @@
 /**
  * The WebSocket conformance suite, written once and run on node, deno and
- * bun over raw TCP sockets (see support/ws-client.ts) against test/ws-fixture/app.ts.
+ * bun over raw TCP sockets (see test/support/ws-client.ts) against test/ws-fixture/app.ts.
  * A runtime gap is a named entry in ws-exceptions.ts with its reason, and
  * the case asserts the documented behaviour on that runtime instead.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { startServer, type SpawnedServer } from "../dist/cli/spawn.js";
-import type { Runtime } from "../src/types.ts";
+import { startServer, type SpawnedServer } from "../../dist/cli/spawn.js";
+import type { Runtime } from "../../src/types.ts";
 import { connect as connectTcp } from "node:net";
 import { constants, deflateRawSync, inflateRawSync } from "node:zlib";
-import { closeInfo, closePayload, frame, OP, RawClient } from "./support/ws-client.ts";
-import { WS_EXCEPTIONS } from "./ws-exceptions.ts";
-import { applies } from "./support/exceptions.ts";
+import { closeInfo, closePayload, frame, OP, RawClient } from "../support/ws-client.ts";
+import { WS_EXCEPTIONS } from "../ws-exceptions.ts";
+import { applies } from "../support/exceptions.ts";
 
 const FIXTURE = "test/ws-fixture/app.ts";
 

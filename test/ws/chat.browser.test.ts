@@ -5,8 +5,8 @@
  */
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startServer, type SpawnedServer } from "../dist/cli/spawn.js";
-import type { Runtime } from "../src/types.ts";
+import { startServer, type SpawnedServer } from "../../dist/cli/spawn.js";
+import type { Runtime } from "../../src/types.ts";
 
 const RUNTIMES: Runtime[] = ["node", "deno", "bun"];
 const CHROMIUM_ARGS = [
