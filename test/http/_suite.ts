@@ -32,7 +32,7 @@ export function conformance(runtime: Runtime): void {
   describe(`conformance on ${runtime}`, () => {
     let spawned: SpawnedServer;
     beforeAll(async () => {
-      spawned = await startServer("test/fixture/app.ts", runtime, { port: 0, hostname: "127.0.0.1" });
+      spawned = await startServer("test/fixture/http-app.ts", runtime, { port: 0, hostname: "127.0.0.1" });
     });
     afterAll(async () => {
       await spawned?.stop();

@@ -64,7 +64,7 @@ export function server(s: Suite): void {
     });
 
     test("SIGTERM stops gracefully: in-flight requests finish, new connections are refused, exit 0", async () => {
-      const own = await startServer("test/fixture/app.ts", runtime, { port: 0, hostname: "127.0.0.1" });
+      const own = await startServer("test/fixture/http-app.ts", runtime, { port: 0, hostname: "127.0.0.1" });
       const inflight = fetch(`${own.url}/slow?ms=700`).then((r) => r.text());
       await sleep(200);
       const exited = own.stop();

@@ -80,7 +80,7 @@ export function tlsConformance(runtime: Runtime): void {
     let server: SpawnedServer;
     let ca: string;
     beforeAll(async () => {
-      ({ server, ca } = await startTlsServer("test/fixture/app.ts", runtime));
+      ({ server, ca } = await startTlsServer("test/fixture/http-app.ts", runtime));
     });
     afterAll(async () => {
       await server?.stop();

@@ -1,6 +1,6 @@
 /**
  * The WebSocket conformance suite, written once and run on node, deno and
- * bun over raw TCP sockets (see test/support/ws-client.ts) against test/ws-fixture/app.ts.
+ * bun over raw TCP sockets (see test/support/ws-client.ts) against test/fixture/ws-app.ts.
  * A runtime gap is a named entry in ws-exceptions.ts with its reason, and
  * the case asserts the documented behaviour on that runtime instead.
  */
@@ -13,7 +13,7 @@ import { closeInfo, closePayload, frame, OP, RawClient } from "../support/ws-cli
 import { WS_EXCEPTIONS } from "../ws-exceptions.ts";
 import { applies } from "../support/exceptions.ts";
 
-const FIXTURE = "test/ws-fixture/app.ts";
+const FIXTURE = "test/fixture/ws-app.ts";
 
 export function wsConformance(runtime: Runtime): void {
   describe(`WebSocket on ${runtime}`, () => {

@@ -13,7 +13,7 @@ export function wssConformance(runtime: Runtime): void {
     let server: SpawnedServer;
     let ca: string;
     beforeAll(async () => {
-      ({ server, ca } = await startTlsServer("test/ws-fixture/app.ts", runtime));
+      ({ server, ca } = await startTlsServer("test/fixture/ws-app.ts", runtime));
     });
     afterAll(async () => {
       await server?.stop();
