@@ -1,8 +1,8 @@
 /** `npm run bench:pool`: per-round ratios pooled over runs, each round against its own run's control. */
 import { describe, expect, test } from "vitest";
-import { pool } from "../bench/_pool.ts";
-import { median, quantile } from "../bench/_stats.ts";
-import type { Row, RunResult } from "../bench/_result.ts";
+import { pool } from "../../bench/_pool.ts";
+import { median, quantile } from "../../bench/_stats.ts";
+import type { Row, RunResult } from "../../bench/_result.ts";
 
 function row(contender: string, rounds: number[], extra: Partial<Row> = {}): Row {
   return {

@@ -3,7 +3,7 @@
  * built from the same raw pairs.
  */
 import { describe, expect, test } from "vitest";
-import { NodeHeaders } from "../adapters/node/_headers.ts";
+import { NodeHeaders } from "../../adapters/node/_headers.ts";
 
 const RAW = [
   "Host", "x.test",

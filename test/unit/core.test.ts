@@ -4,12 +4,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test, vi } from "vitest";
-import { OmniserveError, hasCode } from "../src/_errors.ts";
-import { Handlers, invoke } from "../src/_handler.ts";
-import { plainIp } from "../src/_ip.ts";
-import { formatUrl, resolveOptions } from "../src/_options.ts";
-import { formatMatrix } from "../cli/_matrix.ts";
-import type { ServerContext } from "../src/types.ts";
+import { OmniserveError, hasCode } from "../../src/_errors.ts";
+import { Handlers, invoke } from "../../src/_handler.ts";
+import { plainIp } from "../../src/_ip.ts";
+import { formatUrl, resolveOptions } from "../../src/_options.ts";
+import { formatMatrix } from "../../cli/_matrix.ts";
+import type { ServerContext } from "../../src/types.ts";
 
 const ctx = {} as ServerContext;
 const req = new Request("http://x.test/path");

@@ -5,13 +5,13 @@
  */
 import type { Message as CrosswsMessage, Peer as CrosswsPeer } from "crossws";
 import { describe, expect, test } from "vitest";
-import { encodeClose, encodeFrame, encodeMessage } from "../src/ws/_frame.ts";
-import type { WsMessage } from "../src/ws/_message.ts";
-import { FrameParser, type ParserEvents } from "../src/ws/_parser.ts";
-import type { PeerBase } from "../src/ws/_peer.ts";
-import { TopicIndex } from "../src/ws/_topics.ts";
-import { deflate, inflate, negotiateDeflate } from "../adapters/node/_ws-deflate.ts";
-import { closePayload, frame, OP } from "./support/ws-client.ts";
+import { encodeClose, encodeFrame, encodeMessage } from "../../src/ws/_frame.ts";
+import type { WsMessage } from "../../src/ws/_message.ts";
+import { FrameParser, type ParserEvents } from "../../src/ws/_parser.ts";
+import type { PeerBase } from "../../src/ws/_peer.ts";
+import { TopicIndex } from "../../src/ws/_topics.ts";
+import { deflate, inflate, negotiateDeflate } from "../../adapters/node/_ws-deflate.ts";
+import { closePayload, frame, OP } from "../support/ws-client.ts";
 
 // A peer offers every public member of crossws's Peer, and a message every member of its Message.
 type Public<T> = Pick<T, Extract<keyof T, string>>;
