@@ -1,14 +1,11 @@
 /**
  * Unit tests for the runtime-agnostic core in src/.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, test, vi } from "vitest";
 import { OmniserveError, hasCode } from "../../src/_errors.ts";
 import { Handlers, invoke } from "../../src/_handler.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { formatUrl, resolveOptions } from "../../src/_options.ts";
-import { formatMatrix } from "../../cli/_matrix.ts";
 import type { ServerContext } from "../../src/types.ts";
 
 const ctx = {} as ServerContext;
@@ -122,30 +119,5 @@ describe("invoke()", () => {
       error: () => new Response("hook"),
     }), req, ctx);
     expect(res.status).toBe(413);
-  });
-});
-
-describe("formatMatrix()", () => {
-  test("formatMatrix() lists tests whose outcome differs", () => {
-    const text = formatMatrix([
-      { runtime: "node", ok: true, exitCode: 0, durationMs: 1200, tests: { a: "passed", b: "passed" } },
-      { runtime: "deno", ok: false, exitCode: 1, durationMs: 900, tests: { a: "passed", b: "failed" } },
-    ]);
-    expect(text).toContain("node     pass    1.2s    2/2");
-    expect(text).toContain("deno     fail    0.9s    1/2");
-    expect(text).toContain("tests that differ between runtimes:\n  b\n    node: passed, deno: failed");
-    expect(text).not.toMatch(/^\s+a$/m);
-  });
-});
-
-describe("layering", () => {
-  test("src/ outside src/cli imports no runtime and touches no runtime global", () => {
-    const files = readdirSync("src", { recursive: true, encoding: "utf8" })
-      .filter((f) => f.endsWith(".ts") && !f.startsWith("cli"));
-    expect(files.length).toBeGreaterThan(5);
-    for (const file of files) {
-      const text = readFileSync(join("src", file), "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
-      expect(text, file).not.toMatch(/from "node:|from "bun|\bDeno\.\w|\bBun\.\w/);
-    }
   });
 });
