@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe } from "vitest";
 // The compiled CLI code, exactly what `omniserve test` runs.
 import { startServer, type SpawnedServer } from "../../dist/cli/spawn.js";
 import type { Runtime } from "../../src/types.ts";
-import { applies, EXCEPTIONS } from "../support/exceptions.ts";
+import { applies, type ExceptionName } from "../support/exceptions.ts";
 import { bodies } from "./bodies.ts";
 import { errors } from "./errors.ts";
 import { requests } from "./requests.ts";
@@ -22,7 +22,7 @@ export interface Suite {
   /** `http://host:port` of the fixture server. */
   url(): string;
   server(): SpawnedServer;
-  exception(name: keyof typeof EXCEPTIONS): boolean;
+  exception(name: ExceptionName<"http">): boolean;
   sleep(ms: number): Promise<void>;
 }
 
@@ -41,7 +41,7 @@ export function conformance(runtime: Runtime): void {
       runtime,
       url: () => spawned.url,
       server: () => spawned,
-      exception: (name) => applies(EXCEPTIONS, name, runtime),
+      exception: (name) => applies(name, runtime),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     };
     responses(suite);

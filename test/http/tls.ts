@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { SpawnedServer } from "../../dist/cli/spawn.js";
 import type { Runtime } from "../../src/types.ts";
 import { startTlsServer } from "../support/cert.ts";
-import { applies, EXCEPTIONS } from "../support/exceptions.ts";
+import { applies, type ExceptionName } from "../support/exceptions.ts";
 
 interface Reply {
   status: number;
@@ -75,7 +75,7 @@ function browserLike(url: string, ca: string, path: string): Promise<{ protocol:
 }
 
 export function tlsConformance(runtime: Runtime): void {
-  const exception = (name: keyof typeof EXCEPTIONS) => applies(EXCEPTIONS, name, runtime);
+  const exception = (name: ExceptionName<"http">) => applies(name, runtime);
   describe(`https on ${runtime}`, () => {
     let server: SpawnedServer;
     let ca: string;

@@ -1,7 +1,7 @@
 /**
  * The WebSocket conformance suite, written once and run on node, deno and
  * bun over raw TCP sockets (see test/support/ws-client.ts) against test/fixture/ws-app.ts.
- * A runtime gap is a named entry in ws-exceptions.ts with its reason, and
+ * A runtime gap is a named entry in test/support/exceptions.ts with its reason, and
  * the case asserts the documented behaviour on that runtime instead.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
@@ -10,8 +10,7 @@ import type { Runtime } from "../../src/types.ts";
 import { connect as connectTcp } from "node:net";
 import { constants, deflateRawSync, inflateRawSync } from "node:zlib";
 import { closeInfo, closePayload, frame, OP, RawClient } from "../support/ws-client.ts";
-import { WS_EXCEPTIONS } from "../ws-exceptions.ts";
-import { applies } from "../support/exceptions.ts";
+import { applies, type ExceptionName } from "../support/exceptions.ts";
 
 const FIXTURE = "test/fixture/ws-app.ts";
 
@@ -20,7 +19,7 @@ export function wsConformance(runtime: Runtime): void {
     let server: SpawnedServer;
     const clients: RawClient[] = [];
     /** True when `name` is a documented gap of this runtime; the case then asserts the gap's behaviour. */
-    const gap = (name: keyof typeof WS_EXCEPTIONS): boolean => applies(WS_EXCEPTIONS, name, runtime);
+    const gap = (name: ExceptionName<"ws">): boolean => applies(name, runtime);
 
     beforeAll(async () => {
       server = await startServer(FIXTURE, runtime, { port: 0, hostname: "127.0.0.1" });
