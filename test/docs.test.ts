@@ -2,7 +2,7 @@
  * The docs say what the code does: every `@example` in the public API's JSDoc
  * type-checks against the package as users import it (`omniserve`,
  * `omniserve/node`, ...), as Deno std checks its docs in CI; the README's
- * exception tables are the registry's.
+ * exception tables are the registry's, and its error list has every code.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -66,4 +66,10 @@ describe("README", () => {
     for (const name of Object.keys(EXCEPTIONS)) expect(tests, `${name} is in no test`).toContain(`"${name}"`);
   });
 
+  test("README lists every error code", () => {
+    const codes = [...readFileSync("src/_errors.ts", "utf8").matchAll(/\| "(ERR_\w+)"/g)].map((m) => m[1]);
+    expect(codes.length).toBeGreaterThan(5);
+    const errors = readme.slice(readme.indexOf("## Errors"), readme.indexOf("\n## ", readme.indexOf("## Errors") + 1));
+    for (const code of codes) expect(errors, code).toContain(`\`${code}\``);
+  });
 });
