@@ -104,7 +104,7 @@ export interface WebSocketOptions {
   idleTimeout?: number;
   /** Bytes buffered for one peer before it is closed with 1008 (default 16 MiB). Memory per peer stays bounded. */
   backpressureLimit?: number;
-  /** Compress messages with permessage-deflate where the runtime supports it (Bun). */
+  /** Compress messages with permessage-deflate where the runtime supports it (Node and Bun; Deno connects uncompressed). */
   perMessageDeflate?: boolean;
 }
 
