@@ -185,6 +185,3 @@ export interface Server<Raw = unknown> {
   /** How many WebSockets are subscribed to `topic`. */
   subscriberCount(topic: string): number;
 }
-
-/** `serve()` as each adapter exports it. */
-export type Serve<Raw = unknown> = (options: ServeOptions) => Server<Raw>;
