@@ -1,7 +1,8 @@
 /**
  * The docs say what the code does: every `@example` in the public API's JSDoc
  * type-checks against the package as users import it (`omniserve`,
- * `omniserve/node`, ...), as Deno std checks its docs in CI; the README's
+ * `omniserve/node`, ...), as Deno std checks its docs in CI; members
+ * marked `@internal` stay out of the published `.d.ts`; the README's
  * exception tables are the registry's, and its error list has every code.
  */
 import { execFileSync } from "node:child_process";
@@ -47,6 +48,12 @@ test("every public @example type-checks against the published entry points", () 
   } finally {
     rmSync(DIR, { recursive: true, force: true });
   }
+});
+
+test("the published .d.ts files show no @internal member (stripInternal)", () => {
+  const declarations = readdirSync("dist", { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".d.ts"));
+  expect(declarations.length).toBeGreaterThan(10);
+  for (const file of declarations) expect(readFileSync(join("dist", file), "utf8"), file).not.toContain("@internal");
 });
 
 describe("README", () => {
