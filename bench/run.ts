@@ -4,8 +4,8 @@
  * contender starts and answers correctly (CI runs it; no timing is asserted).
  * @module
  */
-import { statSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parse } from "./_args.ts";
@@ -76,7 +76,10 @@ async function main(): Promise<number> {
   }
   log(`bench: done in ${Math.round((Date.now() - started) / 1000)} s`);
 
-  if (args.out) writeFileSync(args.out, JSON.stringify(run, null, 2) + "\n");
+  if (args.out) {
+    mkdirSync(dirname(args.out), { recursive: true }); // `--out runs/3.json` fills a folder `bench:pool` reads
+    writeFileSync(args.out, JSON.stringify(run, null, 2) + "\n");
+  }
   if (!settings.quick) for (const file of saveRun(run, !args.runtimes && !args.scenarios)) log(`bench: wrote ${file}`);
 
   const bad = run.rows.filter((r) => r.status !== "ok");

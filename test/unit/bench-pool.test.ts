@@ -1,6 +1,10 @@
 /** `npm run bench:pool`: per-round ratios pooled over runs, each round against its own run's control. */
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { pool } from "../../bench/_pool.ts";
+import { readRuns, runFiles } from "../../bench/_runs.ts";
 import { median, quantile } from "../../bench/_stats.ts";
 import type { Row, RunResult } from "../../bench/_result.ts";
 
@@ -40,5 +44,22 @@ describe("bench:pool", () => {
     expect(quantile([3, 1, 2], 0.5)).toBe(2);
     expect(quantile([], 0.5)).toBeNaN();
     expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  test("runFiles() takes run files as given and a directory's .json files in date order", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bench-runs-"));
+    for (const name of ["2026-02-01T00-00-00Z.json", "2026-01-01T00-00-00Z.json", "2026-01-01T00-00-00Z.md"]) {
+      writeFileSync(join(dir, name), JSON.stringify({ date: name, rows: [] }));
+    }
+    mkdirSync(join(dir, "old.json")); // a directory inside is not a run
+    expect(runFiles([dir, "x.json"])).toEqual([join(dir, "2026-01-01T00-00-00Z.json"), join(dir, "2026-02-01T00-00-00Z.json"), "x.json"]);
+    expect(readRuns([dir]).map((r) => r.date)).toEqual(["2026-01-01T00-00-00Z.json", "2026-02-01T00-00-00Z.json"]);
+  });
+
+  test("readRuns() names the file that is missing or is not a run", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bench-runs-"));
+    writeFileSync(join(dir, "notes.json"), JSON.stringify({ hello: 1 }));
+    expect(() => readRuns([dir])).toThrow(`${join(dir, "notes.json")} is not a bench run (no date and rows)`);
+    expect(() => readRuns([join(dir, "missing.json")])).toThrow(`cannot read ${join(dir, "missing.json")}: ENOENT`);
   });
 });
