@@ -9,7 +9,7 @@ export interface Args {
   settings: Settings;
   runtimes: string[] | undefined;
   scenarios: string[] | undefined;
-  /** Also write the run's JSON here (the quick test reads it). */
+  /** Also write the run's JSON here, creating its folder (the quick test reads it; `bench:pool` pools a folder of them). */
   out: string | undefined;
 }
 

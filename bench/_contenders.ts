@@ -6,8 +6,8 @@
  */
 import { fileURLToPath } from "node:url";
 import process from "node:process";
-import { startServer } from "../dist/src/cli/_spawn.js";
-import { runtimeArgv } from "../src/cli/_runtime.ts";
+import { startServer } from "../dist/cli/spawn.js";
+import { runtimeArgv } from "../cli/runtime.ts";
 import type { Runtime } from "../src/types.ts";
 import { type Running, spawnServer } from "./_process.ts";
 import type { Scenario } from "./_scenarios.ts";

@@ -5,7 +5,7 @@
  */
 import os from "node:os";
 import process from "node:process";
-import { runtimeBinary } from "../src/cli/_runtime.ts";
+import { runtimeBinary } from "../cli/runtime.ts";
 import { output, wrkVersion } from "./_tools.ts";
 
 export interface Machine {

@@ -1,23 +1,34 @@
 /**
- * `npm run bench:pool -- bench/results/A.json bench/results/B.json …`: pool the
+ * `npm run bench:pool -- bench/results` (or run files, or any directory of
+ * runs, such as one filled with `npm run bench -- --out runs/1.json`): pool the
  * per-round ratios of several runs. One run's ratio is the median of 5 rounds;
  * on a shared 2-core machine a scenario's ratio still moves ±10-15% between
  * runs, so a bar is judged on the median of every round of every run given,
  * with the spread (25th-75th percentile) and the number of rounds.
  * @module
  */
-import { readFileSync } from "node:fs";
 import process from "node:process";
 import { pool } from "./_pool.ts";
 import type { RunResult } from "./_result.ts";
+import { readRuns } from "./_runs.ts";
 import { quantile, round } from "./_stats.ts";
 
-function main(files: string[]): void {
-  if (!files.length) {
-    console.error("usage: npm run bench:pool -- bench/results/<run>.json [more runs…]");
+function main(paths: string[]): void {
+  if (!paths.length) {
+    console.error("usage: npm run bench:pool -- <directory of runs, or run .json files…>  (e.g. bench/results)");
     process.exit(2);
   }
-  const runs = files.map((f) => JSON.parse(readFileSync(f, "utf8")) as RunResult);
+  let runs: RunResult[];
+  try {
+    runs = readRuns(paths);
+  } catch (error) {
+    console.error(`bench:pool: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  if (!runs.length) {
+    console.error(`bench:pool: no runs (*.json) in ${paths.join(", ")}`);
+    process.exit(2);
+  }
   const lines = [
     `Pooled per-round ratios to the raw server from ${runs.length} run(s): ${runs.map((r) => r.date).join(", ")}.`,
     "",

@@ -4,8 +4,8 @@
  * contender starts and answers correctly (CI runs it; no timing is asserted).
  * @module
  */
-import { statSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parse } from "./_args.ts";
@@ -32,9 +32,9 @@ function newest(dir: string): number {
 function warnIfStale(): void {
   const root = fileURLToPath(new URL("..", import.meta.url));
   try {
-    const built = statSync(join(root, "dist/src/cli/_spawn.js")).mtimeMs;
-    if (Math.max(newest(join(root, "src")), newest(join(root, "adapters"))) > built) {
-      log("bench: warning: dist/ is older than src/ or adapters/; run `npm run build` to measure the current code");
+    const built = statSync(join(root, "dist/cli/spawn.js")).mtimeMs;
+    if (Math.max(...["src", "adapters", "cli"].map((dir) => newest(join(root, dir)))) > built) {
+      log("bench: warning: dist/ is older than src/, adapters/ or cli/; run `npm run build` to measure the current code");
     }
   } catch {
     log("bench: dist/ is missing; run `npm run build` first");
@@ -76,7 +76,10 @@ async function main(): Promise<number> {
   }
   log(`bench: done in ${Math.round((Date.now() - started) / 1000)} s`);
 
-  if (args.out) writeFileSync(args.out, JSON.stringify(run, null, 2) + "\n");
+  if (args.out) {
+    mkdirSync(dirname(args.out), { recursive: true }); // `--out runs/3.json` fills a folder `bench:pool` reads
+    writeFileSync(args.out, JSON.stringify(run, null, 2) + "\n");
+  }
   if (!settings.quick) for (const file of saveRun(run, !args.runtimes && !args.scenarios)) log(`bench: wrote ${file}`);
 
   const bad = run.rows.filter((r) => r.status !== "ok");

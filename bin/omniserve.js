@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // The published CLI runs the compiled code, so Node needs no TypeScript loader.
-import "../dist/src/cli/main.js";
+import "../dist/cli/main.js";

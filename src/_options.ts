@@ -9,8 +9,6 @@ import type { PubSubOptions, ServeOptions } from "./types.ts";
 export const DEFAULT_MAX_BODY: number = 128 * 1024 * 1024;
 /** Seconds, as Bun.serve. */
 export const DEFAULT_IDLE_TIMEOUT = 10;
-/** Seconds a graceful stop waits for in-flight requests from the CLI. */
-export const STOP_DEADLINE_MS = 10_000;
 
 /** Options after defaults: every field an adapter needs, resolved once. */
 export interface ResolvedOptions {

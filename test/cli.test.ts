@@ -7,7 +7,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { startServer } from "../dist/src/cli/_spawn.js";
+import { startServer } from "../dist/cli/spawn.js";
 import type { Runtime } from "../src/types.ts";
 
 const RUNTIMES: Runtime[] = ["node", "deno", "bun"];

@@ -2,9 +2,9 @@
  * The examples start the same way on every runtime and answer the same.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startServer, type SpawnedServer } from "../dist/src/cli/_spawn.js";
+import { startServer, type SpawnedServer } from "../dist/cli/spawn.js";
 import type { Runtime } from "../src/types.ts";
-import { applies, EXCEPTIONS } from "./_exceptions.ts";
+import { applies } from "./support/exceptions.ts";
 
 describe.each(["node", "deno", "bun"] as Runtime[])("examples/hono on %s", (runtime) => {
   let server: SpawnedServer;
@@ -17,8 +17,8 @@ describe.each(["node", "deno", "bun"] as Runtime[])("examples/hono on %s", (runt
 
   test("examples/hono serves text, JSON, params and a JSON echo", async () => {
     const home = await fetch(`${server.url}/`);
-    // Bun spells it charset=utf-8: named exception bunCharsetLowercase (test/_exceptions.ts).
-    const bunSpelling = applies(EXCEPTIONS, "bunCharsetLowercase", runtime);
+    // Bun spells it charset=utf-8: named exception bunCharsetLowercase (test/support/exceptions.ts).
+    const bunSpelling = applies("bunCharsetLowercase", runtime);
     expect(home.headers.get("content-type")).toBe(bunSpelling ? "text/plain;charset=utf-8" : "text/plain;charset=UTF-8");
     expect(await home.text()).toBe(`Hello from omniserve on ${runtime}!`);
     expect(await (await fetch(`${server.url}/json`)).json()).toEqual({ hello: "world", runtime });

@@ -4,7 +4,7 @@
  */
 import { execFile } from "node:child_process";
 import { describe, expect, test } from "vitest";
-import { runtimeArgv } from "../src/cli/_runtime.ts";
+import { runtimeArgv } from "../cli/runtime.ts";
 import type { Runtime } from "../src/types.ts";
 
 const REPLACES: Record<Runtime, string[]> = { node: ["Response"], deno: [], bun: ["Response"] };

@@ -8,13 +8,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as joinPath } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startServer, type SpawnedServer } from "../dist/src/cli/_spawn.js";
+import { startServer, type SpawnedServer } from "../dist/cli/spawn.js";
 import type { PubSubStats, Runtime } from "../src/types.ts";
 import { BusRelay } from "../transports/bus.ts";
-import { startRedis, type TestRedis } from "./_redis.ts";
-import { OP, RawClient } from "./ws-client.ts";
+import { startRedis, type TestRedis } from "./support/redis.ts";
+import { OP, RawClient } from "./support/ws-client.ts";
 
-const FIXTURE = "test/ws-fixture/app.ts";
+const FIXTURE = "test/fixture/ws-app.ts";
 const RUNTIMES: Runtime[] = ["node", "deno", "bun"];
 const CHANNEL = "omniserve:app:";
 

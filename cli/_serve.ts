@@ -1,0 +1,113 @@
+/**
+ * Serve an app module in this process: load it (TypeScript included, on
+ * Node 20 too), start the adapter for this runtime, print the one ready line,
+ * and stop gracefully on SIGINT/SIGTERM.
+ * @module
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import process from "node:process";
+import { pathToFileURL } from "node:url";
+import { OmniserveError } from "../src/_errors.ts";
+import { logLine } from "../src/_log.ts";
+import type { ServeOptions, Server } from "../src/types.ts";
+import { currentRuntime } from "./runtime.ts";
+
+/**
+ * Milliseconds `omniserve serve` lets in-flight requests finish after SIGINT or
+ * SIGTERM before it drops them. Only the CLI has this deadline: a library
+ * user's `server.stop()` waits as long as the requests take.
+ */
+const STOP_DEADLINE_MS = 10_000;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Where to listen; undefined fields fall back to the module's own options. */
+export interface ListenFlags {
+  port?: number;
+  hostname?: string;
+  /** PEM files for HTTPS; both or neither. */
+  certFile?: string;
+  keyFile?: string;
+}
+
+function readPem(file: string, what: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new OmniserveError("ERR_BAD_ARGUMENT", `cannot read the TLS ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+}
+
+/** Import `modulePath` and return its default export, checked. */
+export async function loadApp(modulePath: string): Promise<ServeOptions> {
+  const file = resolve(modulePath);
+  if (!existsSync(file)) {
+    throw new OmniserveError("ERR_MODULE_NOT_FOUND", `cannot find app module ${modulePath}`);
+  }
+  if (currentRuntime() === "node" && /\.[cm]?tsx?$/.test(file)) {
+    // Both hooks: a .ts file outside a "type": "module" package is CommonJS to Node.
+    (await import("tsx/esm/api")).register();
+    (await import("tsx/cjs/api")).register();
+  }
+  const mod = await import(pathToFileURL(file).href);
+  let app = mod.default;
+  // `export default` compiled to CommonJS arrives as { __esModule, default }.
+  if (app && typeof app.fetch !== "function" && app.__esModule && app.default) app = app.default;
+  if (!app || typeof app.fetch !== "function") {
+    throw new OmniserveError(
+      "ERR_NO_FETCH",
+      `${modulePath} must export default an object with a fetch(request) method (or a Hono app)`,
+    );
+  }
+  return app as ServeOptions;
+}
+
+async function adapterServe(): Promise<(options: ServeOptions) => Server> {
+  switch (currentRuntime()) {
+    case "deno":
+      return (await import("../adapters/deno/index.ts")).serve;
+    case "bun":
+      return (await import("../adapters/bun/index.ts")).serve;
+    default:
+      return (await import("../adapters/node/index.ts")).serve;
+  }
+}
+
+/** Serve `modulePath` until SIGINT/SIGTERM; resolves with the running server. */
+export async function serveModule(modulePath: string, flags: ListenFlags): Promise<Server> {
+  const serve = await adapterServe();
+  const app = await loadApp(modulePath);
+  // The app stays the prototype so getters and methods (a Hono app's fetch) keep working.
+  const options: ServeOptions = Object.create(app);
+  if (flags.port !== undefined) options.port = flags.port;
+  if (flags.hostname !== undefined) options.hostname = flags.hostname;
+  if (flags.certFile !== undefined || flags.keyFile !== undefined) {
+    if (!flags.certFile || !flags.keyFile) {
+      throw new OmniserveError("ERR_BAD_ARGUMENT", "--cert and --key go together: give both PEM files");
+    }
+    options.tls = { cert: readPem(flags.certFile, "certificate"), key: readPem(flags.keyFile, "key") };
+  }
+  const server = await serve(options).ready();
+  const url = server.url.replace(/\/$/, "");
+  process.stdout.write(`omniserve: listening on ${url} (${server.runtime})\n`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    const late = await Promise.race([
+      server.stop(false).then(() => false),
+      sleep(STOP_DEADLINE_MS).then(() => true),
+    ]);
+    if (late) {
+      logLine(`in-flight requests did not finish within ${STOP_DEADLINE_MS / 1000} s; closing them`);
+      await Promise.race([server.stop(true), sleep(1000)]);
+    }
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  return server;
+}

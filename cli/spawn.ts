@@ -1,0 +1,105 @@
+/**
+ * Start an app module on a runtime in a child process and wait for its ready
+ * line. `omniserve serve --runtime X` and `omniserve test` both go through
+ * here, and so do omniserve's own tests and the bench (hence no `_` prefix:
+ * it is shared inside the repository, though not a published entry point).
+ * @module
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { OmniserveError } from "../src/_errors.ts";
+import type { Runtime } from "../src/types.ts";
+import { runtimeArgv } from "./runtime.ts";
+import type { ListenFlags } from "./_serve.ts";
+
+const CHILD = fileURLToPath(new URL("./_child.js", import.meta.url));
+const READY = /^omniserve: listening on (\S+) \((\w+)\)$/m;
+
+/** A server running in a child process. */
+export interface SpawnedServer {
+  readonly runtime: Runtime;
+  /** `http://host:port` without a trailing slash. */
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Everything the child wrote to stderr so far. */
+  stderr(): string;
+  /** SIGTERM (graceful), then SIGKILL after `graceMs`; resolves with the exit code. */
+  stop(graceMs?: number): Promise<number | null>;
+}
+
+/** Options for {@link startServer}. */
+export interface SpawnOptions extends ListenFlags {
+  /** Pass the child's stdout/stderr through to ours (as `omniserve serve` does). */
+  inherit?: boolean;
+  /** Give up waiting for the ready line after this long (default 30 s). */
+  timeoutMs?: number;
+  env?: Record<string, string>;
+}
+
+/** Serve `modulePath` on `runtime` in a child process. */
+export function startServer(
+  modulePath: string,
+  runtime: Runtime,
+  options: SpawnOptions = {},
+): Promise<SpawnedServer> {
+  const [bin, ...args] = runtimeArgv(runtime, CHILD, [
+    modulePath,
+    options.port === undefined ? "-" : String(options.port),
+    options.hostname ?? "-",
+    ...(options.certFile || options.keyFile ? [options.certFile ?? "", options.keyFile ?? ""] : []),
+  ]);
+  const child = spawn(bin, args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...options.env },
+  });
+  let out = "";
+  let ready = false;
+  let err = "";
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+    err += chunk;
+    if (options.inherit) process.stderr.write(chunk);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new OmniserveError("ERR_LISTEN", `${runtime} did not start ${modulePath} within ${options.timeoutMs ?? 30000} ms\n${err}`));
+    }, options.timeoutMs ?? 30_000);
+    child.once("error", (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(
+        error.code === "ENOENT"
+          ? new OmniserveError("ERR_RUNTIME_NOT_FOUND", `cannot find the ${runtime} executable (${bin}); run npm install or put ${runtime} on PATH`)
+          : error,
+      );
+    });
+    exited.then((code) => {
+      clearTimeout(timer);
+      const line = err.trim().split("\n").filter(Boolean).pop() ?? "";
+      const error = new OmniserveError("ERR_LISTEN", line.replace(/^omniserve: error: /, "") || `${runtime} exited with status ${code}`);
+      reject(Object.assign(error, { childExitCode: code }));
+    });
+    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+      if (options.inherit) process.stdout.write(chunk);
+      if (ready) return;
+      out += chunk;
+      const match = READY.exec(out);
+      if (!match) return;
+      clearTimeout(timer);
+      ready = true;
+      resolve({
+        runtime,
+        url: match[1],
+        child,
+        stderr: () => err,
+        stop(graceMs = 12_000) {
+          if (child.exitCode !== null || child.signalCode !== null) return exited;
+          child.kill("SIGTERM");
+          const kill = setTimeout(() => child.kill("SIGKILL"), graceMs);
+          return exited.finally(() => clearTimeout(kill));
+        },
+      });
+    });
+  });
+}

@@ -1,5 +1,0 @@
-import { conformance } from "./conformance/_suite.ts";
-import { tlsConformance } from "./_tls.ts";
-
-conformance("bun");
-tlsConformance("bun");

@@ -1,0 +1,54 @@
+/**
+ * The HTTP conformance suite: every case is written once and runs on node,
+ * deno and bun against the fixture app, over a real socket. A runtime that
+ * cannot match a case is listed in test/support/exceptions.ts with the reason, and
+ * the case asserts the documented behaviour there instead.
+ */
+import { afterAll, beforeAll, describe } from "vitest";
+// The compiled CLI code, exactly what `omniserve test` runs.
+import { startServer, type SpawnedServer } from "../../dist/cli/spawn.js";
+import type { Runtime } from "../../src/types.ts";
+import { applies, type ExceptionName } from "../support/exceptions.ts";
+import { bodies } from "./bodies.ts";
+import { errors } from "./errors.ts";
+import { requests } from "./requests.ts";
+import { responses } from "./responses.ts";
+import { server } from "./server.ts";
+import { signal } from "./signal.ts";
+
+/** What every group of cases gets: the running fixture and the runtime's exceptions. */
+export interface Suite {
+  runtime: Runtime;
+  /** `http://host:port` of the fixture server. */
+  url(): string;
+  server(): SpawnedServer;
+  exception(name: ExceptionName<"http">): boolean;
+  sleep(ms: number): Promise<void>;
+}
+
+
+/** Register every HTTP conformance case for `runtime`. */
+export function conformance(runtime: Runtime): void {
+  describe(`conformance on ${runtime}`, () => {
+    let spawned: SpawnedServer;
+    beforeAll(async () => {
+      spawned = await startServer("test/fixture/http-app.ts", runtime, { port: 0, hostname: "127.0.0.1" });
+    });
+    afterAll(async () => {
+      await spawned?.stop();
+    });
+    const suite: Suite = {
+      runtime,
+      url: () => spawned.url,
+      server: () => spawned,
+      exception: (name) => applies(name, runtime),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    };
+    responses(suite);
+    requests(suite);
+    bodies(suite);
+    errors(suite);
+    signal(suite);
+    server(suite);
+  });
+}

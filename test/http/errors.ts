@@ -1,0 +1,120 @@
+/** Bad handlers and bad input: plain 500s, the error hook, 400/413/431, one log line, still serving. */
+import net from "node:net";
+import { describe, expect, test } from "vitest";
+import { exchange, get } from "../support/http-client.ts";
+import type { Suite } from "./_suite.ts";
+
+export function errors(s: Suite): void {
+  const { exception } = s;
+  const sleep = s.sleep;
+  describe("errors", () => {
+    test("a handler that throws, rejects or returns a non-Response gets a plain 500, logged once", async () => {
+      const logged = s.server().stderr().length;
+      for (const path of ["/throw", "/reject", "/not-response", "/undefined"]) {
+        const { responses } = await exchange(s.url(), get(s.url(), path));
+        expect(responses[0].status, path).toBe(500);
+        expect(responses[0].body.toString(), path).toBe("Internal Server Error");
+      }
+      await sleep(100);
+      const log = s.server().stderr().slice(logged);
+      expect(log.match(/thrown on purpose/g)?.length).toBe(1);
+      expect(log.match(/rejected on purpose/g)?.length).toBe(1);
+      expect(log.match(/ERR_INVALID_RESPONSE/g)?.length).toBe(2);
+      expect(log.trim().split("\n")).toHaveLength(4); // one line each, no stack trace
+      // ...and the server keeps serving.
+      expect((await exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
+    });
+
+    test("bad clients do not cost good ones: idle sockets, half-sent heads and garbage while others are served", async () => {
+      const { hostname, port } = new URL(s.url());
+      const bad: net.Socket[] = [];
+      const open = (data: string) => {
+        const socket = net.connect(Number(port), hostname);
+        socket.on("error", () => {});
+        socket.write(data);
+        bad.push(socket);
+      };
+      for (let i = 0; i < 100; i++) open(""); // idle
+      for (let i = 0; i < 50; i++) open("GET /hello HTTP/1.1\r\nHost: x\r\nX-Slow: "); // a head that never ends
+      for (let i = 0; i < 50; i++) open("\x16\x03\x01\x02\x00garbage\r\n\r\n"); // a TLS hello on a plain port
+      try {
+        const answers = await Promise.all(
+          Array.from({ length: 50 }, () => exchange(s.url(), get(s.url(), "/hello")).then((r) => r.responses[0]?.status)),
+        );
+        expect(answers).toEqual(Array(50).fill(200));
+      } finally {
+        for (const socket of bad) socket.destroy();
+      }
+    });
+
+    test("the error hook turns a thrown error into its Response", async () => {
+      const { responses } = await exchange(s.url(), get(s.url(), "/teapot"));
+      expect(responses[0].status).toBe(418);
+      expect(responses[0].body.toString()).toBe("hook: teapot: handled by the error hook");
+    });
+
+    test("a request with both Content-Length and Transfer-Encoding gets 400", async () => {
+      const { responses } = await exchange(s.url(), "POST /body/text HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+      expect(responses[0].status).toBe(400);
+    });
+
+    test("a malformed request gets 400", async () => {
+      const { responses } = await exchange(s.url(), "GARBAGE\r\n\r\n");
+      expect(responses[0].status).toBe(400);
+    });
+
+    test("malformed requests of every kind get 400, and the server keeps serving", async () => {
+      const H = "Host: x\r\n";
+      // [name, request, status; 0 means closed without a response]
+      const cases: [string, string, number][] = [
+        ["bad chunk size", `POST /body/text HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n`, exception("brokenBodyCloses") ? 0 : 400],
+        ["invalid header name", `GET /hello HTTP/1.1\r\n${H}Bad Header: x\r\n\r\n`, 400],
+        ["header line without colon", `GET /hello HTTP/1.1\r\n${H}NoColon\r\n\r\n`, 400],
+        ["control character in a value", `GET /hello HTTP/1.1\r\n${H}X-A: a\x01b\r\n\r\n`, 400],
+        ["space before colon", `GET /hello HTTP/1.1\r\n${H}X-A : b\r\n\r\n`, 400],
+        ["obs-fold continuation line", `GET /hello HTTP/1.1\r\n${H}X-A: a\r\n  b\r\n\r\n`, 400],
+        ["bad method characters", `G(T /hello HTTP/1.1\r\n${H}\r\n`, 400],
+        ["negative Content-Length", `POST /body/text HTTP/1.1\r\n${H}Content-Length: -1\r\n\r\n`, 400],
+        ["two different Content-Lengths", `POST /body/text HTTP/1.1\r\n${H}Content-Length: 1\r\nContent-Length: 2\r\n\r\nab`, 400],
+        ["Transfer-Encoding not ending in chunked", `POST /body/text HTTP/1.1\r\n${H}Transfer-Encoding: gzip\r\n\r\n`, 400],
+        ["NUL in the target", `GET /he\x00llo HTTP/1.1\r\n${H}\r\n`, exception("bun505") ? 505 : 400],
+        ["space in the target", `GET /he llo HTTP/1.1\r\n${H}\r\n`, exception("bun505") ? 505 : 400],
+        ["unknown HTTP version", `GET /hello HTTP/9.9\r\n${H}\r\n`, exception("bun505") ? 505 : 400],
+        ["two Host headers", `GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n`, exception("bunHostNotValidated") ? 200 : 400],
+        ["empty Host header", `GET /hello HTTP/1.1\r\nHost:\r\n\r\n`, exception("bunHostNotValidated") ? 404 : exception("denoHostOptional") ? 200 : 400],
+      ];
+      const seen: [string, number][] = [];
+      for (const [name, request] of cases) {
+        const { responses } = await exchange(s.url(), request, { timeoutMs: 3000 });
+        seen.push([name, responses[0]?.status ?? 0]);
+      }
+      expect(seen).toEqual(cases.map(([name, , status]) => [name, status]));
+      expect((await exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
+    });
+
+    test("request heads over 16 KiB get 431", async () => {
+      for (const size of [17 * 1024, 70 * 1024]) {
+        const { responses } = await exchange(s.url(), get(s.url(), "/hello", `X-Big: ${"a".repeat(size)}\r\n`));
+        const expected = exception("headerLimit64KiB400") ? (size < 64 * 1024 ? 200 : 400) : 431;
+        expect(responses[0].status, `${size} bytes`).toBe(expected);
+      }
+      const { responses } = await exchange(s.url(), get(s.url(), "/hello", `X-Fits: ${"a".repeat(15 * 1024)}\r\n`));
+      expect(responses[0].status).toBe(200);
+    });
+
+    test("maxRequestBodySize gives 413 for a Content-Length body", async () => {
+      const { responses } = await exchange(s.url(), `POST /body/text HTTP/1.1\r\nHost: x\r\nContent-Length: ${9 * 1024 * 1024}\r\n\r\n`);
+      expect(responses[0].status).toBe(413);
+    });
+
+    test("maxRequestBodySize gives 413 for a chunked body", async () => {
+      const chunk = `10000\r\n${"x".repeat(0x10000)}\r\n`;
+      const parts = [`POST /body/text HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n`];
+      for (let sent = 0; sent <= 9 * 1024 * 1024; sent += 0x10000) parts.push(chunk);
+      const { responses } = await exchange(s.url(), parts, { timeoutMs: 10_000 });
+      expect(responses[0]?.status).toBe(413);
+      // ...and the server keeps serving.
+      expect((await exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
+    });
+  });
+}

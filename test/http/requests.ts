@@ -1,0 +1,74 @@
+/** What the handler sees of a request: the URL, Host rules, headers, ctx.ip, pipelining, 100-continue. */
+import net from "node:net";
+import { describe, expect, test } from "vitest";
+import { exchange, get } from "../support/http-client.ts";
+import type { Suite } from "./_suite.ts";
+
+export function requests(s: Suite): void {
+  const { exception } = s;
+  describe("requests", () => {
+    test("request.url is exact: scheme, host, port and percent-encoding preserved", async () => {
+      const path = "/url/a%20b/%7Euser/%2F?q=%2F%20&x=1#";
+      const { responses } = await exchange(s.url(), get(s.url(), path.replace("#", "")));
+      expect(responses[0].body.toString()).toBe(`${s.url()}${path.replace("#", "")}`);
+    });
+
+    test("an absolute-form request target wins over the Host header", async () => {
+      const { responses } = await exchange(s.url(), "GET http://abs.example:9/url?q=1 HTTP/1.1\r\nHost: other.example\r\n\r\n");
+      expect(responses[0].body.toString()).toBe(
+        exception("absoluteFormUsesHost") ? "http://other.example/url?q=1" : "http://abs.example:9/url?q=1",
+      );
+    });
+
+    test("a HTTP/1.1 request without Host gets 400", async () => {
+      const { responses } = await exchange(s.url(), "GET /url/x HTTP/1.1\r\n\r\n");
+      if (exception("denoHostOptional")) {
+        expect([responses[0].status, responses[0].body.toString()]).toEqual([200, `http://localhost:${new URL(s.url()).port}/url/x`]);
+      } else {
+        expect(responses[0].status).toBe(400);
+      }
+    });
+
+    test("repeated request headers are joined with comma-space", async () => {
+      const { responses } = await exchange(s.url(), get(s.url(), "/headers", "X-Multi: one\r\nx-multi: two\r\nAccept: a\r\nAccept: b\r\n"));
+      const seen = JSON.parse(responses[0].body.toString());
+      expect(seen["x-multi"]).toBe("one, two");
+      expect(seen["accept"]).toBe("a, b");
+    });
+
+    test("repeated Cookie headers are joined with semicolon-space", async () => {
+      const { responses } = await exchange(s.url(), get(s.url(), "/headers", "Cookie: a=1\r\nCookie: b=2\r\n"));
+      expect(JSON.parse(responses[0].body.toString())["cookie"]).toBe("a=1; b=2");
+    });
+
+    test("ctx.ip is the client address as plain IPv4", async () => {
+      const { responses } = await exchange(s.url(), get(s.url(), "/ip"));
+      expect(responses[0].body.toString()).toBe("127.0.0.1");
+    });
+
+    test("keep-alive and pipelined requests are answered in order", async () => {
+      const paths = ["/method", "/hello", "/bytes", "/json", "/method"];
+      const { responses } = await exchange(s.url(), paths.map((p) => get(s.url(), p)).join(""), { responses: paths.length });
+      expect(responses.map((r) => r.body.toString())).toEqual(["GET", "Hello, World!", "binary body", '{"ok":true}', "GET"]);
+    });
+
+    test("Expect: 100-continue gets its 100 before the body is sent", async () => {
+      const { hostname, port } = new URL(s.url());
+      const socket = net.connect(Number(port), hostname);
+      let received = "";
+      const sawContinue = new Promise<void>((resolve) => {
+        socket.on("data", (chunk) => {
+          received += chunk.toString("latin1");
+          if (received.includes("100 Continue")) resolve();
+        });
+      });
+      socket.write(`POST /body/text HTTP/1.1\r\nHost: ${new URL(s.url()).host}\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n`);
+      await sawContinue;
+      const done = new Promise<void>((resolve) => socket.on("data", () => received.includes("\r\n\r\n5") && resolve()));
+      socket.write("hello");
+      await done;
+      socket.destroy();
+      expect(received).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+    });
+  });
+}

@@ -1,0 +1,78 @@
+/** Server lifecycle: waitUntil, reload, idleTimeout, graceful and deadline stops. */
+import net from "node:net";
+import { describe, expect, test } from "vitest";
+import { startServer } from "../../dist/cli/spawn.js";
+import { exchange, get } from "../support/http-client.ts";
+import type { Suite } from "./_suite.ts";
+
+export function server(s: Suite): void {
+  const { runtime, exception } = s;
+  const sleep = s.sleep;
+  describe("server", () => {
+    test("ctx.waitUntil work runs after the response is sent", async () => {
+      const id = `w-${Math.random()}`;
+      expect(await (await fetch(`${s.url()}/wait-until?id=${id}`)).text()).toBe("scheduled");
+      let status = "pending";
+      for (let i = 0; i < 40 && status !== "done"; i++) {
+        await sleep(25);
+        status = await (await fetch(`${s.url()}/wait-until/status?id=${id}`)).text();
+      }
+      expect(status).toBe("done");
+    });
+
+    test("SIGTERM with a request that never finishes exits 0 after the 10 s deadline", async () => {
+      const own = await startServer("test/fixture/hang.ts", runtime, { port: 0, hostname: "127.0.0.1" });
+      const hanging = fetch(`${own.url}/hang`).then(() => "answered", () => "dropped");
+      await sleep(200);
+      const code = await own.stop(20_000);
+      expect(code).toBe(0);
+      expect(await hanging).toBe("dropped");
+      expect(own.stderr()).toMatch(/in-flight requests did not finish within 10 s; closing them/);
+    }, 30_000);
+
+    test("server.reload() swaps fetch for new requests without dropping the connection", async () => {
+      const own = await startServer("test/fixture/reload.ts", runtime, { port: 0, hostname: "127.0.0.1" });
+      try {
+        const { responses, closed } = await exchange(own.url, [get(own.url, "/"), get(own.url, "/swap"), get(own.url, "/")], {
+          responses: 3,
+        });
+        expect(responses.map((r) => r.body.toString())).toEqual(["v1", "swapped", "v2"]);
+        expect(closed).toBe(false);
+      } finally {
+        await own.stop();
+      }
+    });
+
+    test("idleTimeout closes a keep-alive connection that stays idle", async () => {
+      const own = await startServer("test/fixture/idle.ts", runtime, { port: 0, hostname: "127.0.0.1" });
+      try {
+        const { hostname, port } = new URL(own.url);
+        const socket = net.connect(Number(port), hostname);
+        const closed = new Promise<string>((resolve) => {
+          socket.on("close", () => resolve("closed"));
+          socket.on("error", () => {});
+        });
+        socket.resume();
+        socket.write(get(own.url, "/"));
+        // Bounded wait: 1 s idle timeout, generous slack for a busy machine.
+        const outcome = await Promise.race([closed, sleep(6000).then(() => "open")]);
+        socket.destroy();
+        expect(outcome).toBe(exception("noIdleTimeout") ? "open" : "closed");
+      } finally {
+        await own.stop();
+      }
+    });
+
+    test("SIGTERM stops gracefully: in-flight requests finish, new connections are refused, exit 0", async () => {
+      const own = await startServer("test/fixture/http-app.ts", runtime, { port: 0, hostname: "127.0.0.1" });
+      const inflight = fetch(`${own.url}/slow?ms=700`).then((r) => r.text());
+      await sleep(200);
+      const exited = own.stop();
+      await sleep(150);
+      const refused = await fetch(`${own.url}/hello`).then(() => "served", () => "refused");
+      expect(await inflight).toBe("slow done");
+      expect(refused).toBe("refused");
+      expect(await exited).toBe(0);
+    });
+  });
+}

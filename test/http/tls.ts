@@ -1,0 +1,140 @@
+/**
+ * HTTPS conformance: the same fixture app served with `--cert`/`--key` on each
+ * runtime, checked with a client that verifies the certificate.
+ */
+import http2 from "node:http2";
+import https from "node:https";
+import tls from "node:tls";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { SpawnedServer } from "../../dist/cli/spawn.js";
+import type { Runtime } from "../../src/types.ts";
+import { startTlsServer } from "../support/cert.ts";
+import { applies, type ExceptionName } from "../support/exceptions.ts";
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  alpn: string | false;
+}
+
+function request(url: string, ca: string, path: string, init: { method?: string; body?: string } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(`${url}${path}`, { ca, method: init.method ?? "GET", agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8").on("data", (chunk) => (body += chunk)).on("end", () => {
+        resolve({
+          status: res.statusCode!,
+          headers: res.headers,
+          body,
+          alpn: (res.socket as import("node:tls").TLSSocket).alpnProtocol ?? false,
+        });
+      });
+    });
+    req.on("error", reject);
+    req.end(init.body);
+  });
+}
+
+/**
+ * What a browser does for https://localhost:PORT/path: offer h2 and http/1.1
+ * by ALPN, then ask with authority localhost:PORT (`:authority` in HTTP/2,
+ * `Host` in HTTP/1.1). Resolves the protocol spoken, the status and the body.
+ */
+function browserLike(url: string, ca: string, path: string): Promise<{ protocol: string; status: number; body: string }> {
+  const { hostname, port } = new URL(url);
+  const authority = `localhost:${port}`;
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: hostname, port: Number(port), servername: "localhost", ca, ALPNProtocols: ["h2", "http/1.1"] });
+    socket.on("error", reject);
+    socket.once("secureConnect", () => {
+      if (socket.alpnProtocol === "h2") {
+        const session = http2.connect(`https://${authority}`, { createConnection: () => socket });
+        session.on("error", reject);
+        const stream = session.request({ ":path": path, ":authority": authority });
+        let status = 0;
+        let body = "";
+        stream.on("response", (headers) => (status = Number(headers[":status"])));
+        stream.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
+        stream.on("end", () => {
+          session.close();
+          resolve({ protocol: "h2", status, body });
+        });
+        stream.on("error", reject);
+        return;
+      }
+      let raw = "";
+      socket.setEncoding("utf8").on("data", (chunk: string) => (raw += chunk));
+      socket.on("end", () => {
+        const [head, ...rest] = raw.split("\r\n\r\n");
+        resolve({ protocol: "http/1.1", status: Number(head.split(" ")[1]), body: rest.join("\r\n\r\n") });
+      });
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${authority}\r\nConnection: close\r\n\r\n`);
+    });
+  });
+}
+
+export function tlsConformance(runtime: Runtime): void {
+  const exception = (name: ExceptionName<"http">) => applies(name, runtime);
+  describe(`https on ${runtime}`, () => {
+    let server: SpawnedServer;
+    let ca: string;
+    beforeAll(async () => {
+      ({ server, ca } = await startTlsServer("test/fixture/http-app.ts", runtime));
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    test("serve --cert --key listens on https and says so", () => {
+      expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    });
+
+    test("https responses carry the same headers and bodies as http", async () => {
+      const hello = await request(server.url, ca, "/hello");
+      expect([hello.status, hello.body, hello.headers["content-length"], hello.headers["content-type"]]).toEqual([
+        200,
+        "Hello, World!",
+        "13",
+        exception("bunCharsetLowercase") ? "text/plain;charset=utf-8" : "text/plain;charset=UTF-8",
+      ]);
+      expect(hello.alpn).toBe(false); // an HTTP/1.1 client stays on HTTP/1.1
+      const cookies = await request(server.url, ca, "/cookies");
+      expect(cookies.headers["set-cookie"]).toEqual(["a=1; Path=/", "b=2; Path=/; HttpOnly"]);
+    });
+
+    test("a client that offers h2 and http/1.1 by ALPN gets HTTP/1.1", async () => {
+      const { hostname, port } = new URL(server.url);
+      const protocol = await new Promise<string>((resolve, reject) => {
+        const socket = tls.connect({ host: hostname, port: Number(port), ca, ALPNProtocols: ["h2", "http/1.1"] }, () => {
+          // No protocol selected means the default: HTTP/1.1 (RFC 7301 3.2).
+          resolve(socket.alpnProtocol || "http/1.1");
+          socket.destroy();
+        });
+        socket.on("error", reject);
+      });
+      expect(protocol).toBe(exception("denoNegotiatesH2") ? "h2" : "http/1.1");
+    });
+
+    test("a browser asking for https://localhost:PORT is served, on HTTP/2 where the runtime negotiates it", async () => {
+      const reply = await browserLike(server.url, ca, "/url/x");
+      const port = new URL(server.url).port;
+      expect(reply).toEqual({
+        protocol: exception("denoNegotiatesH2") ? "h2" : "http/1.1",
+        status: 200,
+        body: `https://localhost:${port}/url/x`,
+      });
+    });
+
+    test("request.url has the https scheme and ctx.ip the client address", async () => {
+      expect((await request(server.url, ca, "/url/x?y=1")).body).toBe(`${server.url}/url/x?y=1`);
+      expect((await request(server.url, ca, "/ip")).body).toBe("127.0.0.1");
+    });
+
+    test("https request bodies arrive intact", async () => {
+      const json = { a: [1, 2], é: "ü" };
+      const echo = await request(server.url, ca, "/body/json", { method: "POST", body: JSON.stringify(json) });
+      expect(JSON.parse(echo.body)).toEqual(json);
+    });
+  });
+}

@@ -1,0 +1,168 @@
+/**
+ * The one registry of runtime exceptions: named, documented places where a
+ * runtime's own server (HTTP) or WebSocket cannot be made to match the
+ * contract. Each conformance case that depends on one asserts the documented
+ * behaviour on the listed runtimes (never a skip, never a looser assertion).
+ * The reasons are written here once: the README's two exception tables are
+ * rendered from this file (`npm run readme`), and test/docs.test.ts fails
+ * when they differ. Versions: Deno 2.9.6, Bun 1.4.5.
+ *
+ * The Deno WebSocket entries have a measured way out: the Node adapter runs
+ * unchanged on Deno's `node:http` and passes every WebSocket and HTTP case
+ * (the Deno entries disappear), but a hello request then costs Deno about 2.5
+ * times the CPU of `Deno.serve` (1.9 times for a JSON echo; median of 5
+ * alternating pairs, 2026-11-25). omniserve keeps Deno.serve; those gaps only
+ * show with clients that break the protocol.
+ * @module
+ */
+import type { Runtime } from "../../src/types.ts";
+
+/** One exception, as the README's tables show it (markdown allowed in the texts). */
+export interface RuntimeException {
+  /** Which README table: the HTTP contract or WebSockets. */
+  area: "http" | "ws";
+  runtimes: Runtime[];
+  /** What the runtime does instead of the contract. */
+  differs: string;
+  /** Why omniserve cannot (or chooses not to) close the gap: the upstream cause, issue and measured cost. */
+  why: string;
+}
+
+export const EXCEPTIONS = {
+  headerLimit64KiB400: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "request heads between 16 and ~64 KiB are accepted (Node and Bun answer 431); larger ones get 400, not 431",
+    why:
+      "Deno.serve's parser (hyper) decides before JavaScript runs ([denoland/deno#21047](https://github.com/denoland/deno/issues/21047)); " +
+      "checking every request's header size in JS would cost the speed bar",
+  },
+  absoluteFormUsesHost: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "`request.url` takes its authority from Host, not from an absolute-form target (RFC 9112 3.2.2); path and query are kept",
+    why:
+      "Bun.serve does not expose the request target's authority to JavaScript " +
+      "([oven-sh/bun#33002](https://github.com/oven-sh/bun/pull/33002), not in 1.4.5)",
+  },
+  noIdleTimeout: {
+    area: "http",
+    runtimes: ["deno"],
+    differs: "`idleTimeout` does not close idle keep-alive connections",
+    why: "Deno.serve has no idle-timeout option and does not expose its connections",
+  },
+  brokenBodyCloses: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "a body that breaks its framing mid-way (bad chunk size) closes the connection without a response; Node and Bun answer 400",
+    why: "Deno.serve's parser drops the connection; the handler only sees its body read fail",
+  },
+  bun505: {
+    area: "http",
+    runtimes: ["bun"],
+    differs: "a NUL or space in the request target, or an unknown HTTP version, gets 505 instead of 400",
+    why: "Bun.serve's parser answers before JavaScript runs",
+  },
+  bunHostNotValidated: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "two Host headers are accepted, an empty Host gives a `request.url` without scheme or authority " +
+      "([oven-sh/bun#33721](https://github.com/oven-sh/bun/pull/33721))",
+    why: "checking Host in JS means reading `request.headers` on every request: 15-20% of a hello request on Bun",
+  },
+  denoHostOptional: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "a request without Host, or with an empty one, is answered, with `request.url` on `http://localhost:PORT` " +
+      "([denoland/deno#29872](https://github.com/denoland/deno/issues/29872), [denoland/deno#33234](https://github.com/denoland/deno/issues/33234))",
+    why:
+      "Deno does not tell JavaScript the HTTP version, and an HTTP/2 request has `:authority`, never Host: the adapter's " +
+      "old check answered 400 to every browser asking for `https://localhost:PORT` over HTTP/2, and cost Deno about 10% of a hello request",
+  },
+  denoNegotiatesH2: {
+    area: "http",
+    runtimes: ["deno"],
+    differs: "with TLS, a client that offers h2 by ALPN (every browser) gets HTTP/2; Node and Bun answer HTTP/1.1",
+    why: "Deno.serve has no option to turn HTTP/2 off; HTTP/2 everywhere is a later issue",
+  },
+  denoBlobChunked: {
+    area: "http",
+    runtimes: ["deno"],
+    differs: "a `Blob` body goes out chunked, without Content-Length, although its size is known",
+    why: "fixing it means replacing Deno's `Response` class, which costs every response; Blob bodies are rare",
+  },
+  bunCharsetLowercase: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "a string body's content-type is `text/plain;charset=utf-8` (Bun's spelling; charset names are case-insensitive, RFC 9110 8.3.2)",
+    why:
+      "the standard spelling in every string response's headers costs Bun's fast path ~5% of a hello request (measured with the bench)",
+  },
+  binaryContentType: {
+    area: "http",
+    runtimes: ["bun"],
+    differs: "a binary body without content-type goes out as `application/octet-stream`",
+    why: "Bun.serve adds it on the wire; omniserve sets it in the headers too so HEAD still equals GET",
+  },
+
+  invalidUtf8Dropped: {
+    area: "ws",
+    runtimes: ["deno"],
+    differs: "invalid UTF-8 in a text frame drops the connection without a 1007 close frame",
+    why: "Deno.upgradeWebSocket validates UTF-8 in Rust; the frame never reaches JavaScript",
+  },
+  unmaskedAccepted: {
+    area: "ws",
+    runtimes: ["deno"],
+    differs: "unmasked client frames are accepted (RFC 6455 5.1 says close with 1002)",
+    why: "Deno.upgradeWebSocket delivers them like masked ones; the mask bit never reaches JavaScript",
+  },
+  noPerMessageDeflate: {
+    area: "ws",
+    runtimes: ["deno"],
+    differs: "no compression negotiated; connections work uncompressed",
+    why: "Deno.upgradeWebSocket does not negotiate permessage-deflate",
+  },
+  noTerminate: {
+    area: "ws",
+    runtimes: ["deno"],
+    differs: "`terminate()` sends a 1000 close frame",
+    why: "Deno's server WebSocket has no abrupt close",
+  },
+  hookSees1006After1009: {
+    area: "ws",
+    runtimes: ["bun"],
+    differs: "1009 goes out on the wire, but the close hook sees 1006",
+    why: "Bun reports 1006 to its close handler after it sent 1009",
+  },
+  backpressureCloseAbrupt: {
+    area: "ws",
+    runtimes: ["bun"],
+    differs: "past `backpressureLimit` the peer is dropped without a 1008 frame; the close hook sees 1006",
+    why:
+      "Bun enforces the limit natively (`closeOnBackpressureLimit`, which also covers its native publish); memory stays bounded",
+  },
+  idleCloseAbrupt: {
+    area: "ws",
+    runtimes: ["bun"],
+    differs: "an idle peer is pinged, then dropped without a 1001 frame; the close hook sees 1006",
+    why: "Bun's native idle timeout closes that way, and counts whole seconds (rounded up)",
+  },
+} satisfies Record<string, RuntimeException>;
+
+/** The names of the exceptions in one README table. */
+export type ExceptionName<Area extends RuntimeException["area"]> = {
+  [K in keyof typeof EXCEPTIONS]: (typeof EXCEPTIONS)[K]["area"] extends Area ? K : never;
+}[keyof typeof EXCEPTIONS];
+
+/** True when `runtime` is listed under the exception `name`. */
+export function applies(name: keyof typeof EXCEPTIONS, runtime: Runtime): boolean {
+  const exception: RuntimeException = EXCEPTIONS[name];
+  return exception.runtimes.includes(runtime);
+}

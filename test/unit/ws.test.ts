@@ -1,0 +1,157 @@
+/**
+ * Unit tests of the runtime-agnostic WebSocket core in src/ws/: the frame
+ * parser fed byte by byte, frame encoding, the topic index, and a type-level
+ * check that a peer has every public member of crossws's Peer.
+ */
+import type { Message as CrosswsMessage, Peer as CrosswsPeer } from "crossws";
+import { describe, expect, test } from "vitest";
+import { encodeClose, encodeFrame, encodeMessage } from "../../src/ws/_frame.ts";
+import type { WsMessage } from "../../src/ws/_message.ts";
+import { FrameParser, type ParserEvents } from "../../src/ws/_parser.ts";
+import type { PeerBase } from "../../src/ws/_peer.ts";
+import { TopicIndex } from "../../src/ws/_topics.ts";
+import { deflate, inflate, negotiateDeflate } from "../../adapters/node/_ws-deflate.ts";
+import { closePayload, frame, OP } from "../support/ws-client.ts";
+
+// A peer offers every public member of crossws's Peer, and a message every member of its Message.
+type Public<T> = Pick<T, Extract<keyof T, string>>;
+const _peerShape = (p: PeerBase): Public<CrosswsPeer> => p;
+const _messageShape = (m: WsMessage): Public<CrosswsMessage> => m;
+void _peerShape;
+void _messageShape;
+
+function parse(bytes: Buffer, max = 1024, chunk = 1): string[] {
+  const seen: string[] = [];
+  const events: ParserEvents = {
+    message: (d) => seen.push(typeof d === "string" ? `text:${d}` : `binary:${[...d].join(",")}`),
+    ping: (d) => seen.push(`ping:${Buffer.from(d).toString()}`),
+    pong: (d) => seen.push(`pong:${Buffer.from(d).toString()}`),
+    close: (code, reason) => seen.push(`close:${code}:${reason}`),
+    fail: (code, reason) => seen.push(`fail:${code}:${reason}`),
+  };
+  const parser = new FrameParser(max, events);
+  for (let i = 0; i < bytes.length; i += chunk) parser.push(new Uint8Array(bytes.subarray(i, i + chunk)));
+  return seen;
+}
+
+describe("FrameParser", () => {
+  test("FrameParser() reads frames split at every byte", () => {
+    const bytes = Buffer.concat([
+      frame(OP.text, "héllo"),
+      frame(OP.binary, new Uint8Array([1, 2, 3])),
+      frame(OP.ping, "p"),
+      frame(OP.text, "a", { fin: false }),
+      frame(OP.pong, "q"),
+      frame(OP.cont, "b"),
+      frame(OP.close, closePayload(4000, "done")),
+      frame(OP.text, "after close is ignored"),
+    ]);
+    const expected = ["text:héllo", "binary:1,2,3", "ping:p", "pong:q", "text:ab", "close:4000:done"];
+    expect(parse(bytes, 1024, 1)).toEqual(expected);
+    expect(parse(bytes, 1024, 7)).toEqual(expected);
+    expect(parse(bytes, 1024, bytes.length)).toEqual(expected);
+  });
+
+  test("FrameParser() reads 16-bit and 64-bit lengths", () => {
+    const mid = "x".repeat(300);
+    const big = "y".repeat(70_000);
+    expect(parse(Buffer.concat([frame(OP.text, mid), frame(OP.text, big)]), 100_000, 4096))
+      .toEqual([`text:${mid}`, `text:${big}`]);
+  });
+
+  test("FrameParser() reports each protocol violation with its close code", () => {
+    expect(parse(frame(OP.text, "x", { mask: false }))).toEqual(["fail:1002:client frame not masked"]);
+    expect(parse(frame(OP.text, "x", { rsv: 4 }))).toEqual(["fail:1002:reserved bits set"]);
+    expect(parse(frame(3, "x"))).toEqual(["fail:1002:unknown opcode"]);
+    expect(parse(frame(OP.ping, "x", { fin: false }))).toEqual(["fail:1002:fragmented control frame"]);
+    expect(parse(frame(OP.ping, "x".repeat(126)))).toEqual(["fail:1002:control frame too long"]);
+    expect(parse(frame(OP.cont, "x"))).toEqual(["fail:1002:continuation without a start"]);
+    expect(parse(Buffer.concat([frame(OP.text, "a", { fin: false }), frame(OP.text, "b")])))
+      .toEqual(["fail:1002:new message inside a fragmented one"]);
+    expect(parse(frame(OP.text, Buffer.from([0xc3, 0x28])))).toEqual(["fail:1007:invalid UTF-8 in a text message"]);
+    expect(parse(frame(OP.close, closePayload(1005)))).toEqual(["fail:1002:invalid close code"]);
+    expect(parse(frame(OP.close, Buffer.from([3])))).toEqual(["fail:1002:invalid close code"]);
+    expect(parse(frame(OP.close, ""))).toEqual(["close:1005:"]);
+  });
+
+  test("FrameParser() closes with 1009 past maxPayloadLength, counting every fragment", () => {
+    expect(parse(frame(OP.binary, new Uint8Array(11)), 10)).toEqual(["fail:1009:message too big"]);
+    expect(parse(frame(OP.binary, new Uint8Array(10)), 10)).toHaveLength(1);
+    const split = Buffer.concat([frame(OP.text, "x".repeat(6), { fin: false }), frame(OP.cont, "x".repeat(6))]);
+    expect(parse(split, 10)).toEqual(["fail:1009:message too big"]);
+  });
+});
+
+describe("encodeFrame", () => {
+  test("encodeFrame() picks the 7, 16 and 64-bit length forms", () => {
+    expect([...encodeFrame(OP.text, new Uint8Array(125)).subarray(0, 2)]).toEqual([0x81, 125]);
+    expect([...encodeFrame(OP.binary, new Uint8Array(126)).subarray(0, 4)]).toEqual([0x82, 126, 0, 126]);
+    const big = encodeFrame(OP.binary, new Uint8Array(65536));
+    expect([...big.subarray(0, 10)]).toEqual([0x82, 127, 0, 0, 0, 0, 0, 1, 0, 0]);
+    expect(big.length).toBe(65546);
+  });
+
+  test("encodeMessage() keeps text as text, bytes as binary, objects as JSON text", () => {
+    expect(encodeMessage("hi")[0]).toBe(0x81);
+    expect(encodeMessage(new Uint8Array([1]))[0]).toBe(0x82);
+    expect(encodeMessage(new ArrayBuffer(1))[0]).toBe(0x82);
+    expect(Buffer.from(encodeMessage({ a: 1 }).subarray(2)).toString()).toBe('{"a":1}');
+  });
+
+  test("encodeClose() cuts the reason to fit a control frame", () => {
+    const close = encodeClose(4000, "é".repeat(100));
+    expect(close[1]).toBe(125);
+    expect(encodeClose(undefined).length).toBe(2);
+  });
+});
+
+describe("permessage-deflate on Node", () => {
+  test("negotiateDeflate() accepts the first valid offer without context takeover", () => {
+    expect(negotiateDeflate("permessage-deflate; client_max_window_bits")?.header)
+      .toBe("permessage-deflate; server_no_context_takeover; client_no_context_takeover");
+    expect(negotiateDeflate("permessage-deflate; server_max_window_bits=10")).toMatchObject({ windowBits: 10 });
+    expect(negotiateDeflate("permessage-deflate; bogus, permessage-deflate")?.windowBits).toBe(15);
+    expect(negotiateDeflate("permessage-deflate; server_max_window_bits=8")).toBeUndefined();
+    expect(negotiateDeflate("x-webkit-deflate-frame")).toBeUndefined();
+    expect(negotiateDeflate(undefined)).toBeUndefined();
+  });
+
+  test("inflate() undoes deflate() and stops at the size limit", () => {
+    const data = new TextEncoder().encode("abc".repeat(1000));
+    const packed = deflate(data, 15);
+    expect(Buffer.from(inflate(packed, 3000)!).toString()).toBe("abc".repeat(1000));
+    expect(inflate(packed, 2999)).toBeUndefined();
+    expect(() => inflate(new Uint8Array([1, 2, 3, 4, 5]), 100)).toThrow();
+  });
+
+  test("FrameParser() inflates RSV1 messages, fragmented too", () => {
+    const packed = deflate(new TextEncoder().encode("hello hello hello"), 15);
+    const seen: string[] = [];
+    const parser = new FrameParser(1024, {
+      message: (d) => seen.push(String(d)),
+      ping() {},
+      pong() {},
+      close() {},
+      fail: (code) => seen.push(`fail:${code}`),
+    }, inflate);
+    parser.push(frame(OP.text, packed, { rsv: 4 }));
+    parser.push(frame(OP.text, packed.subarray(0, 5), { rsv: 4, fin: false }));
+    parser.push(frame(OP.cont, packed.subarray(5)));
+    parser.push(frame(OP.cont, "x", { rsv: 4 }));
+    expect(seen).toEqual(["hello hello hello", "hello hello hello", "fail:1002"]);
+  });
+});
+
+describe("TopicIndex", () => {
+  test("TopicIndex counts subscribers and forgets empty topics", () => {
+    const index = new TopicIndex<string>();
+    index.add("t", "a");
+    index.add("t", "b");
+    index.add("t", "a");
+    expect(index.count("t")).toBe(2);
+    index.delete("t", "a");
+    index.delete("t", "b");
+    expect(index.count("t")).toBe(0);
+    expect(index.get("t")).toBeUndefined();
+  });
+});

@@ -1,0 +1,390 @@
+/**
+ * The WebSocket conformance suite, written once and run on node, deno and
+ * bun over raw TCP sockets (see test/support/ws-client.ts) against test/fixture/ws-app.ts.
+ * A runtime gap is a named entry in test/support/exceptions.ts with its reason, and
+ * the case asserts the documented behaviour on that runtime instead.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { startServer, type SpawnedServer } from "../../dist/cli/spawn.js";
+import type { Runtime } from "../../src/types.ts";
+import { connect as connectTcp } from "node:net";
+import { constants, deflateRawSync, inflateRawSync } from "node:zlib";
+import { closeInfo, closePayload, frame, OP, RawClient } from "../support/ws-client.ts";
+import { applies, type ExceptionName } from "../support/exceptions.ts";
+
+const FIXTURE = "test/fixture/ws-app.ts";
+
+export function wsConformance(runtime: Runtime): void {
+  describe(`WebSocket on ${runtime}`, () => {
+    let server: SpawnedServer;
+    const clients: RawClient[] = [];
+    /** True when `name` is a documented gap of this runtime; the case then asserts the gap's behaviour. */
+    const gap = (name: ExceptionName<"ws">): boolean => applies(name, runtime);
+
+    beforeAll(async () => {
+      server = await startServer(FIXTURE, runtime, { port: 0, hostname: "127.0.0.1" });
+    }, 30_000);
+    afterAll(async () => {
+      await server?.stop();
+    });
+    afterEach(() => {
+      for (const c of clients.splice(0)) c.destroy();
+    });
+
+    /** Open a socket, wait for the fixture's hello. */
+    async function connect(path = "/", opts: { protocols?: string[] } = {}): Promise<RawClient> {
+      const { client, handshake } = await RawClient.connect(server.url + path, opts);
+      if (!client) throw new Error(`upgrade refused: ${handshake.status} ${handshake.body}`);
+      clients.push(client);
+      expect(await client.nextText()).toBe("hello 127.0.0.1");
+      return client;
+    }
+
+    async function get(path: string, init?: RequestInit): Promise<string> {
+      return await (await fetch(server.url + path, init)).text();
+    }
+
+    /** Poll `path` until its body satisfies `ok`; bounded. */
+    async function until(path: string, ok: (body: string) => boolean, ms = 5000): Promise<string> {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const body = await get(path);
+        if (ok(body) || Date.now() > deadline) return body;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    }
+
+    test("upgrade answers 101 with the hook's headers and echoes an offered subprotocol", async () => {
+      const first = await RawClient.connect(`${server.url}/?name=h1`, { protocols: ["chat", "json"] });
+      clients.push(first.client!);
+      expect(first.handshake.status).toBe(101);
+      expect(first.handshake.headers["x-upgrade"]).toBe("yes");
+      expect(first.handshake.headers["sec-websocket-protocol"]).toBe("chat");
+      const chosen = await RawClient.connect(`${server.url}/?name=h2&protocol=json`, { protocols: ["chat", "json"] });
+      clients.push(chosen.client!);
+      expect(chosen.handshake.headers["sec-websocket-protocol"]).toBe("json");
+      await chosen.client!.nextText();
+      chosen.client!.sendText("whoami");
+      expect(JSON.parse(await chosen.client!.nextText()))
+        .toEqual({ name: "h2", protocol: "json", buffered: "number", id: "string" });
+    });
+
+    test("upgrade refused by the hook returns its status, headers and body", async () => {
+      const { client, handshake } = await RawClient.connect(`${server.url}/refuse`);
+      expect(client).toBeUndefined();
+      expect(handshake.status).toBe(403);
+      expect(handshake.headers["x-refused"]).toBe("yes");
+      expect(handshake.body).toBe("nope");
+    });
+
+    test("a handshake with a bad key or version is refused before the hook", async () => {
+      const badKey = await RawClient.connect(server.url + "/", { headers: { "Sec-WebSocket-Key": "short" } });
+      expect(badKey.handshake.status).toBe(400);
+      const badVersion = await RawClient.connect(server.url + "/", { headers: { "Sec-WebSocket-Version": "8" } });
+      expect(badVersion.handshake.status).toBe(426);
+      expect(badVersion.handshake.headers["sec-websocket-version"]).toBe("13");
+    });
+
+    test("plain HTTP requests still reach fetch", async () => {
+      expect(await get("/")).toBe("plain http");
+    });
+
+    test("send keeps text as text and binary as binary", async () => {
+      const c = await connect();
+      c.sendText("héllo");
+      const text = await c.next();
+      expect([text.opcode, text.payload.toString()]).toEqual([OP.text, "héllo"]);
+      c.sendBinary(new Uint8Array([0, 1, 2, 255]));
+      const bin = await c.next();
+      expect([bin.opcode, [...bin.payload]]).toEqual([OP.binary, [0, 1, 2, 255]]);
+    });
+
+    test("close code and reason from the client reach the close hook", async () => {
+      const c = await connect("/?name=cc");
+      c.sendClose(4002, "client bye");
+      expect(await c.closeFrame()).toEqual({ code: 4002, reason: "client bye" });
+      const seen = await until("/closes?name=cc", (b) => b !== "null");
+      expect(JSON.parse(seen)).toEqual({ code: 4002, reason: "client bye" });
+    });
+
+    test("close code and reason from the server reach the client", async () => {
+      const c = await connect("/?name=sc");
+      c.sendText("close:4001:server bye");
+      expect(await c.closeFrame()).toEqual({ code: 4001, reason: "server bye" });
+      c.sendClose(4001, "server bye");
+      await c.endedWithin();
+    });
+
+    test("terminate() drops the connection; the close hook sees 1006", async () => {
+      const c = await connect("/?name=term");
+      c.sendText("terminate");
+      if (gap("noTerminate")) {
+        // noTerminate: terminate() starts a normal closing handshake (1000).
+        expect((await c.closeFrame()).code).toBe(1000);
+        c.sendClose(1000);
+        await c.endedWithin();
+        return;
+      }
+      await c.endedWithin();
+      expect(c.frames.filter((f) => f.opcode === OP.close)).toEqual([]);
+      const seen = JSON.parse(await until("/closes?name=term", (b) => b !== "null"));
+      expect(seen.code).toBe(1006);
+    });
+
+    test("ping gets a pong with the same payload", async () => {
+      const c = await connect();
+      c.write(frame(OP.ping, "are you there"));
+      const pong = await c.nextOf(OP.pong);
+      expect(pong.payload.toString()).toBe("are you there");
+    });
+
+    test("fragmented messages arrive whole, with a ping in between", async () => {
+      const c = await connect();
+      c.write(frame(OP.text, "frag", { fin: false }));
+      c.write(frame(OP.ping, "p"));
+      c.write(frame(OP.cont, "men", { fin: false }));
+      c.write(frame(OP.cont, "ted"));
+      expect((await c.nextOf(OP.pong)).payload.toString()).toBe("p");
+      expect(await c.nextText()).toBe("fragmented");
+      c.write(frame(OP.binary, new Uint8Array([1, 2]), { fin: false }));
+      c.write(frame(OP.cont, new Uint8Array([3])));
+      expect([...(await c.nextOf(OP.binary)).payload]).toEqual([1, 2, 3]);
+    });
+
+    test("a text frame with invalid UTF-8 closes with 1007", async () => {
+      const c = await connect("/?name=utf8");
+      c.write(frame(OP.text, new Uint8Array([0x68, 0xff, 0xfe])));
+      if (gap("invalidUtf8Dropped")) {
+        // invalidUtf8Dropped: the connection ends, no frame arrives, no message reaches the app.
+        await c.endedWithin();
+        expect(c.frames.filter((f) => f.opcode !== OP.ping)).toEqual([]);
+        return;
+      }
+      expect((await c.closeFrame()).code).toBe(1007);
+      c.sendClose(1007);
+      await c.endedWithin();
+    });
+
+    test("an unmasked client frame closes with 1002", async () => {
+      const c = await connect();
+      c.write(frame(OP.text, "naked", { mask: false }));
+      if (gap("unmaskedAccepted")) {
+        // unmaskedAccepted: the frame is delivered like a masked one.
+        expect(await c.nextText()).toBe("naked");
+        return;
+      }
+      expect((await c.closeFrame()).code).toBe(1002);
+      c.sendClose(1002);
+      await c.endedWithin();
+    });
+
+    test("a message over maxPayloadLength closes with 1009", async () => {
+      const c = await connect("/?name=big");
+      c.write(frame(OP.binary, new Uint8Array(64 * 1024 + 1)));
+      expect((await c.closeFrame()).code).toBe(1009);
+      c.sendClose(1009);
+      await c.endedWithin();
+      const seen = JSON.parse(await until("/closes?name=big", (b) => b !== "null"));
+      // hookSees1006After1009 on Bun; the wire behaviour above is the same everywhere.
+      expect(seen).toMatchObject({ code: gap("hookSees1006After1009") ? 1006 : 1009 });
+    });
+
+    test("a message at maxPayloadLength is accepted", async () => {
+      const c = await connect();
+      c.write(frame(OP.binary, new Uint8Array(64 * 1024).fill(7)));
+      const echo = await c.nextOf(OP.binary);
+      expect(echo.payload.length).toBe(64 * 1024);
+    });
+
+    test("an invalid close code from the client closes with 1002", async () => {
+      const c = await connect();
+      c.write(frame(OP.close, closePayload(1005)));
+      expect((await c.closeFrame()).code).toBe(1002);
+    });
+
+    test("permessage-deflate is negotiated and used in both directions", async () => {
+      const { client, handshake } = await RawClient.connect(server.url + "/", {
+        headers: { "Sec-WebSocket-Extensions": "permessage-deflate; client_max_window_bits" },
+      });
+      clients.push(client!);
+      await client!.nextText();
+      const text = "compress me please ".repeat(200);
+      if (gap("noPerMessageDeflate")) {
+        // noPerMessageDeflate: no extension in the 101, messages go uncompressed.
+        expect(handshake.headers["sec-websocket-extensions"]).toBeUndefined();
+        client!.sendText(text);
+        const echo = await client!.nextOf(OP.text);
+        expect([echo.rsv1, echo.payload.toString()]).toEqual([false, text]);
+        return;
+      }
+      expect(handshake.headers["sec-websocket-extensions"]).toMatch(/^permessage-deflate/);
+      const packed = deflateRawSync(Buffer.from(text), { finishFlush: constants.Z_SYNC_FLUSH });
+      client!.write(frame(OP.text, packed.subarray(0, packed.length - 4), { rsv: 4 }));
+      const echo = await client!.nextOf(OP.text);
+      expect(echo.rsv1).toBe(true);
+      const inflated = inflateRawSync(Buffer.concat([echo.payload, Buffer.from([0, 0, 0xff, 0xff])]), {
+        finishFlush: constants.Z_SYNC_FLUSH,
+      });
+      expect(inflated.toString()).toBe(text);
+      client!.sendText("small");
+      expect(await client!.nextText()).toBe("small");
+    });
+
+    test("publish reaches exactly the topic's subscribers, once each, in order", async () => {
+      const a = await connect("/?topic=room");
+      const b = await connect("/?topic=room&topic=side");
+      const c = await connect("/?topic=other");
+      expect(await get("/count?topic=room")).toBe("2");
+      for (let i = 0; i < 50; i++) a.sendText(`pub:room:m${i}`);
+      for (let i = 0; i < 50; i++) expect(await b.nextText()).toBe(`m${i}`);
+      a.sendText("pubbin:room:bytes");
+      const bin = await b.nextOf(OP.binary);
+      expect(bin.payload.toString()).toBe("bytes");
+      expect(await get("/publish?topic=room", { method: "POST", body: "to all" })).toBe("2");
+      expect(await a.nextText()).toBe("to all");
+      expect(await b.nextText()).toBe("to all");
+      // Nothing else reached a (the sender) or c (another topic), and b got nothing twice.
+      for (const client of [a, b, c]) client.sendText("fence");
+      expect(await a.nextText()).toBe("fence");
+      expect(await b.nextText()).toBe("fence");
+      expect(await c.nextText()).toBe("fence");
+      expect(await get("/publish?topic=nobody", { method: "POST", body: "x" })).toBe("0");
+    });
+
+    test("publish returns the subscribers it was sent to and honours compress, on server and peer", async () => {
+      const deflate = { headers: { "Sec-WebSocket-Extensions": "permessage-deflate" } };
+      const open = async (path: string, opts = {}) => {
+        const { client } = await RawClient.connect(server.url + path, opts);
+        clients.push(client!);
+        await client!.nextText();
+        return client!;
+      };
+      const topic = `z-${runtime}`;
+      const a = await open(`/?topic=${topic}`, deflate);
+      const b = await open(`/?topic=${topic}`, deflate);
+      const c = await open(`/?topic=${topic}`);
+      expect(await get(`/count?topic=${topic}`)).toBe("3");
+      const compressed = !gap("noPerMessageDeflate"); // noPerMessageDeflate: nothing is ever compressed
+      // Small, but asked to compress: compressed for peers that negotiated it only.
+      expect(await get(`/publish?topic=${topic}&compress=1`, { method: "POST", body: "tiny" })).toBe("3");
+      const [fa, fc] = [await a.nextOf(OP.text), await c.nextOf(OP.text)];
+      expect([fa.rsv1, fc.rsv1, fc.payload.toString()]).toEqual([compressed, false, "tiny"]);
+      await b.nextOf(OP.text);
+      // Large, but asked not to: plain for everyone.
+      const big = "x".repeat(4096);
+      expect(await get(`/publish?topic=${topic}&compress=0`, { method: "POST", body: big }))
+        .toBe("3");
+      expect((await a.nextOf(OP.text)).rsv1).toBe(false);
+      expect((await b.nextOf(OP.text)).rsv1).toBe(false);
+      expect((await c.nextOf(OP.text)).payload.toString()).toBe(big);
+      // Large by default: compressed where negotiated.
+      expect(await get(`/publish?topic=${topic}`, { method: "POST", body: big })).toBe("3");
+      expect((await a.nextOf(OP.text)).rsv1).toBe(compressed);
+      await b.nextOf(OP.text);
+      await c.nextOf(OP.text);
+      // A peer's publish takes the same option and skips the sender.
+      b.sendText(`pubz:${topic}:hi`);
+      expect((await a.nextOf(OP.text)).rsv1).toBe(compressed);
+      expect((await c.nextOf(OP.text)).payload.toString()).toBe("hi");
+      b.sendText(`pubplain:${topic}:${big}`);
+      expect((await a.nextOf(OP.text)).rsv1).toBe(false);
+      await c.nextOf(OP.text);
+      // A subscriber that leaves is no longer counted.
+      c.destroy();
+      expect(await until(`/count?topic=${topic}`, (n) => n === "2")).toBe("2");
+      expect(await get(`/publish?topic=${topic}`, { method: "POST", body: "two" })).toBe("2");
+      for (const client of [a, b]) client.sendText("fence");
+      expect(await a.nextText()).toBe("two");
+      expect(await b.nextText()).toBe("two");
+    });
+
+    test("subscriberCount follows subscribe, unsubscribe and disconnect", async () => {
+      const topic = `count-${runtime}`;
+      expect(await get(`/count?topic=${topic}`)).toBe("0");
+      const a = await connect();
+      const b = await connect();
+      a.sendText(`sub:${topic}`);
+      expect(await a.nextText()).toBe(`ok:sub:${topic}`);
+      b.sendText(`sub:${topic}`);
+      expect(await b.nextText()).toBe(`ok:sub:${topic}`);
+      expect(await get(`/count?topic=${topic}`)).toBe("2");
+      a.sendText("topics");
+      expect(await a.nextText()).toBe(JSON.stringify([topic]));
+      a.sendText(`unsub:${topic}`);
+      expect(await a.nextText()).toBe(`ok:unsub:${topic}`);
+      expect(await get(`/count?topic=${topic}`)).toBe("1");
+      b.destroy();
+      expect(await until(`/count?topic=${topic}`, (n) => n === "0")).toBe("0");
+    });
+
+    test("a peer past backpressureLimit is closed with 1008, memory stays bounded", async () => {
+      const c = await connect("/?name=slow");
+      c.socket.pause();
+      c.sendText("flood:1000"); // 64 MiB if nothing stopped it
+      // Node and Bun drop a peer that does not read; Deno waits for it to read its close frame.
+      await until("/closes?name=slow", (b) => b !== "null", 5000);
+      c.socket.resume();
+      const close = await c.nextOf(OP.close, 20_000).catch(() => undefined);
+      if (close) c.sendClose(1008);
+      await c.endedWithin();
+      if (close) expect(closeInfo(close).code).toBe(1008);
+      expect(c.frames.filter((f) => f.opcode === OP.binary).length).toBeLessThan(1000);
+      const seen = JSON.parse(await until("/closes?name=slow", (b) => b !== "null"));
+      if (gap("backpressureCloseAbrupt")) {
+        // backpressureCloseAbrupt: no close frame, the hook sees 1006.
+        expect([close, seen.code]).toEqual([undefined, 1006]);
+      } else expect(seen.code).toBe(1008);
+    }, 60_000);
+
+    test("a non-WebSocket Upgrade header goes to fetch", async () => {
+      const u = new URL(server.url);
+      const reply = await new Promise<string>((resolve, reject) => {
+        const s = connectTcp(Number(u.port), u.hostname);
+        let out = "";
+        s.on("data", (d) => (out += d));
+        s.on("end", () => resolve(out));
+        s.on("error", reject);
+        s.write(`GET / HTTP/1.1\r\nHost: ${u.host}\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n`);
+        setTimeout(() => s.end(), 1000);
+      });
+      expect(reply).toMatch(/^HTTP\/1\.1 200/);
+      expect(reply).toContain("plain http");
+    });
+
+    test("a peer silent past idleTimeout is pinged, then closed", async () => {
+      const own = await startServer(FIXTURE, runtime, { port: 0, hostname: "127.0.0.1", env: { WS_IDLE_TIMEOUT: "1" } });
+      try {
+        const { client } = await RawClient.connect(`${own.url}/?name=idle`);
+        await client!.endedWithin(20_000); // the client never answers a ping
+        const opcodes = client!.frames.map((f) => f.opcode);
+        expect(opcodes.slice(0, 2)).toEqual([OP.text, OP.ping]);
+        const close = client!.frames.find((f) => f.opcode === OP.close);
+        const seen = JSON.parse(await (await fetch(`${own.url}/closes?name=idle`)).text());
+        if (gap("idleCloseAbrupt")) {
+          // idleCloseAbrupt: no close frame, the hook sees 1006.
+          expect([close, seen.code]).toEqual([undefined, 1006]);
+          } else {
+          expect(closeInfo(close!).code).toBe(1001);
+          expect(seen.code).toBe(1001);
+        }
+      } finally {
+        await own.stop();
+      }
+    }, 30_000);
+
+    test("graceful stop closes open sockets with 1001", async () => {
+      const own = await startServer(FIXTURE, runtime, { port: 0, hostname: "127.0.0.1" });
+      try {
+        const { client } = await RawClient.connect(`${own.url}/`);
+        expect(await client!.nextText()).toBe("hello 127.0.0.1");
+        const stopped = own.stop();
+        expect((await client!.closeFrame()).code).toBe(1001);
+        client!.sendClose(1001);
+        await client!.endedWithin();
+        expect(await stopped).toBe(0);
+      } finally {
+        await own.stop();
+      }
+    }, 20_000);
+  });
+}
