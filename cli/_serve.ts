@@ -84,6 +84,8 @@ export async function serveModule(modulePath: string, flags: ListenFlags): Promi
   const options: ServeOptions = Object.create(app);
   if (flags.port !== undefined) options.port = flags.port;
   if (flags.hostname !== undefined) options.hostname = flags.hostname;
+  // Set by the supervisor of `--workers N` for each worker (see _workers.ts).
+  if (process.env.OMNISERVE_REUSE_PORT === "1") options.reusePort = true;
   if (flags.certFile !== undefined || flags.keyFile !== undefined) {
     if (!flags.certFile || !flags.keyFile) {
       throw new OmniserveError("ERR_BAD_ARGUMENT", "--cert and --key go together: give both PEM files");

@@ -2,12 +2,14 @@
  * The `omniserve` command line.
  *
  *   omniserve serve <module> [--runtime node|deno|bun] [--port N] [--hostname H] [--cert FILE --key FILE]
+ *                   [--workers N|auto] [--pubsub redis://host:port]
  *   omniserve test <module> [--runtimes node,deno,bun] [--json FILE] -- <command...>
  *
  * Arguments are parsed with Node's built-in `util.parseArgs`, which every
  * runtime provides, so the CLI has no parsing dependency.
  * @module
  */
+import { availableParallelism } from "node:os";
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { OmniserveError } from "../src/_errors.ts";
@@ -16,9 +18,11 @@ import { currentRuntime, parseRuntime, RUNTIMES } from "./runtime.ts";
 import { serveModule } from "./_serve.ts";
 import { startServer } from "./spawn.ts";
 import { runMatrix } from "./_matrix.ts";
+import { serveWorkers } from "./_workers.ts";
 
 const USAGE = `usage:
   omniserve serve <module> [--runtime node|deno|bun] [--port N] [--hostname H] [--cert FILE --key FILE]
+                  [--workers N|auto] [--pubsub redis://host:port]
   omniserve test <module> [--runtimes node,deno,bun] [--json FILE] -- <command...>`;
 
 function parsePort(value: string | undefined): number | undefined {
@@ -28,6 +32,17 @@ function parsePort(value: string | undefined): number | undefined {
     throw new OmniserveError("ERR_BAD_ARGUMENT", `--port must be a number from 0 to 65535, got "${value}"`);
   }
   return port;
+}
+
+/** `--workers N|auto`: a whole number from 1, or the CPUs this process may use. */
+function parseWorkers(value: string | undefined): number {
+  if (value === undefined) return 1;
+  if (value === "auto") return availableParallelism();
+  const count = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isInteger(count) || count < 1) {
+    throw new OmniserveError("ERR_BAD_ARGUMENT", `--workers must be a whole number from 1, or auto; got "${value}"`);
+  }
+  return count;
 }
 
 async function serveCommand(args: string[]): Promise<void> {
@@ -40,11 +55,17 @@ async function serveCommand(args: string[]): Promise<void> {
       hostname: { type: "string" },
       cert: { type: "string" },
       key: { type: "string" },
+      workers: { type: "string" },
+      pubsub: { type: "string" },
     },
   });
   if (positionals.length !== 1) throw new OmniserveError("ERR_BAD_ARGUMENT", `serve takes one app module\n${USAGE}`);
   const runtime = parseRuntime(values.runtime ?? currentRuntime());
   const flags = { port: parsePort(values.port), hostname: values.hostname, certFile: values.cert, keyFile: values.key };
+  const workers = parseWorkers(values.workers);
+  // --pubsub is the same as OMNISERVE_PUBSUB, which every server process (and worker) inherits.
+  if (values.pubsub !== undefined) process.env.OMNISERVE_PUBSUB = values.pubsub;
+  if (workers > 1) return serveWorkers({ modulePath: positionals[0], runtime, count: workers, flags });
   if (runtime === currentRuntime()) {
     await serveModule(positionals[0], flags);
     return;

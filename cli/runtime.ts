@@ -60,7 +60,8 @@ export function runtimeArgv(runtime: Runtime, script: string, args: string[]): s
       return [bin, script, ...args];
     case "deno":
       // --unstable-no-legacy-abort: request.signal must not abort after a normal response.
-      return [bin, "run", "-A", "--quiet", "--unstable-no-legacy-abort", script, ...args];
+      // --unstable-net: Deno.serve({ reusePort }) for --workers.
+      return [bin, "run", "-A", "--quiet", "--unstable-no-legacy-abort", "--unstable-net", script, ...args];
     case "bun":
       return [bin, script, ...args];
   }

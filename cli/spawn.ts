@@ -14,7 +14,9 @@ import { runtimeArgv } from "./runtime.ts";
 import type { ListenFlags } from "./_serve.ts";
 
 const CHILD = fileURLToPath(new URL("./_child.js", import.meta.url));
-const READY = /^omniserve: listening on (\S+) \((\w+)\)$/m;
+const MAIN = fileURLToPath(new URL("./main.js", import.meta.url));
+/** The one line a server (or a supervisor of workers) prints when it accepts connections. */
+const READY = /^omniserve: listening on (\S+) \((\w+)(?:, (\d+) workers)?\)$/m;
 
 /** A server running in a child process. */
 export interface SpawnedServer {
@@ -24,17 +26,51 @@ export interface SpawnedServer {
   readonly child: ChildProcess;
   /** Everything the child wrote to stderr so far. */
   stderr(): string;
-  /** SIGTERM (graceful), then SIGKILL after `graceMs`; resolves with the exit code. */
-  stop(graceMs?: number): Promise<number | null>;
+  /** SIGTERM (graceful), then SIGKILL after `graceMs`; resolves with the exit code (or the signal's name). */
+  stop(graceMs?: number): Promise<number | string | null>;
+  /** Resolves with the exit code (or the signal's name) when the process ends. */
+  readonly exited: Promise<number | string | null>;
 }
 
 /** Options for {@link startServer}. */
 export interface SpawnOptions extends ListenFlags {
   /** Pass the child's stdout/stderr through to ours (as `omniserve serve` does). */
   inherit?: boolean;
+  /** With `inherit`, leave the child's ready line out (a supervisor prints one line for all workers). */
+  quietReady?: boolean;
   /** Give up waiting for the ready line after this long (default 30 s). */
   timeoutMs?: number;
   env?: Record<string, string>;
+  /** Serve with `omniserve serve --workers N` (a supervisor and N worker processes). */
+  workers?: number;
+}
+
+/** The arguments of `_child.js` after the script: `<module> <port|-> <hostname|-> [<cert> <key>]`. */
+export function childArgs(modulePath: string, flags: ListenFlags): string[] {
+  return [
+    modulePath,
+    flags.port === undefined ? "-" : String(flags.port),
+    flags.hostname ?? "-",
+    ...(flags.certFile || flags.keyFile ? [flags.certFile ?? "", flags.keyFile ?? ""] : []),
+  ];
+}
+
+/** The argv of the CLI supervising `workers` processes of `modulePath` on `runtime`. */
+function supervisorArgv(modulePath: string, runtime: Runtime, options: SpawnOptions): string[] {
+  return [
+    process.execPath,
+    MAIN,
+    "serve",
+    modulePath,
+    "--runtime",
+    runtime,
+    "--workers",
+    String(options.workers),
+    ...(options.port === undefined ? [] : ["--port", String(options.port)]),
+    ...(options.hostname === undefined ? [] : ["--hostname", options.hostname]),
+    ...(options.certFile === undefined ? [] : ["--cert", options.certFile]),
+    ...(options.keyFile === undefined ? [] : ["--key", options.keyFile]),
+  ];
 }
 
 /** Serve `modulePath` on `runtime` in a child process. */
@@ -43,16 +79,26 @@ export function startServer(
   runtime: Runtime,
   options: SpawnOptions = {},
 ): Promise<SpawnedServer> {
-  const [bin, ...args] = runtimeArgv(runtime, CHILD, [
-    modulePath,
-    options.port === undefined ? "-" : String(options.port),
-    options.hostname ?? "-",
-    ...(options.certFile || options.keyFile ? [options.certFile ?? "", options.keyFile ?? ""] : []),
-  ]);
+  const [bin, ...args] = (options.workers ?? 1) > 1
+    ? supervisorArgv(modulePath, runtime, options)
+    : runtimeArgv(runtime, CHILD, childArgs(modulePath, options));
   const child = spawn(bin, args, {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...options.env },
   });
+  return watchServer(child, { runtime, modulePath, bin }, options);
+}
+
+/**
+ * Wait for `child`'s ready line. Rejects when it exits first (with its last
+ * stderr line, and `childExitCode`), cannot be started, or takes too long.
+ */
+export function watchServer(
+  child: ChildProcess,
+  what: { runtime: Runtime; modulePath: string; bin: string },
+  options: Pick<SpawnOptions, "inherit" | "quietReady" | "timeoutMs"> = {},
+): Promise<SpawnedServer> {
+  const { runtime, modulePath, bin } = what;
   let out = "";
   let ready = false;
   let err = "";
@@ -60,7 +106,7 @@ export function startServer(
     err += chunk;
     if (options.inherit) process.stderr.write(chunk);
   });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | string | null>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
@@ -78,10 +124,13 @@ export function startServer(
       clearTimeout(timer);
       const line = err.trim().split("\n").filter(Boolean).pop() ?? "";
       const error = new OmniserveError("ERR_LISTEN", line.replace(/^omniserve: error: /, "") || `${runtime} exited with status ${code}`);
-      reject(Object.assign(error, { childExitCode: code }));
+      reject(Object.assign(error, { childExitCode: typeof code === "number" ? code : 1 }));
     });
     child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-      if (options.inherit) process.stdout.write(chunk);
+      if (options.inherit) {
+        const shown = options.quietReady ? chunk.replace(READY, "").replace(/^\n/, "") : chunk;
+        if (shown) process.stdout.write(shown);
+      }
       if (ready) return;
       out += chunk;
       const match = READY.exec(out);
@@ -93,6 +142,7 @@ export function startServer(
         url: match[1],
         child,
         stderr: () => err,
+        exited,
         stop(graceMs = 12_000) {
           if (child.exitCode !== null || child.signalCode !== null) return exited;
           child.kill("SIGTERM");

@@ -18,6 +18,9 @@ export interface ResolvedOptions {
   idleTimeout: number;
   /** Pub/sub across instances, with its prefix filled in; undefined keeps pub/sub in this process. */
   pubsub: Required<PubSubOptions> | undefined;
+  reusePort: boolean;
+  /** This worker's number: `OMNISERVE_WORKER`, which the CLI sets for each worker it starts; else 0. */
+  worker: number;
 }
 
 /** Channel prefix when `pubsub.prefix` is not given. */
@@ -58,6 +61,8 @@ export function resolveOptions(options: ServeOptions): ResolvedOptions {
     maxRequestBodySize: options.maxRequestBodySize ?? DEFAULT_MAX_BODY,
     idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT,
     pubsub: resolvePubSub(options.pubsub),
+    reusePort: options.reusePort ?? false,
+    worker: Number(env("OMNISERVE_WORKER") ?? 0) || 0,
   };
 }
 

@@ -89,6 +89,10 @@ export abstract class ServerBase<Raw, Source> implements Server<Raw> {
     ));
   }
 
+  get worker(): number {
+    return this.resolved.worker;
+  }
+
   get pubsub(): Readonly<PubSubStats> | undefined {
     return this.#shared ? { ...this.#shared.stats } : undefined;
   }

@@ -151,6 +151,13 @@ export interface ServeOptions {
    */
   overrideGlobalObjects?: boolean;
   /**
+   * Let several processes listen on the same port (Linux `SO_REUSEPORT`): the
+   * kernel spreads new connections over them. What `omniserve serve
+   * --workers N` uses on Deno, Bun and Node 22.12+ (older Node gets
+   * `node:cluster` from the CLI instead; there this option is an error).
+   */
+  reusePort?: boolean;
+  /**
    * Pub/sub across instances: every server given the same Redis (or Valkey)
    * shares its topics, whatever runtime it runs on. A URL string is the same
    * as `{ url }`. Default: the `OMNISERVE_PUBSUB` environment variable, else
@@ -250,6 +257,8 @@ export interface Server<Raw = unknown> {
   publish(topic: string, data: string | ArrayBuffer | Uint8Array, options?: PublishOptions): number;
   /** How many WebSockets of this server (this instance) are subscribed to `topic`. */
   subscriberCount(topic: string): number;
+  /** Which worker of `omniserve serve --workers N` this is, 0 to N-1 (0 in a single process). */
+  readonly worker: number;
   /** Counters of pub/sub across instances, when `pubsub` is set. */
   readonly pubsub: Readonly<PubSubStats> | undefined;
 }

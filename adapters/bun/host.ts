@@ -19,6 +19,7 @@ export interface BunServer {
 export interface BunServeOptions {
   port: number;
   hostname: string;
+  reusePort?: boolean;
   maxRequestBodySize?: number;
   idleTimeout?: number;
   development?: boolean;

@@ -39,6 +39,7 @@ export class BunServer extends ServerBase<BunRaw, Request> {
       this.raw = bun().serve({
         port: this.resolved.port,
         hostname: this.resolved.hostname,
+        reusePort: this.resolved.reusePort,
         maxRequestBodySize: this.resolved.maxRequestBodySize,
         idleTimeout: Math.min(this.resolved.idleTimeout, 255),
         development: false,

@@ -19,6 +19,7 @@ export interface DenoServeInfo {
 export interface DenoServeOptions {
   port: number;
   hostname?: string;
+  reusePort?: boolean;
   cert?: string;
   key?: string;
   handler: (request: Request, info: DenoServeInfo) => Response | Promise<Response>;

@@ -33,6 +33,7 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
       this.raw = deno().serve({
         port: this.resolved.port,
         hostname: this.resolved.hostname,
+        reusePort: this.resolved.reusePort,
         ...(options.tls ? { cert: options.tls.cert, key: options.tls.key } : {}),
         handler: (request, info) => this.#onRequest(request, info),
         onListen: () => {},

@@ -8,7 +8,8 @@
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
-import { listenError } from "../../src/_errors.ts";
+import process from "node:process";
+import { listenError, OmniserveError } from "../../src/_errors.ts";
 import { badRequest, internalError, respond, tooLarge } from "../../src/_handler.ts";
 import { logLine, logRequestError } from "../../src/_log.ts";
 import { plainIp } from "../../src/_ip.ts";
@@ -20,6 +21,7 @@ import { brokenBody, NodeRequest, type RequestSource } from "./_request.ts";
 import { installFastResponse } from "./_response.ts";
 import { send } from "./_send.ts";
 import { NodeWebSockets } from "./_ws.ts";
+import { nodeHasReusePort } from "./reuse-port.ts";
 
 export type * from "../../src/types.ts";
 export { OmniserveError, type ErrorCode } from "../../src/_errors.ts";
@@ -61,7 +63,12 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
     this.listening = new Promise<void>((resolve, reject) => {
       const onError = (error: Error) => reject(listenError(error, opts));
       this.raw.once("error", onError);
-      this.raw.listen(opts.port, opts.hostname, () => {
+      // `reusePort` reached node:net in Node 22.12 and 23.1; older versions would ignore it silently.
+      if (opts.reusePort && !nodeHasReusePort()) {
+        return reject(new OmniserveError("ERR_BAD_ARGUMENT", `reusePort needs Node 22.12 or later (this is ${process.version})`));
+      }
+      const where = { port: opts.port, host: opts.hostname, ...(opts.reusePort ? { reusePort: true } : {}) };
+      this.raw.listen(where, () => {
         this.raw.off("error", onError);
         this.#address = this.raw.address() as AddressInfo;
         this.#src.fallbackHost = new URL(this.url).host;

@@ -22,17 +22,20 @@ export interface Suite {
   /** `http://host:port` of the fixture server. */
   url(): string;
   server(): SpawnedServer;
+  /** Serve `module` the way this suite serves (one process, or `--workers N`) on a free port. */
+  start(module: string): Promise<SpawnedServer>;
   exception(name: ExceptionName<"http">): boolean;
   sleep(ms: number): Promise<void>;
 }
 
 
-/** Register every HTTP conformance case for `runtime`. */
-export function conformance(runtime: Runtime): void {
-  describe(`conformance on ${runtime}`, () => {
+/** Register every HTTP conformance case for `runtime`; with `workers`, served by `omniserve serve --workers N`. */
+export function conformance(runtime: Runtime, workers = 1): void {
+  describe(`conformance on ${runtime}${workers > 1 ? ` with ${workers} workers` : ""}`, () => {
     let spawned: SpawnedServer;
+    const start = (module: string) => startServer(module, runtime, { port: 0, hostname: "127.0.0.1", workers });
     beforeAll(async () => {
-      spawned = await startServer("test/fixture/http-app.ts", runtime, { port: 0, hostname: "127.0.0.1" });
+      spawned = await start("test/fixture/http-app.ts");
     });
     afterAll(async () => {
       await spawned?.stop();
@@ -41,6 +44,7 @@ export function conformance(runtime: Runtime): void {
       runtime,
       url: () => spawned.url,
       server: () => spawned,
+      start,
       exception: (name) => applies(name, runtime),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     };

@@ -1,7 +1,6 @@
 /** Server lifecycle: waitUntil, reload, idleTimeout, graceful and deadline stops. */
 import net from "node:net";
 import { describe, expect, test } from "vitest";
-import { startServer } from "../../dist/cli/spawn.js";
 import { exchange, get } from "../support/http-client.ts";
 import type { Suite } from "./_suite.ts";
 
@@ -21,7 +20,7 @@ export function server(s: Suite): void {
     });
 
     test("SIGTERM with a request that never finishes exits 0 after the 10 s deadline", async () => {
-      const own = await startServer("test/fixture/hang.ts", runtime, { port: 0, hostname: "127.0.0.1" });
+      const own = await s.start("test/fixture/hang.ts");
       const hanging = fetch(`${own.url}/hang`).then(() => "answered", () => "dropped");
       await sleep(200);
       const code = await own.stop(20_000);
@@ -31,7 +30,7 @@ export function server(s: Suite): void {
     }, 30_000);
 
     test("server.reload() swaps fetch for new requests without dropping the connection", async () => {
-      const own = await startServer("test/fixture/reload.ts", runtime, { port: 0, hostname: "127.0.0.1" });
+      const own = await s.start("test/fixture/reload.ts");
       try {
         const { responses, closed } = await exchange(own.url, [get(own.url, "/"), get(own.url, "/swap"), get(own.url, "/")], {
           responses: 3,
@@ -44,7 +43,7 @@ export function server(s: Suite): void {
     });
 
     test("idleTimeout closes a keep-alive connection that stays idle", async () => {
-      const own = await startServer("test/fixture/idle.ts", runtime, { port: 0, hostname: "127.0.0.1" });
+      const own = await s.start("test/fixture/idle.ts");
       try {
         const { hostname, port } = new URL(own.url);
         const socket = net.connect(Number(port), hostname);
@@ -64,7 +63,7 @@ export function server(s: Suite): void {
     });
 
     test("SIGTERM stops gracefully: in-flight requests finish, new connections are refused, exit 0", async () => {
-      const own = await startServer("test/fixture/http-app.ts", runtime, { port: 0, hostname: "127.0.0.1" });
+      const own = await s.start("test/fixture/http-app.ts");
       const inflight = fetch(`${own.url}/slow?ms=700`).then((r) => r.text());
       await sleep(200);
       const exited = own.stop();

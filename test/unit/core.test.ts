@@ -27,7 +27,17 @@ describe("resolveOptions()", () => {
       hostname: "127.0.0.1",
       maxRequestBodySize: 128 * 1024 * 1024,
       idleTimeout: 10,
+      pubsub: undefined,
+      reusePort: false,
+      worker: 0,
     });
+  });
+
+  test("resolveOptions() takes pubsub as a URL or an object, with the default prefix", () => {
+    const fetch = () => new Response();
+    expect(resolveOptions({ fetch, pubsub: "redis://h:1" }).pubsub).toEqual({ url: "redis://h:1", prefix: "omniserve:app:" });
+    expect(resolveOptions({ fetch, pubsub: { url: "redis://h:1", prefix: "p:" } }).pubsub).toEqual({ url: "redis://h:1", prefix: "p:" });
+    expect(() => resolveOptions({ fetch, pubsub: { url: "" } })).toThrow(expect.objectContaining({ code: "ERR_BAD_ARGUMENT" }));
   });
 
   test("resolveOptions() rejects a missing fetch and a bad port with stable codes", () => {
