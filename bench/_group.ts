@@ -10,7 +10,7 @@
  */
 import type { Contender } from "./_contenders.ts";
 import { pinServer } from "./_pin.ts";
-import { cpuSeconds, peakRss, type Running } from "./_process.ts";
+import { contenderCpu, peakRss, processesOf, type Running } from "./_process.ts";
 import type { Row, Settings } from "./_result.ts";
 import type { Scenario } from "./_scenarios.ts";
 import { median, round } from "./_stats.ts";
@@ -71,7 +71,7 @@ interface Sample {
 /** One throughput measurement, or a throw saying why it is not clean. */
 async function measure(e: Entry, s: Scenario, seconds: number, settings: Settings): Promise<Sample> {
   const url = e.server!.url;
-  const cpu0 = cpuSeconds(e.server!.pid);
+  const cpu0 = contenderCpu(e.server!);
   const t0 = performance.now();
   let value: number;
   let clientCpu: number | undefined;
@@ -86,7 +86,7 @@ async function measure(e: Entry, s: Scenario, seconds: number, settings: Setting
     if (problem) throw new Error(problem);
     value = rps(r);
   }
-  const cpu = (cpuSeconds(e.server!.pid) - cpu0) / ((performance.now() - t0) / 1000);
+  const cpu = (contenderCpu(e.server!) - cpu0) / ((performance.now() - t0) / 1000);
   return { value, cpu, clientCpu };
 }
 
@@ -106,7 +106,7 @@ async function each(entries: Entry[], step: (e: Entry) => Promise<void>, log: Lo
 /** Start a contender's server, pinned to the server core when the run pins. */
 async function start(c: Contender, s: Scenario, settings: Settings): Promise<Running> {
   const server = await c.start(s);
-  if (settings.pinned) pinServer(server.pid);
+  if (settings.pinned) for (const pid of processesOf(server)) pinServer(pid);
   return server;
 }
 
@@ -114,7 +114,8 @@ async function start(c: Contender, s: Scenario, settings: Settings): Promise<Run
 async function stop(e: Entry): Promise<void> {
   if (!e.server) return;
   if (e.row.status === "ok") {
-    const peak = round(peakRss(e.server.pid) / 2 ** 20, 1);
+    // Several processes (workers, instances): their peaks added up.
+    const peak = round(processesOf(e.server).reduce((sum, pid) => sum + (peakRss(pid) || 0), 0) / 2 ** 20, 1);
     if (peak !== null) e.row.peakRssMiB = Math.max(e.row.peakRssMiB ?? 0, peak);
   }
   await e.server.stop();
@@ -159,7 +160,7 @@ export async function runGroup(
   } finally {
     for (const e of entries) await stop(e);
   }
-  if (scenario.kind === "ws" && settings.idleConnections > 0) await measureIdle(entries, scenario, settings, log);
+  if (scenario.kind === "ws" && scenario.idle && settings.idleConnections > 0) await measureIdle(entries, scenario, settings, log);
   return entries.map((e) => e.row);
 }
 

@@ -4,15 +4,44 @@
  * @module
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import process from "node:process";
 
 /** A started contender. */
 export interface Running {
+  /** Its URL; several comma-separated when a contender is more than one instance. */
   readonly url: string;
+  /** The process to measure; its child processes (workers) count with it. */
   readonly pid: number;
+  /** Further processes of the contender (a second instance), measured with `pid`. */
+  readonly others?: number[];
   stop(): Promise<unknown>;
 }
+
+/** `pid` and every process below it (the workers of a supervisor). */
+export function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    let tasks: string[] = [];
+    try {
+      tasks = readdirSync(`/proc/${out[i]}/task`);
+    } catch {
+      continue; // gone
+    }
+    for (const task of tasks) {
+      try {
+        const children = readFileSync(`/proc/${out[i]}/task/${task}/children`, "utf8").trim();
+        if (children) out.push(...children.split(" ").map(Number));
+      } catch {
+        // the task ended meanwhile
+      }
+    }
+  }
+  return out;
+}
+
+/** Every process of a running contender. */
+export const processesOf = (r: Running): number[] => [r.pid, ...(r.others ?? [])].flatMap(processTree);
 
 const READY = /listening on (http:\/\/\S+)/;
 
@@ -57,7 +86,13 @@ export function lastLine(text: string): string {
 }
 
 function status(pid: number, field: string): number {
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/status`, "utf8");
+  } catch {
+    return NaN; // gone
+  }
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text);
   return match ? Number(match[1]) * 1024 : NaN;
 }
 
@@ -66,9 +101,17 @@ export const rss = (pid: number): number => status(pid, "VmRSS");
 /** Peak resident memory since start, in bytes. */
 export const peakRss = (pid: number): number => status(pid, "VmHWM");
 
-/** CPU seconds (user + system, all threads) the process used so far. */
+/** CPU seconds (user + system, all threads) the process used so far; 0 once it is gone. */
 export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return 0;
+  }
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ
 }
+
+/** CPU seconds of every process of a running contender. */
+export const contenderCpu = (r: Running): number => processesOf(r).reduce((sum, pid) => sum + cpuSeconds(pid), 0);

@@ -35,6 +35,10 @@ export interface HttpScenario extends Base {
 
 export interface WsScenario extends Base {
   kind: "ws";
+  /** Measure memory per idle WebSocket too (one instance only). */
+  idle: boolean;
+  /** Served by two instances on one Redis; `url` is then two URLs, comma-separated. */
+  redis?: boolean;
 }
 
 export type Scenario = HttpScenario | WsScenario;
@@ -141,6 +145,20 @@ export const SCENARIOS: Scenario[] = [
     title: "WebSocket broadcast",
     kind: "ws",
     app: app("broadcast"),
+    idle: true,
     check: (url) => checkBroadcast(url.replace(/^http/, "ws") + "/"),
+  },
+  {
+    name: "broadcast-redis",
+    title: "WebSocket broadcast across two instances on one Redis",
+    kind: "ws",
+    app: app("broadcast"),
+    idle: false,
+    redis: true,
+    // One client on each instance: a message must cross Redis.
+    check: (urls) => {
+      const [a, b] = urls.split(",").map((u) => u.replace(/^http/, "ws") + "/");
+      return checkBroadcast(a, 3000, b);
+    },
   },
 ];

@@ -15,10 +15,10 @@ function open(url: string): Promise<WebSocket> {
   });
 }
 
-/** Resolve once a message sent by one client reached another; throw why not. */
-export async function checkBroadcast(url: string, timeoutMs = 3000): Promise<void> {
+/** Resolve once a message sent by one client reached another (on `other`, another instance, if given); throw why not. */
+export async function checkBroadcast(url: string, timeoutMs = 3000, other: string = url): Promise<void> {
   const a = await open(url);
-  const b = await open(url).catch((error) => {
+  const b = await open(other).catch((error) => {
     a.terminate();
     throw error;
   });

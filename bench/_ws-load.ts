@@ -10,7 +10,8 @@ import { lastLine, rss } from "./_process.ts";
 import { sleep } from "./_stats.ts";
 
 const client = (name: string): string => fileURLToPath(new URL(`./ws/${name}.ts`, import.meta.url));
-const wsUrl = (url: string): string => url.replace(/^http/, "ws") + "/";
+/** One ws:// URL per comma-separated http:// URL. */
+const wsUrl = (url: string): string => url.split(",").map((u) => u.replace(/^http/, "ws") + "/").join(",");
 
 export interface BroadcastResult {
   delivered: number;

@@ -6,12 +6,15 @@
  */
 import process from "node:process";
 import { HOSTNAME, loadApp, ready } from "./_ready.ts";
+import { redisRelay } from "./_redis-relay.ts";
 import { bun } from "../../adapters/bun/host.ts";
 
 const [appPath, scenario] = process.argv.slice(2);
 const Bun = bun();
 
-const server = scenario === "broadcast"
+type Socket = { publish(topic: string, data: string | Uint8Array): number };
+let relay: ((text: string, from: Socket) => void) | undefined;
+const server = scenario.startsWith("broadcast")
   ? Bun.serve({
     port: 0,
     hostname: HOSTNAME,
@@ -19,8 +22,12 @@ const server = scenario === "broadcast"
       server.upgrade(request) ? undefined : new Response("WebSocket only", { status: 426 }),
     websocket: {
       open: (ws) => ws.subscribe("room"),
-      message: (ws, message) => void ws.publish("room", message),
+      message: (ws, message) => relay ? relay(String(message), ws) : void ws.publish("room", message),
     },
   })
   : Bun.serve({ port: 0, hostname: HOSTNAME, fetch: (await loadApp(appPath)).fetch });
+if (scenario === "broadcast-redis") {
+  // Local others through Bun's native publish (it skips the sender), the other instance through Redis.
+  relay = await redisRelay<Socket>((text, except) => void (except ? except.publish("room", text) : server.publish("room", text)));
+}
 ready(server.port);

@@ -7,24 +7,30 @@
  */
 import process from "node:process";
 import { HOSTNAME, loadApp, ready } from "./_ready.ts";
+import { redisRelay } from "./_redis-relay.ts";
 import { deno } from "../../adapters/deno/host.ts";
 
 const [appPath, scenario] = process.argv.slice(2);
 const Deno = deno();
 
-function broadcast(): (request: Request) => Response {
+/** The room's sockets; with `relay`, messages also cross Redis. */
+async function broadcast(withRedis: boolean): Promise<(request: Request) => Response> {
   const room = new Set<WebSocket>();
+  const deliver = (text: string, except?: WebSocket) => {
+    for (const other of room) if (other !== except && other.readyState === 1) other.send(text);
+  };
+  const relay = withRedis ? await redisRelay<WebSocket>(deliver) : deliver;
   return (request) => {
     if (request.headers.get("upgrade") !== "websocket") return new Response("WebSocket only", { status: 426 });
     const { socket, response } = Deno.upgradeWebSocket(request);
     socket.onopen = () => room.add(socket);
     socket.onclose = () => room.delete(socket);
-    socket.onmessage = (event) => {
-      for (const other of room) if (other !== socket && other.readyState === 1) other.send(event.data);
-    };
+    socket.onmessage = (event) => relay(event.data as string, socket);
     return response;
   };
 }
 
-const handler = scenario === "broadcast" ? broadcast() : (await loadApp(appPath)).fetch;
+const handler = scenario.startsWith("broadcast")
+  ? await broadcast(scenario === "broadcast-redis")
+  : (await loadApp(appPath)).fetch;
 Deno.serve({ port: 0, hostname: HOSTNAME, onListen: ({ port }) => ready(port), handler });

@@ -1,6 +1,7 @@
 /**
  * Control on Node: `node:http` with no library, and for "broadcast" a plain
- * `ws` loop that sends each message to every other socket.
+ * `ws` loop that sends each message to every other socket ("broadcast-redis":
+ * the same loop plus a relay over Redis, see _redis-relay.ts).
  *   node --import tsx bench/servers/node-raw.ts <app module> <scenario>
  * @module
  */
@@ -10,6 +11,7 @@ import process from "node:process";
 import { type WebSocket, WebSocketServer } from "ws";
 import { NODE_HANDLERS } from "./_node-handlers.ts";
 import { HOSTNAME, ready } from "./_ready.ts";
+import { redisRelay } from "./_redis-relay.ts";
 
 const scenario = process.argv[3];
 const handler = NODE_HANDLERS[scenario];
@@ -26,6 +28,12 @@ if (scenario === "broadcast") {
       }
     });
   });
+} else if (scenario === "broadcast-redis") {
+  const wss = new WebSocketServer({ server });
+  const relay = await redisRelay<WebSocket>((text, except) => {
+    for (const other of wss.clients) if (other !== except && other.readyState === 1) other.send(text);
+  });
+  wss.on("connection", (socket: WebSocket) => socket.on("message", (data) => relay(String(data), socket)));
 } else if (!handler) throw new Error(`node-raw: unknown scenario ${scenario}`);
 
 server.listen(0, HOSTNAME, () => ready((server.address() as AddressInfo).port));

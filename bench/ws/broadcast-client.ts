@@ -1,7 +1,8 @@
 /**
  * Load generator for the "broadcast" scenario.
- *   node --import tsx bench/ws/broadcast-client.ts <ws url> <clients> <seconds> <window>
- * Opens <clients> sockets in one room and keeps <window> broadcasts in flight
+ *   node --import tsx bench/ws/broadcast-client.ts <ws url[,ws url...]> <clients> <seconds> <window>
+ * Opens <clients> sockets in one room (spread over the URLs in turn, when
+ * several instances serve the room) and keeps <window> broadcasts in flight
  * (a broadcast is done when the other clients received it), round-robin over
  * senders. Prints one JSON line: delivered messages per second, and this
  * client's own CPU use so a saturated client is visible.
@@ -13,6 +14,7 @@ import { openSocket, textFrame } from "./_socket.ts";
 
 const [url, clientsArg, secondsArg, windowArg] = process.argv.slice(2);
 const clients = Number(clientsArg);
+const urls = url.split(",");
 const window = Number(windowArg);
 const frame = textFrame("broadcast-bench-message-0123456789");
 const fanout = clients - 1;
@@ -36,12 +38,12 @@ const onFrames = (count: number): void => {
   topUp();
 };
 for (let i = 0; i < clients; i++) {
-  const socket = await openSocket(url, onFrames);
+  const socket = await openSocket(urls[i % urls.length], onFrames);
   socket.on("error", () => {});
   sockets.push(socket);
 }
-// Let the server finish its open hooks (subscribing) before the clock starts.
-await new Promise((resolve) => setTimeout(resolve, 300));
+// Let the server finish its open hooks (subscribing, and joining Redis) before the clock starts.
+await new Promise((resolve) => setTimeout(resolve, urls.length > 1 ? 1000 : 300));
 
 delivered = 0;
 const cpu0 = process.cpuUsage();

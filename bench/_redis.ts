@@ -1,0 +1,18 @@
+/**
+ * The Redis of the cross-instance scenario: one redis-server (Debian's, as the
+ * tests use) started on first need and killed when the bench exits, with its
+ * CPU use readable so the run can report Redis's own share.
+ * @module
+ */
+import process from "node:process";
+import { startRedis, type TestRedis } from "../test/support/redis.ts";
+
+let redis: Promise<TestRedis> | undefined;
+
+/** The bench's redis-server, started once. */
+export function benchRedis(): Promise<TestRedis> {
+  return (redis ??= startRedis().then((r) => {
+    process.on("exit", () => void r.stop());
+    return r;
+  }));
+}
