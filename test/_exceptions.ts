@@ -89,6 +89,13 @@ export const EXCEPTIONS = {
       "Putting the standard spelling into every string response's headers costs Bun's fast path about 5% of " +
       "a hello request (measured with the bench), so omniserve keeps Bun's spelling, in the headers too.",
   },
+  bunInspectEmpty: {
+    runtimes: ["bun"],
+    reason:
+      "Bun's node:util inspect prints a native Request or Headers as `Request {}` / `Headers {}`, without its " +
+      "fields (console.log and Bun.inspect print them). The request is Bun's own; omniserve would have to patch " +
+      "Bun's web prototypes globally. Upstream: oven-sh/bun#35292 (closed, not in Bun 1.4.5).",
+  },
 } satisfies Record<string, RuntimeException>;
 
 /** True when `runtime` is listed under `exceptions[name]`. */

@@ -6,7 +6,7 @@
  * `instanceof Request` holds.
  * @module
  */
-import { delegateToNative } from "./_delegate.ts";
+import { delegateSlots, delegateToNative } from "./_delegate.ts";
 import { NodeHeaders } from "./_headers.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
@@ -166,7 +166,7 @@ export class NodeRequest {
     if (this.#native) return this.#native;
     let body: ReadableStream<Uint8Array> | null = null;
     if (!NO_BODY.has(this.method)) {
-      if (this.#used) throw new TypeError("Body is unusable: Body has already been read");
+      if (this.#used) return this.#usedNative();
       body = limitStream(Readable.toWeb(this.#req) as ReadableStream<Uint8Array>, this.#src.maxBodySize, this.limit);
     }
     this.#native = new NativeRequest(this.url, {
@@ -179,7 +179,27 @@ export class NodeRequest {
     });
     return this.#native;
   }
+
+  /**
+   * The native Request of one whose body was already read: its body is a
+   * disturbed stream, so `bodyUsed` is true and cloning throws the standard
+   * TypeError, while inspecting it or reading `mode` still works.
+   */
+  #usedNative(): Request {
+    const native = (this.#native = new NativeRequest(this.url, {
+      method: this.method,
+      headers: this.headers,
+      body: new ReadableStream({ start: (controller) => controller.close() }),
+      signal: this.signal,
+      // @ts-ignore: as above
+      duplex: "half",
+    }));
+    native.body!.getReader().read().catch(() => {});
+    return native;
+  }
 }
 
-// Everything else a Request has (clone, formData, blob, ...) goes to the native one.
+// Everything else a Request has (clone, formData, blob, ...) goes to the native one,
+// and so do undici's internal slots: `new Request(request)` and `fetch(request)` read them.
 delegateToNative(NodeRequest, NativeRequest, "Request");
+delegateSlots(NodeRequest, new NativeRequest("http://localhost/"));
