@@ -35,6 +35,18 @@ export default {
       if (url.pathname === "/refuse") {
         return new Response("nope", { status: 403, headers: { "x-refused": "yes" } });
       }
+      if (url.pathname === "/refuse-thrown") {
+        // crossws's hooks may throw `{ response }` (h3's HTTPError has one), here behind a getter as crossws's demo does.
+        throw {
+          get response() {
+            return new Response("unauthorized", {
+              status: 401,
+              statusText: "Unauthorized",
+              headers: { "x-error": "unauthorized", "www-authenticate": 'Bearer realm="omniserve"' },
+            });
+          },
+        };
+      }
       return {
         headers: { "x-upgrade": "yes" },
         context: { name: url.searchParams.get("name") ?? "" },
@@ -44,6 +56,7 @@ export default {
     open(peer) {
       for (const topic of new URL(peer.request.url).searchParams.getAll("topic")) peer.subscribe(topic);
       peer.send(`hello ${peer.remoteAddress}`);
+      if (peer.request.headers.has("x-request")) peer.send(requestSeen(peer.request));
     },
     message(peer, message) {
       if (typeof message.rawData !== "string") return void peer.send(message.uint8Array());
@@ -65,6 +78,8 @@ export default {
           return peer.publish(topic, new TextEncoder().encode(arg));
         case "url":
           return void peer.send(peer.request.url);
+        case "request":
+          return void peer.send(requestSeen(peer.request));
         case "topics":
           return void peer.send(JSON.stringify([...peer.topics].sort()));
         case "terminate":
@@ -87,6 +102,16 @@ export default {
     },
   },
 } satisfies ServeOptions;
+
+/** What a case checks of `peer.request`. */
+function requestSeen(request: Request): string {
+  return JSON.stringify({
+    method: request.method,
+    path: new URL(request.url).pathname,
+    header: request.headers.get("x-request"),
+    names: [...request.headers.keys()].filter((name) => name.startsWith("x-")),
+  });
+}
 
 /** Send `count` 64 KiB messages, one per timer tick, while the peer stays open. */
 function flood(peer: { send(data: unknown): unknown; readonly websocket: { readyState?: number } }, count: number): void {
