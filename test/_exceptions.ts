@@ -96,6 +96,14 @@ export const EXCEPTIONS = {
       "fields (console.log and Bun.inspect print them). The request is Bun's own; omniserve would have to patch " +
       "Bun's web prototypes globally. Upstream: oven-sh/bun#35292 (closed, not in Bun 1.4.5).",
   },
+  nodeForeignChunked: {
+    runtimes: ["node"],
+    reason:
+      "A light Response from another library (srvx's, @hono/node-server's) hands the server its status, headers " +
+      "and a body stream. Deno and Bun learn a fixed-size body's length from their own Response underneath and " +
+      "send Content-Length; on Node undici does not expose it, so the body goes out chunked. Status, headers and " +
+      "bytes are the same.",
+  },
 } satisfies Record<string, RuntimeException>;
 
 /** True when `runtime` is listed under `exceptions[name]`. */

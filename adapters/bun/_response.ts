@@ -13,12 +13,14 @@
  * @module
  */
 
-const NativeResponse: typeof Response = globalThis.Response;
+/** Bun's own Response class. */
+export const NativeResponse: typeof Response = globalThis.Response;
 /** What Bun writes for a string body; the standard says `text/plain;charset=UTF-8` (case-insensitive). */
 const BUN_TEXT_PLAIN = "text/plain;charset=utf-8";
 const FORM_URLENCODED = "application/x-www-form-urlencoded;charset=UTF-8";
 
-class StandardResponse extends NativeResponse {
+/** What `Response` is in a Bun server process. */
+export class StandardResponse extends NativeResponse {
   /** A string body whose standard content-type is not in the headers yet. */
   #text: boolean;
 

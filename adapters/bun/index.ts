@@ -15,13 +15,14 @@
  * @module
  */
 import { listenError } from "../../src/_errors.ts";
+import { nativeResponses } from "../../src/_foreign.ts";
 import { Handlers, internalError, invoke } from "../../src/_handler.ts";
 import { logRequestError } from "../../src/_log.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { formatUrl, resolveOptions, type ResolvedOptions } from "../../src/_options.ts";
 import { WaitUntil } from "../../src/_wait.ts";
 import type { ReloadOptions, Runtime, ServeOptions, Server, ServerContext } from "../../src/types.ts";
-import { installStandardResponse } from "./_response.ts";
+import { installStandardResponse, NativeResponse, StandardResponse } from "./_response.ts";
 import { bun, type BunServer as BunRaw } from "./_types.ts";
 import { BunWebSockets } from "./_ws.ts";
 import { isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
@@ -30,6 +31,9 @@ export type * from "../../src/types.ts";
 export { OmniserveError, type ErrorCode } from "../../src/_errors.ts";
 
 installStandardResponse();
+
+/** Bun.serve sends only Bun's own Response objects (it answers others with an empty 204); see _foreign.ts. */
+const toNative = nativeResponses(NativeResponse, StandardResponse);
 
 class BunContext implements ServerContext {
   readonly server: BunServer;
@@ -61,7 +65,7 @@ export class BunServer implements Server<BunRaw> {
   constructor(options: ServeOptions) {
     this.options = options;
     this.#opts = resolveOptions(options);
-    this.#handlers = new Handlers(options);
+    this.#handlers = new Handlers(options, toNative);
     const ws = this.#ws = options.websocket ? new BunWebSockets(options.websocket) : undefined;
     try {
       this.raw = bun().serve({

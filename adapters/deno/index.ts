@@ -15,6 +15,7 @@
  * @module
  */
 import { listenError } from "../../src/_errors.ts";
+import { nativeResponses } from "../../src/_foreign.ts";
 import { Handlers, invoke, tooLarge } from "../../src/_handler.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { limitBody } from "../../src/_limit.ts";
@@ -27,6 +28,9 @@ import { isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 
 export type * from "../../src/types.ts";
 export { OmniserveError, type ErrorCode } from "../../src/_errors.ts";
+
+/** Deno.serve sends only Deno's own Response objects; others are rebuilt (see _foreign.ts). */
+const toNative = nativeResponses(globalThis.Response);
 
 class DenoContext implements ServerContext {
   readonly server: DenoServer;
@@ -59,7 +63,7 @@ export class DenoServer implements Server<DenoHttpServer> {
   constructor(options: ServeOptions) {
     this.options = options;
     this.#opts = resolveOptions(options);
-    this.#handlers = new Handlers(options);
+    this.#handlers = new Handlers(options, toNative);
     this.#protocol = options.tls ? "https" : "http";
     if (options.websocket) this.#ws = new DenoWebSockets(options.websocket);
     try {
