@@ -65,13 +65,14 @@ export class DenoServer implements Server<DenoHttpServer> {
     this.#opts = resolveOptions(options);
     this.#handlers = new Handlers(options, toNative);
     this.#protocol = options.tls ? "https" : "http";
+    const origin = `${this.#protocol}://`;
     if (options.websocket) this.#ws = new DenoWebSockets(options.websocket);
     try {
       this.raw = deno().serve({
         port: this.#opts.port,
         hostname: this.#opts.hostname,
         ...(options.tls ? { cert: options.tls.cert, key: options.tls.key } : {}),
-        handler: (request, info) => this.#onRequest(request, info),
+        handler: (request, info) => this.#onRequest(request.url.startsWith(origin) ? request : withScheme(request, origin), info),
         onListen: () => {},
       });
     } catch (error) {
@@ -144,6 +145,17 @@ export class DenoServer implements Server<DenoHttpServer> {
   }
 }
 
+
+/**
+ * Deno.serve takes an absolute-form target's scheme as sent (even `HTTP://`), so
+ * `GET http://evil.example/x` over TLS would show the app `http://`. The scheme is the
+ * connection's (`origin` is `https://` or `http://`): the request is rebuilt with it,
+ * keeping the target's authority (RFC 9112 3.2.2).
+ */
+function withScheme(request: Request, origin: string): Request {
+  const url = request.url;
+  return new Request(origin + url.slice(url.indexOf("://") + 3), request);
+}
 
 /**
  * Start serving `options.fetch` on Deno.

@@ -29,6 +29,14 @@ function utf8(bytes: Uint8Array): string {
   return Buffer.isBuffer(bytes) ? bytes.toString("utf8") : decoder.decode(bytes);
 }
 
+/** `http://host/path?q` as `host/path?q`; a target with no path gets `/` (`http://host?q` is `host/?q`). */
+function absoluteRest(target: string): string {
+  const start = target.indexOf("//") + 2;
+  let end = start;
+  while (end < target.length && target[end] !== "/" && target[end] !== "?") end++;
+  return target[end] === "/" ? target.slice(start) : `${target.slice(start, end)}/${target.slice(end)}`;
+}
+
 /** Responses whose request body broke its framing mid-way; the server already answered 400. */
 export const brokenBody: WeakSet<ServerResponse> = new WeakSet();
 
@@ -66,9 +74,10 @@ export class NodeRequest {
   get url(): string {
     if (this.#url !== undefined) return this.#url;
     const target = this.#req.url!;
-    // RFC 9112 3.2.2: an absolute-form target wins over Host.
+    // RFC 9112 3.2.2: an absolute-form target's authority wins over Host. Its scheme does not:
+    // that is the connection's, so `http://` sent over TLS cannot make the app see plain http.
     if (target.charCodeAt(0) !== 47 /* / */ && /^https?:\/\//i.test(target)) {
-      return (this.#url = target);
+      return (this.#url = `${this.#src.protocol}://${absoluteRest(target)}`);
     }
     const host = this.#host ?? this.#req.headers[":authority"] ?? this.#src.fallbackHost;
     return (this.#url = `${this.#src.protocol}://${host}${target}`);

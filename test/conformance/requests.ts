@@ -23,6 +23,15 @@ export function requests(s: Suite): void {
       );
     });
 
+    test("an absolute-form request target cannot change the scheme: it is the connection's", async () => {
+      for (const target of ["https://abs.example:9/url?q=1", "HTTP://abs.example:9/url?q=1"]) {
+        const { responses } = await exchange(s.url(), `GET ${target} HTTP/1.1\r\nHost: other.example\r\n\r\n`);
+        expect(responses[0].body.toString(), target).toBe(
+          exception("absoluteFormUsesHost") ? "http://other.example/url?q=1" : "http://abs.example:9/url?q=1",
+        );
+      }
+    });
+
     test("a HTTP/1.1 request without Host gets 400", async () => {
       const { responses } = await exchange(s.url(), "GET /url/x HTTP/1.1\r\n\r\n");
       if (exception("denoHostOptional")) {
