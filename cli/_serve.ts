@@ -65,20 +65,29 @@ export async function loadApp(modulePath: string): Promise<ServeOptions> {
   return app as ServeOptions;
 }
 
-async function adapterServe(): Promise<(options: ServeOptions) => Server> {
+/** The two functions of the runtime's adapter the CLI uses. */
+interface Adapter {
+  serve(options: ServeOptions): Server;
+  useGlobalResponse(on?: boolean): void;
+}
+
+async function adapter(): Promise<Adapter> {
   switch (currentRuntime()) {
     case "deno":
-      return (await import("../adapters/deno/index.ts")).serve;
+      return await import("../adapters/deno/index.ts");
     case "bun":
-      return (await import("../adapters/bun/index.ts")).serve;
+      return await import("../adapters/bun/index.ts");
     default:
-      return (await import("../adapters/node/index.ts")).serve;
+      return await import("../adapters/node/index.ts");
   }
 }
 
 /** Serve `modulePath` until SIGINT/SIGTERM; resolves with the running server. */
 export async function serveModule(modulePath: string, flags: ListenFlags): Promise<Server> {
-  const serve = await adapterServe();
+  const { serve, useGlobalResponse } = await adapter();
+  // Serving starts here: the app module and what it imports see the Response the server will use (a
+  // server with `overrideGlobalObjects: false` puts the native one back when it starts).
+  useGlobalResponse();
   const app = await loadApp(modulePath);
   // The app stays the prototype so getters and methods (a Hono app's fetch) keep working.
   const options: ServeOptions = Object.create(app);

@@ -23,10 +23,16 @@ export class Handlers {
   fetch: FetchHandler;
   error: ErrorHandler | undefined;
   readonly silent: boolean;
-  constructor(options: ServeOptions) {
+  /**
+   * Set by an adapter whose runtime sends only its own Response objects (Deno,
+   * Bun; see _foreign.ts): a Response from another library is rebuilt by it.
+   */
+  readonly toNative: ((response: Response) => Response) | undefined;
+  constructor(options: ServeOptions, toNative?: (response: Response) => Response) {
     this.fetch = options.fetch;
     this.error = options.error;
     this.silent = options.silent ?? false;
+    this.toNative = toNative;
   }
   /** `server.reload()`: swap what is given; `error: undefined` removes the hook. */
   reload(handlers: ReloadOptions): void {
@@ -47,14 +53,26 @@ export function invoke(
   } catch (error) {
     return fail(h, error, request);
   }
-  if (result instanceof NativeResponse) return result;
+  if (result instanceof NativeResponse) return h.toNative === undefined ? result : sendable(h, result, request);
   if (isThenable(result)) {
     return (result as Promise<unknown>).then(
-      (value) => value instanceof NativeResponse ? value : fail(h, notAResponse(value), request),
+      (value) =>
+        value instanceof NativeResponse
+          ? h.toNative === undefined ? value : sendable(h, value, request)
+          : fail(h, notAResponse(value), request),
       (error) => fail(h, error, request),
     );
   }
   return fail(h, notAResponse(result), request);
+}
+
+/** `response` as the runtime's own Response; one it cannot send goes to `fail`. */
+function sendable(h: Handlers, response: Response, request: Request): Response | Promise<Response> {
+  try {
+    return h.toNative!(response);
+  } catch (error) {
+    return fail(h, error, request);
+  }
 }
 
 /**
@@ -103,16 +121,25 @@ export function fail(
   }
   try {
     const result = h.error(error, request);
-    if (result instanceof NativeResponse) return result;
+    if (result instanceof NativeResponse) return fromErrorHook(h, result, request);
     if (isThenable(result)) {
       return (result as Promise<unknown>).then(
-        (value) => value instanceof NativeResponse ? value : errorHookFailed(h, notAResponse(value), request),
+        (value) => value instanceof NativeResponse ? fromErrorHook(h, value, request) : errorHookFailed(h, notAResponse(value), request),
         (error2) => errorHookFailed(h, error2, request),
       );
     }
     return errorHookFailed(h, notAResponse(result), request);
   } catch (error2) {
     return errorHookFailed(h, error2, request);
+  }
+}
+
+function fromErrorHook(h: Handlers, response: Response, request: Request): Response {
+  if (h.toNative === undefined) return response;
+  try {
+    return h.toNative(response);
+  } catch (error) {
+    return errorHookFailed(h, error, request);
   }
 }
 

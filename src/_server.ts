@@ -27,6 +27,13 @@ import type {
 /** Makes the transport for `pubsub` (Redis); adapters pass it in so the core imports no client. */
 export type OpenTransport = (config: Required<PubSubOptions>) => Transport;
 
+/** What an adapter hands the shared server besides the options. */
+export interface AdapterParts {
+  openTransport?: OpenTransport;
+  /** For runtimes that send only their own Response objects: rebuilds another library's (see _foreign.ts). */
+  toNative?: (response: Response) => Response;
+}
+
 /**
  * A running server. `Source` is what the adapter knows about one request's
  * connection (Node's IncomingMessage, Deno's serve info, Bun's Request).
@@ -49,12 +56,12 @@ export abstract class ServerBase<Raw, Source> implements Server<Raw> {
   #connected: Promise<void> = Promise.resolve();
   #ready: Promise<this> | undefined;
 
-  constructor(options: ServeOptions, openTransport?: OpenTransport) {
+  constructor(options: ServeOptions, adapter: AdapterParts = {}) {
     this.options = options;
     this.resolved = resolveOptions(options);
-    this.handlers = new Handlers(options);
+    this.handlers = new Handlers(options, adapter.toNative);
     this.scheme = options.tls ? "https" : "http";
-    this.#openTransport = openTransport;
+    this.#openTransport = adapter.openTransport;
   }
 
   /**

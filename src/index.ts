@@ -20,3 +20,9 @@ export { OmniserveError, type ErrorCode } from "./_errors.ts";
 
 /** Start serving `options.fetch` on the runtime this code runs on. */
 export declare function serve(options: ServeOptions): Server;
+
+/**
+ * Install omniserve's Response as the global now (Node, Bun; nothing on Deno), or with `false` put the
+ * native one back: what `serve()` does when a server starts unless `overrideGlobalObjects` is false.
+ */
+export declare function useGlobalResponse(on?: boolean): void;

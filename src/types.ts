@@ -89,7 +89,11 @@ export interface TLSOptions {
  * ```
  */
 export interface WebSocketOptions {
-  /** Return a Response to refuse (it reaches the client as is), or headers, context and protocol to accept. Throwing a Response refuses too. */
+  /**
+   * Return a Response to refuse (it reaches the client as is), or headers, context and protocol to accept.
+   * Throwing a Response, or an object with a `response` (as crossws allows), refuses too. The 101 names a
+   * subprotocol only when `protocol` (or a `sec-websocket-protocol` header) picks one the client offered.
+   */
   upgrade?(request: Request): MaybePromise<Response | UpgradeAcceptance | void>;
   open?(peer: Peer): MaybePromise<void>;
   message?(peer: Peer, message: Message): MaybePromise<void>;

@@ -13,12 +13,16 @@
  * @module
  */
 
-const NativeResponse: typeof Response = globalThis.Response;
+import { swapGlobalResponse } from "../../src/_global-response.ts";
+
+/** Bun's own Response class. */
+export const NativeResponse: typeof Response = globalThis.Response;
 /** What Bun writes for a string body; the standard says `text/plain;charset=UTF-8` (case-insensitive). */
 const BUN_TEXT_PLAIN = "text/plain;charset=utf-8";
 const FORM_URLENCODED = "application/x-www-form-urlencoded;charset=UTF-8";
 
-class StandardResponse extends NativeResponse {
+/** What `Response` is in a Bun server process. */
+export class StandardResponse extends NativeResponse {
   /** A string body whose standard content-type is not in the headers yet. */
   #text: boolean;
 
@@ -46,10 +50,7 @@ class StandardResponse extends NativeResponse {
   }
 }
 
-let installed = false;
-/** Make Bun's `Response` behave as the standard says. Idempotent. */
-export function installStandardResponse(): void {
-  if (installed || globalThis.Response !== NativeResponse) return;
-  installed = true;
-  Object.defineProperty(globalThis, "Response", { value: StandardResponse, writable: true, configurable: true });
+/** Make Bun's `Response` behave as the standard says (or, with `false`, Bun's own again). */
+export function installStandardResponse(on = true): void {
+  swapGlobalResponse(NativeResponse, StandardResponse, on);
 }

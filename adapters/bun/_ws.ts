@@ -59,7 +59,9 @@ export class BunWebSockets {
     const decision = await decideUpgrade(this.hub.hooks, request, h.get("sec-websocket-protocol"));
     if (decision.refuse) return decision.refuse;
     const headers = decision.headers;
-    if (decision.protocol) headers.set("sec-websocket-protocol", decision.protocol);
+    // Bun echoes the first offered subprotocol unless told one (oven-sh/bun#18243); an empty
+    // value makes it send none, as RFC 6455 4.2.2 says when the hook chose none.
+    headers.set("sec-websocket-protocol", decision.protocol ?? "");
     const peer = new BunPeer(this.hub, this.pubsub, {
       request,
       remoteAddress,

@@ -10,13 +10,14 @@
  * @module
  */
 import { listenError } from "../../src/_errors.ts";
+import { nativeResponses } from "../../src/_foreign.ts";
 import { internalError, invoke } from "../../src/_handler.ts";
 import { logRequestError } from "../../src/_log.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { ServerBase } from "../../src/_server.ts";
 import { openTransport } from "../../transports/index.ts";
 import type { Runtime, ServeOptions } from "../../src/types.ts";
-import { installStandardResponse } from "./_response.ts";
+import { installStandardResponse, NativeResponse, StandardResponse } from "./_response.ts";
 import { bun, type BunServer as BunRaw } from "./host.ts";
 import { BunWebSockets } from "./_ws.ts";
 import { isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
@@ -24,14 +25,17 @@ import { isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 export type * from "../../src/types.ts";
 export { OmniserveError, type ErrorCode } from "../../src/_errors.ts";
 
+/** Bun.serve sends only Bun's own Response objects (it answers others with an empty 204); see _foreign.ts. */
+const toNative = nativeResponses(NativeResponse, StandardResponse);
+
 /** A running omniserve server on Bun. */
 export class BunServer extends ServerBase<BunRaw, Request> {
   readonly runtime: Runtime = "bun";
   readonly raw: BunRaw;
 
   constructor(options: ServeOptions) {
-    super(options, openTransport);
-    if (options.overrideGlobalObjects !== false) installStandardResponse();
+    super(options, { openTransport, toNative });
+    installStandardResponse(options.overrideGlobalObjects !== false);
     const ws = options.websocket ? new BunWebSockets(options.websocket) : undefined;
     if (ws) this.attachHub(ws.hub);
     const handlers = this.handlers;
@@ -90,6 +94,23 @@ function withHeaders(response: Response | Promise<Response>): Response | Promise
   return response;
 }
 
+
+/**
+ * Install omniserve's standard Response as the global `Response` now (or,
+ * with `false`, put Bun's own back): what a server does when it starts,
+ * unless `overrideGlobalObjects` is false. The CLI calls it before it loads
+ * an app module, so libraries that capture `Response` at import capture this
+ * one.
+ *
+ * @example
+ * ```ts
+ * import { useGlobalResponse } from "omniserve/bun";
+ * useGlobalResponse();
+ * ```
+ */
+export function useGlobalResponse(on = true): void {
+  installStandardResponse(on);
+}
 
 /**
  * Start serving `options.fetch` on Bun.

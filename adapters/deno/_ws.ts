@@ -31,6 +31,7 @@ export class DenoWebSockets {
     if (bad) return bad;
     const decision = await decideUpgrade(this.hub.hooks, request, h.get("sec-websocket-protocol"));
     if (decision.refuse) return decision.refuse;
+    const peerRequest = detached(request); // before upgradeWebSocket, which closes the request
     let upgraded: { socket: WebSocket; response: Response };
     try {
       upgraded = deno().upgradeWebSocket(request, {
@@ -42,7 +43,7 @@ export class DenoWebSockets {
     }
     for (const [name, value] of decision.headers) upgraded.response.headers.append(name, value);
     new DenoPeer(this.hub, upgraded.socket, {
-      request,
+      request: peerRequest,
       remoteAddress,
       context: decision.context,
       protocol: decision.protocol,
@@ -50,6 +51,18 @@ export class DenoWebSockets {
     return upgraded.response;
   }
 
+}
+
+/**
+ * Deno closes the upgrade request when it is upgraded, and its headers then
+ * throw "Request closed". The peer keeps the header pairs read now and builds
+ * its own Request from them on first read, so `peer.request` stays readable
+ * for the peer's whole life.
+ */
+function detached(request: Request): () => Request {
+  const { url, method } = request;
+  const headers = [...request.headers];
+  return () => new Request(url, { method, headers });
 }
 
 const encoder = new TextEncoder();

@@ -7,6 +7,7 @@
  * @module
  */
 import { listenError } from "../../src/_errors.ts";
+import { nativeResponses } from "../../src/_foreign.ts";
 import { invoke, tooLarge } from "../../src/_handler.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { limitBody } from "../../src/_limit.ts";
@@ -20,6 +21,9 @@ import { isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 export type * from "../../src/types.ts";
 export { OmniserveError, type ErrorCode } from "../../src/_errors.ts";
 
+/** Deno.serve sends only Deno's own Response objects; others are rebuilt (see _foreign.ts). */
+const toNative = nativeResponses(globalThis.Response);
+
 /** A running omniserve server on Deno. */
 export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
   readonly runtime: Runtime = "deno";
@@ -27,7 +31,7 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
   readonly #ws: DenoWebSockets | undefined;
 
   constructor(options: ServeOptions) {
-    super(options, openTransport);
+    super(options, { openTransport, toNative });
     if (options.websocket) this.attachHub((this.#ws = new DenoWebSockets(options.websocket)).hub);
     try {
       this.raw = deno().serve({
@@ -35,7 +39,12 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
         hostname: this.resolved.hostname,
         reusePort: this.resolved.reusePort,
         ...(options.tls ? { cert: options.tls.cert, key: options.tls.key } : {}),
-        handler: (request, info) => this.#onRequest(request, info),
+        // Over TLS an absolute-form target could downgrade the scheme, so every request's URL is
+        // checked there; on plain HTTP the check would cost a hello request 5-15% (named exception
+        // denoAbsoluteScheme), as Deno builds request.url only when it is read.
+        handler: options.tls
+          ? (request, info) => this.#onRequest(request.url.startsWith("https://") ? request : withScheme(request, "https://"), info)
+          : (request, info) => this.#onRequest(request, info),
         onListen: () => {},
       });
     } catch (error) {
@@ -86,6 +95,29 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
   }
 }
 
+
+/**
+ * Deno.serve takes an absolute-form target's scheme as sent (even `HTTP://`), so
+ * `GET http://evil.example/x` over TLS would show the app `http://`. The scheme is the
+ * connection's: the request is rebuilt with `origin` (`https://`), keeping the target's
+ * authority (RFC 9112 3.2.2).
+ */
+function withScheme(request: Request, origin: string): Request {
+  const url = request.url;
+  return new Request(origin + url.slice(url.indexOf("://") + 3), request);
+}
+
+/**
+ * Deno keeps its own `Response` (it sends only its own objects); this exists
+ * so every entry point has the same surface.
+ *
+ * @example
+ * ```ts
+ * import { useGlobalResponse } from "omniserve/deno";
+ * useGlobalResponse();
+ * ```
+ */
+export function useGlobalResponse(_on = true): void {}
 
 /**
  * Start serving `options.fetch` on Deno.

@@ -35,3 +35,22 @@ export function delegateToNative(
   Object.setPrototypeOf(proto, native.prototype);
   Object.defineProperty(proto, Symbol.toStringTag, { value: tag });
 }
+
+/**
+ * Answer the symbol-keyed internal slots a native instance carries (undici 6,
+ * Node 20's fetch, keeps a Request's state, signal and dispatcher under
+ * `Symbol("state")` and friends) with the native object's own. undici reads
+ * them straight off its argument in `new Request(input)` and `fetch(input)`,
+ * so a lazy object then clones like a native one. Nothing is built until such
+ * a slot is read.
+ */
+export function delegateSlots(lazy: { prototype: { _native(): object } }, sample: object): void {
+  for (const slot of Object.getOwnPropertySymbols(sample)) {
+    Object.defineProperty(lazy.prototype, slot, {
+      get(this: { _native(): any }) {
+        return this._native()[slot];
+      },
+      configurable: true,
+    });
+  }
+}

@@ -6,6 +6,7 @@
  * builds a real `Headers` that takes over. `instanceof Headers` holds.
  * @module
  */
+import { inspect } from "node:util";
 import { delegateToNative } from "./_delegate.ts";
 
 const NativeHeaders: typeof Headers = globalThis.Headers;
@@ -96,6 +97,14 @@ export class NodeHeaders {
     return (this.#sorted = out);
   }
 
+  /** `console.log(headers)`, printed as undici prints a Headers. @internal */
+  _inspect(depth: number, options: object): string {
+    if (this.#native) return inspect(this.#native, { ...options, depth });
+    const fields: Record<string, string> = {};
+    for (const [name, value] of this.#pairs()) fields[name] = name in fields ? `${fields[name]}, ${value}` : value;
+    return `Headers ${inspect(fields, { ...options, depth })}`;
+  }
+
   /** The real Headers, built on the first change. @internal */
   _native(): Headers {
     if (this.#native) return this.#native;
@@ -112,3 +121,10 @@ type HeadersIterator<T> = Generator<T, undefined, unknown>;
 
 // set, append, delete and anything newer go to the real Headers.
 delegateToNative(NodeHeaders, NativeHeaders, "Headers");
+// undici's own inspect hook reads a private field this class lacks.
+Object.defineProperty(NodeHeaders.prototype, Symbol.for("nodejs.util.inspect.custom"), {
+  value(this: NodeHeaders, depth: number, options: object) {
+    return this._inspect(depth, options);
+  },
+  configurable: true,
+});

@@ -6,7 +6,7 @@
  * `instanceof Request` holds.
  * @module
  */
-import { delegateToNative } from "./_delegate.ts";
+import { delegateSlots, delegateToNative } from "./_delegate.ts";
 import { NodeHeaders } from "./_headers.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
@@ -27,6 +27,14 @@ function ownBuffer(bytes: Uint8Array): ArrayBuffer {
 function utf8(bytes: Uint8Array): string {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return decoder.decode(bytes);
   return Buffer.isBuffer(bytes) ? bytes.toString("utf8") : decoder.decode(bytes);
+}
+
+/** `http://host/path?q` as `host/path?q`; a target with no path gets `/` (`http://host?q` is `host/?q`). */
+function absoluteRest(target: string): string {
+  const start = target.indexOf("//") + 2;
+  let end = start;
+  while (end < target.length && target[end] !== "/" && target[end] !== "?") end++;
+  return target[end] === "/" ? target.slice(start) : `${target.slice(start, end)}/${target.slice(end)}`;
 }
 
 /** Responses whose request body broke its framing mid-way; the server already answered 400. */
@@ -66,9 +74,10 @@ export class NodeRequest {
   get url(): string {
     if (this.#url !== undefined) return this.#url;
     const target = this.#req.url!;
-    // RFC 9112 3.2.2: an absolute-form target wins over Host.
+    // RFC 9112 3.2.2: an absolute-form target's authority wins over Host. Its scheme does not:
+    // that is the connection's, so `http://` sent over TLS cannot make the app see plain http.
     if (target.charCodeAt(0) !== 47 /* / */ && /^https?:\/\//i.test(target)) {
-      return (this.#url = target);
+      return (this.#url = `${this.#src.protocol}://${absoluteRest(target)}`);
     }
     const host = this.#host ?? this.#req.headers[":authority"] ?? this.#src.fallbackHost;
     return (this.#url = `${this.#src.protocol}://${host}${target}`);
@@ -166,7 +175,7 @@ export class NodeRequest {
     if (this.#native) return this.#native;
     let body: ReadableStream<Uint8Array> | null = null;
     if (!NO_BODY.has(this.method)) {
-      if (this.#used) throw new TypeError("Body is unusable: Body has already been read");
+      if (this.#used) return this.#usedNative();
       body = limitStream(Readable.toWeb(this.#req) as ReadableStream<Uint8Array>, this.#src.maxBodySize, this.limit);
     }
     this.#native = new NativeRequest(this.url, {
@@ -179,7 +188,27 @@ export class NodeRequest {
     });
     return this.#native;
   }
+
+  /**
+   * The native Request of one whose body was already read: its body is a
+   * disturbed stream, so `bodyUsed` is true and cloning throws the standard
+   * TypeError, while inspecting it or reading `mode` still works.
+   */
+  #usedNative(): Request {
+    const native = (this.#native = new NativeRequest(this.url, {
+      method: this.method,
+      headers: this.headers,
+      body: new ReadableStream({ start: (controller) => controller.close() }),
+      signal: this.signal,
+      // @ts-ignore: as above
+      duplex: "half",
+    }));
+    native.body!.getReader().read().catch(() => {});
+    return native;
+  }
 }
 
-// Everything else a Request has (clone, formData, blob, ...) goes to the native one.
+// Everything else a Request has (clone, formData, blob, ...) goes to the native one,
+// and so do undici's internal slots: `new Request(request)` and `fetch(request)` read them.
 delegateToNative(NodeRequest, NativeRequest, "Request");
+delegateSlots(NodeRequest, new NativeRequest("http://localhost/"));

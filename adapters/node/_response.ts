@@ -8,6 +8,7 @@
  * @module
  */
 
+import { swapGlobalResponse } from "../../src/_global-response.ts";
 import { delegateToNative } from "./_delegate.ts";
 
 const NativeResponse: typeof Response = globalThis.Response;
@@ -168,17 +169,11 @@ export class FastResponse {
 // Everything else a Response has (clone, formData, blob, ...) goes to the native one.
 delegateToNative(FastResponse, NativeResponse, "Response");
 
-let installed = false;
 /**
- * Make `new Response()` build a FastResponse in this process. Idempotent.
- * `instanceof Response` keeps working for native and fast responses alike.
+ * Make `new Response()` build a FastResponse in this process (or, with
+ * `false`, the native Response again). `instanceof Response` keeps working
+ * for native and fast responses alike.
  */
-export function installFastResponse(): void {
-  if (installed || globalThis.Response !== NativeResponse) return;
-  installed = true;
-  Object.defineProperty(globalThis, "Response", {
-    value: FastResponse,
-    writable: true,
-    configurable: true,
-  });
+export function installFastResponse(on = true): void {
+  swapGlobalResponse(NativeResponse, FastResponse as unknown as typeof Response, on);
 }

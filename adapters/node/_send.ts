@@ -64,7 +64,10 @@ function sendFixed(
 }
 
 function sendNative(res: ServerResponse, response: Response, isHead: boolean): void | Promise<void> {
-  return sendStream(res, response.status, response.statusText, flatHeaders(response.headers), response.body, isHead);
+  // The body before the headers: a light Response from another library (srvx's) builds its
+  // native one for the body, and its headers then carry the content-type that body gives.
+  const body = response.body;
+  return sendStream(res, response.status, response.statusText, flatHeaders(response.headers), body, isHead);
 }
 
 function sendStream(

@@ -36,8 +36,8 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
   #address: AddressInfo | undefined;
 
   constructor(options: ServeOptions) {
-    super(options, openTransport);
-    if (options.overrideGlobalObjects !== false) installFastResponse();
+    super(options, { openTransport });
+    installFastResponse(options.overrideGlobalObjects !== false);
     const opts = this.resolved;
     const tls = options.tls;
     this.#src = {
@@ -181,6 +181,23 @@ function onClientError(error: NodeJS.ErrnoException, socket: import("node:stream
     brokenBody.add(inFlight);
   }
   socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+}
+
+/**
+ * Install omniserve's light Response as the global `Response` now (or, with
+ * `false`, put the native one back): what a server does when it starts,
+ * unless `overrideGlobalObjects` is false. The CLI calls it before it loads
+ * an app module, so libraries that capture `Response` at import (as
+ * @hono/node-server does) capture this one.
+ *
+ * @example
+ * ```ts
+ * import { useGlobalResponse } from "omniserve/node";
+ * useGlobalResponse();
+ * ```
+ */
+export function useGlobalResponse(on = true): void {
+  installFastResponse(on);
 }
 
 /**

@@ -16,7 +16,7 @@ export interface Acceptance {
   refuse?: undefined;
   headers: Headers;
   context: Record<string, unknown>;
-  /** The one offered subprotocol to echo, if the client offered any. */
+  /** The offered subprotocol the hook chose, if any: the only one the 101 may name. */
   protocol: string | undefined;
 }
 
@@ -61,6 +61,9 @@ export async function decideUpgrade(
     result = hooks.upgrade ? await hooks.upgrade(get()) : undefined;
   } catch (error) {
     if (error instanceof Response) return { refuse: error };
+    // crossws's hooks may also throw `{ response }` (an HTTPError from h3, say).
+    const thrown = (error as { response?: unknown } | null)?.response;
+    if (thrown instanceof Response) return { refuse: thrown };
     logRequestError(error, get());
     return { refuse: new Response("Internal Server Error", { status: 500 }) };
   }
@@ -69,7 +72,8 @@ export async function decideUpgrade(
   const offered = offeredProtocols(protocols);
   const wanted = result?.protocol ?? headers.get("sec-websocket-protocol") ?? undefined;
   headers.delete("sec-websocket-protocol");
-  const protocol = wanted !== undefined && offered.includes(wanted) ? wanted : offered[0];
+  // RFC 6455 4.2.2: the server answers with a subprotocol only when it chose one of those offered.
+  const protocol = wanted !== undefined && offered.includes(wanted) ? wanted : undefined;
   return { headers, context: result?.context ?? {}, protocol };
 }
 

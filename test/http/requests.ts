@@ -1,4 +1,7 @@
-/** What the handler sees of a request: the URL, Host rules, headers, ctx.ip, pipelining, 100-continue. */
+/**
+ * What the handler sees of a request: the URL, Host rules, headers, ctx.ip, pipelining, 100-continue,
+ * and that it is a full standard Request (cloned, inspected, forwarded).
+ */
 import net from "node:net";
 import { describe, expect, test } from "vitest";
 import { exchange, get } from "../support/http-client.ts";
@@ -20,6 +23,19 @@ export function requests(s: Suite): void {
       );
     });
 
+    test("an absolute-form request target cannot change the scheme: it is the connection's", async () => {
+      for (const target of ["https://abs.example:9/url?q=1", "HTTP://abs.example:9/url?q=1"]) {
+        const { responses } = await exchange(s.url(), `GET ${target} HTTP/1.1\r\nHost: other.example\r\n\r\n`);
+        expect(responses[0].body.toString(), target).toBe(
+          exception("absoluteFormUsesHost")
+            ? "http://other.example/url?q=1"
+            : exception("denoAbsoluteScheme")
+            ? target // as sent; over TLS the scheme is checked (test/_tls.ts)
+            : "http://abs.example:9/url?q=1",
+        );
+      }
+    });
+
     test("a HTTP/1.1 request without Host gets 400", async () => {
       const { responses } = await exchange(s.url(), "GET /url/x HTTP/1.1\r\n\r\n");
       if (exception("denoHostOptional")) {
@@ -39,6 +55,50 @@ export function requests(s: Suite): void {
     test("repeated Cookie headers are joined with semicolon-space", async () => {
       const { responses } = await exchange(s.url(), get(s.url(), "/headers", "Cookie: a=1\r\nCookie: b=2\r\n"));
       expect(JSON.parse(responses[0].body.toString())["cookie"]).toBe("a=1; b=2");
+    });
+
+    describe("request is a full standard Request", () => {
+      const post = (path: string) =>
+        fetch(s.url() + path, { method: "POST", headers: { "x-a": "1" }, body: "hello" }).then(async (r) => [r.status, await r.json()]);
+      const sent = { method: "POST", a: "1", b: null, body: "hello" };
+
+      test("new Request(request) copies method, url, headers and body", async () => {
+        expect(await post("/request/new")).toEqual([200, { ...sent, path: "/request/new" }]);
+      });
+
+      test("new Request(request, { headers }) takes the new headers", async () => {
+        expect(await post("/request/new-init")).toEqual([200, { ...sent, path: "/request/new-init", a: null, b: "2" }]);
+      });
+
+      test("request.clone() reads the same body as the original", async () => {
+        expect(await post("/request/clone")).toEqual([200, { clone: { ...sent, path: "/request/clone" }, original: "hello" }]);
+      });
+
+      test("request and request.headers can be inspected, before and after the body is read", async () => {
+        const [status, seen] = await post("/request/inspect");
+        expect(status).toBe(200);
+        if (exception("bunInspectEmpty")) {
+          expect(seen).toEqual({ headers: "Headers {}", request: "Request {}", usedRequest: true, bodyUsed: true });
+          return;
+        }
+        expect(seen.headers).toMatch(/^Headers \{[^]*'x-a': '1'/);
+        expect(seen.request).toMatch(/^Request \{/);
+        expect(seen.request).toContain("method: 'POST'"); // each runtime lists the fields in its own order
+        expect(seen.request).toContain("'x-a': '1'");
+        expect([seen.usedRequest, seen.bodyUsed]).toEqual([true, true]);
+      });
+
+      test("Object.fromEntries(request.headers) lists every header", async () => {
+        const seen = await (await fetch(s.url() + "/headers", { headers: { "x-a": "1" } })).json();
+        expect(seen).toMatchObject({ "x-a": "1", host: new URL(s.url()).host });
+      });
+
+      test("fetch(url, request) and fetch(new Request(url, request)) forward method, headers and body", async () => {
+        expect(await post("/request/forward")).toEqual([200, { ...sent, path: "/echo" }]);
+        expect(await post("/request/fetch")).toEqual([200, { ...sent, path: "/echo" }]);
+        const get = await fetch(s.url() + "/request/forward", { headers: { "x-a": "1" } });
+        expect(await get.json()).toEqual({ method: "GET", path: "/echo", a: "1", b: null, body: "" });
+      });
     });
 
     test("ctx.ip is the client address as plain IPv4", async () => {

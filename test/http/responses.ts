@@ -20,6 +20,35 @@ export function responses(s: Suite): void {
       }
     });
 
+    test("a Response-like from another library (srvx, @hono/node-server) is sent with its status, headers and body", async () => {
+      const text = exception("bunCharsetLowercase") ? "text/plain;charset=utf-8" : "text/plain;charset=UTF-8";
+      const cases: [string, number, string, string, string | undefined][] = [
+        ["/foreign/srvx", 201, text, "srvx body", "srvx"],
+        ["/foreign/srvx-json", 202, "application/json", '{"hello":"world"}', "srvx"],
+        ["/foreign/hono", 203, text, "hono body", "hono"],
+        ["/foreign/srvx-stream", 200, "text/plain", "chunk0\nchunk1\nchunk2\n", undefined],
+        ["/foreign/hono-stream", 200, "text/plain", "chunk0\nchunk1\nchunk2\n", undefined],
+      ];
+      for (const [path, status, type, body, foreign] of cases) {
+        const res = (await exchange(s.url(), get(s.url(), path))).responses[0];
+        expect([res.status, header(res, "content-type"), header(res, "x-foreign"), res.body.toString()], path)
+          .toEqual([status, type, foreign, body]);
+        if (path.endsWith("stream")) continue; // a stream's framing is the runtime's, as for its own Responses
+        if (exception("nodeForeignChunked")) expect(header(res, "transfer-encoding"), path).toBe("chunked");
+        else expect(header(res, "content-length"), path).toBe(String(res.body.length));
+      }
+    });
+
+    test("a Response-like that cannot be read gets a plain 500, logged once", async () => {
+      const logged = s.server().stderr().length;
+      const res = (await exchange(s.url(), get(s.url(), "/foreign/unreadable"))).responses[0];
+      expect([res.status, res.body.toString()]).toEqual([500, "Internal Server Error"]);
+      await s.sleep(100);
+      const log = s.server().stderr().slice(logged).trim().split("\n");
+      expect(log).toHaveLength(1);
+      expect(log[0]).toMatch(/^omniserve: GET \/foreign\/unreadable: .*#response/);
+    });
+
     test("HEAD gets the GET headers, Content-Length included, and no body", async () => {
       for (const path of ["/hello", "/bytes", "/json", "/empty", "/cookies", "/blob", "/params", "/stream"]) {
         const got = await exchange(s.url(), get(s.url(), path));

@@ -18,9 +18,10 @@ interface Reply {
   alpn: string | false;
 }
 
-function request(url: string, ca: string, path: string, init: { method?: string; body?: string } = {}): Promise<Reply> {
+function request(url: string, ca: string, path: string, init: { method?: string; body?: string; target?: string } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = https.request(`${url}${path}`, { ca, method: init.method ?? "GET", agent: false }, (res) => {
+    const options = { ca, method: init.method ?? "GET", agent: false, ...(init.target ? { path: init.target } : {}) };
+    const req = https.request(`${url}${path}`, options, (res) => {
       let body = "";
       res.setEncoding("utf8").on("data", (chunk) => (body += chunk)).on("end", () => {
         resolve({
@@ -129,6 +130,14 @@ export function tlsConformance(runtime: Runtime): void {
     test("request.url has the https scheme and ctx.ip the client address", async () => {
       expect((await request(server.url, ca, "/url/x?y=1")).body).toBe(`${server.url}/url/x?y=1`);
       expect((await request(server.url, ca, "/ip")).body).toBe("127.0.0.1");
+    });
+
+    test("an absolute-form target cannot downgrade the scheme: request.url keeps https", async () => {
+      for (const target of ["http://evil.example/url/x?y=1", "HTTP://evil.example:8080/url/x?y=1"]) {
+        const reply = await request(server.url, ca, "", { target });
+        const authority = exception("absoluteFormUsesHost") ? new URL(server.url).host : new URL(target).host;
+        expect([reply.status, reply.body], target).toEqual([200, `https://${authority}/url/x?y=1`]);
+      }
     });
 
     test("https request bodies arrive intact", async () => {

@@ -110,6 +110,37 @@ export const EXCEPTIONS = {
     differs: "a binary body without content-type goes out as `application/octet-stream`",
     why: "Bun.serve adds it on the wire; omniserve sets it in the headers too so HEAD still equals GET",
   },
+  denoAbsoluteScheme: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "on plain HTTP, an absolute-form target's scheme is kept as sent (`GET https://a.example/x` shows `https://`); " +
+      "over TLS it is the connection's, as everywhere",
+    why:
+      "Deno builds `request.url` only when it is read, and reading it in the adapter costs a hello request 1-3 " +
+      "microseconds of about 18 (measured in the handler); over TLS, where `http://` would be a downgrade, the " +
+      "adapter checks every request",
+  },
+  bunInspectEmpty: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "`util.inspect(request)` / `util.inspect(request.headers)` print `Request {}` / `Headers {}` (`console.log` " +
+      "prints the fields)",
+    why:
+      "Bun's `node:util` does not inspect its native web objects ([oven-sh/bun#35292](https://github.com/oven-sh/bun/pull/35292), " +
+      "not in 1.4.5); fixing it means patching Bun's prototypes globally",
+  },
+  nodeForeignChunked: {
+    area: "http",
+    runtimes: ["node"],
+    differs:
+      "a fixed-size body in another library's light `Response` goes out chunked; Deno and Bun send `Content-Length` " +
+      "(status, headers and bytes are the same)",
+    why:
+      "such a Response hands the server a body stream; Deno and Bun learn its size from their own Response " +
+      "underneath, Node's undici does not expose it",
+  },
 
   invalidUtf8Dropped: {
     area: "ws",

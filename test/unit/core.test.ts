@@ -3,6 +3,7 @@
  */
 import { describe, expect, test, vi } from "vitest";
 import { OmniserveError, hasCode } from "../../src/_errors.ts";
+import { nativeResponses } from "../../src/_foreign.ts";
 import { Handlers, invoke } from "../../src/_handler.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { formatUrl, resolveOptions } from "../../src/_options.ts";
@@ -129,5 +130,57 @@ describe("invoke()", () => {
       error: () => new Response("hook"),
     }), req, ctx);
     expect(res.status).toBe(413);
+  });
+});
+
+describe("nativeResponses()", () => {
+  const NativeResponse = globalThis.Response;
+  /** A light Response as srvx and @hono/node-server write one: its own fields, Response.prototype in its chain. */
+  class Light {
+    readonly #body: string;
+    constructor(body: string) {
+      this.#body = body;
+    }
+    get status(): number {
+      return 201;
+    }
+    get statusText(): string {
+      return "Made";
+    }
+    get headers(): Headers {
+      return new Headers({ "x-light": "1" });
+    }
+    get body(): ReadableStream<Uint8Array> | null {
+      return new NativeResponse(this.#body).body;
+    }
+  }
+  Object.setPrototypeOf(Light.prototype, NativeResponse.prototype);
+
+  test("nativeResponses() passes the runtime's Responses and their subclasses through untouched", () => {
+    const toNative = nativeResponses(NativeResponse);
+    class Mine extends NativeResponse {}
+    for (const response of [new NativeResponse("a"), NativeResponse.json({}), new Mine("b")]) {
+      expect(toNative(response)).toBe(response);
+    }
+  });
+
+  test("nativeResponses() rebuilds another library's Response-like with its status, headers and body", async () => {
+    const light = new Light("light body") as unknown as Response;
+    expect(light instanceof NativeResponse).toBe(true);
+    const native = nativeResponses(NativeResponse)(light);
+    expect(native).not.toBe(light);
+    expect(Object.getPrototypeOf(native)).toBe(NativeResponse.prototype);
+    expect([native.status, native.statusText, native.headers.get("x-light"), await native.text()])
+      .toEqual([201, "Made", "1", "light body"]);
+  });
+
+  test("nativeResponses() unwraps srvx's native Response, and throws ERR_INVALID_RESPONSE for an unreadable one", () => {
+    const inner = new NativeResponse("inner");
+    const srvxLike = Object.assign(Object.create(Light.prototype), { _response: inner }) as Response;
+    expect(nativeResponses(NativeResponse)(srvxLike)).toBe(inner);
+    const unreadable = Object.create(Light.prototype) as Response;
+    expect(() => nativeResponses(NativeResponse)(unreadable)).toThrow(
+      expect.objectContaining({ code: "ERR_INVALID_RESPONSE", message: expect.stringMatching(/^handler returned a Response-like Light/) }),
+    );
   });
 });

@@ -54,12 +54,11 @@ export function wsConformance(runtime: Runtime): void {
       }
     }
 
-    test("upgrade answers 101 with the hook's headers and echoes an offered subprotocol", async () => {
+    test("upgrade answers 101 with the hook's headers and the subprotocol it chose", async () => {
       const first = await RawClient.connect(`${server.url}/?name=h1`, { protocols: ["chat", "json"] });
       clients.push(first.client!);
       expect(first.handshake.status).toBe(101);
       expect(first.handshake.headers["x-upgrade"]).toBe("yes");
-      expect(first.handshake.headers["sec-websocket-protocol"]).toBe("chat");
       const chosen = await RawClient.connect(`${server.url}/?name=h2&protocol=json`, { protocols: ["chat", "json"] });
       clients.push(chosen.client!);
       expect(chosen.handshake.headers["sec-websocket-protocol"]).toBe("json");
@@ -67,6 +66,44 @@ export function wsConformance(runtime: Runtime): void {
       chosen.client!.sendText("whoami");
       expect(JSON.parse(await chosen.client!.nextText()))
         .toEqual({ name: "h2", protocol: "json", buffered: "number", id: "string" });
+    });
+
+    test("upgrade names no subprotocol the hook did not choose (RFC 6455 4.2.2)", async () => {
+      const none = await RawClient.connect(`${server.url}/?name=p1`, { protocols: ["chat", "json"] });
+      clients.push(none.client!);
+      expect(none.handshake.status).toBe(101);
+      expect(none.handshake.headers["sec-websocket-protocol"]).toBeUndefined();
+      await none.client!.nextText();
+      none.client!.sendText("whoami");
+      expect(JSON.parse(await none.client!.nextText())).toMatchObject({ name: "p1", protocol: "" });
+      // A choice the client did not offer is not sent either.
+      const unoffered = await RawClient.connect(`${server.url}/?name=p2&protocol=xml`, { protocols: ["chat"] });
+      clients.push(unoffered.client!);
+      expect(unoffered.handshake.status).toBe(101);
+      expect(unoffered.handshake.headers["sec-websocket-protocol"]).toBeUndefined();
+    });
+
+    test("peer.request keeps its url, method and headers in open and message", async () => {
+      const { client, handshake } = await RawClient.connect(`${server.url}/room?name=rq`, { headers: { "X-Request": "kept" } });
+      expect(handshake.status).toBe(101);
+      clients.push(client!);
+      const seen = { method: "GET", path: "/room", header: "kept", names: ["x-request"] };
+      expect(await client!.nextText()).toBe("hello 127.0.0.1");
+      expect(JSON.parse(await client!.nextText())).toEqual(seen); // in open
+      client!.sendText("request");
+      expect(JSON.parse(await client!.nextText())).toEqual(seen); // in message
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      client!.sendText("request");
+      expect(JSON.parse(await client!.nextText())).toEqual(seen); // and later
+    });
+
+    test("upgrade that throws { response } sends that Response", async () => {
+      const { client, handshake } = await RawClient.connect(`${server.url}/refuse-thrown`);
+      expect(client).toBeUndefined();
+      expect(handshake.status).toBe(401);
+      expect(handshake.headers["x-error"]).toBe("unauthorized");
+      expect(handshake.headers["www-authenticate"]).toBe('Bearer realm="omniserve"');
+      expect(handshake.body).toBe("unauthorized");
     });
 
     test("upgrade refused by the hook returns its status, headers and body", async () => {
