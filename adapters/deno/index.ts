@@ -15,9 +15,9 @@
  * @module
  */
 import { listenError } from "../../src/_errors.ts";
-import { Handlers, invoke, tooLarge } from "../../src/_handler.ts";
+import { Handlers, invoke } from "../../src/_handler.ts";
 import { plainIp } from "../../src/_ip.ts";
-import { limitBody } from "../../src/_limit.ts";
+import { BodyLimit, declaredTooLarge, tooLarge } from "../../src/_limit.ts";
 import { formatUrl, resolveOptions, type ResolvedOptions } from "../../src/_options.ts";
 import { WaitUntil } from "../../src/_wait.ts";
 import type { ReloadOptions, Runtime, ServeOptions, Server, ServerContext } from "../../src/types.ts";
@@ -127,14 +127,13 @@ export class DenoServer implements Server<DenoHttpServer> {
       return this.#ws.upgrade(request, plainIp(info.remoteAddr.hostname)); // a non-GET gets 400 there
     }
     if (bodyless) return invoke(this.#handlers, request, new DenoContext(this, info));
-    const limit = this.#opts.maxRequestBodySize;
+    const max = this.#opts.maxRequestBodySize;
     const length = headers.get("content-length");
-    if (length !== null) {
-      if (Number(length) > limit) return tooLarge();
-    } else if (request.body !== null) {
-      const state = { over: false };
-      const response = invoke(this.#handlers, limitBody(request, limit, state), new DenoContext(this, info));
-      return Promise.resolve(response).then((r) => state.over ? tooLarge() : r);
+    if (declaredTooLarge(length, max)) return tooLarge();
+    if (length === null && request.body !== null) {
+      const limit = new BodyLimit(max);
+      const response = invoke(this.#handlers, limit.request(request), new DenoContext(this, info));
+      return Promise.resolve(response).then((r) => limit.settle(r));
     }
     return invoke(this.#handlers, request, new DenoContext(this, info));
   }

@@ -14,7 +14,8 @@ import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { listenError } from "../../src/_errors.ts";
-import { badRequest, Handlers, internalError, respond, tooLarge } from "../../src/_handler.ts";
+import { badRequest, Handlers, internalError, respond } from "../../src/_handler.ts";
+import { declaredTooLarge, tooLarge } from "../../src/_limit.ts";
 import { logLine, logRequestError } from "../../src/_log.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { formatUrl, resolveOptions, type ResolvedOptions } from "../../src/_options.ts";
@@ -149,7 +150,7 @@ export class NodeServer implements Server<http.Server | https.Server> {
       logLine(`rejected a request from ${plainIp(req.socket.remoteAddress)}: 400 Bad Request (${problem})`);
       return this.#reply(req, res, badRequest(), true);
     }
-    if (head.contentLength !== undefined && Number(head.contentLength) > this.#opts.maxRequestBodySize) {
+    if (declaredTooLarge(head.contentLength, this.#opts.maxRequestBodySize)) {
       return this.#reply(req, res, tooLarge(), true);
     }
     const request = new NodeRequest(req, res, this.#src, head.host);
@@ -165,12 +166,8 @@ export class NodeServer implements Server<http.Server | https.Server> {
     close: boolean,
     request?: NodeRequest,
   ): void {
-    if (request?.limit.over) {
-      response = tooLarge();
-      close = true;
-    } else if (brokenBody.has(res)) {
-      return; // answered 400 when the body broke
-    }
+    if (brokenBody.has(res)) return; // answered 400 when the body broke
+    if (request) response = request.limit.settle(response);
     try {
       const sent = send(res, response, req.method === "HEAD", close || this.#closing);
       if (sent) sent.catch((error) => abort(res, error));
