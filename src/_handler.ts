@@ -5,6 +5,7 @@
  * @module
  */
 import { hasCode, OmniserveError } from "./_errors.ts";
+import { tooLarge } from "./_limit.ts";
 import { logRequestError } from "./_log.ts";
 import type { ErrorHandler, FetchHandler, ReloadOptions, ServeOptions, ServerContext } from "./types.ts";
 
@@ -113,6 +114,7 @@ export function fail(
   error: unknown,
   request: Request,
 ): Response | Promise<Response> {
+  // A failed body read the handler let through: the limit's own 413, nothing to log or hook.
   if (hasCode(error, "ERR_BODY_TOO_LARGE")) return tooLarge();
   if (hasCode(error, "ERR_MALFORMED_BODY")) return badRequest(); // the adapter already answered and logged
   if (!h.error) {
@@ -164,14 +166,6 @@ export function internalError(): Response {
   return new Response("Internal Server Error", {
     status: 500,
     headers: { "content-type": "text/plain;charset=UTF-8" },
-  });
-}
-
-/** 413 for a body over `maxRequestBodySize`; the adapter closes the connection. */
-export function tooLarge(): Response {
-  return new Response("Payload Too Large", {
-    status: 413,
-    headers: { "content-type": "text/plain;charset=UTF-8", connection: "close" },
   });
 }
 

@@ -1,41 +1,72 @@
 /**
- * `maxRequestBodySize` for bodies of unknown length (chunked): count bytes as
- * the handler reads them and fail the read past the limit, so the excess is
- * never buffered. Runtimes that enforce the limit natively do not use this.
+ * `maxRequestBodySize`, one path for every adapter that enforces it itself
+ * (Bun enforces it natively). A declared Content-Length over the limit is
+ * refused before the handler runs (`declaredTooLarge`). A body of unknown
+ * length (chunked) is counted as the handler reads it (`BodyLimit`), and the
+ * read fails past the limit, so the excess is never buffered. Once a body
+ * went over, the client gets 413 whatever the handler answered
+ * (`BodyLimit.settle`): it may have caught the failed read.
  * @module
  */
 import { OmniserveError } from "./_errors.ts";
 
-/** Tracks whether a limited body went over. */
-export interface LimitState {
-  over: boolean;
+/** 413 for a body over `maxRequestBodySize`; the connection closes after it. */
+export function tooLarge(): Response {
+  return new Response("Payload Too Large", {
+    status: 413,
+    headers: { "content-type": "text/plain;charset=UTF-8", connection: "close" },
+  });
 }
 
-/** The error a body read fails with past `limit`; the server answers 413. */
-export function bodyTooLarge(limit: number): OmniserveError {
-  return new OmniserveError("ERR_BODY_TOO_LARGE", `request body exceeds maxRequestBodySize (${limit} bytes)`);
+/**
+ * True when a request's Content-Length (as received, or null/undefined when
+ * absent) declares more than `max` bytes. A present Content-Length is the
+ * exact body size (the runtime's parser enforces the framing), so such a body
+ * needs no counting.
+ */
+export function declaredTooLarge(contentLength: string | null | undefined, max: number): boolean {
+  return contentLength != null && Number(contentLength) > max;
 }
 
-/** `source`, failing with ERR_BODY_TOO_LARGE (and `state.over` set) once more than `limit` bytes passed. */
-export function limitStream(
-  source: ReadableStream<Uint8Array>,
-  limit: number,
-  state: LimitState,
-): ReadableStream<Uint8Array> {
-  let size = 0;
-  return source.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        size += chunk.byteLength;
-        if (size <= limit) return controller.enqueue(chunk);
-        state.over = true;
-        controller.error(bodyTooLarge(limit));
-      },
-    }),
-  );
-}
+/** Counts one request body's bytes against `maxRequestBodySize`. */
+export class BodyLimit {
+  readonly max: number;
+  /** Set once more than `max` bytes were read. */
+  over = false;
+  #size = 0;
 
-/** A copy of `request` whose body errors with ERR_BODY_TOO_LARGE past `limit`. */
-export function limitBody(request: Request, limit: number, state: LimitState): Request {
-  return new Request(request, { body: limitStream(request.body!, limit, state), duplex: "half" } as RequestInit);
+  constructor(max: number) {
+    this.max = max;
+  }
+
+  /** Count `bytes` more; past the limit, the error the read must fail with. */
+  count(bytes: number): OmniserveError | undefined {
+    this.#size += bytes;
+    if (this.#size <= this.max) return undefined;
+    this.over = true;
+    return new OmniserveError("ERR_BODY_TOO_LARGE", `request body exceeds maxRequestBodySize (${this.max} bytes)`);
+  }
+
+  /** `source`, failing with ERR_BODY_TOO_LARGE once more than `max` bytes passed. */
+  stream(source: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+    return source.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform: (chunk, controller) => {
+          const error = this.count(chunk.byteLength);
+          if (error) controller.error(error);
+          else controller.enqueue(chunk);
+        },
+      }),
+    );
+  }
+
+  /** A copy of `request` whose body is `stream(request.body)`. */
+  request(request: Request): Request {
+    return new Request(request, { body: this.stream(request.body!), duplex: "half" } as RequestInit);
+  }
+
+  /** The response to send: 413 once the body went over, else `response`. */
+  settle(response: Response): Response {
+    return this.over ? tooLarge() : response;
+  }
 }

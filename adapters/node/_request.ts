@@ -11,7 +11,7 @@ import { NodeHeaders } from "./_headers.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { OmniserveError } from "../../src/_errors.ts";
-import { bodyTooLarge, type LimitState, limitStream } from "../../src/_limit.ts";
+import { BodyLimit } from "../../src/_limit.ts";
 
 const NativeRequest: typeof Request = globalThis.Request;
 const NO_BODY = new Set(["GET", "HEAD"]);
@@ -57,14 +57,15 @@ export class NodeRequest {
   #native: Request | undefined;
   #abort: AbortController | undefined;
   #used = false;
-  /** `over` is set when the body went over `maxRequestBodySize`; the sender answers 413. */
-  readonly limit: LimitState = { over: false };
+  /** Counts the body against `maxRequestBodySize`; the server's reply settles with it. */
+  readonly limit: BodyLimit;
 
   constructor(req: IncomingMessage, res: ServerResponse, src: RequestSource, host: string | undefined) {
     this.#req = req;
     this.#res = res;
     this.#src = src;
     this.#host = host;
+    this.limit = new BodyLimit(src.maxBodySize);
   }
 
   get method(): string {
@@ -131,23 +132,22 @@ export class NodeRequest {
     this.#used = true;
     if (NO_BODY.has(this.method)) return Promise.resolve(new Uint8Array(0));
     const req = this.#req;
-    const limit = this.#src.maxBodySize;
+    const limit = this.limit;
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
-      let size = 0;
       const onData = (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > limit) {
+        const tooLarge = limit.count(chunk.length);
+        if (tooLarge) {
           cleanup();
           req.pause();
-          reject(this.#overLimit());
+          reject(tooLarge);
           return;
         }
         chunks.push(chunk);
       };
       const onEnd = () => {
         cleanup();
-        resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+        resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
       };
       const onError = (error: Error) => {
         cleanup();
@@ -165,18 +165,13 @@ export class NodeRequest {
     });
   }
 
-  #overLimit(): OmniserveError {
-    this.limit.over = true;
-    return bodyTooLarge(this.#src.maxBodySize);
-  }
-
   /** A real Request with the same URL, headers, body stream and signal. @internal */
   _native(): Request {
     if (this.#native) return this.#native;
     let body: ReadableStream<Uint8Array> | null = null;
     if (!NO_BODY.has(this.method)) {
       if (this.#used) return this.#usedNative();
-      body = limitStream(Readable.toWeb(this.#req) as ReadableStream<Uint8Array>, this.#src.maxBodySize, this.limit);
+      body = this.limit.stream(Readable.toWeb(this.#req) as ReadableStream<Uint8Array>);
     }
     this.#native = new NativeRequest(this.url, {
       method: this.method,

@@ -10,7 +10,8 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import process from "node:process";
 import { listenError, OmniserveError } from "../../src/_errors.ts";
-import { badRequest, internalError, respond, tooLarge } from "../../src/_handler.ts";
+import { badRequest, internalError, respond } from "../../src/_handler.ts";
+import { declaredTooLarge, tooLarge } from "../../src/_limit.ts";
 import { logLine, logRequestError } from "../../src/_log.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { ServerBase } from "../../src/_server.ts";
@@ -116,7 +117,7 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
       logLine(`rejected a request from ${plainIp(req.socket.remoteAddress)}: 400 Bad Request (${problem})`);
       return this.#reply(req, res, badRequest(), true);
     }
-    if (head.contentLength !== undefined && Number(head.contentLength) > this.resolved.maxRequestBodySize) {
+    if (declaredTooLarge(head.contentLength, this.resolved.maxRequestBodySize)) {
       return this.#reply(req, res, tooLarge(), true);
     }
     const request = new NodeRequest(req, res, this.#src, head.host);
@@ -132,12 +133,8 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
     close: boolean,
     request?: NodeRequest,
   ): void {
-    if (request?.limit.over) {
-      response = tooLarge();
-      close = true;
-    } else if (brokenBody.has(res)) {
-      return; // answered 400 when the body broke
-    }
+    if (brokenBody.has(res)) return; // answered 400 when the body broke
+    if (request) response = request.limit.settle(response);
     try {
       const sent = send(res, response, req.method === "HEAD", close || this.#closing);
       if (sent) sent.catch((error) => abort(res, error));

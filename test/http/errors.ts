@@ -108,13 +108,33 @@ export function errors(s: Suite): void {
     });
 
     test("maxRequestBodySize gives 413 for a chunked body", async () => {
-      const chunk = `10000\r\n${"x".repeat(0x10000)}\r\n`;
-      const parts = [`POST /body/text HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n`];
-      for (let sent = 0; sent <= 9 * 1024 * 1024; sent += 0x10000) parts.push(chunk);
-      const { responses } = await exchange(s.url(), parts, { timeoutMs: 10_000 });
+      const { responses } = await exchange(s.url(), chunked("/body/text", 9 * 1024 * 1024 + 1), { timeoutMs: 10_000 });
       expect(responses[0]?.status).toBe(413);
       // ...and the server keeps serving.
       expect((await exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
     });
+
+    test("maxRequestBodySize gives 413 for a chunked body read as a stream, or caught by the handler", async () => {
+      for (const path of ["/body/stream", "/body/watch?id=limit"]) {
+        const { responses } = await exchange(s.url(), chunked(path, 9 * 1024 * 1024), { timeoutMs: 10_000 });
+        expect(responses[0]?.status, path).toBe(413);
+      }
+    });
+
+    test("maxRequestBodySize lets a chunked body of exactly the limit through", async () => {
+      const { responses } = await exchange(s.url(), chunked("/body/stream", 8 * 1024 * 1024), { timeoutMs: 10_000 });
+      expect([responses[0]?.status, responses[0]?.body.toString()]).toEqual([200, String(8 * 1024 * 1024)]);
+    });
   });
+}
+
+/** A chunked POST to `path` whose body is `size` bytes, in 64 KiB chunks (the last one shorter). */
+function chunked(path: string, size: number): string[] {
+  const parts = [`POST ${path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n`];
+  for (let left = size; left > 0; left -= 0x10000) {
+    const n = Math.min(left, 0x10000);
+    parts.push(`${n.toString(16)}\r\n${"x".repeat(n)}\r\n`);
+  }
+  parts.push("0\r\n\r\n");
+  return parts;
 }

@@ -6,6 +6,7 @@ import { OmniserveError, hasCode } from "../../src/_errors.ts";
 import { nativeResponses } from "../../src/_foreign.ts";
 import { Handlers, invoke } from "../../src/_handler.ts";
 import { plainIp } from "../../src/_ip.ts";
+import { BodyLimit, declaredTooLarge } from "../../src/_limit.ts";
 import { formatUrl, resolveOptions } from "../../src/_options.ts";
 import type { ServerContext } from "../../src/types.ts";
 
@@ -182,5 +183,40 @@ describe("nativeResponses()", () => {
     expect(() => nativeResponses(NativeResponse)(unreadable)).toThrow(
       expect.objectContaining({ code: "ERR_INVALID_RESPONSE", message: expect.stringMatching(/^handler returned a Response-like Light/) }),
     );
+  });
+});
+
+describe("BodyLimit", () => {
+  test("declaredTooLarge() refuses only a Content-Length over the limit", () => {
+    expect(declaredTooLarge("11", 10)).toBe(true);
+    expect(declaredTooLarge("10", 10)).toBe(false);
+    expect(declaredTooLarge(null, 10)).toBe(false);
+    expect(declaredTooLarge(undefined, 10)).toBe(false);
+  });
+
+  test("BodyLimit.count() fails the byte past the limit, and settle() then answers 413", async () => {
+    const limit = new BodyLimit(10);
+    const ok = new Response("ok");
+    expect(limit.count(6)).toBeUndefined();
+    expect(limit.count(4)).toBeUndefined();
+    expect(limit.settle(ok)).toBe(ok);
+    expect(limit.count(1)).toEqual(expect.objectContaining({ code: "ERR_BODY_TOO_LARGE" }));
+    const answer = limit.settle(ok);
+    expect([answer.status, answer.headers.get("connection"), await answer.text()]).toEqual([413, "close", "Payload Too Large"]);
+  });
+
+  test("BodyLimit.stream() passes bytes up to the limit and errors past it", async () => {
+    const source = (sizes: number[]) => new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const size of sizes) controller.enqueue(new Uint8Array(size));
+        controller.close();
+      },
+    });
+    const fits = new BodyLimit(10);
+    expect((await new Response(fits.stream(source([4, 6]))).arrayBuffer()).byteLength).toBe(10);
+    expect(fits.over).toBe(false);
+    const over = new BodyLimit(10);
+    await expect(new Response(over.stream(source([4, 6, 1]))).arrayBuffer()).rejects.toThrow(/maxRequestBodySize/);
+    expect(over.over).toBe(true);
   });
 });

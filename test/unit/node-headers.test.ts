@@ -55,6 +55,18 @@ describe("NodeHeaders", () => {
     expect(lazy.get("accept")).toBe("text/html, application/json, */*");
   });
 
+  test("NodeHeaders iterates many headers in any arrival order as a real Headers does, with fresh pairs each time", () => {
+    const raw: string[] = [];
+    for (let i = 40; i > 0; i--) raw.push(i % 3 ? `X-H-${i}` : `x-h-${i % 7}`, `v${i}`);
+    raw.push("A", "first", "Z", "last", "set-cookie", "u=3");
+    const lazy = new NodeHeaders(raw) as unknown as Headers;
+    const real = new Headers(pairsOf(raw));
+    expect([...lazy]).toEqual([...real]);
+    const [first] = lazy;
+    first[1] = "changed";
+    expect([...lazy]).toEqual([...real]);
+  });
+
   test("NodeHeaders builds a real Request's headers", () => {
     const request = new Request("http://x.test/", { headers: new NodeHeaders(RAW) as unknown as Headers });
     expect([...request.headers]).toEqual([...new Headers(pairsOf(RAW))]);
