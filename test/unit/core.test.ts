@@ -68,7 +68,7 @@ describe("invoke()", () => {
     expect(invoke(new Handlers({ fetch: () => res }), req, ctx)).toBe(res);
   });
 
-  test("invoke() turns throws, rejections and non-Responses into a plain 500, logged once each", async () => {
+  test("invoke() turns throws, rejections and non-Responses into a plain 500, logged once each with the app's frames", async () => {
     const log = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
       const cases = [
@@ -85,12 +85,18 @@ describe("invoke()", () => {
         expect(await res.text()).toBe("Internal Server Error");
       }
       expect(log).toHaveBeenCalledTimes(4);
-      expect(log.mock.calls.map((c) => String(c[0]))).toEqual([
+      const entries = log.mock.calls.map((c) => String(c[0]).split("\n"));
+      expect(entries.map((lines) => lines[0])).toEqual([
         "omniserve: GET /path: Error sync",
         "omniserve: GET /path: Error async",
         "omniserve: GET /path: ERR_INVALID_RESPONSE handler returned string, not a Response",
         "omniserve: GET /path: ERR_INVALID_RESPONSE handler returned undefined, not a Response",
       ]);
+      // The app's own frames follow its error (here the app is this file); omniserve's errors stay one line.
+      expect(entries[0][1]).toMatch(/^    at .*test\/unit\/core\.test\.ts:76:\d+\)?$/);
+      expect(entries[1][1]).toMatch(/^    at .*test\/unit\/core\.test\.ts:78:\d+\)?$/);
+      expect(entries[2]).toHaveLength(1);
+      expect(entries[3]).toHaveLength(1);
     } finally {
       log.mockRestore();
     }
