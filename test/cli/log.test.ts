@@ -2,7 +2,7 @@
  * `omniserve serve --log` on node, deno and bun: one line per request,
  * `GET /path 200 1.2ms`, written the same way on every runtime; nothing
  * without it; one JSON object per request with `--log-format json`; with
- * `--workers` every worker logs its own requests; `reload()` keeps the log.
+ * `--workers` each request once; `reload()` keeps the log.
  */
 import { describe, expect, test } from "vitest";
 import type { Runtime } from "../../src/types.ts";
