@@ -66,7 +66,7 @@ export async function serveWatching(plan: WatchPlan): Promise<never> {
   let again = false;
   let stopping = false;
 
-  /** Watch the folders of today's files (a folder sees an editor's save-by-rename, a file watch would not). */
+  /** Note the files' stamps, and watch their folders (a folder sees an editor's save-by-rename, a file watch would not). */
   const rewatch = () => {
     const files = [...importGraph(entry), ...(plan.envFiles ?? []).map((f) => resolve(f))];
     stamps = new Map(files.map((f) => [f, stamp(f)]));
@@ -128,10 +128,11 @@ export async function serveWatching(plan: WatchPlan): Promise<never> {
     const changed = [...stamps].filter(([file, was]) => stamp(file) !== was).map(([file]) => file);
     if (changed.length === 0) return;
     busy = true;
+    // The files as the new server will load them: a change from here on is a change after it.
+    rewatch();
     await server?.stop(STOP_GRACE_MS);
     server = await start(false);
     if (server) logLine(`restarted after a change to ${changed.map(displayPath).join(", ")}`, "info");
-    rewatch();
     busy = false;
     if (again) {
       again = false;
