@@ -46,6 +46,16 @@ beforeAll(() => {
     "console.log(server.runtime, await (await fetch(server.url)).text(), server.port > 0);",
     "await server.stop();",
   ].join("\n"));
+  writeFileSync(join(project, "signal.mjs"), [
+    'import { serve } from "omniserve";',
+    "let aborted = false;",
+    "const fetch_ = (request) => { request.signal.addEventListener(\"abort\", () => { aborted = true; }); return new Response(\"ok\"); };",
+    "const server = await serve({ port: 0, fetch: fetch_ }).ready();",
+    "await (await fetch(server.url)).text();",
+    "await new Promise((resolve) => setTimeout(resolve, 200));",
+    "console.log(aborted ? \"aborted\" : \"not aborted\");",
+    "await server.stop();",
+  ].join("\n"));
 }, 120_000);
 
 const bin = () => join(project, "node_modules/.bin/omniserve");
@@ -90,6 +100,14 @@ describe("the package in a project with deno and bun installed", () => {
     } finally {
       expect(await server.stop()).toBe(0);
     }
+  });
+
+  test("on Deno, request.signal stays quiet after a normal response only with --unstable-no-legacy-abort, and --allow-net is enough", () => {
+    const deno = runtimeArgv("deno", "x", [])[0];
+    const run = (flags: string[]) =>
+      execFileSync(deno, ["run", ...flags, "signal.mjs"], { cwd: project, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    expect(run(["--allow-net", "--unstable-no-legacy-abort"])).toBe("not aborted");
+    expect(run(["--allow-net"])).toBe("aborted");
   });
 
   test.each(RUNTIMES)("import { serve } from \"omniserve\" is %s's adapter", async (runtime) => {

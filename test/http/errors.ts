@@ -26,7 +26,7 @@ export function errors(s: Suite): void {
       expect(lines.filter((line) => !line.startsWith("omniserve: ")).every((line) => line.startsWith("    at "))).toBe(true);
       for (const what of ["thrown", "rejected"]) {
         const at = lines.findIndex((line) => line.includes(`${what} on purpose`));
-        expect(lines[at + 1], what).toMatch(/^    at .*test\/fixture\/http-app\.ts:\d+:\d+\)?$/);
+        expect(lines[at + 1], what).toMatch(/^ {4}at .*test\/fixture\/http-app\.ts:\d+:\d+\)?$/);
       }
       // ...and the server keeps serving.
       expect((await exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);

@@ -93,8 +93,8 @@ describe("invoke()", () => {
         "omniserve: GET /path: ERR_INVALID_RESPONSE handler returned undefined, not a Response",
       ]);
       // The app's own frames follow its error (here the app is this file); omniserve's errors stay one line.
-      expect(entries[0][1]).toMatch(/^    at .*test\/unit\/core\.test\.ts:76:\d+\)?$/);
-      expect(entries[1][1]).toMatch(/^    at .*test\/unit\/core\.test\.ts:78:\d+\)?$/);
+      expect(entries[0][1]).toMatch(/^ {4}at .*test\/unit\/core\.test\.ts:76:\d+\)?$/);
+      expect(entries[1][1]).toMatch(/^ {4}at .*test\/unit\/core\.test\.ts:78:\d+\)?$/);
       expect(entries[2]).toHaveLength(1);
       expect(entries[3]).toHaveLength(1);
     } finally {
