@@ -15,7 +15,7 @@ import { startedByNpm, watchParent } from "./_parent.ts";
 import { type ServeFlags, serveModule } from "./_serve.ts";
 import { serveWatching } from "./_watch.ts";
 import { serveWorkers } from "./_workers.ts";
-import { currentRuntime, parseRuntime, RUNTIMES } from "./runtime.ts";
+import { currentRuntime, denoFlagsAllowEnv, parseRuntime, RUNTIMES } from "./runtime.ts";
 import { startServer } from "./spawn.ts";
 
 function parsePort(value: string | undefined): number | undefined {
@@ -76,7 +76,12 @@ async function serveCommand(args: string[]): Promise<void> {
   }
   // Read once, before any server process starts; every one inherits them.
   if (envFiles) Object.assign(process.env, readEnvFiles(envFiles));
-  if (workers > 1) return serveWorkers({ modulePath, runtime, count: workers, flags, runtimeFlags });
+  if (workers > 1) {
+    if (runtime === "deno" && !denoFlagsAllowEnv(runtimeFlags)) {
+      throw badArgument("--workers on Deno needs --allow-env among the runtime flags: each worker reads OMNISERVE_WORKER and OMNISERVE_REUSE_PORT");
+    }
+    return serveWorkers({ modulePath, runtime, count: workers, flags, runtimeFlags });
+  }
   if (runtime === currentRuntime() && runtimeFlags.length === 0) {
     await serveModule(modulePath, flags);
     return;

@@ -91,6 +91,14 @@ export function runtimeNotFound(runtime: Runtime, bin: string): OmniserveError {
 const DENO_PERMISSION = /^(-A|-[RWNESIP]|--allow-[\w-]+|--deny-[\w-]+|--permission-set)(=.*)?$/;
 
 /**
+ * False when `flags` give Deno permissions of their own without env access,
+ * which a worker needs (it reads `OMNISERVE_WORKER` and `OMNISERVE_REUSE_PORT`).
+ */
+export function denoFlagsAllowEnv(flags: string[]): boolean {
+  return !flags.some((flag) => DENO_PERMISSION.test(flag)) || flags.some((flag) => /^(-A|--allow-all|-E|--allow-env)(=.*)?$/.test(flag));
+}
+
+/**
  * argv to run `script` (a .js file) with `args` on `runtime`; `flags` are the
  * user's runtime flags (`omniserve serve ... -- <flags>`), put before the script.
  */

@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from "vitest";
 import type { Runtime } from "../../src/types.ts";
-import { serveCli } from "../support/cli.ts";
+import { cli, serveCli } from "../support/cli.ts";
 
 const APP = "test/fixture/ws-app.ts";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -86,6 +86,14 @@ describe("runtime flags after --", () => {
   test("deno runs with -A unless the flags after -- give permissions, which then apply alone", async () => {
     expect((await seen(["--runtime", "deno"])).env).toBe("granted");
     expect((await seen(["--runtime", "deno", "--", "--allow-net", "--allow-read"])).env).toBe("denied");
+  });
+
+  test("--workers on Deno with permission flags but no --allow-env is refused with one line", async () => {
+    const { code, stderr } = await cli(["serve", FLAGS, "--port", "0", "--runtime", "deno", "--workers", "2", "--", "--allow-net", "--allow-read"]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      "omniserve: error: --workers on Deno needs --allow-env among the runtime flags: each worker reads OMNISERVE_WORKER and OMNISERVE_REUSE_PORT [ERR_BAD_ARGUMENT]\n",
+    );
   });
 
   test("with --workers 2 every worker gets the flags", async () => {
