@@ -1,16 +1,17 @@
 /**
- * Entry point of a server process the CLI starts on another runtime:
- * `<runtime> _child.js <module> <port|-> <hostname|-> [<certFile> <keyFile>]`.
+ * Entry point of a server process the CLI starts on another runtime (or with
+ * runtime flags, `--watch` or `--workers`): `<runtime> _child.js <module> <flags as JSON>`.
+ * It stops gracefully on SIGINT/SIGTERM, and when the process that started it is gone.
  * @module
  */
 import process from "node:process";
+import { setLogFormat } from "../src/_log.ts";
 import { fatal } from "./_fatal.ts";
-import { serveModule } from "./_serve.ts";
+import { watchParent } from "./_parent.ts";
+import { type ServeFlags, serveModule } from "./_serve.ts";
 
-const [modulePath, port, hostname, certFile, keyFile] = process.argv.slice(2);
-serveModule(modulePath, {
-  port: port === "-" ? undefined : Number(port),
-  hostname: hostname === "-" ? undefined : hostname,
-  certFile,
-  keyFile,
-}).catch(fatal);
+const parent = process.ppid;
+const [modulePath, json] = process.argv.slice(2);
+const flags = JSON.parse(json ?? "{}") as ServeFlags;
+if (flags.logFormat) setLogFormat(flags.logFormat);
+serveModule(modulePath, flags).then(({ stop }) => watchParent(stop, parent), fatal);

@@ -9,8 +9,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
+import { fileURLToPath } from "node:url";
 import type { Runtime } from "../src/types.ts";
+import type { TestStatus } from "./_vitest-reporter.ts";
 import { startServer } from "./spawn.ts";
+
+const REPORTER = fileURLToPath(new URL("./_vitest-reporter.js", import.meta.url));
 
 /** One runtime's outcome. */
 export interface RuntimeResult {
@@ -21,7 +25,7 @@ export interface RuntimeResult {
   /** Why the server did not start, when it did not. */
   error?: string;
   /** Per-test statuses when the command was vitest. */
-  tests?: Record<string, "passed" | "failed" | "skipped">;
+  tests?: Record<string, TestStatus>;
 }
 
 /** Options of {@link runMatrix}. */
@@ -53,16 +57,7 @@ function runCommand(command: string[], env: Record<string, string>): Promise<num
 
 function readVitestReport(file: string): RuntimeResult["tests"] {
   try {
-    const report = JSON.parse(readFileSync(file, "utf8")) as {
-      testResults: { assertionResults: { fullName: string; status: string }[] }[];
-    };
-    const tests: NonNullable<RuntimeResult["tests"]> = {};
-    for (const suite of report.testResults) {
-      for (const test of suite.assertionResults) {
-        tests[test.fullName] = test.status === "passed" ? "passed" : test.status === "failed" ? "failed" : "skipped";
-      }
-    }
-    return tests;
+    return (JSON.parse(readFileSync(file, "utf8")) as { tests: RuntimeResult["tests"] }).tests;
   } catch {
     return undefined;
   }
@@ -77,10 +72,8 @@ async function runOne(options: MatrixOptions, runtime: Runtime, dir: string): Pr
     return { runtime, ok: false, exitCode: null, durationMs: performance.now() - started, error: (error as Error).message };
   }
   const report = join(dir, `${runtime}.json`);
-  const command = isVitest(options.command)
-    ? [...options.command, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]
-    : options.command;
-  const exitCode = await runCommand(command, { OMNISERVE_URL: server.url, OMNISERVE_RUNTIME: runtime });
+  const command = isVitest(options.command) ? [...options.command, "--reporter=default", `--reporter=${REPORTER}`] : options.command;
+  const exitCode = await runCommand(command, { OMNISERVE_URL: server.url, OMNISERVE_RUNTIME: runtime, OMNISERVE_VITEST_REPORT: report });
   await server.stop();
   return {
     runtime,

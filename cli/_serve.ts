@@ -9,8 +9,10 @@ import { resolve } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
 import { OmniserveError } from "../src/_errors.ts";
-import { logLine } from "../src/_log.ts";
+import { type LogFormat, logLine } from "../src/_log.ts";
 import type { ServeOptions, Server } from "../src/types.ts";
+import { loadError } from "./_load-error.ts";
+import { withRequestLog } from "./_request-log.ts";
 import { currentRuntime } from "./runtime.ts";
 
 /**
@@ -33,6 +35,29 @@ export interface ListenFlags {
   keyFile?: string;
 }
 
+/** What a server process is told beyond the module: where to listen and how to log. */
+export interface ServeFlags extends ListenFlags {
+  /** One line per request (`--log`). */
+  log?: boolean;
+  /** `--log-format`: stderr lines as text (the default) or JSON. */
+  logFormat?: LogFormat;
+}
+
+/** A server started by {@link serveModule}, and its graceful stop (which exits the process). */
+export interface ServedModule {
+  server: Server;
+  stop(): Promise<void>;
+}
+
+/** A variable, or undefined where Deno runs without `--allow-env` (the user's own permission flags). */
+function envVar(name: string): string | undefined {
+  try {
+    return process.env[name];
+  } catch {
+    return undefined;
+  }
+}
+
 function readPem(file: string, what: string): string {
   try {
     return readFileSync(file, "utf8");
@@ -52,7 +77,12 @@ export async function loadApp(modulePath: string): Promise<ServeOptions> {
     (await import("tsx/esm/api")).register();
     (await import("tsx/cjs/api")).register();
   }
-  const mod = await import(pathToFileURL(file).href);
+  let mod;
+  try {
+    mod = await import(pathToFileURL(file).href);
+  } catch (error) {
+    throw loadError(error, file);
+  }
   let app = mod.default;
   // `export default` compiled to CommonJS arrives as { __esModule, default }.
   if (app && typeof app.fetch !== "function" && app.__esModule && app.default) app = app.default;
@@ -82,19 +112,20 @@ async function adapter(): Promise<Adapter> {
   }
 }
 
-/** Serve `modulePath` until SIGINT/SIGTERM; resolves with the running server. */
-export async function serveModule(modulePath: string, flags: ListenFlags): Promise<Server> {
+/** Serve `modulePath` until SIGINT/SIGTERM; resolves with the running server and its stop. */
+export async function serveModule(modulePath: string, flags: ServeFlags): Promise<ServedModule> {
   const { serve, useGlobalResponse } = await adapter();
   // Serving starts here: the app module and what it imports see the Response the server will use (a
   // server with `overrideGlobalObjects: false` puts the native one back when it starts).
   useGlobalResponse();
   const app = await loadApp(modulePath);
   // The app stays the prototype so getters and methods (a Hono app's fetch) keep working.
-  const options: ServeOptions = Object.create(app);
+  const logged = flags.log ? withRequestLog(app) : undefined;
+  const options: ServeOptions = logged?.options ?? Object.create(app);
   if (flags.port !== undefined) options.port = flags.port;
   if (flags.hostname !== undefined) options.hostname = flags.hostname;
   // Set by the supervisor of `--workers N` for each worker (see _workers.ts).
-  if (process.env.OMNISERVE_REUSE_PORT === "1") options.reusePort = true;
+  if (envVar("OMNISERVE_REUSE_PORT") === "1") options.reusePort = true;
   if (flags.certFile !== undefined || flags.keyFile !== undefined) {
     if (!flags.certFile || !flags.keyFile) {
       throw new OmniserveError("ERR_BAD_ARGUMENT", "--cert and --key go together: give both PEM files");
@@ -102,10 +133,12 @@ export async function serveModule(modulePath: string, flags: ListenFlags): Promi
     options.tls = { cert: readPem(flags.certFile, "certificate"), key: readPem(flags.keyFile, "key") };
   }
   const server = await serve(options).ready();
+  // reload() swaps the app's handlers inside the request log, which stays.
+  if (logged) server.reload = logged.reload;
   const url = server.url.replace(/\/$/, "");
   process.stdout.write(`omniserve: listening on ${url} (${server.runtime})\n`);
   let stopping = false;
-  const stop = async () => {
+  const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
     const late = await Promise.race([
@@ -120,5 +153,5 @@ export async function serveModule(modulePath: string, flags: ListenFlags): Promi
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-  return server;
+  return { server, stop };
 }

@@ -25,7 +25,7 @@ import { logLine } from "../src/_log.ts";
 import type { Runtime } from "../src/types.ts";
 import { BUS_SCHEME } from "../transports/index.ts";
 import { BusRelay } from "../transports/bus.ts";
-import type { ListenFlags } from "./_serve.ts";
+import type { ServeFlags } from "./_serve.ts";
 import { runtimeBinary } from "./runtime.ts";
 import { childArgs, type SpawnedServer, startServer, watchServer } from "./spawn.ts";
 
@@ -42,7 +42,9 @@ export interface WorkersPlan {
   modulePath: string;
   runtime: Runtime;
   count: number;
-  flags: ListenFlags;
+  flags: ServeFlags;
+  /** The runtime flags every worker gets (`omniserve serve ... -- <flags>`). */
+  runtimeFlags: string[];
 }
 
 /** True when Node workers must share the port through `node:cluster`. */
@@ -78,8 +80,10 @@ export async function serveWorkers(plan: WorkersPlan): Promise<never> {
     const flags = { ...plan.flags, port };
     const workerEnv = { ...env, OMNISERVE_WORKER: String(index) };
     const options = { inherit: true, quietReady: true };
-    if (!useCluster) return startServer(modulePath, runtime, { ...flags, ...options, env: workerEnv });
-    cluster.setupPrimary({ exec: CHILD, args: childArgs(modulePath, flags), silent: true });
+    if (!useCluster) {
+      return startServer(modulePath, runtime, { ...flags, ...options, env: workerEnv, runtimeFlags: plan.runtimeFlags });
+    }
+    cluster.setupPrimary({ exec: CHILD, args: childArgs(modulePath, flags), execArgv: plan.runtimeFlags, silent: true });
     const worker = cluster.fork(workerEnv);
     return watchServer(worker.process, { runtime, modulePath, bin: process.execPath }, options);
   };
@@ -95,7 +99,7 @@ export async function serveWorkers(plan: WorkersPlan): Promise<never> {
   const failStart = async (error: unknown): Promise<never> => {
     // The worker printed its one line (the module's error) to our stderr already.
     if ((error as { childExitCode?: unknown }).childExitCode === undefined) {
-      logLine(`error: ${(error as Error).message}`);
+      logLine(`error: ${(error as Error).message}`, "fatal");
     }
     return stopAll(1);
   };

@@ -1,36 +1,27 @@
 /**
- * The `omniserve` command line.
- *
- *   omniserve serve <module> [--runtime node|deno|bun] [--port N] [--hostname H] [--cert FILE --key FILE]
- *                   [--workers N|auto] [--pubsub redis://host:port]
- *   omniserve test <module> [--runtimes node,deno,bun] [--json FILE] -- <command...>
- *
- * Arguments are parsed with Node's built-in `util.parseArgs`, which every
- * runtime provides, so the CLI has no parsing dependency.
+ * The `omniserve` command line: `serve` and `test`, `--help` and `--version`.
+ * The options are declared in `_args.ts`, which renders `--help` from them.
  * @module
  */
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import process from "node:process";
-import { parseArgs } from "node:util";
-import { OmniserveError } from "../src/_errors.ts";
+import { type LogFormat, setLogFormat } from "../src/_log.ts";
+import { badArgument, COMMANDS, commandHelp, mainHelp, nearest, parseCommand, SERVE, TEST } from "./_args.ts";
+import { readEnvFiles } from "./_env-file.ts";
 import { fatal } from "./_fatal.ts";
-import { currentRuntime, parseRuntime, RUNTIMES } from "./runtime.ts";
-import { serveModule } from "./_serve.ts";
-import { startServer } from "./spawn.ts";
 import { runMatrix } from "./_matrix.ts";
+import { startedByNpm, watchParent } from "./_parent.ts";
+import { type ServeFlags, serveModule } from "./_serve.ts";
+import { serveWatching } from "./_watch.ts";
 import { serveWorkers } from "./_workers.ts";
-
-const USAGE = `usage:
-  omniserve serve <module> [--runtime node|deno|bun] [--port N] [--hostname H] [--cert FILE --key FILE]
-                  [--workers N|auto] [--pubsub redis://host:port]
-  omniserve test <module> [--runtimes node,deno,bun] [--json FILE] -- <command...>`;
+import { currentRuntime, denoFlagsAllowEnv, parseRuntime, RUNTIMES } from "./runtime.ts";
+import { startServer } from "./spawn.ts";
 
 function parsePort(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new OmniserveError("ERR_BAD_ARGUMENT", `--port must be a number from 0 to 65535, got "${value}"`);
-  }
+  if (!/^\d+$/.test(value) || port > 65535) throw badArgument(`--port must be a number from 0 to 65535, got "${value}"`);
   return port;
 }
 
@@ -40,38 +31,63 @@ function parseWorkers(value: string | undefined): number {
   if (value === "auto") return availableParallelism();
   const count = Number(value);
   if (!/^\d+$/.test(value) || !Number.isInteger(count) || count < 1) {
-    throw new OmniserveError("ERR_BAD_ARGUMENT", `--workers must be a whole number from 1, or auto; got "${value}"`);
+    throw badArgument(`--workers must be a whole number from 1, or auto; got "${value}"`);
   }
   return count;
 }
 
+function parseLogFormat(value: string | undefined): LogFormat {
+  if (value === undefined || value === "text" || value === "json") return value ?? "text";
+  throw badArgument(`--log-format must be text or json, got "${value}"`);
+}
+
+/** The arguments before `--`, and the ones after it (if any). */
+function splitAtDash(args: string[]): [string[], string[] | undefined] {
+  const dash = args.indexOf("--");
+  return dash < 0 ? [args, undefined] : [args.slice(0, dash), args.slice(dash + 1)];
+}
+
 async function serveCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      runtime: { type: "string" },
-      port: { type: "string" },
-      hostname: { type: "string" },
-      cert: { type: "string" },
-      key: { type: "string" },
-      workers: { type: "string" },
-      pubsub: { type: "string" },
-    },
-  });
-  if (positionals.length !== 1) throw new OmniserveError("ERR_BAD_ARGUMENT", `serve takes one app module\n${USAGE}`);
-  const runtime = parseRuntime(values.runtime ?? currentRuntime());
-  const flags = { port: parsePort(values.port), hostname: values.hostname, certFile: values.cert, keyFile: values.key };
-  const workers = parseWorkers(values.workers);
+  const [own, runtimeFlags = []] = splitAtDash(args);
+  const { values, positionals } = parseCommand(SERVE, own);
+  if (values.help) return void process.stdout.write(commandHelp(SERVE));
+  if (positionals.length !== 1) {
+    throw badArgument(positionals.length ? `serve takes one app module, got ${positionals.join(" ")}` : "serve needs an app module", SERVE);
+  }
+  const modulePath = positionals[0];
+  const logFormat = parseLogFormat(values["log-format"] as string | undefined);
+  setLogFormat(logFormat);
+  const runtime = parseRuntime((values.runtime as string | undefined) ?? currentRuntime());
+  const flags: ServeFlags = {
+    port: parsePort(values.port as string | undefined),
+    hostname: values.hostname as string | undefined,
+    certFile: values.cert as string | undefined,
+    keyFile: values.key as string | undefined,
+    log: values.log === true || undefined,
+    logFormat: values["log-format"] === undefined ? undefined : logFormat,
+  };
+  const workers = parseWorkers(values.workers as string | undefined);
+  const envFiles = values["env-file"] as string[] | undefined;
   // --pubsub is the same as OMNISERVE_PUBSUB, which every server process (and worker) inherits.
-  if (values.pubsub !== undefined) process.env.OMNISERVE_PUBSUB = values.pubsub;
-  if (workers > 1) return serveWorkers({ modulePath: positionals[0], runtime, count: workers, flags });
-  if (runtime === currentRuntime()) {
-    await serveModule(positionals[0], flags);
+  if (values.pubsub !== undefined) process.env.OMNISERVE_PUBSUB = values.pubsub as string;
+  if (values.watch) {
+    if (workers > 1) throw badArgument("--watch restarts one server process; use --watch or --workers, not both");
+    return serveWatching({ modulePath, runtime, flags, runtimeFlags, envFiles });
+  }
+  // Read once, before any server process starts; every one inherits them.
+  if (envFiles) Object.assign(process.env, readEnvFiles(envFiles));
+  if (workers > 1) {
+    if (runtime === "deno" && !denoFlagsAllowEnv(runtimeFlags)) {
+      throw badArgument("--workers on Deno needs --allow-env among the runtime flags: each worker reads OMNISERVE_WORKER and OMNISERVE_REUSE_PORT");
+    }
+    return serveWorkers({ modulePath, runtime, count: workers, flags, runtimeFlags });
+  }
+  if (runtime === currentRuntime() && runtimeFlags.length === 0) {
+    await serveModule(modulePath, flags);
     return;
   }
-  const server = await startServer(positionals[0], runtime, { ...flags, inherit: true }).catch((error) => {
-    // The child already printed its one line to our stderr.
+  const server = await startServer(modulePath, runtime, { ...flags, runtimeFlags, inherit: true }).catch((error) => {
+    // The child already printed its error to our stderr.
     const code = (error as { childExitCode?: number | null }).childExitCode;
     if (code !== undefined) process.exit(code || 1);
     throw error;
@@ -83,39 +99,36 @@ async function serveCommand(args: string[]): Promise<void> {
 }
 
 async function testCommand(args: string[]): Promise<void> {
-  const dash = args.indexOf("--");
-  if (dash < 0 || dash === args.length - 1) {
-    throw new OmniserveError("ERR_BAD_ARGUMENT", `test needs a command after --\n${USAGE}`);
+  const [own, command] = splitAtDash(args);
+  const { values, positionals } = parseCommand(TEST, own);
+  if (values.help) return void process.stdout.write(commandHelp(TEST));
+  if (!command?.length) throw badArgument("test needs a command after --", TEST);
+  if (positionals.length !== 1) {
+    throw badArgument(positionals.length ? `test takes one app module, got ${positionals.join(" ")}` : "test needs an app module", TEST);
   }
-  const { values, positionals } = parseArgs({
-    args: args.slice(0, dash),
-    allowPositionals: true,
-    options: { runtimes: { type: "string" }, json: { type: "string" } },
-  });
-  if (positionals.length !== 1) throw new OmniserveError("ERR_BAD_ARGUMENT", `test takes one app module\n${USAGE}`);
-  const runtimes = (values.runtimes ?? RUNTIMES.join(",")).split(",").map((r) => parseRuntime(r.trim()));
-  process.exitCode = await runMatrix({
-    module: positionals[0],
-    runtimes,
-    command: args.slice(dash + 1),
-    json: values.json,
-  });
+  const runtimes = ((values.runtimes as string | undefined) ?? RUNTIMES.join(",")).split(",").map((r) => parseRuntime(r.trim()));
+  process.exitCode = await runMatrix({ module: positionals[0], runtimes, command, json: values.json as string | undefined });
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
 }
 
 async function main(argv: string[]): Promise<void> {
+  // npm does not pass SIGTERM on (see _parent.ts): its exit stops the server the same way.
+  if (startedByNpm()) watchParent(() => process.kill(process.pid, "SIGTERM"));
   const [command, ...rest] = argv;
   if (command === "serve") return serveCommand(rest);
   if (command === "test") return testCommand(rest);
-  if (command === "--help" || command === "-h" || command === undefined) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
+  if (command === "--version" || command === "-v") return void process.stdout.write(`${version()}\n`);
+  if (command === "--help" || command === "-h" || command === undefined) return void process.stdout.write(mainHelp());
+  if (command === "help") {
+    const spec = COMMANDS.find((c) => c.name === rest[0]);
+    return void process.stdout.write(spec ? commandHelp(spec) : mainHelp());
   }
-  throw new OmniserveError("ERR_BAD_ARGUMENT", `unknown command "${command}"\n${USAGE}`);
+  const near = nearest(command.replace(/^-+/, ""), COMMANDS.map((c) => c.name));
+  throw badArgument(`unknown command "${command}"${near ? `; did you mean ${near}?` : ""}`, "main");
 }
 
-main(process.argv.slice(2)).catch((error) => {
-  if ((error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-    fatal(new OmniserveError("ERR_BAD_ARGUMENT", (error as Error).message));
-  }
-  fatal(error);
-});
+main(process.argv.slice(2)).catch(fatal);

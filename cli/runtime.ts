@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import process from "node:process";
+import { fileURLToPath } from "node:url";
 import { OmniserveError } from "../src/_errors.ts";
 import type { Runtime } from "../src/types.ts";
 
@@ -28,41 +29,92 @@ export function parseRuntime(name: string): Runtime {
   );
 }
 
-const require = createRequire(import.meta.url);
+/** Where a project's `npm install -D deno bun` puts each binary, inside its package. */
+const PACKAGED: Record<"deno" | "bun", string> = { deno: "deno", bun: join("bin", "bun.exe") };
 
-/** The packaged binary of `deno` or `bun` from node_modules, if installed. */
-function packagedBinary(runtime: "deno" | "bun"): string | undefined {
-  try {
-    const dir = dirname(require.resolve(`${runtime}/package.json`));
-    const bin = runtime === "deno" ? join(dir, "deno") : join(dir, "bin", "bun.exe");
-    return existsSync(bin) ? bin : undefined;
-  } catch {
-    return undefined;
+/**
+ * The binary of the `deno` or `bun` npm package: the user's project first
+ * (resolved from the working directory), then the copy next to omniserve.
+ * `missing` when the package is there but its install script, which puts
+ * the binary in, did not run.
+ */
+function packagedBinary(runtime: "deno" | "bun"): { bin?: string; missing?: string } {
+  let missing: string | undefined;
+  for (const from of [join(process.cwd(), "package.json"), fileURLToPath(import.meta.url)]) {
+    try {
+      const dir = dirname(createRequire(from).resolve(`${runtime}/package.json`));
+      const bin = join(dir, PACKAGED[runtime]);
+      if (existsSync(bin)) return { bin };
+      missing ??= dir;
+    } catch {
+      // not installed there
+    }
   }
+  return { missing };
 }
 
 /**
- * The executable for `runtime`: `OMNISERVE_<RUNTIME>` env, then the npm
- * package of that name, then PATH.
+ * The executable for `runtime`: the `OMNISERVE_<RUNTIME>` variable when set,
+ * then the `deno` or `bun` npm package (the project's, then omniserve's
+ * neighbour), then the name alone, found on PATH.
  */
 export function runtimeBinary(runtime: Runtime): string {
   const override = process.env[`OMNISERVE_${runtime.toUpperCase()}`];
   if (override) return override;
   if (runtime === "node") return currentRuntime() === "node" ? process.execPath : "node";
-  return packagedBinary(runtime) ?? runtime;
+  return packagedBinary(runtime).bin ?? runtime;
 }
 
-/** argv to run `script` (a .js file) with `args` on `runtime`. */
-export function runtimeArgv(runtime: Runtime, script: string, args: string[]): string[] {
+/** The sentence for a runtime that cannot be started: each way to provide it, as a command. */
+export function runtimeNotFound(runtime: Runtime, bin: string): OmniserveError {
+  const variable = `OMNISERVE_${runtime.toUpperCase()}`;
+  if (process.env[variable]) {
+    return new OmniserveError("ERR_RUNTIME_NOT_FOUND", `cannot run ${runtime}: ${variable} is set to ${bin}, which cannot be run`);
+  }
+  if (runtime === "node") {
+    return new OmniserveError("ERR_RUNTIME_NOT_FOUND", `cannot find the node executable: put node on PATH or set ${variable} to its path`);
+  }
+  const missing = packagedBinary(runtime).missing;
+  if (missing) {
+    return new OmniserveError(
+      "ERR_RUNTIME_NOT_FOUND",
+      `the ${runtime} package in ${missing} has no binary (its install script did not run): run npm rebuild ${runtime}`,
+    );
+  }
+  return new OmniserveError(
+    "ERR_RUNTIME_NOT_FOUND",
+    `cannot find the ${runtime} executable: run npm install -D ${runtime}, put ${runtime} on PATH, or set ${variable} to its path`,
+  );
+}
+
+/** A Deno permission flag: when the runtime flags have one, they replace omniserve's `-A`. */
+const DENO_PERMISSION = /^(-A|-[RWNESIP]|--allow-[\w-]+|--deny-[\w-]+|--permission-set)(=.*)?$/;
+
+/**
+ * False when `flags` give Deno permissions of their own without env access,
+ * which a worker needs (it reads `OMNISERVE_WORKER` and `OMNISERVE_REUSE_PORT`).
+ */
+export function denoFlagsAllowEnv(flags: string[]): boolean {
+  return !flags.some((flag) => DENO_PERMISSION.test(flag)) || flags.some((flag) => /^(-A|--allow-all|-E|--allow-env)(=.*)?$/.test(flag));
+}
+
+/**
+ * argv to run `script` (a .js file) with `args` on `runtime`; `flags` are the
+ * user's runtime flags (`omniserve serve ... -- <flags>`), put before the script.
+ */
+export function runtimeArgv(runtime: Runtime, script: string, args: string[], flags: string[] = []): string[] {
   const bin = runtimeBinary(runtime);
   switch (runtime) {
     case "node":
-      return [bin, script, ...args];
-    case "deno":
+      return [bin, ...flags, script, ...args];
+    case "deno": {
+      const permissions = flags.some((flag) => DENO_PERMISSION.test(flag)) ? [] : ["-A"];
       // --unstable-no-legacy-abort: request.signal must not abort after a normal response.
       // --unstable-net: Deno.serve({ reusePort }) for --workers.
-      return [bin, "run", "-A", "--quiet", "--unstable-no-legacy-abort", "--unstable-net", script, ...args];
+      return [bin, "run", ...permissions, "--quiet", "--unstable-no-legacy-abort", "--unstable-net", ...flags, script, ...args];
+    }
     case "bun":
-      return [bin, script, ...args];
+      // Bun would read .env by itself; omniserve reads env files only when told (--env-file), on every runtime.
+      return [bin, "--no-env-file", ...flags, script, ...args];
   }
 }

@@ -10,8 +10,8 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { OmniserveError } from "../src/_errors.ts";
 import type { Runtime } from "../src/types.ts";
-import { runtimeArgv } from "./runtime.ts";
-import type { ListenFlags } from "./_serve.ts";
+import { runtimeArgv, runtimeNotFound } from "./runtime.ts";
+import type { ServeFlags } from "./_serve.ts";
 
 const CHILD = fileURLToPath(new URL("./_child.js", import.meta.url));
 const MAIN = fileURLToPath(new URL("./main.js", import.meta.url));
@@ -33,7 +33,7 @@ export interface SpawnedServer {
 }
 
 /** Options for {@link startServer}. */
-export interface SpawnOptions extends ListenFlags {
+export interface SpawnOptions extends ServeFlags {
   /** Pass the child's stdout/stderr through to ours (as `omniserve serve` does). */
   inherit?: boolean;
   /** With `inherit`, leave the child's ready line out (a supervisor prints one line for all workers). */
@@ -43,20 +43,19 @@ export interface SpawnOptions extends ListenFlags {
   env?: Record<string, string>;
   /** Serve with `omniserve serve --workers N` (a supervisor and N worker processes). */
   workers?: number;
+  /** Flags for the runtime, before the script (`omniserve serve ... -- <flags>`). */
+  runtimeFlags?: string[];
 }
 
-/** The arguments of `_child.js` after the script: `<module> <port|-> <hostname|-> [<cert> <key>]`. */
-export function childArgs(modulePath: string, flags: ListenFlags): string[] {
-  return [
-    modulePath,
-    flags.port === undefined ? "-" : String(flags.port),
-    flags.hostname ?? "-",
-    ...(flags.certFile || flags.keyFile ? [flags.certFile ?? "", flags.keyFile ?? ""] : []),
-  ];
+/** The arguments of `_child.js` after the script: `<module> <flags as JSON>`. */
+export function childArgs(modulePath: string, flags: ServeFlags): string[] {
+  const { port, hostname, certFile, keyFile, log, logFormat } = flags;
+  return [modulePath, JSON.stringify({ port, hostname, certFile, keyFile, log, logFormat })];
 }
 
 /** The argv of the CLI supervising `workers` processes of `modulePath` on `runtime`. */
 function supervisorArgv(modulePath: string, runtime: Runtime, options: SpawnOptions): string[] {
+  const given = (name: string, value: string | number | undefined) => value === undefined ? [] : [`--${name}`, String(value)];
   return [
     process.execPath,
     MAIN,
@@ -66,10 +65,13 @@ function supervisorArgv(modulePath: string, runtime: Runtime, options: SpawnOpti
     runtime,
     "--workers",
     String(options.workers),
-    ...(options.port === undefined ? [] : ["--port", String(options.port)]),
-    ...(options.hostname === undefined ? [] : ["--hostname", options.hostname]),
-    ...(options.certFile === undefined ? [] : ["--cert", options.certFile]),
-    ...(options.keyFile === undefined ? [] : ["--key", options.keyFile]),
+    ...given("port", options.port),
+    ...given("hostname", options.hostname),
+    ...given("cert", options.certFile),
+    ...given("key", options.keyFile),
+    ...given("log-format", options.logFormat),
+    ...(options.log ? ["--log"] : []),
+    ...(options.runtimeFlags?.length ? ["--", ...options.runtimeFlags] : []),
   ];
 }
 
@@ -81,7 +83,7 @@ export function startServer(
 ): Promise<SpawnedServer> {
   const [bin, ...args] = (options.workers ?? 1) > 1
     ? supervisorArgv(modulePath, runtime, options)
-    : runtimeArgv(runtime, CHILD, childArgs(modulePath, options));
+    : runtimeArgv(runtime, CHILD, childArgs(modulePath, options), options.runtimeFlags);
   const child = spawn(bin, args, {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...options.env },
@@ -114,15 +116,12 @@ export function watchServer(
     }, options.timeoutMs ?? 30_000);
     child.once("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(
-        error.code === "ENOENT"
-          ? new OmniserveError("ERR_RUNTIME_NOT_FOUND", `cannot find the ${runtime} executable (${bin}); run npm install or put ${runtime} on PATH`)
-          : error,
-      );
+      reject(error.code === "ENOENT" || error.code === "EACCES" ? runtimeNotFound(runtime, bin) : error);
     });
     exited.then((code) => {
       clearTimeout(timer);
-      const line = err.trim().split("\n").filter(Boolean).pop() ?? "";
+      // The child's error line; a code frame may follow it.
+      const line = err.split("\n").findLast((l) => l.startsWith("omniserve: error: ")) ?? err.trim().split("\n").pop() ?? "";
       const error = new OmniserveError("ERR_LISTEN", line.replace(/^omniserve: error: /, "") || `${runtime} exited with status ${code}`);
       reject(Object.assign(error, { childExitCode: typeof code === "number" ? code : 1 }));
     });

@@ -17,6 +17,7 @@ export type ErrorCode =
   | "ERR_LISTEN"
   | "ERR_UNKNOWN_RUNTIME"
   | "ERR_MODULE_NOT_FOUND"
+  | "ERR_MODULE_LOAD"
   | "ERR_RUNTIME_NOT_FOUND"
   | "ERR_BAD_ARGUMENT"
   | "ERR_PUBSUB";

@@ -1,27 +1,105 @@
 /**
- * One line per event on stderr. Tests and the CLI read these lines, so keep
- * the `omniserve: ` prefix stable.
+ * Log lines on stderr: text by default (`omniserve: <message>`; tests and the
+ * CLI read these lines, so keep the prefix stable), or one JSON object per
+ * line for log shippers (`omniserve serve --log-format json`).
  * @module
  */
+import { OmniserveError } from "./_errors.ts";
 
-/** Log one line: `omniserve: <message>`. */
-export function logLine(message: string): void {
-  console.error(`omniserve: ${message}`);
+/** How log lines are written. */
+export type LogFormat = "text" | "json";
+type Level = "info" | "warn" | "error" | "fatal";
+
+let format: LogFormat = "text";
+
+/** Set by the CLI's `--log-format`; a library user's process keeps text. */
+export function setLogFormat(value: LogFormat): void {
+  format = value;
 }
 
-/** Log an error from a request in one line: method, path, code or name, message. */
+/** The format in use. */
+export function logFormat(): LogFormat {
+  return format;
+}
+
+/**
+ * Write one entry. Text: `omniserve: <message>`, then the `detail` lines (a
+ * stack, a code frame). JSON: one object with `time`, `level`, `msg` and `fields`.
+ */
+export function writeLog(level: Level, message: string, fields?: Record<string, unknown>, detail?: string[]): void {
+  if (format === "json") {
+    console.error(JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields }));
+  } else {
+    console.error(detail?.length ? `omniserve: ${message}\n${detail.join("\n")}` : `omniserve: ${message}`);
+  }
+}
+
+/** Log one line: `omniserve: <message>`. */
+export function logLine(message: string, level: Level = "warn"): void {
+  writeLog(level, message);
+}
+
+/**
+ * Log an error from a request: one line (method, path, code or name, message),
+ * then the stack frames of the app that threw, so the line leads to the code.
+ * Errors omniserve raised itself have no app frames and stay one line.
+ */
 export function logRequestError(error: unknown, request?: Request): void {
-  const where = request ? `${request.method} ${pathOf(request.url)}: ` : "";
   const err = error as { code?: unknown; name?: unknown; message?: unknown } | undefined;
   const what = err && typeof err === "object"
     ? `${String(err.code ?? err.name ?? "Error")} ${String(err.message ?? "")}`
     : String(error);
-  logLine(`${where}${what.replace(/\s+/g, " ").trim()}`);
+  const path = request ? pathOf(request.url) : undefined;
+  const frames = appFrames(error);
+  const fields = {
+    ...(request ? { method: request.method, path } : {}),
+    error: err && typeof err === "object"
+      ? { name: String(err.name ?? "Error"), ...(err.code === undefined ? {} : { code: String(err.code) }), message: String(err.message ?? ""), stack: frames }
+      : { message: String(error) },
+  };
+  const where = request ? `${request.method} ${path}: ` : "";
+  writeLog("error", `${where}${what.replace(/\s+/g, " ").trim()}`, fields, frames.map((f) => `    at ${f}`));
+}
+
+/** One line per request (`omniserve serve --log`): `GET /path 200 1.2ms`. */
+export function logRequest(request: Request, status: number, startedAt: number): void {
+  const ms = Math.round((performance.now() - startedAt) * 10) / 10;
+  const path = pathOf(request.url);
+  writeLog("info", `${request.method} ${path} ${status} ${ms.toFixed(1)}ms`, { method: request.method, path, status, ms });
 }
 
 function pathOf(url: string): string {
   const start = url.indexOf("/", url.indexOf("//") + 2);
   return start < 0 ? "/" : url.slice(start);
+}
+
+/** How many of the app's frames follow an error line. */
+const MAX_FRAMES = 5;
+/** omniserve's own folders: their frames say nothing about the app. */
+const OWN = ["src", "adapters", "cli", "transports"].map((dir) => decodeURIComponent(new URL(`../${dir}/`, import.meta.url).pathname));
+/** `at name (location:line:column)` or `at location:line:column`, as V8 (Node, Deno) and JSC (Bun) write them. */
+const FRAME = /^\s*at (?:(.+?) \()?(.+?):(\d+):(\d+)\)?$/;
+
+/**
+ * The stack frames in the app's files (and its dependencies'), as
+ * `name (/path:line:column)`: runtime internals (`node:`, `ext:`, `native`)
+ * and omniserve's own frames are left out, `file://` URLs become paths.
+ */
+export function appFrames(error: unknown): string[] {
+  if (error instanceof OmniserveError) return [];
+  const stack = (error as { stack?: unknown } | undefined)?.stack;
+  if (typeof stack !== "string") return [];
+  const frames: string[] = [];
+  for (const line of stack.split("\n")) {
+    const m = FRAME.exec(line);
+    if (!m) continue;
+    const file = m[2].startsWith("file://") ? decodeURIComponent(m[2].slice(7)) : m[2];
+    if (!/^(\/|[A-Za-z]:[\\/])/.test(file) || OWN.some((dir) => file.startsWith(dir))) continue;
+    const at = `${file}:${m[3]}:${m[4]}`;
+    frames.push(m[1] ? `${m[1]} (${at})` : at);
+    if (frames.length === MAX_FRAMES) break;
+  }
+  return frames;
 }
 
 /**
@@ -32,5 +110,5 @@ function pathOf(url: string): string {
  */
 export function logStreamError(error: unknown): void {
   const message = (error as Error)?.message ?? String(error);
-  logLine(`ERR_RESPONSE_STREAM response stream failed after the headers were sent: ${message}`.replace(/\s+/g, " "));
+  writeLog("error", `ERR_RESPONSE_STREAM response stream failed after the headers were sent: ${message}`.replace(/\s+/g, " "));
 }

@@ -49,7 +49,11 @@ export abstract class ServerBase<Raw, Source> implements Server<Raw> {
   protected readonly scheme: "http" | "https";
   /** The WebSocket hub, when the app has `websocket` hooks; set with {@link attachHub}. */
   protected hub: WsHub | undefined;
-  /** Settles when the runtime listens (Node binds asynchronously). */
+  /**
+   * Settles when the runtime listens (Node binds asynchronously). Left
+   * unhandled on purpose: ready() handles it, and without ready() a failure
+   * surfaces as an unhandled rejection, as Deno and Bun throw from serve().
+   */
   protected listening: Promise<unknown> = Promise.resolve();
   readonly #openTransport: OpenTransport | undefined;
   #shared: SharedPubSub<PeerBase> | undefined;

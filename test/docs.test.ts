@@ -3,14 +3,17 @@
  * type-checks against the package as users import it (`omniserve`,
  * `omniserve/node`, ...), as Deno std checks its docs in CI; members
  * marked `@internal` stay out of the published `.d.ts`; the README's
- * exception tables are the registry's, and its error list has every code.
+ * exception tables are the registry's, its CLI reference is `--help`, and its
+ * error list has every code.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { EXCEPTIONS } from "./support/exceptions.ts";
+import { cliReference } from "./support/cli-reference.ts";
 import { exceptionsTable, tableIn } from "./support/exceptions-table.ts";
+import { blockIn } from "./support/readme-blocks.ts";
 
 const PUBLIC = ["src/types.ts", "src/index.ts", "adapters/node/index.ts", "adapters/deno/index.ts", "adapters/bun/index.ts"];
 const DIR = ".doc-examples"; // inside the package, so `omniserve` resolves to itself
@@ -63,6 +66,10 @@ describe("README", () => {
     for (const area of ["http", "ws"] as const) {
       expect(tableIn(readme, area), `README's ${area} exceptions differ from the registry: run npm run readme`).toBe(exceptionsTable(area));
     }
+  });
+
+  test("README's CLI reference is the CLI's own --help", () => {
+    expect(blockIn(readme, "cli"), "README's CLI reference differs from --help: run npm run readme").toBe(cliReference());
   });
 
   test("README: every named exception is asserted by a test case", () => {

@@ -1,6 +1,8 @@
 /**
  * The examples start the same way on every runtime and answer the same.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startServer, type SpawnedServer } from "../dist/cli/spawn.js";
 import type { Runtime } from "../src/types.ts";
@@ -27,4 +29,14 @@ describe.each(["node", "deno", "bun"] as Runtime[])("examples/hono on %s", (runt
     expect(await echo.json()).toEqual({ a: [1, "é"] });
     expect((await fetch(`${server.url}/missing`)).status).toBe(404);
   });
+});
+
+test("examples import omniserve by its name, never its sources, so a user can copy one out", () => {
+  const files = readdirSync("examples", { recursive: true, encoding: "utf8" }).filter((f) => /\.[cm]?[jt]sx?$/.test(f));
+  expect(files.length).toBeGreaterThan(2);
+  for (const file of files) {
+    const specifiers = [...readFileSync(join("examples", file), "utf8").matchAll(/\bfrom\s*"([^"]+)"/g)].map((m) => m[1]);
+    // Relative imports stay inside the example's own folder.
+    for (const specifier of specifiers) expect(specifier, file).not.toMatch(/^\.\.\//);
+  }
 });

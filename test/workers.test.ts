@@ -3,11 +3,11 @@
  * workers answer, pub/sub reaches every worker, a killed worker comes back,
  * SIGTERM lets every slow request finish, bad input gets one line.
  */
-import { execFile } from "node:child_process";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startServer, type SpawnedServer } from "../dist/cli/spawn.js";
 import type { Runtime } from "../src/types.ts";
+import { cli } from "./support/cli.ts";
 import { RawClient } from "./support/ws-client.ts";
 
 const FIXTURE = "test/fixture/ws-app.ts";
@@ -52,13 +52,6 @@ async function oneConnection(url: string): Promise<{ ask(): Promise<{ worker: nu
   };
 }
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile("node", ["bin/omniserve.js", ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (error as { code?: number }).code ?? 1 : 0, stdout, stderr });
-    });
-  });
-}
 
 describe.each(RUNTIMES)("--workers 2 on %s", (runtime) => {
   let server: SpawnedServer;
@@ -131,13 +124,14 @@ describe.each(RUNTIMES)("--workers 2 on %s", (runtime) => {
     expect(new Set(answers)).toEqual(new Set(["slow 0", "slow 1"]));
   }, 30_000);
 
-  test("a module that throws at load gives one line naming it and exit 1, without a restart loop", async () => {
+  test("a module that throws at load gives its error once, naming it, and exit 1, without a restart loop", async () => {
     const { code, stdout, stderr } = await cli(["serve", "test/fixture/throws.ts", "--runtime", runtime, "--workers", "2", "--port", "0"]);
     expect(code).toBe(1);
     expect(stdout).toBe("");
     const lines = stderr.trim().split("\n");
-    expect(lines, stderr).toHaveLength(1);
-    expect(lines[0]).toMatch(/this module refuses to load/);
+    expect(lines.filter((line) => line.startsWith("omniserve: ")), stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/^omniserve: error: test\/fixture\/throws\.ts:2:\d+: Error: this module refuses to load \[ERR_MODULE_LOAD\]$/);
+    expect(lines.slice(1).every((line) => /^[ >] *\d* \|/.test(line)), stderr).toBe(true); // the code frame
   }, 60_000);
 });
 

@@ -76,7 +76,8 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
         resolve();
       });
     });
-    this.listening.catch(() => {}); // surfaced through ready()
+    // No catch here: ready() handles a failure, and when nobody calls it the rejection is unhandled and
+    // surfaces (ERR_PORT_IN_USE), as Deno and Bun throw it from serve().
   }
 
   get port(): number {

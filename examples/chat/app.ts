@@ -8,7 +8,7 @@
  * that reads the server through `ctx` (Hono's `c.env`).
  */
 import { Hono } from "hono";
-import type { Peer, ServeOptions, ServerContext } from "../../src/types.ts";
+import type { Peer, ServeOptions, ServerContext } from "omniserve";
 import { page } from "./page.ts";
 
 const ROOMS = ["lobby", "random", "dev"];

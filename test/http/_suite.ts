@@ -15,6 +15,7 @@ import { requests } from "./requests.ts";
 import { responses } from "./responses.ts";
 import { server } from "./server.ts";
 import { signal } from "./signal.ts";
+import { wire } from "./wire.ts";
 
 /** What every group of cases gets: the running fixture and the runtime's exceptions. */
 export interface Suite {
@@ -54,5 +55,6 @@ export function conformance(runtime: Runtime, workers = 1): void {
     errors(suite);
     signal(suite);
     server(suite);
+    wire(suite);
   });
 }

@@ -8,7 +8,7 @@ export function errors(s: Suite): void {
   const { exception } = s;
   const sleep = s.sleep;
   describe("errors", () => {
-    test("a handler that throws, rejects or returns a non-Response gets a plain 500, logged once", async () => {
+    test("a handler that throws, rejects or returns a non-Response gets a plain 500, logged once with the app's frame", async () => {
       const logged = s.server().stderr().length;
       for (const path of ["/throw", "/reject", "/not-response", "/undefined"]) {
         const { responses } = await exchange(s.url(), get(s.url(), path));
@@ -20,7 +20,14 @@ export function errors(s: Suite): void {
       expect(log.match(/thrown on purpose/g)?.length).toBe(1);
       expect(log.match(/rejected on purpose/g)?.length).toBe(1);
       expect(log.match(/ERR_INVALID_RESPONSE/g)?.length).toBe(2);
-      expect(log.trim().split("\n")).toHaveLength(4); // one line each, no stack trace
+      // One line each; the app's own errors are followed by their frames in the app (omniserve's by none).
+      const lines = log.trim().split("\n");
+      expect(lines.filter((line) => line.startsWith("omniserve: "))).toHaveLength(4);
+      expect(lines.filter((line) => !line.startsWith("omniserve: ")).every((line) => line.startsWith("    at "))).toBe(true);
+      for (const what of ["thrown", "rejected"]) {
+        const at = lines.findIndex((line) => line.includes(`${what} on purpose`));
+        expect(lines[at + 1], what).toMatch(/^ {4}at .*test\/fixture\/http-app\.ts:\d+:\d+\)?$/);
+      }
       // ...and the server keeps serving.
       expect((await exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
     });

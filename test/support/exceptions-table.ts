@@ -6,15 +6,11 @@
  */
 import type { Runtime } from "../../src/types.ts";
 import { EXCEPTIONS, type RuntimeException } from "./exceptions.ts";
+import { blockIn, withBlock } from "./readme-blocks.ts";
 
 type Area = RuntimeException["area"];
 
 const RUNTIME_NAMES: Record<Runtime, string> = { node: "Node", deno: "Deno", bun: "Bun" };
-
-/** The markers around `area`'s table in the README. */
-export function markers(area: Area): [start: string, end: string] {
-  return [`<!-- exceptions:${area}:start -->`, `<!-- exceptions:${area}:end -->`];
-}
 
 /** A table cell: a `|` would end the cell early. */
 const cell = (text: string): string => text.replaceAll("|", "\\|");
@@ -27,23 +23,14 @@ export function exceptionsTable(area: Area): string {
   return ["| name | runtime | what differs | why |", "| --- | --- | --- | --- |", ...rows].join("\n") + "\n";
 }
 
-/** The text between `area`'s markers in `readme`, or undefined without them. */
+/** The README's table of `area`'s exceptions, or undefined without its markers. */
 export function tableIn(readme: string, area: Area): string | undefined {
-  const [start, end] = markers(area);
-  const a = readme.indexOf(start);
-  const b = readme.indexOf(end);
-  return a >= 0 && b > a ? readme.slice(a + start.length + 1, b) : undefined;
+  return blockIn(readme, `exceptions:${area}`);
 }
 
 /** `readme` with both tables rendered afresh between their markers. */
 export function withExceptionTables(readme: string): string {
   let text = readme;
-  for (const area of ["http", "ws"] as const) {
-    const [start, end] = markers(area);
-    const old = tableIn(text, area);
-    if (old === undefined) throw new Error(`README.md has no ${start} ... ${end} markers`);
-    // A function, so a `$` in a reason is not read as a replacement pattern.
-    text = text.replace(`${start}\n${old}${end}`, () => `${start}\n${exceptionsTable(area)}${end}`);
-  }
+  for (const area of ["http", "ws"] as const) text = withBlock(text, `exceptions:${area}`, exceptionsTable(area));
   return text;
 }

@@ -141,6 +141,32 @@ export const EXCEPTIONS = {
       "such a Response hands the server a body stream; Deno and Bun learn its size from their own Response " +
       "underneath, Node's undici does not expose it",
   },
+  nodeKeepAliveHeaders: {
+    area: "http",
+    runtimes: ["node"],
+    differs:
+      "responses carry `Connection: keep-alive` and `Keep-Alive: timeout=<idleTimeout>` (`Connection: close` to an HTTP/1.0 " +
+      "request); Deno and Bun send neither, as HTTP/1.1 connections persist by default",
+    why: "node:http writes both itself, after the app's headers, and has no option to leave them out; they restate the default and the idle timeout",
+  },
+  bunHeadNoDate: {
+    area: "http",
+    runtimes: ["bun"],
+    differs: "a HEAD response carries no `Date` header; the GET does",
+    why: "Bun.serve leaves it out of HEAD responses on the wire (measured with 1.4.5)",
+  },
+  bunJsonCharset: {
+    area: "http",
+    runtimes: ["bun"],
+    differs: "`Response.json()` has the content-type `application/json;charset=utf-8`, in `response.headers` too; Node and Deno say `application/json`",
+    why: "Bun's own `Response.json` sets it; `charset` means nothing for JSON (RFC 8259 11) and clients ignore it, so omniserve leaves Bun's fast path alone",
+  },
+  denoHttp10StatusLine: {
+    area: "http",
+    runtimes: ["deno"],
+    differs: "an HTTP/1.0 request is answered with an `HTTP/1.0` status line; Node and Bun answer `HTTP/1.1`, as RFC 9110 6.2 asks",
+    why: "Deno.serve (hyper) answers in the request's version before JavaScript runs",
+  },
 
   invalidUtf8Dropped: {
     area: "ws",

@@ -70,14 +70,15 @@ describe("invoke()", () => {
     expect(invoke(new Handlers({ fetch: () => res }), req, ctx)).toBe(res);
   });
 
-  test("invoke() turns throws, rejections and non-Responses into a plain 500, logged once each", async () => {
+  test("invoke() turns throws, rejections and non-Responses into a plain 500, logged once each with the app's frames", async () => {
     const log = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
+      const syncLine = new Error().stack!.split("\n")[1].match(/:(\d+):\d+\)?$/)![1];
       const cases = [
         () => {
-          throw new Error("sync");
+          throw new Error("sync"); // syncLine + 3
         },
-        () => Promise.reject(new Error("async")),
+        () => Promise.reject(new Error("async")), // syncLine + 5
         () => "text" as unknown as Response,
         () => Promise.resolve(undefined as unknown as Response),
       ];
@@ -87,12 +88,19 @@ describe("invoke()", () => {
         expect(await res.text()).toBe("Internal Server Error");
       }
       expect(log).toHaveBeenCalledTimes(4);
-      expect(log.mock.calls.map((c) => String(c[0]))).toEqual([
+      const entries = log.mock.calls.map((c) => String(c[0]).split("\n"));
+      expect(entries.map((lines) => lines[0])).toEqual([
         "omniserve: GET /path: Error sync",
         "omniserve: GET /path: Error async",
         "omniserve: GET /path: ERR_INVALID_RESPONSE handler returned string, not a Response",
         "omniserve: GET /path: ERR_INVALID_RESPONSE handler returned undefined, not a Response",
       ]);
+      // The app's own frames follow its error (here the app is this file); omniserve's errors stay one line.
+      const at = (line: number) => new RegExp(`^ {4}at .*test/unit/core\\.test\\.ts:${line}:\\d+\\)?$`);
+      expect(entries[0][1]).toMatch(at(Number(syncLine) + 3));
+      expect(entries[1][1]).toMatch(at(Number(syncLine) + 5));
+      expect(entries[2]).toHaveLength(1);
+      expect(entries[3]).toHaveLength(1);
     } finally {
       log.mockRestore();
     }

@@ -1,0 +1,110 @@
+/**
+ * The CLI as a process, on node, deno and bun: stopped through `npx` (which
+ * exits on SIGTERM without passing it on), it still stops gracefully; its
+ * server processes never outlive it, even when it is killed with SIGKILL; and
+ * runtime flags after `--` reach the runtime.
+ */
+import { describe, expect, test } from "vitest";
+import type { Runtime } from "../../src/types.ts";
+import { cli, serveCli } from "../support/cli.ts";
+
+const APP = "test/fixture/ws-app.ts";
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Resolves true once `check` holds, false after `ms`. */
+async function within(ms: number, check: () => boolean | Promise<boolean>): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(100)) if (await check()) return true;
+  return check();
+}
+
+const refused = (url: string) => () => fetch(url, { signal: AbortSignal.timeout(1000) }).then(() => false, () => true);
+
+async function workerPids(url: string, tries: number): Promise<Set<number>> {
+  const pids = new Set<number>();
+  for (let i = 0; i < tries; i++) {
+    const res = await fetch(`${url}/worker`, { headers: { connection: "close" } });
+    pids.add((await res.json() as { pid: number }).pid);
+  }
+  return pids;
+}
+
+describe.each(["node", "deno", "bun"] as Runtime[])("the omniserve process on %s", (runtime) => {
+  test("SIGTERM to npx stops the server gracefully: npx exits without passing it on, the CLI sees its parent go", async () => {
+    const server = await serveCli(["omniserve", "serve", APP, "--runtime", runtime, "--port", "0"], { command: ["npx"] });
+    const [pid] = await workerPids(server.url, 1);
+    try {
+      const slow = fetch(`${server.url}/slow`).then((r) => r.text());
+      await sleep(200);
+      server.child.kill("SIGTERM");
+      expect(await server.exited).not.toBe(0); // npm's own exit (143)
+      expect(await slow).toBe("slow 0"); // the request in flight finished
+      expect(await within(5000, refused(server.url))).toBe(true);
+      expect(await within(5000, () => !alive(pid))).toBe(true);
+    } finally {
+      if (alive(pid)) process.kill(pid, "SIGKILL"); // an orphan left by a failure (the CLI exits with it)
+    }
+  }, 60_000);
+
+  test("SIGKILL to the CLI: its worker processes stop by themselves", async () => {
+    const server = await serveCli(["serve", APP, "--runtime", runtime, "--port", "0", "--workers", "2"]);
+    const pids = await workerPids(server.url, 12);
+    expect(pids.size).toBeGreaterThan(0);
+    await server.stop("SIGKILL");
+    expect(await within(5000, () => [...pids].every((pid) => !alive(pid)))).toBe(true);
+    expect(await within(2000, refused(server.url))).toBe(true);
+  }, 60_000);
+});
+
+describe("runtime flags after --", () => {
+  const FLAGS = "test/fixture/flags.ts";
+  const seen = async (args: string[]) => {
+    const server = await serveCli(["serve", FLAGS, "--port", "0", ...args]);
+    try {
+      return await (await fetch(server.url)).json() as { execArgv: string[]; env: string };
+    } finally {
+      await server.stop();
+    }
+  };
+
+  test("node gets the flags after -- (--max-old-space-size)", async () => {
+    expect((await seen(["--runtime", "node", "--", "--max-old-space-size=200"])).execArgv).toEqual(["--max-old-space-size=200"]);
+  });
+
+  test("bun gets the flags after -- (--smol), after omniserve's --no-env-file", async () => {
+    expect((await seen(["--runtime", "bun", "--", "--smol"])).execArgv).toEqual(["--no-env-file", "--smol"]);
+  });
+
+  test("deno runs with -A unless the flags after -- give permissions, which then apply alone", async () => {
+    expect((await seen(["--runtime", "deno"])).env).toBe("granted");
+    expect((await seen(["--runtime", "deno", "--", "--allow-net", "--allow-read"])).env).toBe("denied");
+  });
+
+  test("--workers on Deno with permission flags but no --allow-env is refused with one line", async () => {
+    const { code, stderr } = await cli(["serve", FLAGS, "--port", "0", "--runtime", "deno", "--workers", "2", "--", "--allow-net", "--allow-read"]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      "omniserve: error: --workers on Deno needs --allow-env among the runtime flags: each worker reads OMNISERVE_WORKER and OMNISERVE_REUSE_PORT [ERR_BAD_ARGUMENT]\n",
+    );
+  });
+
+  test("with --workers 2 every worker gets the flags", async () => {
+    const server = await serveCli(["serve", FLAGS, "--port", "0", "--runtime", "node", "--workers", "2", "--", "--max-old-space-size=200"]);
+    try {
+      for (let i = 0; i < 6; i++) {
+        const res = await fetch(server.url, { headers: { connection: "close" } });
+        expect((await res.json() as { execArgv: string[] }).execArgv).toEqual(["--max-old-space-size=200"]);
+      }
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+});

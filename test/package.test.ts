@@ -1,0 +1,118 @@
+/**
+ * omniserve as a user gets it: packed as `npm publish` would pack it,
+ * installed into a fresh project (from npm's cache, offline), and run from
+ * there on node, deno and bun: its bin, an app that imports `omniserve`, and
+ * `import { serve } from "omniserve"` on each runtime. Without Deno installed,
+ * the error names the command that fixes it.
+ */
+import { execFile, execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { beforeAll, describe, expect, test } from "vitest";
+import { runtimeArgv } from "../cli/runtime.ts";
+import type { Runtime } from "../src/types.ts";
+import { serveCli } from "./support/cli.ts";
+
+const RUNTIMES: Runtime[] = ["node", "deno", "bun"];
+const require = createRequire(import.meta.url);
+/** A PATH without the repository's node_modules/.bin (npm test puts deno and bun there). */
+const PATH = [dirname(process.execPath), "/usr/bin", "/bin"].join(":");
+
+let project: string;
+let tarball: string;
+let installLog: string;
+
+beforeAll(() => {
+  project = mkdtempSync(join(tmpdir(), "omniserve-user-"));
+  // dist/ is built by `npm test` already; --ignore-scripts keeps prepack from rebuilding it under other tests.
+  const name = execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", project], { encoding: "utf8" }).trim();
+  tarball = join(project, name);
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user-app", version: "1.0.0", type: "module" }));
+  installLog = execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", tarball], {
+    cwd: project,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  writeFileSync(join(project, "app.ts"), [
+    'import type { ServeOptions } from "omniserve";',
+    "const g = globalThis as { Bun?: unknown; Deno?: unknown };",
+    'export default { fetch: () => new Response(g.Bun ? "bun" : g.Deno ? "deno" : "node") } satisfies ServeOptions;',
+  ].join("\n"));
+  writeFileSync(join(project, "lib.mjs"), [
+    'import { serve } from "omniserve";',
+    'const server = await serve({ port: 0, fetch: () => new Response("hi") }).ready();',
+    "console.log(server.runtime, await (await fetch(server.url)).text(), server.port > 0);",
+    "await server.stop();",
+  ].join("\n"));
+  writeFileSync(join(project, "signal.mjs"), [
+    'import { serve } from "omniserve";',
+    "let aborted = false;",
+    "const fetch_ = (request) => { request.signal.addEventListener(\"abort\", () => { aborted = true; }); return new Response(\"ok\"); };",
+    "const server = await serve({ port: 0, fetch: fetch_ }).ready();",
+    "await (await fetch(server.url)).text();",
+    "await new Promise((resolve) => setTimeout(resolve, 200));",
+    "console.log(aborted ? \"aborted\" : \"not aborted\");",
+    "await server.stop();",
+  ].join("\n"));
+}, 120_000);
+
+const bin = () => join(project, "node_modules/.bin/omniserve");
+
+describe("the package as published", () => {
+  test("the package holds dist/ and LICENSE, and has no install script of its own", () => {
+    const files = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).split("\n");
+    expect(files).toContain("package/dist/cli/main.js");
+    expect(files).toContain("package/dist/adapters/deno/index.js");
+    expect(files).toContain("package/LICENSE");
+    const pkg = JSON.parse(readFileSync(join(project, "node_modules/omniserve/package.json"), "utf8"));
+    expect(pkg.license).toBe("MIT");
+    for (const hook of ["preinstall", "install", "postinstall", "prepare"]) expect(pkg.scripts[hook], hook).toBeUndefined();
+    expect(pkg.peerDependenciesMeta).toEqual({ bun: { optional: true }, deno: { optional: true } });
+    expect(installLog).not.toMatch(/omniserve@/);
+  });
+
+  test("without deno installed, the error names the command that installs it", async () => {
+    const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile(bin(), ["serve", "app.ts", "--runtime", "deno", "--port", "0"], { cwd: project, env: { ...process.env, PATH } }, (error, _out, err) =>
+        resolve({ code: Number((error as { code?: number } | null)?.code ?? 0), stderr: err }))
+    );
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      "omniserve: error: cannot find the deno executable: run npm install -D deno, put deno on PATH, or set OMNISERVE_DENO to its path [ERR_RUNTIME_NOT_FOUND]\n",
+    );
+  });
+});
+
+describe("the package in a project with deno and bun installed", () => {
+  beforeAll(() => {
+    // As `npm install -D deno bun` would, without copying 200 MB of binaries for each run.
+    for (const runtime of ["deno", "bun"]) {
+      symlinkSync(dirname(require.resolve(`${runtime}/package.json`)), join(project, "node_modules", runtime));
+    }
+  });
+
+  test.each(RUNTIMES)("the installed bin serves an app that imports omniserve on %s", async (runtime) => {
+    const server = await serveCli(["serve", "app.ts", "--runtime", runtime, "--port", "0"], { command: [bin()], cwd: project, env: { PATH } });
+    try {
+      expect(await (await fetch(server.url)).text()).toBe(runtime);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+
+  test("on Deno, request.signal stays quiet after a normal response only with --unstable-no-legacy-abort, and --allow-net is enough", () => {
+    const deno = runtimeArgv("deno", "x", [])[0];
+    const run = (flags: string[]) =>
+      execFileSync(deno, ["run", ...flags, "signal.mjs"], { cwd: project, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    expect(run(["--allow-net", "--unstable-no-legacy-abort"])).toBe("not aborted");
+    expect(run(["--allow-net"])).toBe("aborted");
+  });
+
+  test.each(RUNTIMES)("import { serve } from \"omniserve\" is %s's adapter", async (runtime) => {
+    const [cmd, ...args] = runtimeArgv(runtime, "lib.mjs", []);
+    const out = execFileSync(cmd, args, { cwd: project, encoding: "utf8", env: { ...process.env, PATH } });
+    expect(out.trim()).toBe(`${runtime} hi true`);
+  });
+});
