@@ -5,9 +5,14 @@
  * runtime's parser's), and a request error is followed by the app's frame, or
  * is one JSON object with `--log-format json`.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import type { Runtime } from "../../src/types.ts";
 import { cli, serveCli } from "../support/cli.ts";
+
+/** The line of the fixture's `throw new Error("thrown on purpose")`, which the logged stack must name. */
+const THROW_LINE = readFileSync("test/fixture/http-app.ts", "utf8").split("\n")
+  .findIndex((line) => line.includes('throw new Error("thrown on purpose")')) + 1;
 
 const RUNTIMES: Runtime[] = ["node", "deno", "bun"];
 const DIR = "test/fixture/errors";
@@ -79,7 +84,7 @@ describe.each(RUNTIMES)("load errors on %s", (runtime) => {
         error: { name: "Error", message: "thrown on purpose" },
       });
       expect(new Date(entry.time).getTime()).toBeGreaterThan(Date.now() - 60_000);
-      expect(entry.error.stack[0]).toMatch(/test\/fixture\/http-app\.ts:86:\d+\)?$/);
+      expect(entry.error.stack[0]).toMatch(new RegExp(`test/fixture/http-app\\.ts:${THROW_LINE}:\\d+\\)?$`));
       // The ready line stays as it is, on stdout.
       expect(server.stdout()).toMatch(/^omniserve: listening on http:\/\/127\.0\.0\.1:\d+ \(\w+\)\n$/);
     } finally {

@@ -4,9 +4,14 @@
  * without it; one JSON object per request with `--log-format json`; with
  * `--workers` each request once; `reload()` keeps the log.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import type { Runtime } from "../../src/types.ts";
 import { type RunningCli, serveCli } from "../support/cli.ts";
+
+/** The line of the fixture's `throw new Error("thrown on purpose")`, which the logged stack must name. */
+const THROW_LINE = readFileSync("test/fixture/http-app.ts", "utf8").split("\n")
+  .findIndex((line) => line.includes('throw new Error("thrown on purpose")')) + 1;
 
 const APP = "test/fixture/http-app.ts";
 
@@ -37,7 +42,7 @@ describe.each(["node", "deno", "bun"] as Runtime[])("omniserve serve --log on %s
       expect(lines[2]).toMatch(/^omniserve: GET \/nowhere 404 \d+\.\dms$/);
       expect(lines[3]).toMatch(/^omniserve: GET \/throw 500 \d+\.\dms$/);
       // The error's own line and frame come first, as without --log.
-      expect(server.stderr()).toMatch(/omniserve: GET \/throw: Error thrown on purpose\n {4}at .*http-app\.ts:86:\d+\)?\n/);
+      expect(server.stderr()).toMatch(new RegExp(`omniserve: GET /throw: Error thrown on purpose\n {4}at .*http-app\\.ts:${THROW_LINE}:\\d+\\)?\n`));
     });
   });
 
