@@ -19,7 +19,7 @@ describe("bench --quick", () => {
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = execFile(process.execPath, ["--import", "tsx", "bench/run.ts", "--quick", "--out", out], {
         cwd: root,
-        timeout: 280_000,
+        timeout: 420_000,
       }, (_error, _stdout, stderr) => resolve({ code: child.exitCode, stderr }));
     });
     expect(code, stderr).toBe(0);
@@ -37,5 +37,5 @@ describe("bench --quick", () => {
     for (const row of run.rows) {
       expect(row.status, `${row.runtime} ${row.scenario} ${row.contender}`).toBe("ok");
     }
-  }, 300_000);
+  }, 450_000);
 });
