@@ -8,11 +8,12 @@
  * pongs and close, and the same close code on failure. Node only: it tests
  * the parser, not a runtime.
  */
-import { Receiver as WsReceiverClass } from "ws";
+import * as wsModule from "ws";
 import { describe, expect, test } from "vitest";
 import { FrameParser } from "../src/ws/_parser.ts";
 
-const Receiver = WsReceiverClass as unknown as new (options: object) => unknown;
+// ws exports its Receiver (ESM wrapper); @types/ws does not declare it.
+const Receiver = (wsModule as unknown as { Receiver: new (options: object) => unknown }).Receiver;
 
 /** The close code ws puts on a Receiver error, under its private `Symbol('status-code')`. */
 function statusCode(error: Error): number {
