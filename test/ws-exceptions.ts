@@ -52,4 +52,29 @@ export const WS_EXCEPTIONS = {
       "Bun pings an idle peer and then drops it without a 1001 close frame; the close hook sees 1006. " +
       "Its idle timer is also coarser (whole seconds, rounded up).",
   },
+  denoBackpressureLingers: {
+    runtimes: ["deno"],
+    reason:
+      "Deno's WebSocket close writes the close frame and waits for it to be sent, and a client that never reads " +
+      "lets it wait forever; Deno has no abrupt close (closing its resource does not end the TCP connection " +
+      "while that write is pending, tried). omniserve releases the peer after 1 s (close hook with 1008, out of " +
+      "its topics, no longer counted); the TCP connection and Deno's send buffer (the limit plus one message) " +
+      "stay until the client reads or leaves.",
+  },
+  denoWholeMessageBuffered: {
+    runtimes: ["deno"],
+    reason:
+      "Deno.upgradeWebSocket reads a whole message (up to its own fixed 64 MiB cap, not configurable from " +
+      "JavaScript) before omniserve can check maxPayloadLength, so 1009 comes only after the whole message " +
+      "arrived, and a frame announcing more than 64 MiB drops the connection without a close frame. Memory per " +
+      "connection can reach 64 MiB (measured: 4 peers sending 60 MiB took RSS to 529 MiB).",
+  },
+  pingFloodStallsReading: {
+    runtimes: ["deno"],
+    reason:
+      "Deno answers pings natively and writes each pong before it reads the next frame, so a client that floods " +
+      "pings and never reads stalls its own sending through TCP: memory stays flat and the server keeps serving, " +
+      "but the connection stays open where Node closes it with 1008 (Bun drops it, backpressureCloseAbrupt). " +
+      "Pings never reach JavaScript on Deno, so omniserve cannot count them.",
+  },
 } satisfies Record<string, RuntimeException>;

@@ -21,7 +21,7 @@ export function openSocket(
   onFrames: (count: number) => void = () => {},
   localAddress?: string,
 ): Promise<net.Socket> {
-  const { hostname, port, pathname } = new URL(url);
+  const { hostname, port, pathname, search } = new URL(url);
   const counter = new FrameCounter();
   let head: Buffer | undefined = Buffer.alloc(0);
   return new Promise((resolve, reject) => {
@@ -58,7 +58,7 @@ export function openSocket(
     });
     socket.once("error", reject);
     socket.write(
-      `GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
         `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
     );
   });

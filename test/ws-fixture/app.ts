@@ -29,8 +29,8 @@ export default {
     }
   },
   websocket: {
-    maxPayloadLength: 64 * 1024,
-    backpressureLimit: 256 * 1024,
+    maxPayloadLength: Number(process.env.WS_MAX_PAYLOAD ?? 64 * 1024),
+    backpressureLimit: Number(process.env.WS_BACKPRESSURE ?? 256 * 1024),
     perMessageDeflate: true,
     idleTimeout: Number(process.env.WS_IDLE_TIMEOUT ?? 120),
     upgrade(request) {
