@@ -71,7 +71,8 @@ function peer(runtime: Runtime, name: string, script: string, ws: boolean): Cont
     name,
     control: false,
     describe: (s) => (s.kind === "ws" ? `${name} + crossws` : name),
-    supports: (s) => s.kind === "http" || ws,
+    // crossws is measured on plain broadcast only.
+    supports: (s) => s.kind === "http" || (ws && !(s as { deflate?: boolean }).deflate),
     start: (s) => spawnServer(scriptArgv(runtime, script, s)),
   };
 }

@@ -76,7 +76,7 @@ async function measure(e: Entry, s: Scenario, seconds: number, settings: Setting
   let value: number;
   let clientCpu: number | undefined;
   if (s.kind === "ws") {
-    const r = await broadcast(url, { seconds, clients: settings.wsClients, window: settings.wsWindow });
+    const r = await broadcast(url, { seconds, clients: settings.wsClients, window: settings.wsWindow, deflate: s.deflate });
     if (r.delivered === 0) throw new Error("no broadcast message was delivered");
     clientCpu = r.clientCpu;
     value = r.perSecond;

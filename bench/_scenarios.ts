@@ -35,6 +35,8 @@ export interface HttpScenario extends Base {
 
 export interface WsScenario extends Base {
   kind: "ws";
+  /** Clients offer permessage-deflate and send 2 KiB JSON messages, which servers compress (1 KiB threshold). */
+  deflate?: boolean;
 }
 
 export type Scenario = HttpScenario | WsScenario;
@@ -141,6 +143,14 @@ export const SCENARIOS: Scenario[] = [
     title: "WebSocket broadcast",
     kind: "ws",
     app: app("broadcast"),
+    check: (url) => checkBroadcast(url.replace(/^http/, "ws") + "/"),
+  },
+  {
+    name: "broadcast-deflate",
+    title: "WebSocket broadcast, permessage-deflate",
+    kind: "ws",
+    deflate: true,
+    app: app("broadcast-deflate"),
     check: (url) => checkBroadcast(url.replace(/^http/, "ws") + "/"),
   },
 ];

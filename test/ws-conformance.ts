@@ -433,6 +433,7 @@ export function wsConformance(runtime: Runtime): void {
     }, 60_000);
 
     test("a client that floods pings and never reads the pongs cannot grow the server's memory", async () => {
+      // RFC 6455 5.5.3 lets a server answer only the latest of several pings; Node answers one per loop turn.
       const own = await startOwn({});
       try {
         const { client } = await RawClient.connect(`${own.url}/?name=pinger`);
@@ -462,14 +463,20 @@ export function wsConformance(runtime: Runtime): void {
         if (gap("pingFloodStallsReading")) {
           // pingFloodStallsReading: the server writes each pong before it reads on, so TCP stops the client.
           expect([stalled, written < 32 << 20]).toEqual([true, true]);
-        } else {
+        } else if (gap("pingFloodDropped")) {
+          // pingFloodDropped: the pongs pass backpressureLimit and the peer is dropped without a close frame.
           client!.socket.resume();
-          const close = await client!.nextOf(OP.close, 20_000).catch(() => undefined);
-          if (gap("backpressureCloseAbrupt")) expect(close).toBeUndefined();
-          else expect(closeInfo(close!).code).toBe(1008);
           await client!.endedWithin(20_000);
+          expect(client!.frames.filter((f) => f.opcode === OP.close)).toEqual([]);
           const seen = JSON.parse(await until("/closes?name=pinger", (b) => b !== "null", 5000, own.url));
-          expect(seen.code).toBe(gap("backpressureCloseAbrupt") ? 1006 : 1008);
+          expect(seen.code).toBe(1006);
+        } else {
+          // The flood was read whole; the latest pings were answered and the connection still works.
+          expect([stalled, written >= 32 << 20]).toEqual([false, true]);
+          client!.socket.resume();
+          client!.sendText("still here");
+          expect(await client!.nextText(20_000)).toBe("still here");
+          expect(client!.frames.filter((f) => f.opcode === OP.close)).toEqual([]);
         }
         // Unbounded, 32 MiB of pings queue at least 32 MiB of pongs.
         expect(grown).toBeLessThan(24);

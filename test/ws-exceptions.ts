@@ -74,7 +74,15 @@ export const WS_EXCEPTIONS = {
     reason:
       "Deno answers pings natively and writes each pong before it reads the next frame, so a client that floods " +
       "pings and never reads stalls its own sending through TCP: memory stays flat and the server keeps serving, " +
-      "but the connection stays open where Node closes it with 1008 (Bun drops it, backpressureCloseAbrupt). " +
-      "Pings never reach JavaScript on Deno, so omniserve cannot count them.",
+      "and the connection stays open, but the client cannot send anything else, where Node reads the flood and " +
+      "answers the latest ping of each read. Pings never reach JavaScript on Deno.",
+  },
+  pingFloodDropped: {
+    runtimes: ["bun"],
+    reason:
+      "Bun answers every ping natively and counts the pongs against backpressureLimit, so a client that floods " +
+      "pings and never reads is dropped without a close frame once its pongs pass the limit (the close hook sees " +
+      "1006), where Node answers only the latest ping of each read (RFC 6455 5.5.3) and keeps the connection. " +
+      "Memory stays bounded either way; Bun's pings never reach JavaScript.",
   },
 } satisfies Record<string, RuntimeException>;

@@ -3,9 +3,13 @@
  * socket with the shared codec in `src/ws/`. Frames go out with one
  * `socket.write` each; a broadcast writes the same bytes to every peer.
  *
- * Every frame, pongs included, counts against `backpressureLimit`. While a
- * message is being compressed off the loop, the frames sent after it wait in
- * a per-peer queue, so each peer gets its messages in send order.
+ * Every frame, pongs included, counts against `backpressureLimit`, and a
+ * peer gets at most two pongs per turn of the loop: one for the first ping
+ * read in it, in order, and one at the end for the latest (RFC 6455 5.5.3
+ * allows answering only the latest): a client that floods pings and never
+ * reads cannot make the server queue a pong per ping. While a message is being
+ * compressed off the loop, the frames sent after it wait in a per-peer
+ * queue, so each peer gets its messages in send order.
  * @module
  */
 import type { Socket } from "node:net";
@@ -84,6 +88,10 @@ export class NodePeer extends PeerBase<WsHub> {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #wantDrain = false;
   #corked = false;
+  /** A pong went out in this turn of the loop. */
+  #ponged = false;
+  /** The pong for the latest ping after that one, written when the socket is uncorked. */
+  #pong: Uint8Array | undefined;
   /** Frames behind a compression still running, in send order; undefined when none waits. */
   #queue: Array<Uint8Array | PendingFrame> | undefined;
   readonly #limit: number;
@@ -104,7 +112,11 @@ export class NodePeer extends PeerBase<WsHub> {
       },
       // Control frames may go out between queued messages; they count against the limit like any frame.
       ping: (data) => {
-        if (this.#state === OPEN) this.#writeNow(encodeFrame(OPCODE.pong, data));
+        if (this.#state !== OPEN) return;
+        const pong = encodeFrame(OPCODE.pong, data);
+        if (this.#ponged) return void (this.#pong = pong);
+        this.#ponged = true;
+        this.#writeNow(pong);
       },
       pong: () => {},
       close: (code, reason) => this.#finish(code === CloseCode.noStatus ? undefined : code, code, reason),
@@ -173,26 +185,40 @@ export class NodePeer extends PeerBase<WsHub> {
    * up is not closed because one turn read a burst.
    */
   #writeNow(frame: Uint8Array): boolean {
-    if (!this.#corked) {
-      this.#corked = true;
-      this.socket.cork();
-      if (corked.push(this) === 1) setImmediate(uncorkAll);
-    }
+    this.#cork();
     if (!this.socket.write(frame)) {
       if (this.#corked && this.socket.writableLength > this.#limit) this._uncork();
-      if (unsent(this.socket) > this.#limit) {
-        this.#finish(CloseCode.policyViolation, CloseCode.policyViolation, "back-pressure limit exceeded");
-        return false;
-      }
+      if (this.#overLimit()) return false;
       this.#wantDrain = true;
     }
     return true;
   }
 
-  /** @internal */
+  /** Hold writes until this turn of the loop ends. */
+  #cork(): void {
+    if (this.#corked) return;
+    this.#corked = true;
+    this.socket.cork();
+    if (corked.push(this) === 1) setImmediate(uncorkAll);
+  }
+
+  /** Close with 1008 when the bytes the kernel has not taken pass the limit. */
+  #overLimit(): boolean {
+    if (unsent(this.socket) <= this.#limit) return false;
+    this.#finish(CloseCode.policyViolation, CloseCode.policyViolation, "back-pressure limit exceeded");
+    return true;
+  }
+
+  /** @internal Write this turn's pong, then flush. */
   _uncork(): void {
+    if (!this.#corked) return;
     this.#corked = false;
+    this.#ponged = false;
+    const pong = this.#pong;
+    this.#pong = undefined;
+    if (pong && this.#state === OPEN) this.socket.write(pong);
     this.socket.uncork();
+    if (pong) this.#overLimit();
   }
 
   /** Bytes queued: the frame's length, or the message's while it is still being compressed. */

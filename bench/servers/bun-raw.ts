@@ -11,15 +11,18 @@ import { bun } from "../../adapters/bun/host.ts";
 const [appPath, scenario] = process.argv.slice(2);
 const Bun = bun();
 
-const server = scenario === "broadcast"
+const deflate = scenario === "broadcast-deflate";
+const server = scenario === "broadcast" || deflate
   ? Bun.serve({
     port: 0,
     hostname: HOSTNAME,
     fetch: (request, server) =>
       server.upgrade(request) ? undefined : new Response("WebSocket only", { status: 426 }),
     websocket: {
+      perMessageDeflate: deflate,
       open: (ws) => ws.subscribe("room"),
-      message: (ws, message) => void ws.publish("room", message),
+      // Bun compresses only when asked; omniserve asks for 1 KiB or more.
+      message: (ws, message) => void ws.publish("room", message, deflate && message.length >= 1024),
     },
   })
   : Bun.serve({ port: 0, hostname: HOSTNAME, fetch: (await loadApp(appPath)).fetch });
