@@ -18,7 +18,7 @@ import { LocalPubSub, type PublishOptions } from "../../src/ws/_pubsub.ts";
 import { checkHandshake, decideUpgrade, isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 import type { WebSocketOptions } from "../../src/types.ts";
 import { DEFLATE_THRESHOLD, negotiateDeflate } from "./_ws_deflate.ts";
-import { asBuffer, deflateFrame, NodePeer, type PendingFrame } from "./_ws_peer.ts";
+import { asBuffer, deflateFrame, NodePeer, PendingFrame } from "./_ws_peer.ts";
 
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -128,14 +128,16 @@ function deliver(
   let packed: Map<number, Uint8Array | PendingFrame> | undefined;
   for (const peer of subscribers as ReadonlySet<NodePeer>) {
     if (peer === except) continue;
-    let frame: Uint8Array | PendingFrame;
     const bits = peer._deflate?.windowBits;
-    if (bits !== undefined && compressible) {
-      packed ??= new Map();
-      frame = packed.get(bits) ?? deflateFrame(opcode, bytes, bits);
-      packed.set(bits, frame);
-    } else frame = plain ??= asBuffer(encodeFrame(opcode, bytes));
-    peer._write(frame);
+    if (bits === undefined || !compressible) {
+      peer._write(plain ??= asBuffer(encodeFrame(opcode, bytes)));
+      continue;
+    }
+    packed ??= new Map();
+    const frame = packed.get(bits) ?? deflateFrame(opcode, bytes, bits);
+    packed.set(bits, frame);
+    if (frame instanceof PendingFrame) peer._writeLater(frame);
+    else peer._write(frame);
   }
 }
 

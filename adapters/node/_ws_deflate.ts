@@ -27,7 +27,7 @@ const SYNC_INFLATE = 16 * 1024;
 export const ZLIB_CONCURRENCY = 10;
 /** Output chunk of the asynchronous jobs: fewer round trips to the loop than zlib's 16 KiB. */
 const CHUNK = 64 * 1024;
-const SYNC_FLUSH = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+const SYNC_FLUSH = zlib.constants.Z_SYNC_FLUSH;
 
 const TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 
@@ -99,13 +99,13 @@ export function inflate(data: Uint8Array, max: number, done: (result: Uint8Array
   const input = Buffer.concat([data, TAIL]);
   const limit = Math.max(1, max);
   try {
-    return done(zlib.inflateRawSync(input, { ...SYNC_FLUSH, maxOutputLength: Math.min(limit, SYNC_INFLATE) }));
+    return done(zlib.inflateRawSync(input, { finishFlush: SYNC_FLUSH, maxOutputLength: Math.min(limit, SYNC_INFLATE) }));
   } catch (error) {
     if (!tooLarge(error)) return done(CloseCode.invalidData);
     if (limit <= SYNC_INFLATE) return done(CloseCode.tooBig);
   }
   schedule((release) => {
-    zlib.inflateRaw(input, { ...SYNC_FLUSH, maxOutputLength: limit, chunkSize: CHUNK }, (error, out) => {
+    zlib.inflateRaw(input, { finishFlush: SYNC_FLUSH, maxOutputLength: limit, chunkSize: CHUNK }, (error, out) => {
       release();
       if (!error) done(out);
       else done(tooLarge(error) ? CloseCode.tooBig : CloseCode.invalidData);
@@ -115,10 +115,10 @@ export function inflate(data: Uint8Array, max: number, done: (result: Uint8Array
 
 /** Compress one message for the wire (the trailing 00 00 ff ff removed); small ones before this returns. */
 export function deflate(data: Uint8Array, windowBits: number, done: (packed: Uint8Array | undefined) => void): void {
-  const options = { ...SYNC_FLUSH, windowBits };
-  if (data.length <= SYNC_DEFLATE) return done(strip(zlib.deflateRawSync(data, options)));
+  // Literal options: a spread object made each zlib construction measurably slower (twice the time in Zlib).
+  if (data.length <= SYNC_DEFLATE) return done(strip(zlib.deflateRawSync(data, { finishFlush: SYNC_FLUSH, windowBits })));
   schedule((release) => {
-    zlib.deflateRaw(data, { ...options, chunkSize: CHUNK }, (error, out) => {
+    zlib.deflateRaw(data, { finishFlush: SYNC_FLUSH, windowBits, chunkSize: CHUNK }, (error, out) => {
       release();
       // Deflating bytes in memory fails only when memory runs out; the message is then left out.
       done(error ? undefined : strip(out));

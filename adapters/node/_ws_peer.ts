@@ -151,16 +151,21 @@ export class NodePeer extends PeerBase<WsHub> {
     return this.socket.writableLength;
   }
 
-  /** @internal Write an encoded data frame (or one still compressing), in order; false if the peer is not open. */
-  _write(frame: Uint8Array | PendingFrame): boolean {
+  /** @internal Write an encoded data frame, in order; false if the peer is not open. */
+  _write(frame: Uint8Array): boolean {
     if (this.#state !== OPEN) return false;
-    if (this.#queue || frame instanceof PendingFrame) {
-      (this.#queue ??= []).push(frame);
-      if (frame instanceof PendingFrame) frame.add(this);
-      else this._flush();
-      return true;
-    }
-    return this.#writeNow(frame);
+    if (this.#queue === undefined) return this.#writeNow(frame);
+    this.#queue.push(frame);
+    this._flush();
+    return true;
+  }
+
+  /** @internal Queue a frame still being compressed; later frames wait behind it. */
+  _writeLater(frame: PendingFrame): boolean {
+    if (this.#state !== OPEN) return false;
+    (this.#queue ??= []).push(frame);
+    frame.add(this);
+    return true;
   }
 
   /** @internal Write queued frames up to the first one still compressing. */
@@ -187,8 +192,11 @@ export class NodePeer extends PeerBase<WsHub> {
   #writeNow(frame: Uint8Array): boolean {
     this.#cork();
     if (!this.socket.write(frame)) {
-      if (this.#corked && this.socket.writableLength > this.#limit) this._uncork();
-      if (this.#overLimit()) return false;
+      // Cheap first: unsent bytes never exceed writableLength.
+      if (this.socket.writableLength > this.#limit) {
+        if (this.#corked) this._uncork();
+        if (this.#overLimit()) return false;
+      }
       this.#wantDrain = true;
     }
     return true;
@@ -227,8 +235,8 @@ export class NodePeer extends PeerBase<WsHub> {
     const frame = this._deflate && (options?.compress ?? bytes.length >= DEFLATE_THRESHOLD)
       ? deflateFrame(opcode, bytes, this._deflate.windowBits)
       : encodeFrame(opcode, bytes);
-    if (!this._write(frame)) return 0;
-    return frame instanceof PendingFrame ? bytes.length : frame.length;
+    if (frame instanceof PendingFrame) return this._writeLater(frame) ? bytes.length : 0;
+    return this._write(frame) ? frame.length : 0;
   }
 
   ping(data: unknown = ""): void {
@@ -275,6 +283,7 @@ export class NodePeer extends PeerBase<WsHub> {
 
   #onClose(): void {
     this.#state = CLOSED;
+    this.#queue = undefined;
     clearTimeout(this.#timer);
     this._hub.closed(this, this.#closeCode ?? CloseCode.abnormal, this.#closeReason);
   }
