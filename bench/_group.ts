@@ -159,7 +159,8 @@ export async function runGroup(
   } finally {
     for (const e of entries) await stop(e);
   }
-  if (scenario.kind === "ws" && settings.idleConnections > 0) await measureIdle(entries, scenario, settings, log);
+  // Idle sockets never negotiate compression: "broadcast" measures them for both WebSocket scenarios.
+  if (scenario.kind === "ws" && !scenario.deflate && settings.idleConnections > 0) await measureIdle(entries, scenario, settings, log);
   return entries.map((e) => e.row);
 }
 

@@ -19,7 +19,7 @@ describe("bench --quick", () => {
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = execFile(process.execPath, ["--import", "tsx", "bench/run.ts", "--quick", "--out", out], {
         cwd: root,
-        timeout: 280_000,
+        timeout: 400_000,
       }, (_error, _stdout, stderr) => resolve({ code: child.exitCode, stderr }));
     });
     expect(code, stderr).toBe(0);
@@ -34,8 +34,11 @@ describe("bench --quick", () => {
     for (const scenario of ["hello", "json", "headers", "stream", "upload"]) {
       expect(seen).toContain(`node/${scenario}/@hono/node-server`);
     }
+    for (const runtime of ["node", "deno", "bun"]) {
+      for (const contender of ["raw", "omniserve"]) expect(seen).toContain(`${runtime}/broadcast-deflate/${contender}`);
+    }
     for (const row of run.rows) {
       expect(row.status, `${row.runtime} ${row.scenario} ${row.contender}`).toBe("ok");
     }
-  }, 300_000);
+  }, 420_000);
 });
