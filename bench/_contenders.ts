@@ -114,7 +114,8 @@ function peer(runtime: Runtime, name: string, script: string, ws: boolean): Cont
     name,
     control: false,
     describe: (s) => (s.kind === "ws" ? `${name} + crossws` : name),
-    supports: (s) => s.kind === "http" || (ws && !acrossRedis(s)),
+    // crossws is measured on plain broadcast only (not compressed, not across instances).
+    supports: (s) => s.kind === "http" || (ws && !acrossRedis(s) && !(s as { deflate?: boolean }).deflate),
     start: (s) => spawnServer(scriptArgv(runtime, script, s)),
   };
 }

@@ -76,7 +76,7 @@ async function measure(e: Entry, s: Scenario, seconds: number, settings: Setting
   let value: number;
   let clientCpu: number | undefined;
   if (s.kind === "ws") {
-    const r = await broadcast(url, { seconds, clients: settings.wsClients, window: settings.wsWindow });
+    const r = await broadcast(url, { seconds, clients: settings.wsClients, window: settings.wsWindow, deflate: s.deflate });
     if (r.delivered === 0) throw new Error("no broadcast message was delivered");
     clientCpu = r.clientCpu;
     value = r.perSecond;
@@ -160,6 +160,7 @@ export async function runGroup(
   } finally {
     for (const e of entries) await stop(e);
   }
+  // Idle sockets never negotiate compression and need one instance: "broadcast" measures them.
   if (scenario.kind === "ws" && scenario.idle && settings.idleConnections > 0) await measureIdle(entries, scenario, settings, log);
   return entries.map((e) => e.row);
 }

@@ -39,6 +39,8 @@ export interface WsScenario extends Base {
   idle: boolean;
   /** Served by two instances on one Redis; `url` is then two URLs, comma-separated. */
   redis?: boolean;
+  /** Clients offer permessage-deflate and send 2 KiB JSON messages, which servers compress (1 KiB threshold). */
+  deflate?: boolean;
 }
 
 export type Scenario = HttpScenario | WsScenario;
@@ -160,5 +162,14 @@ export const SCENARIOS: Scenario[] = [
       const [a, b] = urls.split(",").map((u) => u.replace(/^http/, "ws") + "/");
       return checkBroadcast(a, 3000, b);
     },
+  },
+  {
+    name: "broadcast-deflate",
+    title: "WebSocket broadcast, permessage-deflate",
+    kind: "ws",
+    deflate: true,
+    idle: false,
+    app: app("broadcast-deflate"),
+    check: (url) => checkBroadcast(url.replace(/^http/, "ws") + "/"),
   },
 ];

@@ -27,11 +27,13 @@ export interface BroadcastRun {
   clients: number;
   /** Broadcasts kept in flight. */
   window: number;
+  /** Offer permessage-deflate and send compressible 2 KiB messages. */
+  deflate?: boolean;
 }
 
 /** Run the broadcast client once against `url`. */
 export function broadcast(url: string, run: BroadcastRun): Promise<BroadcastResult> {
-  const args = ["--import", "tsx", client("broadcast-client"), wsUrl(url), String(run.clients), String(run.seconds), String(run.window)];
+  const args = ["--import", "tsx", client("broadcast-client"), wsUrl(url), String(run.clients), String(run.seconds), String(run.window), ...(run.deflate ? ["deflate"] : [])];
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { timeout: (run.seconds + 30) * 1000 }, (error, stdout, stderr) => {
       const line = stdout.split("\n").find((l) => l.startsWith("{"));

@@ -34,6 +34,11 @@ describe("bench --quick", () => {
     for (const scenario of ["hello", "json", "headers", "stream", "upload"]) {
       expect(seen).toContain(`node/${scenario}/@hono/node-server`);
     }
+    for (const runtime of ["node", "deno", "bun"]) {
+      for (const contender of ["raw", "omniserve"]) expect(seen).toContain(`${runtime}/broadcast-deflate/${contender}`);
+      for (const contender of ["raw + Redis relay", "omniserve"]) expect(seen).toContain(`${runtime}/broadcast-redis/${contender}`);
+      for (const scenario of ["hello", "json"]) expect(seen).toContain(`${runtime}/${scenario}/omniserve --workers 2`);
+    }
     for (const row of run.rows) {
       expect(row.status, `${row.runtime} ${row.scenario} ${row.contender}`).toBe("ok");
     }

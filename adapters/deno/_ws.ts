@@ -5,6 +5,11 @@
  * index, `maxPayloadLength` (checked here, closing with 1009), and the
  * back-pressure policy. Deno drops the connection without a close frame on
  * invalid UTF-8 and accepts unmasked frames; the conformance suite names both.
+ *
+ * Deno's close waits for the close frame to be written and answered, and a
+ * client that never reads lets neither happen: after {@link CLOSE_WAIT_MS} the
+ * peer is released here (close hook, topics, count) while Deno keeps the TCP
+ * connection until the client reads or leaves (`denoBackpressureLingers`).
  * @module
  */
 import { CloseCode } from "../../src/ws/_close.ts";
@@ -66,12 +71,15 @@ function detached(request: Request): () => Request {
 }
 
 const encoder = new TextEncoder();
+/** How long a server-initiated close may wait for the client, as on Node. */
+const CLOSE_WAIT_MS = 1000;
 
 /** One `Deno.upgradeWebSocket` socket. */
 class DenoPeer extends PeerBase<WsHub> {
   readonly ws: WebSocket;
   readonly #max: number;
   readonly #limit: number;
+  #released: ReturnType<typeof setTimeout> | undefined;
 
   constructor(hub: WsHub, ws: WebSocket, init: PeerInit) {
     super(hub, init);
@@ -83,6 +91,7 @@ class DenoPeer extends PeerBase<WsHub> {
     ws.onmessage = (event) => this.#onMessage(event.data as string | ArrayBuffer);
     ws.onerror = () => {}; // a close event follows
     ws.onclose = (event) => {
+      clearTimeout(this.#released);
       // Deno reports 0 for a connection dropped without a close frame.
       hub.closed(this, event.code || CloseCode.abnormal, event.reason);
     };
@@ -101,7 +110,7 @@ class DenoPeer extends PeerBase<WsHub> {
     if (this.ws.readyState !== 1) return false;
     this.ws.send(payload as string);
     if (this.ws.bufferedAmount > this.#limit) {
-      this.ws.close(CloseCode.policyViolation, "back-pressure limit exceeded");
+      this.close(CloseCode.policyViolation, "back-pressure limit exceeded");
       return false;
     }
     return true;
@@ -115,6 +124,8 @@ class DenoPeer extends PeerBase<WsHub> {
   close(code: number = CloseCode.normal, reason = ""): void {
     if (this.ws.readyState > 1) return;
     this.ws.close(code, reason);
+    // The hub ignores a second report, so Deno's own close event later changes nothing.
+    this.#released = setTimeout(() => this._hub.closed(this, code, reason), CLOSE_WAIT_MS);
   }
 
   /** Deno has no abrupt close; this starts the closing handshake with 1000. */

@@ -2,6 +2,14 @@
  * A WebSocket peer on Node.js: RFC 6455 spoken directly on the upgraded
  * socket with the shared codec in `src/ws/`. Frames go out with one
  * `socket.write` each; a broadcast writes the same bytes to every peer.
+ *
+ * Every frame, pongs included, counts against `backpressureLimit`, and a
+ * peer gets at most two pongs per turn of the loop: one for the first ping
+ * read in it, in order, and one at the end for the latest (RFC 6455 5.5.3
+ * allows answering only the latest): a client that floods pings and never
+ * reads cannot make the server queue a pong per ping. While a message is being
+ * compressed off the loop, the frames sent after it wait in a per-peer
+ * queue, so each peer gets its messages in send order.
  * @module
  */
 import type { Socket } from "node:net";
@@ -11,6 +19,42 @@ import type { WsHub } from "../../src/ws/_hub.ts";
 import { FrameParser } from "../../src/ws/_parser.ts";
 import { PeerBase, type PeerInit } from "../../src/ws/_peer.ts";
 import { deflate, DEFLATE_THRESHOLD, inflate, type Deflate } from "./_ws-deflate.ts";
+
+/** A compressed frame still being made; one broadcast shares it among its subscribers. */
+export class PendingFrame {
+  settled = false;
+  frame: Uint8Array | undefined;
+  readonly #peers: NodePeer[] = [];
+
+  /** `peer` writes this frame, in its turn, once it is ready. */
+  add(peer: NodePeer): void {
+    this.#peers.push(peer);
+  }
+
+  /** The frame is ready (undefined: compression failed and it is left out). */
+  settle(frame: Uint8Array | undefined): void {
+    this.settled = true;
+    this.frame = frame;
+    for (const peer of this.#peers) peer._flush();
+  }
+}
+
+/** `bytes` as a Buffer without copying: a frame written to many sockets is converted once. */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** The RSV1 frame of `bytes`: at once when deflate finished synchronously, else pending. */
+export function deflateFrame(opcode: number, bytes: Uint8Array, windowBits: number): Uint8Array | PendingFrame {
+  let now: Uint8Array | undefined;
+  let pending: PendingFrame | undefined;
+  deflate(bytes, windowBits, (packed) => {
+    const frame = packed && asBuffer(encodeFrame(opcode, packed, true));
+    if (pending) pending.settle(frame);
+    else now = frame;
+  });
+  return now ?? (pending = new PendingFrame());
+}
 
 const OPEN = 1;
 const CLOSING = 2;
@@ -44,6 +88,12 @@ export class NodePeer extends PeerBase<WsHub> {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #wantDrain = false;
   #corked = false;
+  /** A pong went out in this turn of the loop. */
+  #ponged = false;
+  /** The pong for the latest ping after that one, written when the socket is uncorked. */
+  #pong: Uint8Array | undefined;
+  /** Frames behind a compression still running, in send order; undefined when none waits. */
+  #queue: Array<Uint8Array | PendingFrame> | undefined;
   readonly #limit: number;
 
   constructor(hub: WsHub, socket: Socket, init: PeerInit, deflate?: Deflate) {
@@ -60,18 +110,25 @@ export class NodePeer extends PeerBase<WsHub> {
       message: (data) => {
         if (this.#state === OPEN) this._hub.received(this, data);
       },
+      // Control frames may go out between queued messages; they count against the limit like any frame.
       ping: (data) => {
-        if (this.#state === OPEN) socket.write(encodeFrame(OPCODE.pong, data));
+        if (this.#state !== OPEN) return;
+        const pong = encodeFrame(OPCODE.pong, data);
+        if (this.#ponged) return void (this.#pong = pong);
+        this.#ponged = true;
+        this.#writeNow(pong);
       },
       pong: () => {},
       close: (code, reason) => this.#finish(code === CloseCode.noStatus ? undefined : code, code, reason),
       fail: (code, reason) => this.#finish(code, code, reason),
+      resume: () => socket.resume(),
     }, this._deflate ? inflate : undefined);
     socket.setNoDelay(true);
     socket.setTimeout(0);
     socket.on("data", (chunk: Buffer) => {
       this._idleTicks = 0;
-      parser.push(chunk);
+      // A compressed message is inflating off the loop: read no more until it is delivered.
+      if (!parser.push(chunk)) socket.pause();
     });
     socket.on("drain", () => {
       if (!this.#wantDrain || this.#state !== OPEN) return;
@@ -83,7 +140,7 @@ export class NodePeer extends PeerBase<WsHub> {
     socket.on("end", () => socket.destroy());
     socket.on("close", () => this.#onClose());
     this._hub.opened(this);
-    if (head.length > 0) parser.push(head);
+    if (head.length > 0 && !parser.push(head)) socket.pause();
   }
 
   get readyState(): number {
@@ -94,42 +151,98 @@ export class NodePeer extends PeerBase<WsHub> {
     return this.socket.writableLength;
   }
 
-  /** @internal Write an encoded data frame; false if the peer is not open. */
+  /** @internal Write an encoded data frame, in order; false if the peer is not open. */
   _write(frame: Uint8Array): boolean {
     if (this.#state !== OPEN) return false;
-    if (!this.#corked) {
-      this.#corked = true;
-      this.socket.cork();
-      if (corked.push(this) === 1) setImmediate(uncorkAll);
+    if (this.#queue === undefined) return this.#writeNow(frame);
+    this.#queue.push(frame);
+    this._flush();
+    return true;
+  }
+
+  /** @internal Queue a frame still being compressed; later frames wait behind it. */
+  _writeLater(frame: PendingFrame): boolean {
+    if (this.#state !== OPEN) return false;
+    (this.#queue ??= []).push(frame);
+    frame.add(this);
+    return true;
+  }
+
+  /** @internal Write queued frames up to the first one still compressing. */
+  _flush(): void {
+    const queue = this.#queue;
+    if (!queue) return;
+    while (queue.length > 0) {
+      const head = queue[0];
+      if (head instanceof PendingFrame && !head.settled) return;
+      queue.shift();
+      const frame = head instanceof PendingFrame ? head.frame : head;
+      if (frame && !this.#writeNow(frame)) return;
+      if (this.#queue !== queue) return;
     }
+    this.#queue = undefined;
+  }
+
+  /**
+   * Write now, corked until this turn of the loop ends. A peer whose unsent
+   * bytes pass the limit is closed with 1008. Only bytes the kernel refused
+   * count: the corked bytes are flushed before judging, so a reader that keeps
+   * up is not closed because one turn read a burst.
+   */
+  #writeNow(frame: Uint8Array): boolean {
+    this.#cork();
     if (!this.socket.write(frame)) {
+      // Cheap first: unsent bytes never exceed writableLength.
       if (this.socket.writableLength > this.#limit) {
-        this.#finish(CloseCode.policyViolation, CloseCode.policyViolation, "back-pressure limit exceeded");
-        return false;
+        if (this.#corked) this._uncork();
+        if (this.#overLimit()) return false;
       }
       this.#wantDrain = true;
     }
     return true;
   }
 
-  /** @internal */
-  _uncork(): void {
-    this.#corked = false;
-    this.socket.uncork();
+  /** Hold writes until this turn of the loop ends. */
+  #cork(): void {
+    if (this.#corked) return;
+    this.#corked = true;
+    this.socket.cork();
+    if (corked.push(this) === 1) setImmediate(uncorkAll);
   }
 
+  /** Close with 1008 when the bytes the kernel has not taken pass the limit. */
+  #overLimit(): boolean {
+    if (unsent(this.socket) <= this.#limit) return false;
+    this.#finish(CloseCode.policyViolation, CloseCode.policyViolation, "back-pressure limit exceeded");
+    return true;
+  }
+
+  /** @internal Write this turn's pong, then flush. */
+  _uncork(): void {
+    if (!this.#corked) return;
+    this.#corked = false;
+    this.#ponged = false;
+    const pong = this.#pong;
+    this.#pong = undefined;
+    if (pong && this.#state === OPEN) this.socket.write(pong);
+    this.socket.uncork();
+    if (pong) this.#overLimit();
+  }
+
+  /** Bytes queued: the frame's length, or the message's while it is still being compressed. */
   send(data: unknown, options?: { compress?: boolean }): number {
     const { opcode, bytes } = toPayload(data);
     const frame = this._deflate && (options?.compress ?? bytes.length >= DEFLATE_THRESHOLD)
-      ? encodeFrame(opcode, deflate(bytes, this._deflate.windowBits), true)
+      ? deflateFrame(opcode, bytes, this._deflate.windowBits)
       : encodeFrame(opcode, bytes);
+    if (frame instanceof PendingFrame) return this._writeLater(frame) ? bytes.length : 0;
     return this._write(frame) ? frame.length : 0;
   }
 
   ping(data: unknown = ""): void {
     if (this.#state !== OPEN) return;
     const { bytes } = toPayload(data);
-    this.socket.write(encodeFrame(OPCODE.ping, bytes.length > 125 ? bytes.subarray(0, 125) : bytes));
+    this.#writeNow(encodeFrame(OPCODE.ping, bytes.length > 125 ? bytes.subarray(0, 125) : bytes));
   }
 
   close(code: number = CloseCode.normal, reason = ""): void {
@@ -139,7 +252,10 @@ export class NodePeer extends PeerBase<WsHub> {
     // Reported to the close hook unless the client answers with its own close frame.
     this.#closeCode = code;
     this.#closeReason = reason;
-    this.socket.write(encodeClose(code, reason));
+    // After every message sent before it, even one still compressing.
+    const frame = encodeClose(code, reason);
+    if (this.#queue) this.#queue.push(frame);
+    else this.socket.write(frame);
     this.#timer = setTimeout(() => this.socket.destroy(), CLOSE_WAIT_MS);
   }
 
@@ -154,6 +270,8 @@ export class NodePeer extends PeerBase<WsHub> {
    */
   #finish(send: number | undefined, code: number, reason: string): void {
     if (this.#state === CLOSED) return;
+    // The connection is ending: messages still compressing are dropped.
+    this.#queue = undefined;
     if (this.#state === OPEN) this.socket.write(encodeClose(send, reason));
     this.#state = CLOSING;
     this.#closeCode = code;
@@ -165,7 +283,24 @@ export class NodePeer extends PeerBase<WsHub> {
 
   #onClose(): void {
     this.#state = CLOSED;
+    this.#queue = undefined;
     clearTimeout(this.#timer);
     this._hub.closed(this, this.#closeCode ?? CloseCode.abnormal, this.#closeReason);
   }
+}
+
+interface WritableInternals {
+  _writableState?: { length: number; writing: boolean; writelen: number };
+  _handle?: { writeQueueSize?: number } | null;
+}
+
+/**
+ * Bytes the kernel has not taken yet: what waits in the stream plus what
+ * libuv still holds of the write in flight. `writableLength` counts the whole
+ * write in flight until it completes, even the part already sent.
+ */
+function unsent(socket: Socket): number {
+  const { _writableState: state, _handle: handle } = socket as unknown as WritableInternals;
+  if (!state || !state.writing || handle?.writeQueueSize === undefined) return socket.writableLength;
+  return state.length - state.writelen + handle.writeQueueSize;
 }

@@ -17,8 +17,8 @@ import type { PeerBase } from "../../src/ws/_peer.ts";
 import { LocalPubSub, type PublishOptions } from "../../src/ws/_pubsub.ts";
 import { checkHandshake, decideUpgrade, isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 import type { WebSocketOptions } from "../../src/types.ts";
-import { deflate, DEFLATE_THRESHOLD, negotiateDeflate } from "./_ws-deflate.ts";
-import { NodePeer } from "./_ws-peer.ts";
+import { DEFLATE_THRESHOLD, negotiateDeflate } from "./_ws-deflate.ts";
+import { asBuffer, deflateFrame, NodePeer, PendingFrame } from "./_ws-peer.ts";
 
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -112,8 +112,9 @@ export class NodeWebSockets {
 }
 
 /**
- * Frame once (and compress once per window size), write the same bytes to every
- * subscriber. `compress` decides as `peer.send` does: by default 1 KiB or more.
+ * Frame once (and compress once per window size, off the loop when large),
+ * write the same bytes to every subscriber. `compress` decides as `peer.send`
+ * does: by default 1 KiB or more.
  */
 function deliver(
   subscribers: ReadonlySet<PeerBase>,
@@ -124,22 +125,20 @@ function deliver(
   const { opcode, bytes } = toPayload(data);
   const compressible = options?.compress ?? bytes.length >= DEFLATE_THRESHOLD;
   let plain: Buffer | undefined;
-  let packed: Map<number, Buffer> | undefined;
+  let packed: Map<number, Uint8Array | PendingFrame> | undefined;
   for (const peer of subscribers as ReadonlySet<NodePeer>) {
     if (peer === except) continue;
-    let frame: Buffer;
     const bits = peer._deflate?.windowBits;
-    if (bits !== undefined && compressible) {
-      packed ??= new Map();
-      frame = packed.get(bits) ?? asBuffer(encodeFrame(opcode, deflate(bytes, bits), true));
-      packed.set(bits, frame);
-    } else frame = plain ??= asBuffer(encodeFrame(opcode, bytes));
-    peer._write(frame);
+    if (bits === undefined || !compressible) {
+      peer._write(plain ??= asBuffer(encodeFrame(opcode, bytes)));
+      continue;
+    }
+    packed ??= new Map();
+    const frame = packed.get(bits) ?? deflateFrame(opcode, bytes, bits);
+    packed.set(bits, frame);
+    if (frame instanceof PendingFrame) peer._writeLater(frame);
+    else peer._write(frame);
   }
-}
-
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function toRequest(url: string, raw: string[]): Request {

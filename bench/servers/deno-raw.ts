@@ -30,6 +30,7 @@ async function broadcast(withRedis: boolean): Promise<(request: Request) => Resp
   };
 }
 
+// Deno.upgradeWebSocket has no permessage-deflate: "broadcast-deflate" runs uncompressed everywhere on Deno.
 const handler = scenario.startsWith("broadcast")
   ? await broadcast(scenario === "broadcast-redis")
   : (await loadApp(appPath)).fetch;

@@ -19,8 +19,9 @@ const server = http.createServer(
   handler ?? ((_req, res) => res.writeHead(426).end("WebSocket only")),
 );
 
-if (scenario === "broadcast") {
-  const wss = new WebSocketServer({ server });
+if (scenario === "broadcast" || scenario === "broadcast-deflate") {
+  // ws compresses messages of 1 KiB or more where permessage-deflate was negotiated.
+  const wss = new WebSocketServer({ server, perMessageDeflate: scenario === "broadcast-deflate" });
   wss.on("connection", (socket: WebSocket) => {
     socket.on("message", (data, isBinary) => {
       for (const other of wss.clients) {

@@ -20,8 +20,9 @@ export function openSocket(
   url: string,
   onFrames: (count: number) => void = () => {},
   localAddress?: string,
+  extensions?: string,
 ): Promise<net.Socket> {
-  const { hostname, port, pathname } = new URL(url);
+  const { hostname, port, pathname, search } = new URL(url);
   const counter = new FrameCounter();
   let head: Buffer | undefined = Buffer.alloc(0);
   return new Promise((resolve, reject) => {
@@ -58,22 +59,25 @@ export function openSocket(
     });
     socket.once("error", reject);
     socket.write(
-      `GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-        `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      `GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n` +
+        (extensions ? `Sec-WebSocket-Extensions: ${extensions}\r\n` : "") + "\r\n",
     );
   });
 }
 
-/** A client text frame (masked, as the protocol requires) ready to write many times. */
+/** A client text frame (masked, as the protocol requires) ready to write many times; under 64 KiB. */
 export function textFrame(text: string): Buffer {
   const payload = Buffer.from(text);
-  if (payload.length > 125) throw new Error("textFrame: keep bench messages under 126 bytes");
+  if (payload.length > 65535) throw new Error("textFrame: keep bench messages under 64 KiB");
   const mask = [0x6d, 0x61, 0x73, 0x6b];
-  const frame = Buffer.alloc(6 + payload.length);
+  const head = payload.length < 126 ? 2 : 4;
+  const frame = Buffer.alloc(head + 4 + payload.length);
   frame[0] = 0x81;
-  frame[1] = 0x80 | payload.length;
-  frame.set(mask, 2);
-  for (let i = 0; i < payload.length; i++) frame[6 + i] = payload[i] ^ mask[i & 3];
+  if (head === 2) frame[1] = 0x80 | payload.length;
+  else (frame[1] = 0x80 | 126, frame.writeUInt16BE(payload.length, 2));
+  frame.set(mask, head);
+  for (let i = 0; i < payload.length; i++) frame[head + 4 + i] = payload[i] ^ mask[i & 3];
   return frame;
 }
 

@@ -1,10 +1,12 @@
 /**
  * Load generator for the "broadcast" scenario.
- *   node --import tsx bench/ws/broadcast-client.ts <ws url[,ws url...]> <clients> <seconds> <window>
+ *   node --import tsx bench/ws/broadcast-client.ts <ws url[,ws url...]> <clients> <seconds> <window> [deflate]
  * Opens <clients> sockets in one room (spread over the URLs in turn, when
  * several instances serve the room) and keeps <window> broadcasts in flight
  * (a broadcast is done when the other clients received it), round-robin over
- * senders. Prints one JSON line: delivered messages per second, and this
+ * senders. With "deflate" the clients offer permessage-deflate and send 2 KiB
+ * JSON messages (compressible, over the 1 KiB threshold) instead of a short
+ * one; frames are counted, never inflated. Prints one JSON line: delivered messages per second, and this
  * client's own CPU use so a saturated client is visible.
  * @module
  */
@@ -12,11 +14,13 @@ import type net from "node:net";
 import process from "node:process";
 import { openSocket, textFrame } from "./_socket.ts";
 
-const [url, clientsArg, secondsArg, windowArg] = process.argv.slice(2);
+const [url, clientsArg, secondsArg, windowArg, mode] = process.argv.slice(2);
 const clients = Number(clientsArg);
 const urls = url.split(",");
 const window = Number(windowArg);
-const frame = textFrame("broadcast-bench-message-0123456789");
+const deflate = mode === "deflate";
+const json = JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ id: i, user: `user-${i}`, text: "hello room" })));
+const frame = textFrame(deflate ? json.padEnd(2048, " ").slice(0, 2048) : "broadcast-bench-message-0123456789");
 const fanout = clients - 1;
 
 const sockets: net.Socket[] = [];
@@ -38,7 +42,7 @@ const onFrames = (count: number): void => {
   topUp();
 };
 for (let i = 0; i < clients; i++) {
-  const socket = await openSocket(urls[i % urls.length], onFrames);
+  const socket = await openSocket(urls[i % urls.length], onFrames, undefined, deflate ? "permessage-deflate" : undefined);
   socket.on("error", () => {});
   sockets.push(socket);
 }

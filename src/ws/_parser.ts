@@ -3,14 +3,24 @@
  * server must: every frame masked, no reserved bits, valid opcodes, control
  * frames short and unfragmented, fragments in order, text valid UTF-8, and
  * no message over `maxPayloadLength`. A violation is reported once, with the
- * close code to send, and the parser stops.
+ * close code to send, and the parser stops. Each check runs as soon as the
+ * bytes it needs have arrived (a control frame's length is judged from its
+ * first two bytes), as `ws`'s Receiver does; a differential fuzz test keeps
+ * the two in step.
+ *
+ * A compressed message may inflate asynchronously. Until it has, the parser
+ * holds every later byte (messages, control frames and close alike stay in
+ * order) and `push()` returns false so the caller can stop reading.
  * @module
  */
 import { CloseCode, isSendableCloseCode } from "./_close.ts";
 import { OPCODE } from "./_frame.ts";
 import { decodeUtf8 } from "./_utf8.ts";
 
-/** What the parser reports. Every call happens synchronously inside `push()`. */
+/**
+ * What the parser reports: synchronously inside `push()`, or, after an
+ * asynchronous inflate, when it completes.
+ */
 export interface ParserEvents {
   /** A whole message: text already decoded, binary as bytes. */
   message(data: string | Uint8Array): void;
@@ -20,13 +30,16 @@ export interface ParserEvents {
   close(code: number, reason: string): void;
   /** A protocol violation; send `code` and close. */
   fail(code: number, reason: string): void;
+  /** An asynchronous inflate finished and the parser takes bytes again (after `push()` returned false). */
+  resume?(): void;
 }
 
 /**
- * Decompress one permessage-deflate message (RFC 7692). Return undefined
- * when the result would pass `max` bytes; throw on corrupt data.
+ * Decompress one permessage-deflate message (RFC 7692) and call `done` once,
+ * now or later: with the bytes, with 1009 as soon as the output passes `max`
+ * (without inflating the rest), or with 1007 for corrupt data.
  */
-export type Inflate = (data: Uint8Array, max: number) => Uint8Array | undefined;
+export type Inflate = (data: Uint8Array, max: number, done: (result: Uint8Array | number) => void) => void;
 
 const EMPTY = new Uint8Array(0);
 
@@ -42,6 +55,8 @@ export class FrameParser {
   #fragmentOpcode = -1;
   #compressed = false;
   #done = false;
+  /** An inflate is running; bytes wait in `#pending`. */
+  #waiting = false;
   readonly #inflate: Inflate | undefined;
 
   /** With `inflate`, permessage-deflate was negotiated and RSV1 marks a compressed message. */
@@ -51,11 +66,22 @@ export class FrameParser {
     this.#inflate = inflate;
   }
 
-  /** Feed bytes from the socket. The parser may unmask `chunk` in place. */
-  push(chunk: Uint8Array): void {
-    if (this.#done) return;
+  /**
+   * Feed bytes from the socket. The parser may unmask `chunk` in place.
+   * Returns false while a compressed message is inflating: the caller should
+   * stop reading until `resume` is reported.
+   */
+  push(chunk: Uint8Array): boolean {
+    if (this.#done) return true;
     this.#pending.push(chunk);
     this.#pendingLength += chunk.length;
+    if (this.#waiting) return false;
+    this.#drain();
+    return !this.#waiting;
+  }
+
+  /** Parse what is pending. */
+  #drain(): void {
     if (this.#pendingLength < this.#need) return;
     const buf = this.#pending.length === 1 ? this.#pending[0] : concat(this.#pending, this.#pendingLength);
     const used = this.#parse(buf);
@@ -67,7 +93,7 @@ export class FrameParser {
   /** Parse whole frames from `buf`; returns how many bytes were used. */
   #parse(buf: Uint8Array): number {
     let off = 0;
-    while (!this.#done) {
+    while (!this.#done && !this.#waiting) {
       const avail = buf.length - off;
       if (avail < 2) return (this.#need = 2, off);
       const b0 = buf[off];
@@ -79,11 +105,13 @@ export class FrameParser {
       if (rsv1 && (opcode >= 8 || opcode === OPCODE.continuation)) {
         return this.#fail(CloseCode.protocolError, "RSV1 on a control or continuation frame", off);
       }
-      if (!(b1 & 0x80)) return this.#fail(CloseCode.protocolError, "client frame not masked", off);
       const control = opcode >= 8;
       if (control) {
         if (opcode > OPCODE.pong) return this.#fail(CloseCode.protocolError, "unknown opcode", off);
         if (!fin) return this.#fail(CloseCode.protocolError, "fragmented control frame", off);
+        const short = b1 & 0x7f;
+        if (short > 125) return this.#fail(CloseCode.protocolError, "control frame too long", off);
+        if (opcode === OPCODE.close && short === 1) return this.#fail(CloseCode.protocolError, "invalid close code", off);
       } else if (opcode > OPCODE.binary) {
         return this.#fail(CloseCode.protocolError, "unknown opcode", off);
       } else if (opcode === OPCODE.continuation) {
@@ -91,6 +119,7 @@ export class FrameParser {
       } else if (this.#fragmentOpcode >= 0) {
         return this.#fail(CloseCode.protocolError, "new message inside a fragmented one", off);
       }
+      if (!(b1 & 0x80)) return this.#fail(CloseCode.protocolError, "client frame not masked", off);
       let len = b1 & 0x7f;
       let head = 2;
       if (len === 126) {
@@ -104,7 +133,6 @@ export class FrameParser {
         len = high * 2 ** 32 + low;
         head = 10;
       }
-      if (control && len > 125) return this.#fail(CloseCode.protocolError, "control frame too long", off);
       if (!control && this.#fragmentLength + len > this.#max) {
         return this.#fail(CloseCode.tooBig, "message too big", off);
       }
@@ -159,16 +187,31 @@ export class FrameParser {
   }
 
   #deliver(opcode: number, payload: Uint8Array): void {
-    if (this.#compressed) {
-      let inflated: Uint8Array | undefined;
-      try {
-        inflated = this.#inflate!(payload, this.#max);
-      } catch {
-        return void this.#fail(CloseCode.invalidData, "invalid compressed data", 0);
-      }
-      if (inflated === undefined) return void this.#fail(CloseCode.tooBig, "message too big", 0);
-      payload = inflated;
-    }
+    if (!this.#compressed) return this.#emit(opcode, payload);
+    // Hold every later byte until this message is out: order is the protocol's.
+    this.#waiting = true;
+    let sync = true;
+    let early: Uint8Array | number | undefined;
+    this.#inflate!(payload, this.#max, (result) => {
+      if (sync) return void (early = result);
+      this.#waiting = false;
+      this.#inflated(opcode, result);
+      if (!this.#done) this.#drain();
+      if (!this.#waiting) this.#on.resume?.();
+    });
+    sync = false;
+    if (early === undefined) return;
+    this.#waiting = false;
+    this.#inflated(opcode, early);
+  }
+
+  #inflated(opcode: number, result: Uint8Array | number): void {
+    if (typeof result !== "number") return this.#emit(opcode, result);
+    if (result === CloseCode.tooBig) this.#fail(CloseCode.tooBig, "message too big", 0);
+    else this.#fail(CloseCode.invalidData, "invalid compressed data", 0);
+  }
+
+  #emit(opcode: number, payload: Uint8Array): void {
     if (opcode === OPCODE.binary) return this.#on.message(payload);
     const text = decodeUtf8(payload);
     if (text === undefined) this.#fail(CloseCode.invalidData, "invalid UTF-8 in a text message", 0);

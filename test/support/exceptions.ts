@@ -211,6 +211,43 @@ export const EXCEPTIONS = {
     differs: "an idle peer is pinged, then dropped without a 1001 frame; the close hook sees 1006",
     why: "Bun's native idle timeout closes that way, and counts whole seconds (rounded up)",
   },
+  denoBackpressureLingers: {
+    area: "ws",
+    runtimes: ["deno"],
+    differs:
+      "a peer closed with 1008 that never reads is released after 1 s (close hook, topics, count), but its TCP " +
+      "connection stays until the client reads or leaves",
+    why:
+      "Deno's WebSocket close waits for its close frame to be written and Deno has no abrupt close (closing the " +
+      "resource does not end the connection while that write is pending, tried); the send buffer (the limit plus " +
+      "one message) stays with it",
+  },
+  denoWholeMessageBuffered: {
+    area: "ws",
+    runtimes: ["deno"],
+    differs:
+      "a message is read whole (up to Deno's fixed 64 MiB) before `maxPayloadLength` is checked; a frame announcing " +
+      "more than 64 MiB drops the connection without 1009",
+    why:
+      "Deno.upgradeWebSocket reads the whole message before JavaScript sees it and its cap is not configurable; " +
+      "memory per connection can reach 64 MiB (measured: 4 peers sending 60 MiB took RSS to 529 MiB)",
+  },
+  pingFloodStallsReading: {
+    area: "ws",
+    runtimes: ["deno"],
+    differs:
+      "a client that floods pings and never reads stalls its own sending through TCP (memory stays flat, the " +
+      "connection stays open); Node answers the latest ping of each read",
+    why: "Deno answers pings natively and writes each pong before it reads the next frame; pings never reach JavaScript",
+  },
+  pingFloodDropped: {
+    area: "ws",
+    runtimes: ["bun"],
+    differs:
+      "a client that floods pings and never reads is dropped without a close frame once its pongs pass " +
+      "`backpressureLimit` (the close hook sees 1006); Node keeps the connection and answers the latest ping of each read",
+    why: "Bun answers every ping natively and counts the pongs against the limit; memory stays bounded either way",
+  },
 } satisfies Record<string, RuntimeException>;
 
 /** The names of the exceptions in one README table. */

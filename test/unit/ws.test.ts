@@ -116,29 +116,85 @@ describe("permessage-deflate on Node", () => {
     expect(negotiateDeflate(undefined)).toBeUndefined();
   });
 
-  test("inflate() undoes deflate() and stops at the size limit", () => {
-    const data = new TextEncoder().encode("abc".repeat(1000));
-    const packed = deflate(data, 15);
-    expect(Buffer.from(inflate(packed, 3000)!).toString()).toBe("abc".repeat(1000));
-    expect(inflate(packed, 2999)).toBeUndefined();
-    expect(() => inflate(new Uint8Array([1, 2, 3, 4, 5]), 100)).toThrow();
+  const inflated = (data: Uint8Array, max: number) =>
+    new Promise<Uint8Array | number>((resolve) => inflate(data, max, resolve));
+  const deflated = (data: Uint8Array) =>
+    new Promise<Uint8Array>((resolve) => deflate(data, 15, (packed) => resolve(packed!)));
+  const text = (bytes: Uint8Array | number) => (typeof bytes === "number" ? bytes : Buffer.from(bytes).toString());
+
+  test("inflate() undoes deflate() and stops at the size limit, small and large", async () => {
+    // 3 KB runs on the loop; 300 KB (over the 4 KiB / 16 KiB sync bounds) in the thread pool.
+    for (const size of [1000, 100_000]) {
+      const data = new TextEncoder().encode("abc".repeat(size));
+      const packed = await deflated(data);
+      expect(text(await inflated(packed, data.length))).toBe("abc".repeat(size));
+      expect(await inflated(packed, data.length - 1)).toBe(1009);
+    }
+    expect(await inflated(new Uint8Array([1, 2, 3, 4, 5]), 100)).toBe(1007);
+    // A bomb: 16 MiB of zeros in about 16 KiB; refused at 1 MiB.
+    const bomb = await deflated(new Uint8Array(16 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(20_000);
+    expect(await inflated(bomb, 1024 * 1024)).toBe(1009);
   });
 
-  test("FrameParser() inflates RSV1 messages, fragmented too", () => {
-    const packed = deflate(new TextEncoder().encode("hello hello hello"), 15);
-    const seen: string[] = [];
-    const parser = new FrameParser(1024, {
-      message: (d) => seen.push(String(d)),
-      ping() {},
-      pong() {},
-      close() {},
-      fail: (code) => seen.push(`fail:${code}`),
-    }, inflate);
-    parser.push(frame(OP.text, packed, { rsv: 4 }));
-    parser.push(frame(OP.text, packed.subarray(0, 5), { rsv: 4, fin: false }));
-    parser.push(frame(OP.cont, packed.subarray(5)));
-    parser.push(frame(OP.cont, "x", { rsv: 4 }));
-    expect(seen).toEqual(["hello hello hello", "hello hello hello", "fail:1002"]);
+  test("deflate() finishes small messages before it returns, large ones later", () => {
+    let small: Uint8Array | undefined;
+    deflate(new Uint8Array(4096), 15, (packed) => (small = packed));
+    expect(small).toBeInstanceOf(Uint8Array);
+    let large: Uint8Array | undefined;
+    deflate(new Uint8Array(4097), 15, (packed) => (large = packed));
+    expect(large).toBeUndefined();
+  });
+
+  /** Feed `bytes` in one push; resolve with every event once the parser has taken all of it. */
+  function parseAsync(bytes: Buffer, max = 1 << 20): Promise<{ seen: string[]; paused: boolean; resumed: number }> {
+    return new Promise((resolve) => {
+      const seen: string[] = [];
+      let paused = false;
+      let resumed = 0;
+      const end = () => setImmediate(() => resolve({ seen, paused, resumed }));
+      const parser = new FrameParser(max, {
+        message: (d) => seen.push(typeof d === "string" ? `text:${d.length > 20 ? d.length : d}` : `binary:${d.length}`),
+        ping: (d) => seen.push(`ping:${Buffer.from(d).toString()}`),
+        pong() {},
+        close: (code) => (seen.push(`close:${code}`), end()),
+        fail: (code) => (seen.push(`fail:${code}`), end()),
+        resume: () => resumed++,
+      }, inflate);
+      paused = !parser.push(bytes);
+    });
+  }
+
+  test("FrameParser() inflates RSV1 messages, fragmented too", async () => {
+    const packed = await deflated(new TextEncoder().encode("hello hello hello"));
+    const { seen } = await parseAsync(Buffer.concat([
+      frame(OP.text, packed, { rsv: 4 }),
+      frame(OP.text, packed.subarray(0, 5), { rsv: 4, fin: false }),
+      frame(OP.cont, packed.subarray(5)),
+      frame(OP.cont, "x", { rsv: 4 }),
+    ]));
+    expect(seen).toEqual(["text:hello hello hello", "text:hello hello hello", "fail:1002"]);
+  });
+
+  test("FrameParser() keeps order behind a message inflating off the loop", async () => {
+    const big = await deflated(new TextEncoder().encode("y".repeat(200_000)));
+    const { seen, paused, resumed } = await parseAsync(Buffer.concat([
+      frame(OP.text, "first"),
+      frame(OP.text, big, { rsv: 4 }),
+      frame(OP.ping, "p"),
+      frame(OP.text, "after"),
+      frame(OP.binary, big, { rsv: 4 }),
+      frame(OP.close, closePayload(1000)),
+    ]));
+    // Paused once, resumed once: after the first inflate the parser went straight on to the second.
+    expect([paused, resumed]).toEqual([true, 1]);
+    expect(seen).toEqual(["text:first", "text:200000", "ping:p", "text:after", "binary:200000", "close:1000"]);
+  });
+
+  test("FrameParser() closes with 1009 for a compressed message that inflates past the limit", async () => {
+    const bomb = await deflated(new Uint8Array(8 * 1024 * 1024));
+    expect((await parseAsync(frame(OP.binary, bomb, { rsv: 4 }), 1024 * 1024)).seen).toEqual(["fail:1009"]);
+    expect((await parseAsync(frame(OP.binary, new Uint8Array([9, 9, 9]), { rsv: 4 }))).seen).toEqual(["fail:1007"]);
   });
 });
 

@@ -7,8 +7,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { startServer, type SpawnedServer } from "../../dist/cli/spawn.js";
 import type { Runtime } from "../../src/types.ts";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { connect as connectTcp } from "node:net";
 import { constants, deflateRawSync, inflateRawSync } from "node:zlib";
+import { openSocket } from "../../bench/ws/_socket.ts";
 import { closeInfo, closePayload, frame, OP, RawClient } from "../support/ws-client.ts";
 import { applies, type ExceptionName } from "../support/exceptions.ts";
 
@@ -40,15 +43,20 @@ export function wsConformance(runtime: Runtime): void {
       return client;
     }
 
-    async function get(path: string, init?: RequestInit): Promise<string> {
-      return await (await fetch(server.url + path, init)).text();
+    /** A server of its own with fixture settings from `env` (WS_MAX_PAYLOAD, WS_BACKPRESSURE, ...). */
+    function startOwn(env: Record<string, string>): Promise<SpawnedServer> {
+      return startServer(FIXTURE, runtime, { port: 0, hostname: "127.0.0.1", env });
     }
 
-    /** Poll `path` until its body satisfies `ok`; bounded. */
-    async function until(path: string, ok: (body: string) => boolean, ms = 5000): Promise<string> {
+    async function get(path: string, init?: RequestInit, base = server.url): Promise<string> {
+      return await (await fetch(base + path, init)).text();
+    }
+
+    /** Poll `path` (on `base`, the shared server by default) until its body satisfies `ok`; bounded. */
+    async function until(path: string, ok: (body: string) => boolean, ms = 5000, base = server.url): Promise<string> {
       const deadline = Date.now() + ms;
       for (;;) {
-        const body = await get(path);
+        const body = await get(path, undefined, base);
         if (ok(body) || Date.now() > deadline) return body;
         await new Promise((r) => setTimeout(r, 25));
       }
@@ -423,5 +431,236 @@ export function wsConformance(runtime: Runtime): void {
         await own.stop();
       }
     }, 20_000);
+
+    test("a large compressed message is inflated and deflated off the event loop: HTTP is answered meanwhile", async () => {
+      const own = await startOwn({ WS_MAX_PAYLOAD: String(16 << 20), WS_BACKPRESSURE: String(64 << 20) });
+      try {
+        const { client } = await RawClient.connect(`${own.url}/`, {
+          headers: { "Sec-WebSocket-Extensions": "permessage-deflate" },
+        });
+        clients.push(client!);
+        await client!.nextText();
+        const compressed = !gap("noPerMessageDeflate");
+        // 8 MiB of base64 compresses poorly: zlib has hundreds of milliseconds of work both ways.
+        const text = randomBytes(6 << 20).toString("base64");
+        const payload = compressed ? deflateMessage(text) : Buffer.from(text);
+        const cut = payload.length - 16;
+        // The first fragment, then a ping: its pong proves the server holds the fragment.
+        client!.write(frame(OP.text, payload.subarray(0, cut), { fin: false, rsv: compressed ? 4 : 0 }));
+        client!.write(frame(OP.ping, "held"));
+        expect((await client!.nextOf(OP.pong, 20_000)).payload.toString()).toBe("held");
+        const http = rawConnection(own.url);
+        await http.opened;
+        const order: string[] = [];
+        // The last fragment; a moment later (the work takes far longer), a request on another connection.
+        client!.write(frame(OP.cont, payload.subarray(cut)));
+        await new Promise((r) => setTimeout(r, 20));
+        const answered = http.request().then((head) => (order.push("http"), head));
+        const echo = await client!.nextOf(OP.text, 30_000);
+        order.push("echo");
+        expect(await answered).toMatch(/^HTTP\/1\.1 200/);
+        const echoed = compressed ? inflateMessage(echo.payload) : echo.payload.toString();
+        expect([echo.rsv1, echoed.length, echoed === text]).toEqual([compressed, text.length, true]);
+        // noPerMessageDeflate: nothing to compress, so no work to answer HTTP during.
+        if (!gap("noPerMessageDeflate")) expect(order).toEqual(["http", "echo"]);
+      } finally {
+        await own.stop();
+      }
+    }, 60_000);
+
+    test("a client that floods pings and never reads the pongs cannot grow the server's memory", async () => {
+      // RFC 6455 5.5.3 lets a server answer only the latest of several pings; Node answers one per loop turn.
+      const own = await startOwn({});
+      try {
+        const { client } = await RawClient.connect(`${own.url}/?name=pinger`);
+        clients.push(client!);
+        await client!.nextText();
+        client!.socket.pause();
+        const before = rssMiB(own.child.pid!);
+        // 32 MiB of pings (125-byte payloads): 128 times the fixture's 256 KiB backpressureLimit.
+        const ping = frame(OP.ping, "p".repeat(125));
+        const batch = Buffer.concat(Array.from({ length: 512 }, () => ping));
+        let written = 0;
+        let stalled = false;
+        while (written < 32 << 20 && !client!.socket.destroyed) {
+          if (!client!.socket.write(batch) && !(await drained(client!.socket, 3000))) {
+            // Closed, or the server stopped reading (TCP back-pressure): either bounds it. Bounded wait.
+            stalled = !client!.socket.destroyed;
+            break;
+          }
+          written += batch.length;
+        }
+        const grown = rssMiB(own.child.pid!) - before;
+        // Everyone else is still served.
+        expect(await (await fetch(`${own.url}/`)).text()).toBe("plain http");
+        const other = await RawClient.connect(`${own.url}/`);
+        clients.push(other.client!);
+        expect(await other.client!.nextText()).toBe("hello 127.0.0.1");
+        if (gap("pingFloodStallsReading")) {
+          // pingFloodStallsReading: the server writes each pong before it reads on, so TCP stops the client.
+          expect([stalled, written < 32 << 20]).toEqual([true, true]);
+        } else if (gap("pingFloodDropped")) {
+          // pingFloodDropped: the pongs pass backpressureLimit and the peer is dropped without a close frame.
+          client!.socket.resume();
+          await client!.endedWithin(20_000);
+          expect(client!.frames.filter((f) => f.opcode === OP.close)).toEqual([]);
+          const seen = JSON.parse(await until("/closes?name=pinger", (b) => b !== "null", 5000, own.url));
+          expect(seen.code).toBe(1006);
+        } else {
+          // The flood was read whole; the latest pings were answered and the connection still works.
+          expect([stalled, written >= 32 << 20]).toEqual([false, true]);
+          client!.socket.resume();
+          client!.sendText("still here");
+          expect(await client!.nextText(20_000)).toBe("still here");
+          expect(client!.frames.filter((f) => f.opcode === OP.close)).toEqual([]);
+        }
+        // Unbounded, 32 MiB of pings queue at least 32 MiB of pongs.
+        expect(grown).toBeLessThan(24);
+      } finally {
+        await own.stop();
+      }
+    }, 90_000);
+
+    test("a burst to a room closes the subscriber that does not read, never one that keeps up", async () => {
+      const own = await startOwn({ WS_MAX_PAYLOAD: String(1 << 20) });
+      try {
+        const message = 64 * 1024;
+        const count = 512; // 32 MiB, 128 times the fixture's 256 KiB limit
+        // At most 192 KiB in flight to the reader: one that keeps up never has the limit unsent, however the
+        // machine schedules it; bytes the kernel took or that wait corked in this turn must not count.
+        const window = 3;
+        let received = -1; // its first frame is "hello"
+        let wake = () => {};
+        // A subscriber that reads at once and only counts frames (bench/ws/_socket.ts).
+        const fast = await openSocket(`${own.url.replace(/^http/, "ws")}/?name=burst-fast&topic=burst`, (n) => {
+          received += n;
+          wake();
+        });
+        let fastEnded = false;
+        fast.on("close", () => (fastEnded = true));
+        const slow = (await RawClient.connect(`${own.url}/?name=burst-slow&topic=burst`)).client!;
+        clients.push(slow);
+        slow.socket.pause();
+        const { client: sender } = await RawClient.connect(`${own.url}/`);
+        clients.push(sender!);
+        await sender!.nextText();
+        expect(await until("/count?topic=burst", (n) => n === "2", 5000, own.url)).toBe("2");
+        // One publish per 64 KiB binary message: "pubbin:burst:" + payload.
+        const burst = frame(OP.text, `pubbin:burst:${"x".repeat(message - "pubbin:burst:".length)}`);
+        const deadline = Date.now() + 60_000;
+        for (let sent = 0; sent < count && !fastEnded && Date.now() < deadline;) {
+          if (sent - received >= window) {
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+              setTimeout(resolve, 100);
+            });
+            continue;
+          }
+          if (!sender!.socket.write(burst)) await drained(sender!.socket, 5000);
+          sent++;
+        }
+        while (received < count && !fastEnded && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        const fastSeen = JSON.parse(await get("/closes?name=burst-fast", undefined, own.url));
+        fast.destroy();
+        expect([received, fastEnded, fastSeen]).toEqual([count, false, null]);
+        const slowSeen = JSON.parse(await until("/closes?name=burst-slow", (b) => b !== "null", 10_000, own.url));
+        expect(slowSeen.code).toBe(gap("backpressureCloseAbrupt") ? 1006 : 1008);
+      } finally {
+        await own.stop();
+      }
+    }, 120_000);
+
+    test("a peer closed for back-pressure is released within about 1 s even if it never reads", async () => {
+      const c = await connect("/?name=stuck&topic=stuck");
+      c.socket.pause();
+      expect(await get("/count?topic=stuck")).toBe("1");
+      c.sendText("flood:1000");
+      // The close hook runs and the peer leaves its topics while the client still reads nothing.
+      const seen = JSON.parse(await until("/closes?name=stuck", (b) => b !== "null", 10_000));
+      expect(seen.code).toBe(gap("backpressureCloseAbrupt") ? 1006 : 1008);
+      expect(await get("/count?topic=stuck")).toBe("0");
+      c.socket.resume();
+      if (gap("denoBackpressureLingers")) {
+        // denoBackpressureLingers: Deno kept the connection; once read, its close frame waits for an answer.
+        expect((await c.closeFrame(20_000)).code).toBe(1008);
+        expect(c.socket.destroyed).toBe(false);
+        c.sendClose(1008);
+      }
+      await c.endedWithin(20_000);
+    }, 60_000);
+
+    test("a frame announcing more than maxPayloadLength is refused with 1009 before its payload arrives", async () => {
+      const c = await connect("/?name=huge");
+      // The header of a 100 MiB binary frame and its first KiB; the rest never comes.
+      const head = Buffer.alloc(14);
+      head[0] = 0x82;
+      head[1] = 0x80 | 127;
+      head.writeBigUInt64BE(BigInt(100 << 20), 2);
+      c.write(Buffer.concat([head, Buffer.alloc(1024)]));
+      if (gap("denoWholeMessageBuffered")) {
+        // denoWholeMessageBuffered: over Deno's own 64 MiB cap the connection is dropped without 1009;
+        // under it Deno waits for the whole message before omniserve sees it.
+        await c.endedWithin(10_000);
+        expect(c.frames.filter((f) => f.opcode === OP.close)).toEqual([]);
+        return;
+      }
+      expect((await c.closeFrame(10_000)).code).toBe(1009);
+    });
   });
+}
+
+/** One permessage-deflate message body (RFC 7692: the trailing 00 00 ff ff removed). */
+function deflateMessage(text: string): Buffer {
+  const packed = deflateRawSync(Buffer.from(text), { finishFlush: constants.Z_SYNC_FLUSH });
+  return packed.subarray(0, packed.length - 4);
+}
+
+function inflateMessage(payload: Buffer): string {
+  return inflateRawSync(Buffer.concat([payload, Buffer.from([0, 0, 0xff, 0xff])]), {
+    finishFlush: constants.Z_SYNC_FLUSH,
+  }).toString();
+}
+
+/** Resident memory of process `pid`, in MiB (Linux). */
+function rssMiB(pid: number): number {
+  const kib = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  return Number(kib) / 1024;
+}
+
+/** Resolves true on 'drain', false after `ms` or when the socket closes first. */
+function drained(socket: import("node:net").Socket, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      socket.off("drain", onDrain);
+      socket.off("close", onClose);
+      resolve(ok);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    const timer = setTimeout(() => done(false), ms);
+    socket.once("drain", onDrain);
+    socket.once("close", onClose);
+  });
+}
+
+/** A plain HTTP/1.1 connection opened ahead, so a request goes out with one write. */
+function rawConnection(url: string): { opened: Promise<void>; request(): Promise<string> } {
+  const u = new URL(url);
+  const socket = connectTcp(Number(u.port), u.hostname);
+  socket.setNoDelay(true);
+  socket.on("error", () => {});
+  const opened = new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+  return {
+    opened,
+    request() {
+      return new Promise((resolve) => {
+        socket.once("data", (chunk: Buffer) => {
+          resolve(chunk.toString("latin1"));
+          socket.destroy();
+        });
+        socket.write(`GET / HTTP/1.1\r\nHost: ${u.host}\r\n\r\n`);
+      });
+    },
+  };
 }
