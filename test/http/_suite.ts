@@ -15,6 +15,8 @@ import { requests } from "./requests.ts";
 import { responses } from "./responses.ts";
 import { server } from "./server.ts";
 import { signal } from "./signal.ts";
+import { staticFiles } from "./static.ts";
+import { staticSafety } from "./static-safety.ts";
 
 /** What every group of cases gets: the running fixture and the runtime's exceptions. */
 export interface Suite {
@@ -22,8 +24,8 @@ export interface Suite {
   /** `http://host:port` of the fixture server. */
   url(): string;
   server(): SpawnedServer;
-  /** Serve `module` the way this suite serves (one process, or `--workers N`) on a free port. */
-  start(module: string): Promise<SpawnedServer>;
+  /** Serve `module` the way this suite serves (one process, or `--workers N`) on a free port, with `env` added. */
+  start(module: string, env?: Record<string, string>): Promise<SpawnedServer>;
   exception(name: ExceptionName<"http">): boolean;
   sleep(ms: number): Promise<void>;
 }
@@ -33,7 +35,8 @@ export interface Suite {
 export function conformance(runtime: Runtime, workers = 1): void {
   describe(`conformance on ${runtime}${workers > 1 ? ` with ${workers} workers` : ""}`, () => {
     let spawned: SpawnedServer;
-    const start = (module: string) => startServer(module, runtime, { port: 0, hostname: "127.0.0.1", workers });
+    const start = (module: string, env?: Record<string, string>) =>
+      startServer(module, runtime, { port: 0, hostname: "127.0.0.1", workers, env });
     beforeAll(async () => {
       spawned = await start("test/fixture/http-app.ts");
     });
@@ -54,5 +57,7 @@ export function conformance(runtime: Runtime, workers = 1): void {
     errors(suite);
     signal(suite);
     server(suite);
+    staticFiles(suite);
+    staticSafety(suite);
   });
 }

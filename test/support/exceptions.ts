@@ -110,6 +110,16 @@ export const EXCEPTIONS = {
     differs: "a binary body without content-type goes out as `application/octet-stream`",
     why: "Bun.serve adds it on the wire; omniserve sets it in the headers too so HEAD still equals GET",
   },
+  bunFileDisposition: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "`serveStatic()` files of some `application/` types (unknown extensions' `application/octet-stream`, PDF, ZIP, XML, web manifests) " +
+      "carry `Content-Disposition: filename=\"name\"`, with no disposition type",
+    why:
+      "Bun.serve writes it for a `Bun.file()` body of those types; the way around is a JavaScript stream, which gives up " +
+      "sendfile(2), the speed the file path is for",
+  },
 
   invalidUtf8Dropped: {
     area: "ws",
