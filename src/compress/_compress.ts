@@ -9,8 +9,15 @@ import { OmniserveError } from "../_errors.ts";
 import { isCompressible } from "../_mime.ts";
 import type { CompressOptions, Encoding, MaybePromise } from "../types.ts";
 import { negotiate } from "./_accept.ts";
-import { compressedStream, readBody } from "./_body.ts";
+import { compressedStream, type LiveBody, readBody } from "./_body.ts";
 import type { Compressors } from "./_compressors.ts";
+
+/**
+ * The platform's Response, captured at import. Adapters install their
+ * subclass only when a server starts; a response built with the native class
+ * (Bun's `Response.json()`, say) is still a Response, and is compressed.
+ */
+const NativeResponse: typeof Response = globalThis.Response;
 
 /** br first: every browser accepts it and every runtime has it, so the usual request gets the same coding everywhere. */
 const DEFAULT_ORDER: readonly Encoding[] = ["br", "zstd", "gzip"];
@@ -68,28 +75,40 @@ function eligible(response: Response, threshold: number): boolean {
 }
 
 function encode(rules: Rules, request: Request, response: Response): MaybePromise<Response> {
-  if (!(response instanceof Response) || !eligible(response, rules.threshold)) return response;
+  if (!(response instanceof NativeResponse) || !eligible(response, rules.threshold)) return response;
+  // From here the response depends on Accept-Encoding, whatever is chosen.
+  const choice = negotiate(request.headers.get("accept-encoding"), rules.offered);
+  // Identity leaves the body untouched: on Node, reading it would cost the light Response its fast send.
+  if (choice === "identity") return varied(response);
+  if (choice === "unacceptable") {
+    response.body?.cancel().catch(() => {});
+    return notAcceptable();
+  }
   const isHead = request.method === "HEAD";
   const body = response.body;
   if (body === null && !isHead) return response;
-  // From here the response depends on Accept-Encoding, whatever is chosen.
-  const choice = negotiate(request.headers.get("accept-encoding"), rules.offered);
-  if (choice === "unacceptable") {
-    body?.cancel().catch(() => {});
-    return notAcceptable();
+  // A declared length (at or over the threshold, a file say) or no body: no need to look at it.
+  if (body === null || response.headers.has("content-length")) {
+    const headers = compressedHeaders(response.headers, choice);
+    if (isHead || body === null) {
+      body?.cancel().catch(() => {});
+      return rebuild(response, headers, endless());
+    }
+    const reader = body.getReader();
+    const live: LiveBody = { whole: false, head: [], reader, pending: reader.read() };
+    return rebuild(response, headers, compressedStream(live, rules.compressors.stream(choice)));
   }
-  if (choice === "identity") return varied(response);
-  if (body === null) return rebuild(response, compressedHeaders(response.headers, choice), endless());
   return readBody(body).then(async (read) => {
     if (read.whole && read.bytes.byteLength < rules.threshold) {
-      return rebuild(response, withVary(new Headers(response.headers)), isHead ? null : read.bytes);
+      // Under the threshold: as it was (a HEAD's body is dropped by the runtime, which still counts it).
+      return rebuild(response, withVary(new Headers(response.headers)), read.bytes);
     }
     const headers = compressedHeaders(response.headers, choice);
     if (isHead) {
       if (!read.whole) read.reader.cancel().catch(() => {});
       return rebuild(response, headers, endless());
     }
-    if (read.whole) return rebuild(response, headers, await rules.compressors.bytes(choice, read.bytes));
+    if (read.whole) return rebuild(response, headers, single(await rules.compressors.bytes(choice, read.bytes)));
     return rebuild(response, headers, compressedStream(read, rules.compressors.stream(choice)));
   });
 }
@@ -133,6 +152,22 @@ function rebuild(response: Response, headers: Headers, body: BodyInit | Uint8Arr
  */
 function endless(): ReadableStream<Uint8Array> {
   return new ReadableStream({ pull: () => new Promise<void>(() => {}) }, { highWaterMark: 0 });
+}
+
+/**
+ * A body compressed whole, sent as a stream of one chunk: every compressed
+ * response goes out the same way, without Content-Length (the length is not
+ * known before the bytes, and whether a body is read whole depends on the
+ * runtime's file reads), so a HEAD, which is not compressed, has the GET's
+ * headers.
+ */
+function single(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    pull(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  }, { highWaterMark: 0 });
 }
 
 /** RFC 9110 12.5.3: the client refused identity and every coding we have. */

@@ -10,6 +10,7 @@ import { startServer, type SpawnedServer } from "../../dist/cli/spawn.js";
 import type { Runtime } from "../../src/types.ts";
 import { applies, type ExceptionName } from "../support/exceptions.ts";
 import { bodies } from "./bodies.ts";
+import { compression } from "./compress.ts";
 import { errors } from "./errors.ts";
 import { requests } from "./requests.ts";
 import { responses } from "./responses.ts";
@@ -59,5 +60,6 @@ export function conformance(runtime: Runtime, workers = 1): void {
     server(suite);
     staticFiles(suite);
     staticSafety(suite);
+    compression(suite);
   });
 }

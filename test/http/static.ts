@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { SpawnedServer } from "../../dist/cli/spawn.js";
+import { decode } from "../support/decode.ts";
 import { exchange, get, type RawResponse } from "../support/http-client.ts";
 import { bytesOf, fileHeaders, headersOf, validatorsOf } from "../support/static-site.ts";
 import type { Suite } from "./_suite.ts";
@@ -61,7 +62,7 @@ export function staticFiles(s: Suite): void {
     });
 
     test("serveStatic() answers HEAD with the GET headers and no body", async () => {
-      for (const path of ["/text.txt", "/", "/pixel.png", "/empty.txt", "/pre/app.js", "/sub", "/missing.txt"]) {
+      for (const path of ["/text.txt", "/", "/pixel.png", "/empty.txt", "/pre/app.js", "/sub", "/missing.txt", "/gz/text.txt", "/gz-pre/style.css"]) {
         const got = await req(path, { "accept-encoding": "br" });
         // Not pipelined: Bun drops a request pipelined behind an async handler (oven-sh/bun#33664).
         // With Connection: close, every byte after the head would be body.
@@ -246,6 +247,24 @@ export function staticFiles(s: Suite): void {
       expect((await req("/fall/text.txt")).body.equals(bytesOf("text.txt"))).toBe(true);
       // A refusal never falls through.
       expect((await req("/fall/.env")).status).toBe(403);
+    });
+
+    test("serveStatic() composes with compress(): files stream compressed, ranges and precompressed siblings pass through", async () => {
+      const { etag } = validatorsOf("text.txt");
+      const res = await req("/gz/text.txt", { "accept-encoding": "gzip" });
+      expect([res.status, res.chunked, headersOf(res)]).toEqual([200, true, {
+        ...fileHeaders("text.txt", TEXT, { "content-encoding": "gzip", etag: `W/${etag}`, vary: "Accept-Encoding" }),
+        "content-length": undefined,
+      }].map((v) => (typeof v === "object" && v ? JSON.parse(JSON.stringify(v)) : v)));
+      expect(decode("gzip", res.body).equals(bytesOf("text.txt"))).toBe(true);
+      const ranged = await req("/gz/text.txt", { "accept-encoding": "gzip", range: "bytes=0-9" });
+      expect([ranged.status, headersOf(ranged)["content-encoding"], ranged.body.toString()]).toEqual([206, undefined, "line 0000:"]);
+      const png = await req("/gz/pixel.png", { "accept-encoding": "gzip" });
+      expect(headersOf(png)).toEqual(fileHeaders("pixel.png", "image/png"));
+      const pre = await req("/gz-pre/app.js", { "accept-encoding": "br" });
+      expect([headersOf(pre)["content-encoding"], pre.body.equals(bytesOf("app.js.br"))]).toEqual(["br", true]);
+      // The client revalidates the compressed copy with its weak ETag.
+      expect((await req("/gz/text.txt", { "accept-encoding": "gzip", "if-none-match": `W/${etag}` })).status).toBe(304);
     });
   });
 }
