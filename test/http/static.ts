@@ -266,5 +266,22 @@ export function staticFiles(s: Suite): void {
       // The client revalidates the compressed copy with its weak ETag.
       expect((await req("/gz/text.txt", { "accept-encoding": "gzip", "if-none-match": `W/${etag}` })).status).toBe(304);
     });
+
+    test("serveStatic() and compress() compose with a Hono app", async () => {
+      const hono = await s.start("test/fixture/hono-static-app.ts");
+      try {
+        const api = await ask(hono.url, "/api/items", { "accept-encoding": "gzip" });
+        expect([api.status, headersOf(api)["content-encoding"], JSON.parse(decode("gzip", api.body).toString()).length]).toEqual([200, "gzip", 100]);
+        const file = await ask(hono.url, "/text.txt", { "accept-encoding": "br" });
+        expect([file.status, headersOf(file)["content-encoding"], headersOf(file).vary]).toEqual([200, "br", "Accept-Encoding"]);
+        expect(decode("br", file.body).equals(bytesOf("text.txt"))).toBe(true);
+        const range = await ask(hono.url, "/text.txt", { range: "bytes=0-3" });
+        expect([range.status, range.body.toString()]).toEqual([206, "line"]);
+        expect((await ask(hono.url, "/.env")).status).toBe(403);
+        expect((await ask(hono.url, "/missing.txt")).status).toBe(404);
+      } finally {
+        await hono.stop();
+      }
+    });
   });
 }
