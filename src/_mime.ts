@@ -21,8 +21,8 @@ function extensions(): Map<string, string> {
     const r = SOURCE_RANK[entry.source ?? ""] ?? 0;
     for (const ext of entry.extensions ?? []) {
       const held = rank.get(ext);
-      // Ties keep the first type, except that a specific type beats application/octet-stream.
-      if (held !== undefined && (held > r || (held === r && map.get(ext) !== "application/octet-stream"))) continue;
+      // A tie goes to the type that is not application/ (video/mp4 over application/mp4, as mime-types does).
+      if (held !== undefined && (held > r || (held === r && !map.get(ext)!.startsWith("application/")))) continue;
       map.set(ext, type);
       rank.set(ext, r);
     }

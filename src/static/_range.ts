@@ -26,8 +26,9 @@ export function parseRange(header: string, size: number): ByteRange | "unsatisfi
   if (spec.includes(",")) return undefined;
   const dash = spec.indexOf("-");
   if (dash < 0) return undefined;
-  const first = spec.slice(0, dash).trim();
-  const last = spec.slice(dash + 1).trim();
+  // No whitespace inside a range (RFC 9110 14.1.2); the list's OWS around it is trimmed above.
+  const first = spec.slice(0, dash);
+  const last = spec.slice(dash + 1);
   if (first === "") {
     // A suffix: the last N bytes.
     const length = digits(last);

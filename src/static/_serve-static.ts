@@ -88,7 +88,12 @@ async function serve(c: Config, request: Request, ctx: ServerContext | undefined
     if (c.fallthrough) return c.fallthrough(request, ctx);
     return plain(405, "Method Not Allowed", { allow: "GET, HEAD" });
   }
-  const url = new URL(request.url);
+  let url: URL;
+  try {
+    url = new URL(request.url);
+  } catch {
+    return plain(400, "Bad Request"); // a runtime gave a URL without scheme or host (Bun, for an empty Host)
+  }
   const path = filePath(url, c.dotfiles);
   if (path === 403) return plain(403, "Forbidden");
   if (path === 404) return notFound(c, request, ctx);
