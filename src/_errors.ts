@@ -20,7 +20,8 @@ export type ErrorCode =
   | "ERR_MODULE_LOAD"
   | "ERR_RUNTIME_NOT_FOUND"
   | "ERR_BAD_ARGUMENT"
-  | "ERR_PUBSUB";
+  | "ERR_PUBSUB"
+  | "ERR_STATIC_ROOT";
 
 /** An error raised by omniserve itself, with a stable `code`. */
 export class OmniserveError extends Error {

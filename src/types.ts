@@ -266,3 +266,75 @@ export interface Server<Raw = unknown> {
   /** Counters of pub/sub across instances, when `pubsub` is set. */
   readonly pubsub: Readonly<PubSubStats> | undefined;
 }
+
+/** A content coding omniserve can produce (RFC 9110 8.4.1): Brotli, gzip, Zstandard. */
+export type Encoding = "br" | "gzip" | "zstd";
+
+/**
+ * Options of `compress()`.
+ *
+ * @example
+ * ```ts
+ * import { compress, type ServeOptions } from "omniserve";
+ * export default {
+ *   fetch: compress(() => Response.json({ big: "x".repeat(4096) }), { encodings: ["gzip"], threshold: 512 }),
+ * } satisfies ServeOptions;
+ * ```
+ */
+export interface CompressOptions {
+  /**
+   * The server's preference, best first, among codings the client accepts
+   * with the same q-value (default `["br", "zstd", "gzip"]`). A coding the
+   * runtime cannot produce is left out (zstd needs Node 22.15+; Deno and Bun
+   * have it).
+   */
+  encodings?: readonly Encoding[];
+  /** Bodies known to be shorter than this many bytes go out as they are (default 1024). */
+  threshold?: number;
+}
+
+/** A fetch handler that may be called with or without the server context (what `serveStatic()` returns). */
+export type StaticHandler = (request: Request, ctx?: ServerContext) => Promise<Response>;
+
+/**
+ * Options of `serveStatic()`.
+ *
+ * @example
+ * ```ts
+ * import { serveStatic, type ServeOptions } from "omniserve";
+ * export default {
+ *   fetch: serveStatic({ root: "public", maxAge: 3600, precompressed: true }),
+ * } satisfies ServeOptions;
+ * ```
+ */
+export interface StaticOptions {
+  /** The folder to serve, absolute or relative to the working directory. It must exist (else `ERR_STATIC_ROOT` at once). */
+  root: string;
+  /** The file served for a folder's URL, `/dir/` (default `"index.html"`; `false`: none). A folder is never listed. */
+  index?: string | false;
+  /** Send a strong ETag built from size and modification time, and answer If-None-Match and If-Range with it (default true). */
+  etag?: boolean;
+  /** Send Last-Modified and answer If-Modified-Since (default true). */
+  lastModified?: boolean;
+  /** Seconds a cache may keep a file: `Cache-Control: public, max-age=N` (default 0). */
+  maxAge?: number;
+  /** Add `immutable` to Cache-Control, for file names that change with their content (default false). */
+  immutable?: boolean;
+  /**
+   * Serve `file.br`, `file.zst` or `file.gz` instead of `file` when the
+   * client accepts that coding: `true` for the order br, zstd, gzip, or the
+   * order to try (default false: no sibling is looked for).
+   */
+  precompressed?: boolean | readonly Encoding[];
+  /**
+   * Names starting with a dot: `"deny"` answers 403 (default), `"ignore"`
+   * treats them as missing (404, or `fallthrough`), `"allow"` serves them.
+   */
+  dotfiles?: "deny" | "ignore" | "allow";
+  /**
+   * Called for a request that matches no file (and for methods other than
+   * GET and HEAD), instead of answering 404 (405). A refused path (403) never
+   * falls through.
+   */
+  fallthrough?: (request: Request, ctx?: ServerContext) => MaybePromise<Response>;
+}

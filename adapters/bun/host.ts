@@ -31,6 +31,9 @@ export interface BunServeOptions {
 
 export interface BunNamespace {
   serve(options: BunServeOptions): BunServer;
+  /** A lazy file; as a Response body Bun sends it with sendfile(2). */
+  file(path: string): Blob;
+  zstdCompress(data: Uint8Array, options?: { level?: number }): Promise<Uint8Array>;
 }
 
 /** `globalThis.Bun`, typed. Only call on Bun. */

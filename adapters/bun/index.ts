@@ -22,11 +22,40 @@ import { bun, type BunServer as BunRaw } from "./host.ts";
 import { BunWebSockets } from "./_ws.ts";
 import { isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 
+import { type Compress, makeCompress } from "../../src/compress/_compress.ts";
+import { makeServeStatic, type ServeStatic } from "../../src/static/_serve-static.ts";
+import { bunCompressors } from "./_compressors.ts";
+import { bunFiles } from "./_files.ts";
+
 export type * from "../../src/types.ts";
 export { OmniserveError, type ErrorCode } from "../../src/_errors.ts";
 
 /** Bun.serve sends only Bun's own Response objects (it answers others with an empty 204); see _foreign.ts. */
 const toNative = nativeResponses(NativeResponse, StandardResponse);
+
+/**
+ * Compress a fetch handler's responses with Bun's native zlib and zstd (see `compress` in the README).
+ *
+ * @example
+ * ```ts
+ * import { compress, serve } from "omniserve/bun";
+ * const server = serve({ port: 0, fetch: compress(() => new Response("x".repeat(4096))) });
+ * await server.stop();
+ * ```
+ */
+export const compress: Compress = makeCompress(bunCompressors);
+
+/**
+ * Serve a folder; files go out as `Bun.file()`, with sendfile(2) (see `serveStatic` in the README).
+ *
+ * @example
+ * ```ts
+ * import { serve, serveStatic } from "omniserve/bun";
+ * const server = serve({ port: 0, fetch: serveStatic({ root: "." }) });
+ * await server.stop();
+ * ```
+ */
+export const serveStatic: ServeStatic = makeServeStatic(bunFiles);
 
 /** A running omniserve server on Bun. */
 export class BunServer extends ServerBase<BunRaw, Request> {

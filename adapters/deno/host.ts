@@ -25,6 +25,8 @@ export interface DenoServeOptions {
   handler: (request: Request, info: DenoServeInfo) => Response | Promise<Response>;
   onListen?: (addr: DenoAddr) => void;
   onError?: (error: unknown) => Response | Promise<Response>;
+  /** Deno.serve compresses some responses by itself unless this is false. */
+  automaticCompression?: boolean;
 }
 
 export interface DenoHttpServer {
@@ -33,7 +35,29 @@ export interface DenoHttpServer {
   shutdown(): Promise<void>;
 }
 
+/** What `Deno.stat` returns, as far as omniserve reads it. */
+export interface DenoFileInfo {
+  isFile: boolean;
+  isDirectory: boolean;
+  size: number;
+  mtime: Date | null;
+}
+
+/** An open file (`Deno.FsFile`). */
+export interface DenoFsFile {
+  /** The rest of the file; the file closes when it ends or is cancelled. */
+  readonly readable: ReadableStream<Uint8Array>;
+  read(buffer: Uint8Array): Promise<number | null>;
+  seek(offset: number, whence: 0): Promise<number>;
+  close(): void;
+}
+
 export interface DenoNamespace {
+  realPath(path: string): Promise<string>;
+  realPathSync(path: string): string;
+  stat(path: string): Promise<DenoFileInfo>;
+  statSync(path: string): DenoFileInfo;
+  open(path: string): Promise<DenoFsFile>;
   serve(options: DenoServeOptions): DenoHttpServer;
   upgradeWebSocket(request: Request, options?: { protocol?: string; idleTimeout?: number }): {
     socket: WebSocket;

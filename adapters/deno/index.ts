@@ -18,11 +18,40 @@ import { deno, type DenoHttpServer, type DenoServeInfo } from "./host.ts";
 import { DenoWebSockets } from "./_ws.ts";
 import { isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 
+import { type Compress, makeCompress } from "../../src/compress/_compress.ts";
+import { makeServeStatic, type ServeStatic } from "../../src/static/_serve-static.ts";
+import { denoCompressors } from "./_compressors.ts";
+import { denoFiles } from "./_files.ts";
+
 export type * from "../../src/types.ts";
 export { OmniserveError, type ErrorCode } from "../../src/_errors.ts";
 
 /** Deno.serve sends only Deno's own Response objects; others are rebuilt (see _foreign.ts). */
 const toNative = nativeResponses(globalThis.Response);
+
+/**
+ * Compress a fetch handler's responses with Deno's native `node:zlib` (see `compress` in the README).
+ *
+ * @example
+ * ```ts
+ * import { compress, serve } from "omniserve/deno";
+ * const server = serve({ port: 0, fetch: compress(() => new Response("x".repeat(4096))) });
+ * await server.stop();
+ * ```
+ */
+export const compress: Compress = makeCompress(denoCompressors);
+
+/**
+ * Serve a folder; whole files go out as the open file's readable (see `serveStatic` in the README).
+ *
+ * @example
+ * ```ts
+ * import { serve, serveStatic } from "omniserve/deno";
+ * const server = serve({ port: 0, fetch: serveStatic({ root: "." }) });
+ * await server.stop();
+ * ```
+ */
+export const serveStatic: ServeStatic = makeServeStatic(denoFiles);
 
 /** A running omniserve server on Deno. */
 export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
@@ -39,6 +68,8 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
         hostname: this.resolved.hostname,
         reusePort: this.resolved.reusePort,
         ...(options.tls ? { cert: options.tls.cert, key: options.tls.key } : {}),
+        // One app sends the same coding on every runtime: only compress() compresses.
+        automaticCompression: false,
         // Over TLS an absolute-form target could downgrade the scheme, so every request's URL is
         // checked there; on plain HTTP the check would cost a hello request 5-15% (named exception
         // denoAbsoluteScheme), as Deno builds request.url only when it is read.

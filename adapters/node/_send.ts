@@ -8,6 +8,8 @@
 import type { ServerResponse } from "node:http";
 import { logStreamError } from "../../src/_log.ts";
 import { FastResponse, type FastParts } from "./_response.ts";
+import { fileSlice } from "./_files.ts";
+import { sendFile } from "./_send-file.ts";
 
 /** True for statuses that never carry a body. */
 function bodiless(status: number): boolean {
@@ -22,6 +24,8 @@ export function send(
   close: boolean,
 ): void | Promise<void> {
   if (close) res.shouldKeepAlive = false;
+  const file = fileSlice(response); // serveStatic(): the file goes straight to the socket
+  if (file) return sendFile(res, response.status, response.statusText, flatHeaders(response.headers), file, isHead);
   const isFast = FastResponse.isFast(response);
   if (isFast) {
     const fast = response._fast();

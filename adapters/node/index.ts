@@ -24,8 +24,37 @@ import { send } from "./_send.ts";
 import { NodeWebSockets } from "./_ws.ts";
 import { nodeHasReusePort } from "./reuse-port.ts";
 
+import { type Compress, makeCompress } from "../../src/compress/_compress.ts";
+import { makeServeStatic, type ServeStatic } from "../../src/static/_serve-static.ts";
+import { nodeCompressors } from "./_compressors.ts";
+import { nodeFiles } from "./_files.ts";
+
 export type * from "../../src/types.ts";
 export { OmniserveError, type ErrorCode } from "../../src/_errors.ts";
+
+/**
+ * Compress a fetch handler's responses with `node:zlib` (see `compress` in the README).
+ *
+ * @example
+ * ```ts
+ * import { compress, serve } from "omniserve/node";
+ * const server = serve({ port: 0, fetch: compress(() => new Response("x".repeat(4096))) });
+ * await server.stop();
+ * ```
+ */
+export const compress: Compress = makeCompress(nodeCompressors);
+
+/**
+ * Serve a folder; files go from a `node:fs` stream straight to the socket (see `serveStatic` in the README).
+ *
+ * @example
+ * ```ts
+ * import { serve, serveStatic } from "omniserve/node";
+ * const server = serve({ port: 0, fetch: serveStatic({ root: "." }) });
+ * await server.stop();
+ * ```
+ */
+export const serveStatic: ServeStatic = makeServeStatic(nodeFiles);
 
 /** A running omniserve server on Node.js. */
 export class NodeServer extends ServerBase<http.Server | https.Server, http.IncomingMessage> {

@@ -10,12 +10,15 @@ import { startServer, type SpawnedServer } from "../../dist/cli/spawn.js";
 import type { Runtime } from "../../src/types.ts";
 import { applies, type ExceptionName } from "../support/exceptions.ts";
 import { bodies } from "./bodies.ts";
+import { compression } from "./compress.ts";
 import { errors } from "./errors.ts";
 import { requests } from "./requests.ts";
 import { responses } from "./responses.ts";
 import { server } from "./server.ts";
 import { signal } from "./signal.ts";
 import { wire } from "./wire.ts";
+import { staticFiles } from "./static.ts";
+import { staticSafety } from "./static-safety.ts";
 
 /** What every group of cases gets: the running fixture and the runtime's exceptions. */
 export interface Suite {
@@ -23,8 +26,8 @@ export interface Suite {
   /** `http://host:port` of the fixture server. */
   url(): string;
   server(): SpawnedServer;
-  /** Serve `module` the way this suite serves (one process, or `--workers N`) on a free port. */
-  start(module: string): Promise<SpawnedServer>;
+  /** Serve `module` the way this suite serves (one process, or `--workers N`) on a free port, with `env` added. */
+  start(module: string, env?: Record<string, string>): Promise<SpawnedServer>;
   exception(name: ExceptionName<"http">): boolean;
   sleep(ms: number): Promise<void>;
 }
@@ -34,7 +37,8 @@ export interface Suite {
 export function conformance(runtime: Runtime, workers = 1): void {
   describe(`conformance on ${runtime}${workers > 1 ? ` with ${workers} workers` : ""}`, () => {
     let spawned: SpawnedServer;
-    const start = (module: string) => startServer(module, runtime, { port: 0, hostname: "127.0.0.1", workers });
+    const start = (module: string, env?: Record<string, string>) =>
+      startServer(module, runtime, { port: 0, hostname: "127.0.0.1", workers, env });
     beforeAll(async () => {
       spawned = await start("test/fixture/http-app.ts");
     });
@@ -56,5 +60,8 @@ export function conformance(runtime: Runtime, workers = 1): void {
     signal(suite);
     server(suite);
     wire(suite);
+    staticFiles(suite);
+    staticSafety(suite);
+    compression(suite);
   });
 }

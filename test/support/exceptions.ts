@@ -167,6 +167,42 @@ export const EXCEPTIONS = {
     differs: "an HTTP/1.0 request is answered with an `HTTP/1.0` status line; Node and Bun answer `HTTP/1.1`, as RFC 9110 6.2 asks",
     why: "Deno.serve (hyper) answers in the request's version before JavaScript runs",
   },
+  bunFileDisposition: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "`serveStatic()` files of some `application/` types (unknown extensions' `application/octet-stream`, PDF, ZIP, XML, web manifests) " +
+      "carry `Content-Disposition: filename=\"name\"`, with no disposition type",
+    why:
+      "Bun.serve writes it for a `Bun.file()` body of those types; the way around is a JavaScript stream, which gives up " +
+      "sendfile(2), the speed the file path is for",
+  },
+  noZstdOnNode20: {
+    area: "http",
+    runtimes: ["node"],
+    differs:
+      "`compress()` offers no Zstandard on Node before 22.15: a client that prefers zstd gets the next coding it accepts " +
+      "(with the default order, br for every browser on every runtime)",
+    why: "`node:zlib` has Zstandard from Node 22.15 (and 23.8); omniserve supports Node 20, and a JavaScript zstd would be far slower",
+  },
+  bunShortStreamLength: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "a streamed body that has ended, under 256 bytes, when Bun starts sending it goes out with Content-Length, not chunked " +
+      "(`compress()` output of a body just over the threshold, say); its HEAD, with no body, has none",
+    why:
+      "Bun.serve reads such a stream whole before it writes the head, natively; holding every stream open for a timer tick " +
+      "to stop it would delay every streamed response",
+  },
+  compressedBytes: {
+    area: "http",
+    runtimes: ["deno", "bun"],
+    differs:
+      "`compress()` bodies decode to the same bytes, but the compressed bytes are not Node's: each runtime's zlib, Brotli " +
+      "and Zstandard builds emit their own (equally valid) streams; sizes differ by a few percent",
+    why: "the native compressors are the fast path; matching Node's bytes would mean one compressor in JavaScript for all",
+  },
 
   invalidUtf8Dropped: {
     area: "ws",

@@ -1,0 +1,63 @@
+/**
+ * Media types from the maintained MIME database (`mime-db`, the data behind
+ * `mime-types` and Express): which type a file extension means, with the
+ * charset browsers need for text, and whether a type is worth compressing.
+ * The maps are built on first use, never at import.
+ * @module
+ */
+import db from "mime-db";
+
+/** When two types claim an extension: a later source wins over an earlier one (IANA is the standard). */
+const SOURCE_RANK: Record<string, number> = { nginx: 1, apache: 2, iana: 3 };
+
+let byExtension: Map<string, string> | undefined;
+
+function extensions(): Map<string, string> {
+  if (byExtension) return byExtension;
+  const map = new Map<string, string>();
+  const rank = new Map<string, number>();
+  for (const type of Object.keys(db)) {
+    const entry = db[type];
+    const r = SOURCE_RANK[entry.source ?? ""] ?? 0;
+    for (const ext of entry.extensions ?? []) {
+      const held = rank.get(ext);
+      // A tie goes to the type that is not application/ (video/mp4 over application/mp4, as mime-types does).
+      if (held !== undefined && (held > r || (held === r && !map.get(ext)!.startsWith("application/")))) continue;
+      map.set(ext, type);
+      rank.set(ext, r);
+    }
+  }
+  return (byExtension = map);
+}
+
+/**
+ * The Content-Type for a file name: its extension's type from the database,
+ * with `charset=utf-8` for text and for types the database gives a charset;
+ * `application/octet-stream` when the extension is unknown.
+ */
+export function contentTypeFor(name: string): string {
+  const dot = name.lastIndexOf(".");
+  const slash = name.lastIndexOf("/");
+  const type = dot > slash + 1 ? extensions().get(name.slice(dot + 1).toLowerCase()) : undefined;
+  if (!type) return "application/octet-stream";
+  const charset = db[type].charset ?? (type.startsWith("text/") ? "UTF-8" : undefined);
+  return charset ? `${type}; charset=${charset.toLowerCase()}` : type;
+}
+
+/**
+ * True when a body of this Content-Type is worth compressing: the database's
+ * `compressible` flag, else text and the `+json`, `+xml` and `+text` suffixes
+ * (the rule of the `compressible` package). `application/octet-stream` says
+ * "unknown bytes": the database marks it compressible, but it is usually
+ * already compressed, and Bun labels every untyped binary body with it, so
+ * following the database would compress on Bun what Node and Deno send as is.
+ */
+export function isCompressible(contentType: string | null): boolean {
+  if (!contentType) return false;
+  const semi = contentType.indexOf(";");
+  const type = (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+  if (type === "application/octet-stream") return false;
+  const known = Object.hasOwn(db, type) ? db[type].compressible : undefined;
+  if (known !== undefined) return known;
+  return type.startsWith("text/") || type.endsWith("+json") || type.endsWith("+xml") || type.endsWith("+text");
+}

@@ -1,0 +1,179 @@
+/**
+ * `compress(fetch)`: the response rules, written once. Which responses are
+ * left alone, the negotiation, the header edits (Vary, Content-Length,
+ * ETag), and whole bodies against streamed ones; the runtime only supplies
+ * its compressors (see _compressors.ts).
+ * @module
+ */
+import { OmniserveError } from "../_errors.ts";
+import { isCompressible } from "../_mime.ts";
+import type { CompressOptions, Encoding, MaybePromise } from "../types.ts";
+import { negotiate } from "./_accept.ts";
+import { compressedStream, type LiveBody, readBody } from "./_body.ts";
+import type { Compressors } from "./_compressors.ts";
+
+/**
+ * The platform's Response, captured at import. Adapters install their
+ * subclass only when a server starts; a response built with the native class
+ * (Bun's `Response.json()`, say) is still a Response, and is compressed.
+ */
+const NativeResponse: typeof Response = globalThis.Response;
+
+/** br first: every browser accepts it and every runtime has it, so the usual request gets the same coding everywhere. */
+const DEFAULT_ORDER: readonly Encoding[] = ["br", "zstd", "gzip"];
+const CODINGS = new Set<string>(DEFAULT_ORDER);
+
+/** The signature of `compress`, for the adapters to export. */
+export type Compress = <A extends unknown[]>(
+  fetch: (request: Request, ...rest: A) => MaybePromise<Response>,
+  options?: CompressOptions,
+) => (request: Request, ...rest: A) => MaybePromise<Response>;
+
+/** `compress()` over a runtime's compressors. */
+export function makeCompress(compressors: Compressors): Compress {
+  return (fetch, options = {}) => {
+    const rules = resolve(compressors, options);
+    return (request, ...rest) => {
+      const response = fetch(request, ...rest);
+      return response instanceof Promise
+        ? response.then((r) => encode(rules, request, r))
+        : encode(rules, request, response);
+    };
+  };
+}
+
+interface Rules {
+  compressors: Compressors;
+  offered: readonly Encoding[];
+  threshold: number;
+}
+
+function resolve(compressors: Compressors, options: CompressOptions): Rules {
+  const order = options.encodings ?? DEFAULT_ORDER;
+  if (!Array.isArray(order) || order.some((e) => !CODINGS.has(e))) {
+    throw new OmniserveError("ERR_BAD_ARGUMENT", `compress(): encodings must list only "br", "zstd" and "gzip" (got ${JSON.stringify(order)})`);
+  }
+  const threshold = options.threshold ?? 1024;
+  if (!(threshold >= 0) || !Number.isFinite(threshold)) {
+    throw new OmniserveError("ERR_BAD_ARGUMENT", `compress(): threshold must be a number of bytes, 0 or more (got ${threshold})`);
+  }
+  return { compressors, offered: order.filter((e) => compressors.encodings.has(e)), threshold };
+}
+
+/** Whether this response may be compressed at all, from its status and headers alone. */
+function eligible(response: Response, threshold: number): boolean {
+  const status = response.status;
+  // 206 and Content-Range: a range of the identity bytes; 204/304 and 1xx have no body.
+  if (status < 200 || status === 204 || status === 206 || status === 304) return false;
+  const headers = response.headers;
+  if (headers.has("content-encoding") || headers.has("content-range")) return false;
+  if (!isCompressible(headers.get("content-type"))) return false;
+  const cacheControl = headers.get("cache-control");
+  if (cacheControl !== null && /(?:^|[\s,])no-transform(?:$|[\s,])/i.test(cacheControl)) return false;
+  const length = headers.get("content-length");
+  return length === null || !(Number(length) < threshold);
+}
+
+function encode(rules: Rules, request: Request, response: Response): MaybePromise<Response> {
+  if (!(response instanceof NativeResponse) || !eligible(response, rules.threshold)) return response;
+  // From here the response depends on Accept-Encoding, whatever is chosen.
+  const choice = negotiate(request.headers.get("accept-encoding"), rules.offered);
+  // Identity leaves the body untouched: on Node, reading it would cost the light Response its fast send.
+  if (choice === "identity") return varied(response);
+  if (choice === "unacceptable") {
+    response.body?.cancel().catch(() => {});
+    return notAcceptable();
+  }
+  const isHead = request.method === "HEAD";
+  const body = response.body;
+  if (body === null && !isHead) return response;
+  // A declared length (at or over the threshold, a file say) or no body: no need to look at it.
+  if (body === null || response.headers.has("content-length")) {
+    const headers = compressedHeaders(response.headers, choice);
+    if (isHead || body === null) {
+      body?.cancel().catch(() => {});
+      return rebuild(response, headers, endless());
+    }
+    const reader = body.getReader();
+    const live: LiveBody = { whole: false, head: [], reader, pending: reader.read() };
+    return rebuild(response, headers, compressedStream(live, rules.compressors.stream(choice)));
+  }
+  return readBody(body).then(async (read) => {
+    if (read.whole && read.bytes.byteLength < rules.threshold) {
+      // Under the threshold: as it was (a HEAD's body is dropped by the runtime, which still counts it).
+      return rebuild(response, withVary(new Headers(response.headers)), read.bytes);
+    }
+    const headers = compressedHeaders(response.headers, choice);
+    if (isHead) {
+      if (!read.whole) read.reader.cancel().catch(() => {});
+      return rebuild(response, headers, endless());
+    }
+    if (read.whole) return rebuild(response, headers, single(await rules.compressors.bytes(choice, read.bytes)));
+    return rebuild(response, headers, compressedStream(read, rules.compressors.stream(choice)));
+  });
+}
+
+/** The response with `Vary: Accept-Encoding`, in place when its headers may be changed. */
+function varied(response: Response): Response {
+  try {
+    withVary(response.headers);
+    return response;
+  } catch {
+    // Immutable headers (a fetch() result, Response.redirect()): copy them.
+    return rebuild(response, withVary(new Headers(response.headers)), response.body);
+  }
+}
+
+/** RFC 9110 8.4, 8.6, 8.8.1: the coding, no Content-Length (the length changes), and a weak ETag (the bytes differ). */
+function compressedHeaders(original: Headers, encoding: Encoding): Headers {
+  const headers = withVary(new Headers(original));
+  headers.set("content-encoding", encoding);
+  headers.delete("content-length");
+  const etag = headers.get("etag");
+  if (etag !== null && !etag.startsWith("W/")) headers.set("etag", `W/${etag}`);
+  return headers;
+}
+
+function withVary(headers: Headers): Headers {
+  const vary = headers.get("vary");
+  if (vary === null) headers.set("vary", "Accept-Encoding");
+  else if (!vary.split(",").some((v) => /^\s*(?:accept-encoding|\*)\s*$/i.test(v))) headers.append("vary", "Accept-Encoding");
+  return headers;
+}
+
+function rebuild(response: Response, headers: Headers, body: BodyInit | Uint8Array | null): Response {
+  return new Response(body as BodyInit | null, { status: response.status, statusText: response.statusText, headers });
+}
+
+/**
+ * The body of a compressed HEAD response: a stream, so each runtime frames
+ * the head as it would the GET (no Content-Length), and one that is never
+ * read (a runtime does not read the body of a HEAD response).
+ */
+function endless(): ReadableStream<Uint8Array> {
+  return new ReadableStream({ pull: () => new Promise<void>(() => {}) }, { highWaterMark: 0 });
+}
+
+/**
+ * A body compressed whole, sent as a stream of one chunk: every compressed
+ * response goes out the same way, without Content-Length (the length is not
+ * known before the bytes, and whether a body is read whole depends on the
+ * runtime's file reads), so a HEAD, which is not compressed, has the GET's
+ * headers.
+ */
+function single(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    pull(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  }, { highWaterMark: 0 });
+}
+
+/** RFC 9110 12.5.3: the client refused identity and every coding we have. */
+function notAcceptable(): Response {
+  return new Response("Not Acceptable", {
+    status: 406,
+    headers: { "content-type": "text/plain;charset=UTF-8", vary: "Accept-Encoding" },
+  });
+}

@@ -1,0 +1,98 @@
+/**
+ * Compressors over a `node:zlib`-shaped module, which Node, Deno and Bun all
+ * provide natively (Deno's and Bun's are their own, not a JavaScript port).
+ * The adapter passes its runtime's module in, so src/ imports no runtime;
+ * the types below are the few members used, written by hand.
+ * @module
+ */
+import type { Compressors, StreamCompressor } from "./_compressors.ts";
+import { LEVELS } from "./_compressors.ts";
+import type { Encoding } from "../types.ts";
+
+/** A zlib Transform, as far as the compressor uses it. */
+export interface ZlibStream {
+  write(chunk: Uint8Array): boolean;
+  flush(kind: number, callback: () => void): void;
+  end(): void;
+  close(): void;
+  on(event: "data", listener: (chunk: Uint8Array) => void): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  once(event: "end", listener: () => void): unknown;
+}
+
+type OneShot = (data: Uint8Array, options: object, callback: (error: Error | null, result: Uint8Array) => void) => void;
+
+/** The members of `node:zlib` used here; `zstd*` only where the runtime has Zstandard. */
+export interface ZlibModule {
+  constants: Record<string, number>;
+  createGzip(options?: object): ZlibStream;
+  createBrotliCompress(options?: object): ZlibStream;
+  createZstdCompress?: (options?: object) => ZlibStream;
+  gzip: OneShot;
+  brotliCompress: OneShot;
+  zstdCompress?: OneShot;
+}
+
+/** Faster whole-body compressors a runtime has beside its zlib (Bun's zstd). */
+export type OneShotOverrides = Partial<Record<Encoding, (data: Uint8Array) => Promise<Uint8Array>>>;
+
+/** The Compressors of a runtime whose `node:zlib` is `zlib`. */
+export function zlibCompressors(zlib: ZlibModule, overrides: OneShotOverrides = {}): Compressors {
+  const c = zlib.constants;
+  const options: Record<Encoding, object> = {
+    gzip: { level: LEVELS.gzip },
+    br: { params: { [c.BROTLI_PARAM_QUALITY]: LEVELS.br } },
+    zstd: { params: { [c.ZSTD_c_compressionLevel]: LEVELS.zstd } },
+  };
+  const flushKind: Record<Encoding, number> = { gzip: c.Z_SYNC_FLUSH, br: c.BROTLI_OPERATION_FLUSH, zstd: c.ZSTD_e_flush };
+  const create: Partial<Record<Encoding, (options: object) => ZlibStream>> = {
+    gzip: (o) => zlib.createGzip(o),
+    br: (o) => zlib.createBrotliCompress(o),
+  };
+  const oneShot: Partial<Record<Encoding, OneShot>> = { gzip: zlib.gzip, br: zlib.brotliCompress };
+  if (zlib.createZstdCompress && zlib.zstdCompress && c.ZSTD_e_flush !== undefined) {
+    create.zstd = zlib.createZstdCompress;
+    oneShot.zstd = zlib.zstdCompress;
+  }
+  return {
+    encodings: new Set(Object.keys(create) as Encoding[]),
+    bytes(encoding, data) {
+      const override = overrides[encoding];
+      if (override) return override(data);
+      return new Promise((resolve, reject) => {
+        oneShot[encoding]!.call(zlib, data, options[encoding], (error, result) => error ? reject(error) : resolve(result));
+      });
+    },
+    stream: (encoding) => flushing(create[encoding]!.call(zlib, options[encoding]), flushKind[encoding]),
+  };
+}
+
+/** A StreamCompressor over a zlib Transform: each write is followed by a flush of `kind`. */
+function flushing(z: ZlibStream, kind: number): StreamCompressor {
+  let out: Uint8Array[] = [];
+  let failed: Error | undefined;
+  z.on("data", (chunk) => out.push(chunk));
+  z.on("error", (error) => (failed = error));
+  const take = (): Uint8Array[] => {
+    const taken = out;
+    out = [];
+    return taken;
+  };
+  return {
+    write(chunk) {
+      return new Promise((resolve, reject) => {
+        z.write(chunk);
+        z.flush(kind, () => (failed ? reject(failed) : resolve(take())));
+      });
+    },
+    end() {
+      return new Promise((resolve, reject) => {
+        if (failed) return reject(failed);
+        z.once("end", () => resolve(take()));
+        z.on("error", reject);
+        z.end();
+      });
+    },
+    close: () => z.close(),
+  };
+}

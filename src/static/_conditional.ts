@@ -1,0 +1,83 @@
+/**
+ * Validators and conditional requests for files (RFC 9110 8.8, 13): the
+ * ETag and Last-Modified omniserve sends, and how If-Match,
+ * If-Unmodified-Since, If-None-Match, If-Modified-Since and If-Range are
+ * evaluated against them. Garbage in any of these headers matches nothing;
+ * every check is one linear scan.
+ * @module
+ */
+
+/** A file's validators; either may be off. */
+export interface Validators {
+  /** The strong entity-tag, quotes included. */
+  etag: string | undefined;
+  /** Modification time in whole seconds (HTTP dates have no finer grain), or undefined. */
+  modified: number | undefined;
+}
+
+/** A strong ETag from size and modification time; `suffix` tells precompressed siblings apart. */
+export function entityTag(size: number, mtimeMs: number, suffix = ""): string {
+  return `"${Math.floor(mtimeMs).toString(16)}-${size.toString(16)}${suffix}"`;
+}
+
+/** An HTTP-date (IMF-fixdate) for a time in seconds. */
+export function httpDate(seconds: number): string {
+  return new Date(seconds * 1000).toUTCString();
+}
+
+/** What the preconditions decide (RFC 9110 13.2.2): go on, 304, or 412. */
+export type Precondition = "proceed" | 304 | 412;
+
+/** Evaluate the preconditions of a GET or HEAD in the RFC's order. */
+export function preconditions(headers: Headers, v: Validators): Precondition {
+  const ifMatch = headers.get("if-match");
+  if (ifMatch !== null) {
+    if (!listHas(ifMatch, v.etag, true)) return 412;
+  } else {
+    const since = date(headers.get("if-unmodified-since"));
+    if (since !== undefined && v.modified !== undefined && v.modified > since) return 412;
+  }
+  const ifNoneMatch = headers.get("if-none-match");
+  if (ifNoneMatch !== null) return listHas(ifNoneMatch, v.etag, false) ? 304 : "proceed";
+  const since = date(headers.get("if-modified-since"));
+  if (since !== undefined && v.modified !== undefined && v.modified <= since) return 304;
+  return "proceed";
+}
+
+/**
+ * If-Range (RFC 9110 13.1.5): the Range applies only while the file is the
+ * one the client has: its strong ETag (compared strongly), or its exact
+ * Last-Modified date.
+ */
+export function ifRangeHolds(header: string | null, v: Validators): boolean {
+  if (header === null) return true;
+  const value = header.trim();
+  if (value.startsWith('"') || value.startsWith("W/")) return v.etag !== undefined && value === v.etag;
+  const when = date(value);
+  return when !== undefined && when === v.modified;
+}
+
+/**
+ * True when a list of entity-tags names `etag` (or is `*`). Weak comparison
+ * ignores `W/`; strong comparison refuses a weak tag. A tag cannot contain a
+ * quote, so the quoted tag found in the list is that whole tag.
+ */
+function listHas(list: string, etag: string | undefined, strong: boolean): boolean {
+  if (list.trim() === "*") return true;
+  if (etag === undefined) return false;
+  let at = list.indexOf(etag);
+  while (at >= 0) {
+    const weak = at >= 2 && list[at - 2] === "W" && list[at - 1] === "/";
+    if (!strong || !weak) return true;
+    at = list.indexOf(etag, at + 1);
+  }
+  return false;
+}
+
+/** An HTTP-date in whole seconds; undefined for anything that is not one (RFC 9110 5.6.7 says ignore it). */
+function date(value: string | null): number | undefined {
+  // The longest valid form (obsolete RFC 850) is under 40 characters: longer is junk, parsed by no one.
+  if (value === null || value.length > 40) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+}

@@ -1,0 +1,187 @@
+/**
+ * `serveStatic({ root })`: files from a folder, written once over the file
+ * host of the runtime (see _files.ts). The order of a request: method, path
+ * (refusals), lookup (symlinks leaving the root are refused), folder index
+ * or redirect, precompressed sibling, preconditions (304/412), range
+ * (206/416), then the file, which the runtime sends its own way.
+ * @module
+ */
+import { OmniserveError } from "../_errors.ts";
+import { contentTypeFor } from "../_mime.ts";
+import { ranked } from "../compress/_accept.ts";
+import type { Encoding, ServerContext, StaticHandler, StaticOptions } from "../types.ts";
+import { entityTag, httpDate, ifRangeHolds, preconditions, type Validators } from "./_conditional.ts";
+import type { FileHost, FoundFile } from "./_files.ts";
+import { filePath } from "./_path.ts";
+import { parseRange } from "./_range.ts";
+
+/** The signature of `serveStatic`, for the adapters to export. */
+export type ServeStatic = (options: StaticOptions) => StaticHandler;
+
+const SIBLING: Readonly<Record<Encoding, string>> = { br: ".br", zstd: ".zst", gzip: ".gz" };
+const PRECOMPRESSED_ORDER: readonly Encoding[] = ["br", "zstd", "gzip"];
+
+interface Config {
+  host: FileHost;
+  /** The real path of the root, without a trailing slash. */
+  root: string;
+  index: string | false;
+  etag: boolean;
+  lastModified: boolean;
+  cacheControl: string;
+  precompressed: readonly Encoding[];
+  dotfiles: NonNullable<StaticOptions["dotfiles"]>;
+  fallthrough: StaticOptions["fallthrough"];
+}
+
+/** `serveStatic()` over a runtime's file host. */
+export function makeServeStatic(host: FileHost): ServeStatic {
+  return (options) => {
+    const config = configure(host, options);
+    return (request, ctx) => serve(config, request, ctx);
+  };
+}
+
+function bad(message: string): OmniserveError {
+  return new OmniserveError("ERR_BAD_ARGUMENT", `serveStatic(): ${message}`);
+}
+
+/** Check the options once, at start-up: a missing root is an error now, not a 404 per request. */
+function configure(host: FileHost, options: StaticOptions): Config {
+  if (typeof options?.root !== "string" || options.root === "") throw bad("root must be the path of a folder");
+  const found = host.findSync(options.root);
+  if (!found?.isDirectory) {
+    throw new OmniserveError(
+      "ERR_STATIC_ROOT",
+      `serveStatic(): root ${options.root} ${found ? "is not a folder" : "does not exist"}`,
+    );
+  }
+  const index = options.index ?? "index.html";
+  if (index !== false && (typeof index !== "string" || index === "" || index.includes("/"))) {
+    throw bad("index must be a file name (or false)");
+  }
+  const maxAge = options.maxAge ?? 0;
+  if (!Number.isInteger(maxAge) || maxAge < 0) throw bad("maxAge must be a whole number of seconds, 0 or more");
+  const dotfiles = options.dotfiles ?? "deny";
+  if (!["deny", "ignore", "allow"].includes(dotfiles)) throw bad('dotfiles must be "deny", "ignore" or "allow"');
+  const pre = options.precompressed ?? false;
+  const precompressed = pre === true ? PRECOMPRESSED_ORDER : pre === false ? [] : pre;
+  if (!Array.isArray(precompressed) || precompressed.some((e) => !(e in SIBLING))) {
+    throw bad('precompressed must be true, false or a list of "br", "zstd" and "gzip"');
+  }
+  return {
+    host,
+    root: found.real.replace(/\/+$/, ""),
+    index,
+    etag: options.etag ?? true,
+    lastModified: options.lastModified ?? true,
+    cacheControl: `public, max-age=${maxAge}${options.immutable ? ", immutable" : ""}`,
+    precompressed,
+    dotfiles,
+    fallthrough: options.fallthrough,
+  };
+}
+
+async function serve(c: Config, request: Request, ctx: ServerContext | undefined): Promise<Response> {
+  const method = request.method;
+  if (method !== "GET" && method !== "HEAD") {
+    if (c.fallthrough) return c.fallthrough(request, ctx);
+    return plain(405, "Method Not Allowed", { allow: "GET, HEAD" });
+  }
+  let url: URL;
+  try {
+    url = new URL(request.url);
+  } catch {
+    return plain(400, "Bad Request"); // a runtime gave a URL without scheme or host (Bun, for an empty Host)
+  }
+  const path = filePath(url, c.dotfiles);
+  if (path === 403) return plain(403, "Forbidden");
+  if (path === 404) return notFound(c, request, ctx);
+  let name = path.relative;
+  let file = await find(c, name === "" ? c.root : `${c.root}/${name}`);
+  if (file === "outside") return plain(403, "Forbidden");
+  if (file?.isDirectory) {
+    if (!path.folder) return redirect(`${path.pathname}/${url.search}`);
+    if (c.index === false) return notFound(c, request, ctx);
+    name = c.index;
+    file = await find(c, `${file.real}/${name}`);
+    if (file === "outside") return plain(403, "Forbidden");
+  } else if (path.folder) {
+    return notFound(c, request, ctx); // `/file.txt/` names a folder that is not one
+  }
+  if (!file?.isFile) return notFound(c, request, ctx);
+  return send(c, request, file, name);
+}
+
+/** Look `path` up; "outside" when a symlink leads out of the root. */
+async function find(c: Config, path: string): Promise<FoundFile | "outside" | undefined> {
+  const file = await c.host.find(path);
+  if (file && file.real !== c.root && !file.real.startsWith(`${c.root}/`)) return "outside";
+  return file;
+}
+
+/** Send `original`; its type is that of `name`, the name asked for (a symlink's target may be named otherwise). */
+async function send(c: Config, request: Request, original: FoundFile, name: string): Promise<Response> {
+  const headers = new Headers({ "content-type": contentTypeFor(name), "accept-ranges": "bytes", "cache-control": c.cacheControl });
+  let file = original;
+  let suffix = "";
+  if (c.precompressed.length) {
+    // Each coding of the file is its own representation (RFC 9110 8.4): Vary on every one of them.
+    headers.set("vary", "Accept-Encoding");
+    for (const encoding of ranked(request.headers.get("accept-encoding"), c.precompressed)) {
+      const sibling = await find(c, original.real + SIBLING[encoding]);
+      if (sibling && sibling !== "outside" && sibling.isFile) {
+        file = sibling;
+        suffix = `-${encoding}`;
+        headers.set("content-encoding", encoding);
+        break;
+      }
+    }
+  }
+  const v: Validators = {
+    etag: c.etag ? entityTag(file.size, file.mtimeMs, suffix) : undefined,
+    modified: c.lastModified ? Math.floor(file.mtimeMs / 1000) : undefined,
+  };
+  if (v.etag) headers.set("etag", v.etag);
+  if (v.modified !== undefined) headers.set("last-modified", httpDate(v.modified));
+  const decided = preconditions(request.headers, v);
+  if (decided === 304) return notModified(headers);
+  if (decided === 412) return plain(412, "Precondition Failed");
+  const size = file.size;
+  const rangeHeader = request.method === "GET" ? request.headers.get("range") : null;
+  const range = rangeHeader !== null && ifRangeHolds(request.headers.get("if-range"), v)
+    ? parseRange(rangeHeader, size)
+    : undefined;
+  if (range === "unsatisfiable") {
+    return new Response(null, { status: 416, headers: { "content-range": `bytes */${size}`, "accept-ranges": "bytes" } });
+  }
+  const start = range ? range.start : 0;
+  const end = range ? range.end : size - 1;
+  headers.set("content-length", String(end - start + 1));
+  if (range) headers.set("content-range", `bytes ${start}-${end}/${size}`);
+  const status = range ? 206 : 200;
+  // HEAD: the GET's headers, Content-Length included, and no body for the runtime to open.
+  if (request.method === "HEAD" || size === 0) return new Response(null, { status, headers });
+  return c.host.respond(file.real, start, end, size, { status, headers });
+}
+
+/** RFC 9110 15.4.5: a 304 carries the validators, Cache-Control and Vary, and no content headers. */
+function notModified(headers: Headers): Response {
+  headers.delete("content-type");
+  headers.delete("content-encoding");
+  headers.delete("accept-ranges");
+  return new Response(null, { status: 304, headers });
+}
+
+function notFound(c: Config, request: Request, ctx: ServerContext | undefined): Promise<Response> | Response {
+  if (c.fallthrough) return c.fallthrough(request, ctx);
+  return plain(404, "Not Found");
+}
+
+function redirect(location: string): Response {
+  return new Response(null, { status: 301, headers: { location } });
+}
+
+function plain(status: number, text: string, extra?: Record<string, string>): Response {
+  return new Response(text, { status, headers: { "content-type": "text/plain;charset=UTF-8", ...extra } });
+}

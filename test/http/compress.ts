@@ -1,0 +1,204 @@
+/**
+ * compress(): negotiation, what is left alone, the header edits, streams
+ * and server-sent events, asked over a raw socket and with curl.
+ */
+import { spawn } from "node:child_process";
+import zlib from "node:zlib";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { SpawnedServer } from "../../dist/cli/spawn.js";
+import { decode } from "../support/decode.ts";
+import { exchange, get, header, type RawResponse } from "../support/http-client.ts";
+import { headersOf } from "../support/static-site.ts";
+import type { Suite } from "./_suite.ts";
+import { ask } from "./static.ts";
+
+export function compression(s: Suite): void {
+  describe("compress()", () => {
+    let server: SpawnedServer;
+    let json: Buffer;
+    beforeAll(async () => {
+      server = await s.start("test/fixture/compress-app.ts");
+      json = (await ask(server.url, "/plain/json")).body;
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+    const req = (path: string, headers?: Record<string, string>, method?: string) => ask(server.url, path, headers, method);
+    /** zstd where the runtime has it; on Node before 22.15 (this test runs on the server's Node), the next coding in the server's order. */
+    const nodeLacksZstd = typeof (zlib as { zstdCompress?: unknown }).zstdCompress !== "function";
+    const zstdOr = (fallback: string | undefined) => (s.exception("noZstdOnNode20") && nodeLacksZstd ? fallback : "zstd");
+    /** Compressed bodies go out without Content-Length; Bun frames a finished stream under 256 bytes with one. */
+    const framed = (res: RawResponse) => (s.exception("bunShortStreamLength") && res.body.length < 256 ? String(res.body.length) : undefined);
+
+    test("compress() negotiates Accept-Encoding by q-value, the server's order breaking ties", async () => {
+      const cases: [string | undefined, string | undefined | 406, string?][] = [
+        [undefined, undefined],
+        ["", undefined],
+        ["gzip", "gzip"],
+        ["br", "br"],
+        ["zstd", zstdOr(undefined)],
+        ["gzip, deflate, br, zstd", "br"],
+        ["GZIP", "gzip"],
+        ["x-gzip", "gzip"],
+        ["gzip;q=1, br;q=0.9", "gzip"],
+        ["br;q=0.1, gzip;q=0.2", "gzip"],
+        ["zstd;q=1, br;q=0.5, gzip;q=0.5", zstdOr("br")],
+        ["gzip ; q=0.5, br;q=0.4", "gzip"],
+        ["gzip;q=1.000", "gzip"],
+        ["gzip;q=0", undefined],
+        ["gzip;q=2", undefined], // not a qvalue: the element is ignored
+        ["gzip;q=0.0001", undefined], // four decimals: not a qvalue either
+        ["deflate", undefined],
+        ["identity", undefined],
+        ["*", "br"],
+        ["*;q=0.5, gzip", "gzip"],
+        ["br;q=0, *", zstdOr("gzip")],
+        ["identity;q=0", 406],
+        ["*;q=0", 406],
+        ["deflate, identity;q=0", 406],
+        ["*;q=0, identity", undefined],
+        ["identity;q=0, gzip", "gzip"],
+        ["gzip, br", "gzip", "/gzip-first/json"],
+        ["br, zstd", zstdOr("br"), "/gzip-first/json"],
+      ];
+      for (const [accept, expected, path = "/json"] of cases) {
+        const res = await req(path, accept === undefined ? {} : { "accept-encoding": accept });
+        const label = `${path} Accept-Encoding: ${accept}`;
+        if (expected === 406) {
+          expect([res.status, headersOf(res)], label).toEqual([406, { "content-length": "14", "content-type": "text/plain;charset=UTF-8", vary: "Accept-Encoding" }]);
+          continue;
+        }
+        const h = headersOf(res);
+        expect([res.status, h["content-encoding"], h.vary], label).toEqual([200, expected, "Accept-Encoding"]);
+        expect(h["content-length"], label).toBe(expected ? framed(res) : String(json.length));
+        expect(decode(expected, res.body).equals(json), label).toBe(true);
+      }
+    });
+
+    test("compress() leaves alone HEAD-less bodies, 204/304, 206, Content-Encoding, no-transform, small and incompressible bodies", async () => {
+      const accept = { "accept-encoding": "gzip, br, zstd" };
+      const cases: [string, number, boolean][] = [
+        // path, status, whether the response still varies with Accept-Encoding
+        ["/small", 200, true],
+        ["/declared-tiny", 200, false],
+        ["/png", 200, false],
+        ["/octet", 200, false],
+        ["/untyped", 200, false],
+        ["/no-transform", 200, false],
+        ["/encoded", 200, false],
+        ["/range", 206, false],
+        ["/content-range-200", 200, false],
+        ["/204", 204, false],
+        ["/304", 304, false],
+        ["/empty", 200, false],
+        ["/redirect", 302, false],
+      ];
+      for (const [path, status, varies] of cases) {
+        const res = await req(path, accept);
+        const plain = await req(`/plain${path}`, accept);
+        const expected = { ...headersOf(plain), ...(varies ? { vary: "Accept-Encoding" } : {}) };
+        expect([res.status, headersOf(res)], path).toEqual([status, expected]);
+        expect(res.body.equals(plain.body), path).toBe(true);
+      }
+    });
+
+    test("compress() answers HEAD with the headers GET would have", async () => {
+      for (const path of ["/json", "/head", "/small", "/png", "/stream"]) {
+        for (const accept of ["br", "gzip", "identity"]) {
+          const label = `${path} ${accept}`;
+          const res = await req(path, { "accept-encoding": accept });
+          const got = headersOf(res);
+          const head = await exchange(server.url, get(server.url, path, `accept-encoding: ${accept}\r\nconnection: close\r\n`, "HEAD"), { heads: [true] });
+          // Bun's Content-Length for a short compressed stream is framing of the bytes, which a HEAD does not have.
+          if (got["content-encoding"] && framed(res)) delete got["content-length"];
+          expect(headersOf(head.responses[0]), label).toEqual(got);
+          expect(head.text.slice(head.text.indexOf("\r\n\r\n") + 4), label).toBe("");
+        }
+      }
+    });
+
+    test("compress() adds Vary, drops Content-Length and weakens a strong ETag", async () => {
+      const cases: [string, Record<string, string>][] = [
+        ["/etag", { etag: 'W/"v1"', vary: "Accept-Encoding" }],
+        ["/etag-weak", { etag: 'W/"v1"', vary: "Accept-Encoding" }],
+        ["/vary", { vary: "Origin, Accept-Encoding" }],
+        ["/vary-star", { vary: "*" }],
+        ["/vary-has", { vary: "accept-encoding" }],
+        ["/json-helper", { vary: "Accept-Encoding" }],
+        ["/threshold-0/small", { vary: "Accept-Encoding" }],
+        ["/declared-small", { vary: "Accept-Encoding" }],
+      ];
+      for (const [path, expected] of cases) {
+        const res = await req(path, { "accept-encoding": "gzip" });
+        const h = headersOf(res);
+        // `/declared-small` is a live stream: still open when Bun starts sending, so chunked there too.
+        const length = path === "/declared-small" ? undefined : framed(res);
+        expect([h["content-encoding"], h["content-length"], h.etag, h.vary], path).toEqual(["gzip", length, expected.etag, expected.vary]);
+        const plain = await req(`/plain${path.replace("/threshold-0", "")}`);
+        expect(decode("gzip", res.body).equals(plain.body), path).toBe(true);
+      }
+    });
+
+    test("compress() compresses a streamed body as it goes, whole and decodable", async () => {
+      const plain = (await req("/plain/stream")).body;
+      expect(plain.length).toBe(64 * 16_388);
+      for (const coding of ["br", "gzip", zstdOr("br")!]) {
+        const res = await req("/stream", { "accept-encoding": coding });
+        expect([res.status, res.chunked, header(res, "content-encoding")], coding).toEqual([200, true, coding]);
+        expect(decode(coding, res.body).equals(plain), coding).toBe(true);
+      }
+    });
+
+    test("compress() sends each server-sent event as it is written (curl -N --compressed)", async () => {
+      for (const coding of ["br", "gzip", zstdOr("gzip")!]) {
+        const args = ["-sN", "--compressed", "-H", `Accept-Encoding: ${coding}`, "-w", "%{stderr}%header{content-encoding}", `${server.url}/sse`];
+        const curl = spawn("curl", args);
+        let out = "";
+        let encoding = "";
+        curl.stderr.setEncoding("utf8").on("data", (chunk: string) => (encoding += chunk));
+        const closed = new Promise((resolve) => curl.once("close", resolve));
+        // What was decoded when event 1 first showed: event 2 is a second away on the server.
+        const first = await new Promise<string>((resolve) => {
+          curl.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+            out += chunk;
+            if (out.includes("data: 1")) resolve(out);
+          });
+          closed.then(() => resolve(out));
+        });
+        await closed;
+        expect(first, coding).toBe("data: 1\n\n");
+        expect(out, coding).toBe("data: 1\n\ndata: 2\n\ndata: 3\n\n");
+        expect(encoding, coding).toBe(coding);
+      }
+    });
+
+    test("compress() output reaches curl --compressed as the original bytes", async () => {
+      const { execFileSync } = await import("node:child_process");
+      for (const coding of ["br", "gzip", zstdOr("gzip")!]) {
+        const out = execFileSync("curl", ["-s", "--compressed", "-H", `Accept-Encoding: ${coding}`, `${server.url}/json`]);
+        expect(out.equals(json), coding).toBe(true);
+      }
+    });
+
+    test("a response not wrapped in compress() is sent as is on every runtime (Deno's own compression is off)", async () => {
+      for (const path of ["/plain/json", "/plain/stream"]) {
+        const res = await req(path, { "accept-encoding": "gzip, br, zstd" });
+        expect([res.status, header(res, "content-encoding"), header(res, "vary")], path).toEqual([200, undefined, undefined]);
+      }
+    });
+
+    test("compress() ignores junk in Accept-Encoding and answers at once", async () => {
+      const cases: [string, string | undefined][] = [
+        ["x".repeat(10 * 1024), undefined],
+        [`${"junk;q=0.5, ".repeat(800)}gzip`, "gzip"],
+        [`${",".repeat(10_000)}br`, "br"],
+        [`gzip;${"q=".repeat(4000)}`, undefined],
+        ["\t gzip \t", "gzip"],
+      ];
+      for (const [accept, expected] of cases) {
+        const res = await req("/json", { "accept-encoding": accept });
+        expect([res.status, header(res, "content-encoding")], accept.slice(0, 30)).toEqual([200, expected]);
+      }
+    });
+  });
+}

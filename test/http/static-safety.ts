@@ -1,0 +1,190 @@
+/**
+ * serveStatic() safety and bad input: a table of paths that try to reach
+ * outside the root (each gets 403 or 404, never a file's bytes), dotfiles,
+ * a missing root, junk headers, and a 1 GiB file read by a slow client.
+ */
+import { closeSync, mkdtempSync, openSync, rmSync, ftruncateSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { SpawnedServer } from "../../dist/cli/spawn.js";
+import { exchange, get, header } from "../support/http-client.ts";
+import { bytesOf } from "../support/static-site.ts";
+import type { Suite } from "./_suite.ts";
+import { ask } from "./static.ts";
+
+/**
+ * Request targets, sent as written (no client normalises them), and the
+ * status each gets. The URL is resolved the WHATWG way first (as Bun does
+ * before JavaScript sees it), so `..` cannot climb above `/`: a path that
+ * climbs lands inside the root and finds nothing (404); one that hides a
+ * separator, a NUL or bad UTF-8 in an escape, or names a dotfile or a
+ * symlink out of the root, is refused (403).
+ */
+const ATTACKS: [string, 403 | 404][] = [
+  ["/../static-outside/secret.txt", 404],
+  ["/../../static-outside/secret.txt", 404],
+  ["/sub/../../static-outside/secret.txt", 404],
+  ["/%2e%2e/static-outside/secret.txt", 404],
+  ["/%2E%2E/static-outside/secret.txt", 404],
+  ["/.%2e/static-outside/secret.txt", 404],
+  ["/%2e%2e%2fstatic-outside%2fsecret.txt", 403],
+  ["/..%2fstatic-outside%2fsecret.txt", 403],
+  ["/..%2F..%2F..%2Fetc%2Fpasswd", 403],
+  ["/sub%2f..%2f..%2fstatic-outside%2fsecret.txt", 403],
+  ["/..%5cstatic-outside%5csecret.txt", 403],
+  ["/..%5C..%5Cetc%5Cpasswd", 403],
+  ["/..\\static-outside\\secret.txt", 404],
+  ["/sub\\..\\..\\static-outside\\secret.txt", 404],
+  ["/%252e%252e/static-outside/secret.txt", 404],
+  ["/text.txt%00.png", 403],
+  ["/%00", 403],
+  ["/sub/%00/../text.txt", 404],
+  ["/%c0%ae%c0%ae/static-outside/secret.txt", 403],
+  ["/%c0%af", 403],
+  ["/%e0%80%ae%e0%80%ae/secret.txt", 403],
+  ["/%ff/text.txt", 403],
+  ["/%zz", 403],
+  ["/%", 403],
+  ["//static-outside/secret.txt", 403],
+  ["/sub//index.html", 403],
+  ["/link-out.txt", 403],
+  ["/dir-out/secret.txt", 403],
+  ["/dir-out/", 403],
+  ["/link-abs", 403],
+  ["/.env", 403],
+  ["/%2eenv", 403],
+  ["/%2Eenv", 403],
+  ["/.hidden/x.txt", 403],
+  ["/sub/../.env", 403],
+  ["/.ENV", 403],
+  ["/TEXT.TXT", 404],
+  ["/Text.txt", 404],
+  ["/etc/passwd", 404],
+  ["/%2fetc%2fpasswd", 403],
+  ["/text.txt%0a", 403],
+  ["/text.txt%20", 404],
+  ["/text.txt.", 404],
+  ["/text.txt::$DATA", 404],
+  ["/dot-ignore/.env", 404],
+];
+
+export function staticSafety(s: Suite): void {
+  describe("serveStatic() safety", () => {
+    let server: SpawnedServer;
+    beforeAll(async () => {
+      server = await s.start("test/fixture/static-app.ts");
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    test(`serveStatic() refuses ${ATTACKS.length} paths that try to leave the root, with 403 or 404 and never a file's bytes`, async () => {
+      expect(ATTACKS.length).toBeGreaterThanOrEqual(30);
+      for (const [target, status] of ATTACKS) {
+        const res = await ask(server.url, target);
+        expect([res.status, res.body.toString()], target).toEqual([status, status === 403 ? "Forbidden" : "Not Found"]);
+      }
+      // The same files are there for the asking, where they are allowed.
+      expect((await ask(server.url, "/dot-allow/.env")).body.toString()).toBe("SECRET_DOTFILE=1\n");
+      expect((await ask(server.url, "/dot-allow/.hidden/x.txt")).body.toString()).toBe("SECRET_HIDDEN\n");
+    });
+
+    test("serveStatic() answers junk headers as the RFCs say and keeps serving", async () => {
+      const junk = "x".repeat(10 * 1024);
+      const parts = Array.from({ length: 1000 }, (_, i) => `${i}-${i}`).join(",");
+      const cases: [Record<string, string>, number, string?][] = [
+        [{ "accept-encoding": junk }, 200],
+        [{ "accept-encoding": `${"a,".repeat(5000)}br` }, 200, "br"],
+        [{ "accept-encoding": `${";q=0.5".repeat(1500)}` }, 200],
+        [{ range: `bytes=${parts}` }, 200],
+        [{ range: `bytes=${"9".repeat(5000)}-` }, 416],
+        [{ range: `bytes=0-${"9".repeat(5000)}` }, 206],
+        [{ range: junk }, 200],
+        [{ "if-none-match": junk }, 200],
+        [{ "if-none-match": `W/${'"'.repeat(5000)}` }, 200],
+        [{ "if-modified-since": junk }, 200],
+        [{ "if-range": junk, range: "bytes=0-9" }, 200],
+      ];
+      for (const [headers, status, coding] of cases) {
+        const res = await ask(server.url, "/pre/app.js", headers);
+        const label = JSON.stringify(headers).slice(0, 60);
+        expect([res.status, header(res, "content-encoding")], label).toEqual([status, coding]);
+      }
+      expect((await ask(server.url, "/small.txt")).body.toString()).toBe("tiny\n");
+    });
+
+    test("serveStatic() with a root that does not exist fails at start-up with ERR_STATIC_ROOT's sentence", async () => {
+      await expect(s.start("test/fixture/static-app.ts", { STATIC_ROOT: "/no/such/folder" })).rejects.toThrow(
+        /serveStatic\(\): root \/no\/such\/folder does not exist/,
+      );
+      await expect(s.start("test/fixture/static-app.ts", { STATIC_ROOT: "test/fixture/static/text.txt" })).rejects.toThrow(
+        /root test\/fixture\/static\/text.txt is not a folder/,
+      );
+    });
+
+    describe("a 1 GiB file", () => {
+      const SIZE = 1024 * 1024 * 1024;
+      let dir: string;
+      let big: SpawnedServer;
+      beforeAll(async () => {
+        dir = mkdtempSync(join(tmpdir(), "omniserve-static-"));
+        // Sparse: a GiB of zeros that takes no disk.
+        const fd = openSync(join(dir, "big.bin"), "w");
+        ftruncateSync(fd, SIZE);
+        closeSync(fd);
+        big = await s.start("test/fixture/static-app.ts", { STATIC_ROOT: dir });
+      });
+      afterAll(async () => {
+        await big?.stop();
+        rmSync(dir, { recursive: true, force: true });
+      });
+
+      test("serveStatic() sends a 1 GiB file to a slow client with memory flat", async () => {
+        const memory = async () => (await (await fetch(`${big.url}/__memory`)).json()).rss as number;
+        const before = await memory();
+        const { hostname, port } = new URL(big.url);
+        const socket = net.connect(Number(port), hostname);
+        socket.write(get(big.url, "/big.bin", "Connection: close\r\n"));
+        let received = 0;
+        let head = "";
+        await new Promise<void>((resolve) => {
+          socket.on("data", (chunk: Buffer) => {
+            if (!head) head = chunk.toString("latin1").split("\r\n\r\n")[0];
+            received += chunk.length;
+            if (received > 4 * 1024 * 1024) resolve();
+          });
+        });
+        // Stop reading: a server that buffered would now pull the file into memory.
+        socket.pause();
+        await s.sleep(2000);
+        const during = await memory();
+        socket.destroy();
+        expect(head).toMatch(/^HTTP\/1\.1 200/);
+        expect(head.toLowerCase()).toContain(`content-length: ${SIZE}`);
+        expect(during - before).toBeLessThan(64 * 1024 * 1024);
+      });
+
+      test("serveStatic() sends the last bytes of a 1 GiB file as a range", async () => {
+        const { responses } = await exchange(big.url, get(big.url, "/big.bin", "Range: bytes=-16\r\n"));
+        expect([responses[0].status, header(responses[0], "content-range"), responses[0].body.length]).toEqual([
+          206,
+          `bytes ${SIZE - 16}-${SIZE - 1}/${SIZE}`,
+          16,
+        ]);
+      });
+    });
+
+    test("serveStatic() files reach curl whole, as ranges, and decoded with --compressed", async () => {
+      const { execFileSync } = await import("node:child_process");
+      const curl = (...args: string[]) => execFileSync("curl", ["-s", "--path-as-is", ...args], { maxBuffer: 1 << 24 });
+      expect(curl(`${server.url}/text.txt`).equals(bytesOf("text.txt"))).toBe(true);
+      expect(curl("-r", "0-99", `${server.url}/text.txt`).equals(bytesOf("text.txt").subarray(0, 100))).toBe(true);
+      expect(curl("-r", "-10", `${server.url}/text.txt`).equals(bytesOf("text.txt").subarray(-10))).toBe(true);
+      expect(curl("--compressed", `${server.url}/pre/app.js`).equals(bytesOf("app.js"))).toBe(true);
+      expect(curl("--compressed", `${server.url}/gz/data.json`).equals(bytesOf("data.json"))).toBe(true);
+      expect(curl("-o", "/dev/null", "-w", "%{http_code}", `${server.url}/../static-outside/secret.txt`).toString()).toBe("404");
+    });
+  });
+}

@@ -1,0 +1,192 @@
+/**
+ * The parsers behind serveStatic() and compress(), each against a table and
+ * against a second, independent transcription of its RFC grammar (regular
+ * expressions, written for clarity, not speed) on random inputs; and the
+ * path rules against the safety property they exist for.
+ */
+import { describe, expect, test } from "vitest";
+import { negotiate, ranked } from "../../src/compress/_accept.ts";
+import { contentTypeFor, isCompressible } from "../../src/_mime.ts";
+import { ifRangeHolds, preconditions } from "../../src/static/_conditional.ts";
+import { filePath } from "../../src/static/_path.ts";
+import { parseRange } from "../../src/static/_range.ts";
+import type { Encoding } from "../../src/types.ts";
+
+/** A small deterministic generator (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function strings(seed: number, alphabet: string[], count: number, maxParts: number): string[] {
+  const next = random(seed);
+  return Array.from({ length: count }, () => {
+    const parts = 1 + Math.floor(next() * maxParts);
+    return Array.from({ length: parts }, () => alphabet[Math.floor(next() * alphabet.length)]).join("");
+  });
+}
+
+describe("parseRange()", () => {
+  test("parseRange() reads one byte range as RFC 9110 14.1.2 says", () => {
+    const size = 1000;
+    const cases: [string, ReturnType<typeof parseRange>][] = [
+      ["bytes=0-99", { start: 0, end: 99 }],
+      ["bytes=-100", { start: 900, end: 999 }],
+      ["bytes=900-", { start: 900, end: 999 }],
+      ["bytes=0-5000", { start: 0, end: 999 }],
+      ["bytes=-5000", { start: 0, end: 999 }],
+      ["Bytes=1-1", { start: 1, end: 1 }],
+      ["bytes=1000-", "unsatisfiable"],
+      ["bytes=-0", "unsatisfiable"],
+      ["bytes=5-4", undefined],
+      ["bytes=0-1,3-4", undefined],
+      ["bytes=a-b", undefined],
+      ["pages=0-1", undefined],
+      ["bytes=", undefined],
+      ["bytes=-", undefined],
+      ["bytes= 0-1", { start: 0, end: 1 }],
+    ];
+    for (const [header, expected] of cases) expect(parseRange(header, size), header).toEqual(expected);
+    expect(parseRange("bytes=0-", 0)).toBe("unsatisfiable");
+  });
+
+  /** The grammar again, as a regular expression. */
+  function reference(header: string, size: number): ReturnType<typeof parseRange> {
+    const m = /^bytes=\s*(?:(\d+)-(\d*)|-(\d+))\s*$/i.exec(header);
+    if (!m) return undefined;
+    if (m[3] !== undefined) {
+      const n = Number(m[3]);
+      return n === 0 || size === 0 ? "unsatisfiable" : { start: Math.max(0, size - n), end: size - 1 };
+    }
+    const first = Number(m[1]);
+    const last = m[2] === "" ? Infinity : Number(m[2]);
+    if (last < first) return undefined;
+    return first >= size ? "unsatisfiable" : { start: first, end: Math.min(last, size - 1) };
+  }
+
+  test("parseRange() agrees with a regular-expression transcription of the grammar on 20,000 random headers", () => {
+    const inputs = strings(14, ["bytes=", "bytes=", "0", "1", "9", "42", "-", "-", ",", " ", "x", "=", "BYTES="], 20_000, 6);
+    for (const header of inputs) {
+      for (const size of [0, 1, 50, 1000]) expect(parseRange(header, size), `${header} of ${size}`).toEqual(reference(header, size));
+    }
+  });
+});
+
+describe("filePath()", () => {
+  const path = (p: string, dotfiles: "deny" | "ignore" | "allow" = "deny") => filePath(new URL(`http://x.test${p}`), dotfiles);
+
+  test("filePath() decodes segments and refuses what could name something else", () => {
+    expect(path("/a/b%20c.txt")).toEqual({ relative: "a/b c.txt", folder: false, pathname: "/a/b%20c.txt" });
+    expect(path("/dir/")).toEqual({ relative: "dir", folder: true, pathname: "/dir/" });
+    expect(path("/")).toEqual({ relative: "", folder: true, pathname: "/" });
+    expect(path("/a/../b")).toEqual({ relative: "b", folder: false, pathname: "/b" });
+    for (const p of ["/a%2fb", "/a%5cb", "/a%00", "/%c0%ae", "/%ff", "/a//b", "/.env", "/%2e%2e%2f"]) expect(path(p), p).toBe(403);
+    expect(path("/.env", "ignore")).toBe(404);
+    expect(path("/.env", "allow")).toEqual({ relative: ".env", folder: false, pathname: "/.env" });
+  });
+
+  test("filePath() never yields a path that climbs, hides a separator or names a dotfile, on 20,000 random URLs", () => {
+    const alphabet = ["/", "/", "a", ".", "..", "%2e", "%2E", "%2f", "%5c", "\\", "%00", "%", "%c0%ae", "%e2%80%ae", "%20", "?", "#", "x"];
+    for (const p of strings(6, alphabet, 20_000, 10)) {
+      const result = path(`/${p}`);
+      if (typeof result === "number") continue;
+      const segments = result.relative === "" ? [] : result.relative.split("/");
+      for (const segment of segments) {
+        expect(segment, p).not.toBe("");
+        expect(segment, p).not.toBe("..");
+        expect(segment.startsWith("."), p).toBe(false);
+        expect(/[\\\u0000-\u001f\u007f]/.test(segment), p).toBe(false);
+      }
+    }
+  });
+});
+
+describe("negotiate() and ranked()", () => {
+  const all: Encoding[] = ["br", "zstd", "gzip"];
+
+  test("negotiate() picks by q-value, then by the server's order", () => {
+    expect(negotiate(null, all)).toBe("identity");
+    expect(negotiate("", all)).toBe("identity");
+    expect(negotiate("gzip, br", all)).toBe("br");
+    expect(negotiate("gzip;q=1, br;q=0.5", all)).toBe("gzip");
+    expect(negotiate("*", all)).toBe("br");
+    expect(negotiate("br;q=0, *", all)).toBe("zstd");
+    expect(negotiate("identity;q=0", all)).toBe("unacceptable");
+    expect(negotiate("*;q=0, identity;q=0.1", all)).toBe("identity");
+    expect(ranked("gzip;q=0.5, zstd, br;q=0.7", all)).toEqual(["zstd", "br", "gzip"]);
+  });
+
+  /** The header again, as a regular expression per element. */
+  function reference(header: string, offered: Encoding[]): ReturnType<typeof negotiate> {
+    const q = new Map<string, number>();
+    for (const element of header.split(",")) {
+      const m = /^\s*([a-z*-]+)\s*(?:;\s*q=(0(?:\.\d{0,3})?|1(?:\.0{0,3})?))?\s*$/i.exec(element);
+      if (!m) continue;
+      const name = m[1].toLowerCase() === "x-gzip" ? "gzip" : m[1].toLowerCase();
+      if (!["br", "gzip", "zstd", "identity", "*"].includes(name) || q.has(name)) continue;
+      q.set(name, m[2] === undefined ? 1 : Number(m[2]));
+    }
+    let best: Encoding | undefined;
+    for (const coding of offered) {
+      const w = q.get(coding) ?? q.get("*") ?? 0;
+      if (w > (best ? q.get(best) ?? q.get("*") ?? 0 : 0)) best = coding;
+    }
+    if (best) return best;
+    return (q.get("identity") ?? q.get("*") ?? 1) > 0 ? "identity" : "unacceptable";
+  }
+
+  test("negotiate() agrees with a regular-expression transcription on 20,000 random headers", () => {
+    const alphabet = ["gzip", "br", "zstd", "x-gzip", "identity", "*", "deflate", ";q=0", ";q=0.5", ";q=1", ";q=0.001", ";q=2", ",", ", ", " ", "GZIP"];
+    for (const header of strings(9, alphabet, 20_000, 8)) {
+      for (const offered of [all, ["gzip"] as Encoding[], ["zstd", "gzip"] as Encoding[]]) {
+        expect(negotiate(header, offered), `${header} / ${offered}`).toBe(reference(header, offered));
+      }
+    }
+  });
+});
+
+describe("preconditions()", () => {
+  const v = { etag: '"abc-1"', modified: 1_000_000 };
+  const at = (seconds: number) => new Date(seconds * 1000).toUTCString();
+  const h = (init: Record<string, string>) => new Headers(init);
+
+  test("preconditions() follows RFC 9110 13.2.2's order and comparison rules", () => {
+    expect(preconditions(h({ "if-none-match": '"abc-1"' }), v)).toBe(304);
+    expect(preconditions(h({ "if-none-match": 'W/"abc-1"' }), v)).toBe(304);
+    expect(preconditions(h({ "if-none-match": '"abc-12"' }), v)).toBe("proceed");
+    expect(preconditions(h({ "if-none-match": '"x"', "if-modified-since": at(v.modified) }), v)).toBe("proceed");
+    expect(preconditions(h({ "if-modified-since": at(v.modified) }), v)).toBe(304);
+    expect(preconditions(h({ "if-modified-since": at(v.modified - 1) }), v)).toBe("proceed");
+    expect(preconditions(h({ "if-match": 'W/"abc-1"' }), v)).toBe(412);
+    expect(preconditions(h({ "if-match": '"x", "abc-1"' }), v)).toBe("proceed");
+    expect(preconditions(h({ "if-unmodified-since": at(v.modified - 1) }), v)).toBe(412);
+    expect(ifRangeHolds('"abc-1"', v)).toBe(true);
+    expect(ifRangeHolds('W/"abc-1"', v)).toBe(false);
+    expect(ifRangeHolds(at(v.modified), v)).toBe(true);
+    expect(ifRangeHolds(at(v.modified + 1), v)).toBe(false);
+  });
+});
+
+describe("media types", () => {
+  test("contentTypeFor() and isCompressible() come from mime-db", () => {
+    expect(contentTypeFor("a/index.html")).toBe("text/html; charset=utf-8");
+    expect(contentTypeFor("app.JS")).toBe("text/javascript; charset=utf-8");
+    expect(contentTypeFor("x.json")).toBe("application/json; charset=utf-8");
+    expect(contentTypeFor("x.mp4")).toBe("video/mp4");
+    expect(contentTypeFor("x.wasm")).toBe("application/wasm");
+    expect(contentTypeFor("x.woff2")).toBe("font/woff2");
+    expect(contentTypeFor(".bashrc")).toBe("application/octet-stream");
+    expect(contentTypeFor("dir.d/file")).toBe("application/octet-stream");
+    expect(isCompressible("application/json; charset=utf-8")).toBe(true);
+    expect(isCompressible("text/event-stream")).toBe(true);
+    expect(isCompressible("application/vnd.api+json")).toBe(true);
+    expect(isCompressible("image/png")).toBe(false);
+    expect(isCompressible("application/octet-stream")).toBe(false);
+    expect(isCompressible("application/x-unknown")).toBe(false);
+    expect(isCompressible(null)).toBe(false);
+  });
+});
