@@ -99,6 +99,7 @@ describe("filePath()", () => {
         expect(segment, p).not.toBe("");
         expect(segment, p).not.toBe("..");
         expect(segment.startsWith("."), p).toBe(false);
+        // deno-lint-ignore no-control-regex -- control characters are what this checks for
         expect(/[\\\u0000-\u001f\u007f]/.test(segment), p).toBe(false);
       }
     }
