@@ -34,6 +34,13 @@ describe("bench --quick", () => {
     for (const scenario of ["hello", "json", "headers", "stream", "upload"]) {
       expect(seen).toContain(`node/${scenario}/@hono/node-server`);
     }
+    // Static files and compression: the raw runtime and omniserve, and nginx from Debian as the ceiling.
+    for (const runtime of ["node", "deno", "bun"]) {
+      for (const scenario of ["static", "gzip", "br"]) {
+        for (const contender of ["raw", "omniserve"]) expect(seen).toContain(`${runtime}/${scenario}/${contender}`);
+      }
+      expect(seen).toContain(`${runtime}/static/nginx`);
+    }
     for (const row of run.rows) {
       expect(row.status, `${row.runtime} ${row.scenario} ${row.contender}`).toBe("ok");
     }

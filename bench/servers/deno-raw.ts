@@ -1,13 +1,16 @@
 /**
  * Control on Deno: `Deno.serve` with no library. HTTP scenarios hand the app's
  * own `fetch` straight to Deno; "broadcast" is a plain `Deno.upgradeWebSocket`
- * loop over a Set of sockets.
+ * loop over a Set of sockets; "static" sends the file's readable and "gzip"
+ * and "br" compress with Deno's zlib (_raw-compress.ts), no omniserve at all.
  *   deno run -A bench/servers/deno-raw.ts <app module> <scenario>
  * @module
  */
 import process from "node:process";
 import { HOSTNAME, loadApp, ready } from "./_ready.ts";
 import { deno } from "../../adapters/deno/host.ts";
+import { ensureStaticFile } from "../apps/_files.ts";
+import { rawCompress } from "./_raw-compress.ts";
 
 const [appPath, scenario] = process.argv.slice(2);
 const Deno = deno();
@@ -26,5 +29,17 @@ function broadcast(): (request: Request) => Response {
   };
 }
 
-const handler = scenario === "broadcast" ? broadcast() : (await loadApp(appPath)).fetch;
+/** The file as the open file's readable, as a Deno user serves a file they know. */
+function staticFile(): () => Promise<Response> {
+  const path = ensureStaticFile();
+  return async () => new Response((await Deno.open(path)).readable, { headers: { "content-type": "application/octet-stream" } });
+}
+
+const handler = scenario === "broadcast"
+  ? broadcast()
+  : scenario === "static"
+  ? staticFile()
+  : scenario === "gzip" || scenario === "br"
+  ? rawCompress(scenario)
+  : (await loadApp(appPath)).fetch;
 Deno.serve({ port: 0, hostname: HOSTNAME, onListen: ({ port }) => ready(port), handler });
