@@ -50,7 +50,7 @@ export type OneShotOverrides = Partial<
  * (measured with the bench's servers, one core each); past it, the event
  * loop would be held too long.
  */
-export const ON_THE_SPOT = 128 * 1024;
+const ON_THE_SPOT = 128 * 1024;
 
 /** The Compressors of a runtime whose `node:zlib` is `zlib`. */
 export function zlibCompressors(zlib: ZlibModule, overrides: OneShotOverrides = {}): Compressors {
