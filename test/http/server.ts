@@ -5,7 +5,7 @@ import { exchange, get } from "../support/http-client.ts";
 import type { Suite } from "./_suite.ts";
 
 export function server(s: Suite): void {
-  const { runtime, exception } = s;
+  const { exception } = s;
   const sleep = s.sleep;
   describe("server", () => {
     test("ctx.waitUntil work runs after the response is sent", async () => {
