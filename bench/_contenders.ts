@@ -12,6 +12,7 @@ import type { Runtime } from "../src/types.ts";
 import { type Running, spawnServer } from "./_process.ts";
 import { benchRedis } from "./_redis.ts";
 import type { Scenario } from "./_scenarios.ts";
+import { startNginx } from "./servers/nginx.ts";
 
 /** One server implementation on one runtime. */
 export interface Contender {
@@ -35,10 +36,10 @@ function scriptArgv(runtime: Runtime, script: string, scenario: Scenario): strin
   return runtimeArgv(runtime, here(script), args);
 }
 
-const RAW_LABEL: Record<Runtime, { http: string; ws: string }> = {
-  node: { http: "node:http", ws: "ws loop" },
-  deno: { http: "Deno.serve", ws: "Deno.upgradeWebSocket loop" },
-  bun: { http: "Bun.serve", ws: "Bun.serve native pub/sub" },
+const RAW_LABEL: Record<Runtime, { http: string; ws: string; static: string; compress: string }> = {
+  node: { http: "node:http", ws: "ws loop", static: "fs.createReadStream().pipe(res)", compress: "node:http + node:zlib" },
+  deno: { http: "Deno.serve", ws: "Deno.upgradeWebSocket loop", static: "Deno.open().readable", compress: "Deno.serve + node:zlib" },
+  bun: { http: "Bun.serve", ws: "Bun.serve native pub/sub", static: "Bun.file()", compress: "Bun.serve + node:zlib" },
 };
 
 /** True for a scenario served by two instances on one Redis. */
@@ -51,12 +52,17 @@ async function twoOnRedis(start: (env: Record<string, string>) => Promise<Runnin
   return { url: `${a.url},${b.url}`, pid: a.pid, others: [b.pid], stop: () => Promise.all([a.stop(), b.stop()]) };
 }
 
+function rawLabel(runtime: Runtime, s: Scenario): string {
+  const labels = RAW_LABEL[runtime];
+  return s.name === "static" ? labels.static : s.name === "gzip" || s.name === "br" ? labels.compress : labels[s.kind];
+}
+
 function raw(runtime: Runtime): Contender {
   return {
     runtime,
     name: "raw",
     control: true,
-    describe: (s) => RAW_LABEL[runtime][s.kind],
+    describe: (s) => rawLabel(runtime, s),
     supports: (s) => !acrossRedis(s),
     start: (s) => spawnServer(scriptArgv(runtime, `./servers/${runtime}-raw.ts`, s)),
   };
@@ -114,9 +120,22 @@ function peer(runtime: Runtime, name: string, script: string, ws: boolean): Cont
     name,
     control: false,
     describe: (s) => (s.kind === "ws" ? `${name} + crossws` : name),
-    // crossws is measured on plain broadcast only (not compressed, not across instances).
-    supports: (s) => s.kind === "http" || (ws && !acrossRedis(s) && !(s as { deflate?: boolean }).deflate),
+    // crossws is measured on plain broadcast only (not compressed, not across instances); the static and
+    // compression scenarios compare omniserve with the raw runtime (and nginx) only.
+    supports: (s) => (s.kind === "http" && s.peers !== false) || (ws && s.kind === "ws" && !acrossRedis(s) && !(s as { deflate?: boolean }).deflate),
     start: (s) => spawnServer(scriptArgv(runtime, script, s)),
+  };
+}
+
+/** nginx from Debian, the ceiling of the static scenario on every runtime's table (no bar). */
+function nginx(runtime: Runtime): Contender {
+  return {
+    runtime,
+    name: "nginx",
+    control: false,
+    describe: () => "nginx (Debian), sendfile, one process",
+    supports: (s) => s.name === "static",
+    start: () => startNginx(),
   };
 }
 
@@ -129,7 +148,8 @@ export const CONTENDERS: Record<Runtime, Contender[]> = {
     omniserveWorkers("node"),
     peer("node", "@hono/node-server", "./servers/hono-node.ts", false),
     peer("node", "srvx", "./servers/srvx.ts", true),
+    nginx("node"),
   ],
-  deno: [raw("deno"), rawRelay("deno"), omniserve("deno"), omniserveWorkers("deno"), peer("deno", "srvx", "./servers/srvx.ts", true)],
-  bun: [raw("bun"), rawRelay("bun"), omniserve("bun"), omniserveWorkers("bun"), peer("bun", "srvx", "./servers/srvx.ts", true)],
+  deno: [raw("deno"), rawRelay("deno"), omniserve("deno"), omniserveWorkers("deno"), peer("deno", "srvx", "./servers/srvx.ts", true), nginx("deno")],
+  bun: [raw("bun"), rawRelay("bun"), omniserve("bun"), omniserveWorkers("bun"), peer("bun", "srvx", "./servers/srvx.ts", true), nginx("bun")],
 };

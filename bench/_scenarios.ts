@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkBroadcast } from "./_ws-check.ts";
+import { JSON_100K, STATIC_SIZE } from "./apps/_files.ts";
 
 /** How wrk sends the request (see wrk/bench.lua). */
 export interface WrkRequest {
@@ -15,6 +16,8 @@ export interface WrkRequest {
   bodyFile?: string;
   contentType?: string;
   headers?: number;
+  /** An Accept-Encoding header to send. */
+  acceptEncoding?: string;
 }
 
 interface Base {
@@ -24,6 +27,8 @@ interface Base {
   app: string;
   /** Resolve when the server at `url` answers this scenario correctly; throw why not. */
   check(url: string): Promise<void>;
+  /** False: only the raw control, omniserve (and nginx for static) run it, no peers. */
+  peers?: false;
 }
 
 export interface HttpScenario extends Base {
@@ -142,6 +147,35 @@ export const SCENARIOS: Scenario[] = [
       expect(text === String(UPLOAD_SIZE), `answered ${JSON.stringify(text.slice(0, 40))}`);
     },
   },
+  {
+    name: "static",
+    title: "1 MiB static file",
+    kind: "http",
+    app: app("static"),
+    wrk: { method: "GET" },
+    latencyRate: 200,
+    peers: false,
+    async check(url) {
+      const body = new Uint8Array(await (await ok(await fetch(url))).arrayBuffer());
+      expect(body.length === STATIC_SIZE, `body is ${body.length} bytes, not 1 MiB`);
+      expect(body[1000] === 1000 % 251 && body[STATIC_SIZE - 1] === (STATIC_SIZE - 1) % 251, "body bytes differ");
+    },
+  },
+  ...(["gzip", "br"] as const).map((encoding): HttpScenario => ({
+    name: encoding,
+    title: `100 KiB JSON, ${encoding}`,
+    kind: "http",
+    app: app("compress"),
+    wrk: { method: "GET", acceptEncoding: encoding },
+    latencyRate: 500,
+    peers: false,
+    async check(url) {
+      // fetch() decodes gzip and br itself; the header still says what was sent.
+      const response = await ok(await fetch(url, { headers: { "accept-encoding": encoding } }));
+      expect(response.headers.get("content-encoding") === encoding, `content-encoding ${response.headers.get("content-encoding")}`);
+      expect((await response.text()) === JSON_100K, "decoded JSON differs");
+    },
+  })),
   {
     name: "broadcast",
     title: "WebSocket broadcast",

@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import process from "node:process";
 
-const PACKAGES: Record<string, string> = { wrk: "wrk", h2load: "nghttp2-client" };
+const PACKAGES: Record<string, string> = { wrk: "wrk", h2load: "nghttp2-client", nginx: "nginx-light" };
 
 const has = (tool: string): boolean => spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0;
 

@@ -51,6 +51,7 @@ export function wrk(url: string, request: WrkRequest, run: WrkRun): Promise<WrkR
     BENCH_BODY_FILE: request.bodyFile ?? "",
     BENCH_CONTENT_TYPE: request.contentType ?? "",
     BENCH_HEADERS: String(request.headers ?? 0),
+    BENCH_ACCEPT_ENCODING: request.acceptEncoding ?? "",
     BENCH_DELAY_MS: String(run.delayMs ?? 0),
   };
   return new Promise((resolve, reject) => {

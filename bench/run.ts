@@ -46,7 +46,7 @@ async function main(): Promise<number> {
   const args = parse(process.argv.slice(2));
   const { settings } = args;
   warnIfStale();
-  const missing = ensureTools(["wrk", "h2load"]);
+  const missing = ensureTools(["wrk", "h2load", "nginx"]);
   const hasWrk = !missing.includes("wrk");
   if (missing.length) log(installHint(missing));
   if (!hasWrk && !settings.quick) return 1;

@@ -2,10 +2,32 @@
  * Media types from the maintained MIME database (`mime-db`, the data behind
  * `mime-types` and Express): which type a file extension means, with the
  * charset browsers need for text, and whether a type is worth compressing.
- * The maps are built on first use, never at import.
+ * The database (200 KB of JSON, 5-30 ms to load) is loaded when
+ * `serveStatic()` or `compress()` is first called, never at import, so an
+ * app that uses neither never pays for it.
  * @module
  */
-import db from "mime-db";
+import type MimeDb from "mime-db";
+
+let db: typeof MimeDb | undefined;
+let loading: Promise<void> | undefined;
+
+/** Start loading the database (once); resolves when the functions below can be called. */
+export function loadMime(): Promise<void> {
+  return (loading ??= import("mime-db").then((module) => {
+    db = module.default;
+  }));
+}
+
+/** True once the database is loaded. */
+export function mimeLoaded(): boolean {
+  return db !== undefined;
+}
+
+function database(): typeof MimeDb {
+  if (!db) throw new Error("mime-db is not loaded yet: await loadMime() first");
+  return db;
+}
 
 /** When two types claim an extension: a later source wins over an earlier one (IANA is the standard). */
 const SOURCE_RANK: Record<string, number> = { nginx: 1, apache: 2, iana: 3 };
@@ -14,6 +36,7 @@ let byExtension: Map<string, string> | undefined;
 
 function extensions(): Map<string, string> {
   if (byExtension) return byExtension;
+  const db = database();
   const map = new Map<string, string>();
   const rank = new Map<string, number>();
   for (const type of Object.keys(db)) {
@@ -40,7 +63,7 @@ export function contentTypeFor(name: string): string {
   const slash = name.lastIndexOf("/");
   const type = dot > slash + 1 ? extensions().get(name.slice(dot + 1).toLowerCase()) : undefined;
   if (!type) return "application/octet-stream";
-  const charset = db[type].charset ?? (type.startsWith("text/") ? "UTF-8" : undefined);
+  const charset = database()[type].charset ?? (type.startsWith("text/") ? "UTF-8" : undefined);
   return charset ? `${type}; charset=${charset.toLowerCase()}` : type;
 }
 
@@ -57,6 +80,7 @@ export function isCompressible(contentType: string | null): boolean {
   const semi = contentType.indexOf(";");
   const type = (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
   if (type === "application/octet-stream") return false;
+  const db = database();
   const known = Object.hasOwn(db, type) ? db[type].compressible : undefined;
   if (known !== undefined) return known;
   return type.startsWith("text/") || type.endsWith("+json") || type.endsWith("+xml") || type.endsWith("+text");

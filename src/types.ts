@@ -293,8 +293,13 @@ export interface CompressOptions {
   threshold?: number;
 }
 
-/** A fetch handler that may be called with or without the server context (what `serveStatic()` returns). */
-export type StaticHandler = (request: Request, ctx?: ServerContext) => Promise<Response>;
+/**
+ * A fetch handler that may be called with or without the server context
+ * (what `serveStatic()` returns). It answers at once when it can (a file
+ * lookup is synchronous), so the result is a Response or a Promise of one:
+ * `await` it.
+ */
+export type StaticHandler = (request: Request, ctx?: ServerContext) => MaybePromise<Response>;
 
 /**
  * Options of `serveStatic()`.

@@ -38,6 +38,11 @@ describe("bench --quick", () => {
       for (const contender of ["raw", "omniserve"]) expect(seen).toContain(`${runtime}/broadcast-deflate/${contender}`);
       for (const contender of ["raw + Redis relay", "omniserve"]) expect(seen).toContain(`${runtime}/broadcast-redis/${contender}`);
       for (const scenario of ["hello", "json"]) expect(seen).toContain(`${runtime}/${scenario}/omniserve --workers 2`);
+      // Static files and compression: the raw runtime and omniserve, and nginx from Debian as the ceiling.
+      for (const scenario of ["static", "gzip", "br"]) {
+        for (const contender of ["raw", "omniserve"]) expect(seen).toContain(`${runtime}/${scenario}/${contender}`);
+      }
+      expect(seen).toContain(`${runtime}/static/nginx`);
     }
     for (const row of run.rows) {
       expect(row.status, `${row.runtime} ${row.scenario} ${row.contender}`).toBe("ok");

@@ -34,6 +34,7 @@ export interface BunNamespace {
   /** A lazy file; as a Response body Bun sends it with sendfile(2). */
   file(path: string): Blob;
   zstdCompress(data: Uint8Array, options?: { level?: number }): Promise<Uint8Array>;
+  zstdCompressSync(data: Uint8Array, options?: { level?: number }): Uint8Array;
 }
 
 /** `globalThis.Bun`, typed. Only call on Bun. */

@@ -39,6 +39,7 @@ export interface DenoHttpServer {
 export interface DenoFileInfo {
   isFile: boolean;
   isDirectory: boolean;
+  isSymlink: boolean;
   size: number;
   mtime: Date | null;
 }
@@ -48,16 +49,16 @@ export interface DenoFsFile {
   /** The rest of the file; the file closes when it ends or is cancelled. */
   readonly readable: ReadableStream<Uint8Array>;
   read(buffer: Uint8Array): Promise<number | null>;
-  seek(offset: number, whence: 0): Promise<number>;
+  seekSync(offset: number, whence: 0): number;
   close(): void;
 }
 
 export interface DenoNamespace {
-  realPath(path: string): Promise<string>;
   realPathSync(path: string): string;
-  stat(path: string): Promise<DenoFileInfo>;
   statSync(path: string): DenoFileInfo;
+  lstatSync(path: string): DenoFileInfo;
   open(path: string): Promise<DenoFsFile>;
+  openSync(path: string): DenoFsFile;
   serve(options: DenoServeOptions): DenoHttpServer;
   upgradeWebSocket(request: Request, options?: { protocol?: string; idleTimeout?: number }): {
     socket: WebSocket;

@@ -6,12 +6,10 @@
  * Response goes: middleware, hono, another server.
  * @module
  */
-import { realpathSync, statSync } from "node:fs";
-import { open, realpath, stat, type FileHandle } from "node:fs/promises";
-import { type FileHost, lookups, nodeFsCalls } from "../../src/static/_files.ts";
-
-/** The platform's Response, captured at import, before a server installs the light one. */
-const NativeResponse: typeof Response = globalThis.Response;
+import { lstatSync, realpathSync, statSync } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
+import { type FileHost, nodeFinder } from "../../src/static/_files.ts";
+import { FastResponse } from "./_response.ts";
 
 /** A byte range of a file, for the sender. */
 export interface FileSlice {
@@ -20,19 +18,38 @@ export interface FileSlice {
   end: number;
 }
 
-/** File responses not yet read, and the file each one sends. */
+/** What the sender writes for a file response. */
+export interface FileParts {
+  slice: FileSlice;
+  status: number;
+  statusText: string | undefined;
+  headers: HeadersInit | undefined;
+}
+
+/** File responses, and the file each one sends. */
 const slices = new WeakMap<Response, FileSlice>();
 
-/** The file `response` sends, when it is a file response whose body nobody has touched. */
-export function fileSlice(response: Response): FileSlice | undefined {
+/**
+ * The file, status and headers `response` sends, when it is a file response
+ * whose body nobody has touched. The light Response gives its headers as
+ * built (a list from serveStatic), or as changed by middleware.
+ */
+export function fileParts(response: Response): FileParts | undefined {
   const slice = slices.get(response);
-  return slice && !response.bodyUsed && !response.body?.locked ? slice : undefined;
+  if (!slice) return undefined;
+  if (FastResponse.isFast(response)) {
+    const parts = response._stream(); // undefined once the body was read
+    return parts && { slice, status: parts.status, statusText: parts.statusText, headers: parts.headers };
+  }
+  if (response.bodyUsed || response.body?.locked) return undefined;
+  return { slice, status: response.status, statusText: response.statusText, headers: response.headers };
 }
 
 export const nodeFiles: FileHost = {
-  ...lookups(nodeFsCalls({ realpath, stat, realpathSync, statSync })),
+  find: nodeFinder({ realpathSync, statSync, lstatSync }),
   respond(real, start, end, _size, init) {
-    const response = new NativeResponse(fileStream(real, start, end), init);
+    // The global Response: the light one while an omniserve server runs, else the native one.
+    const response = new Response(fileStream(real, start, end), init);
     slices.set(response, { path: real, start, end });
     return response;
   },

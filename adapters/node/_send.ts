@@ -8,7 +8,7 @@
 import type { ServerResponse } from "node:http";
 import { logStreamError } from "../../src/_log.ts";
 import { FastResponse, type FastParts } from "./_response.ts";
-import { fileSlice } from "./_files.ts";
+import { fileParts } from "./_files.ts";
 import { sendFile } from "./_send-file.ts";
 
 /** True for statuses that never carry a body. */
@@ -24,8 +24,8 @@ export function send(
   close: boolean,
 ): void | Promise<void> {
   if (close) res.shouldKeepAlive = false;
-  const file = fileSlice(response); // serveStatic(): the file goes straight to the socket
-  if (file) return sendFile(res, response.status, response.statusText, flatHeaders(response.headers), file, isHead);
+  const file = fileParts(response); // serveStatic(): the file goes straight to the socket
+  if (file) return sendFile(res, file.status, file.statusText ?? "", flatHeaders(file.headers), file.slice, isHead);
   const isFast = FastResponse.isFast(response);
   if (isFast) {
     const fast = response._fast();

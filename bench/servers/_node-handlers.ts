@@ -5,7 +5,10 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Buffer } from "node:buffer";
+import { createReadStream } from "node:fs";
+import zlib from "node:zlib";
 import { CHUNK, CHUNKS } from "../apps/_payload.ts";
+import { ensureStaticFile, JSON_100K, STATIC_SIZE } from "../apps/_files.ts";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -56,4 +59,40 @@ const upload: Handler = (req, res) =>
     res.end(String(body.length));
   });
 
-export const NODE_HANDLERS: Record<string, Handler> = { hello, json, headers, stream, upload };
+const file = ensureStaticFile();
+
+/** The file piped to the socket, as a `node:http` user serves a file they know. */
+const staticFile: Handler = (_req, res) => {
+  res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(STATIC_SIZE) });
+  createReadStream(file).pipe(res);
+};
+
+const JSON_BYTES = Buffer.from(JSON_100K);
+
+/**
+ * The JSON compressed by node:zlib at omniserve's levels (gzip 6, Brotli 4),
+ * on the spot, as omniserve compresses a body this size (and as the fastest
+ * raw code does: no thread-pool trip).
+ */
+function compressed(encoding: "gzip" | "br"): Handler {
+  const headers = { "content-type": "application/json", "content-encoding": encoding, vary: "Accept-Encoding" };
+  const compress = encoding === "gzip"
+    ? () => zlib.gzipSync(JSON_BYTES, { level: 6 })
+    : () => zlib.brotliCompressSync(JSON_BYTES, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } });
+  return (_req, res) => {
+    const out = compress();
+    res.writeHead(200, headers);
+    res.end(out);
+  };
+}
+
+export const NODE_HANDLERS: Record<string, Handler> = {
+  hello,
+  json,
+  headers,
+  stream,
+  upload,
+  static: staticFile,
+  gzip: compressed("gzip"),
+  br: compressed("br"),
+};

@@ -1,6 +1,7 @@
 /**
  * Control on Bun: `Bun.serve` with no library. HTTP scenarios hand the app's
- * own `fetch` straight to Bun; "broadcast" uses Bun's native pub/sub.
+ * own `fetch` straight to Bun; "broadcast" uses Bun's native pub/sub;
+ * "static" sends `Bun.file()` and "gzip" and "br" compress with Bun's zlib.
  *   bun bench/servers/bun-raw.ts <app module> <scenario>
  * @module
  */
@@ -8,6 +9,8 @@ import process from "node:process";
 import { HOSTNAME, loadApp, ready } from "./_ready.ts";
 import { redisRelay } from "./_redis-relay.ts";
 import { bun } from "../../adapters/bun/host.ts";
+import { ensureStaticFile } from "../apps/_files.ts";
+import { rawCompress } from "./_raw-compress.ts";
 
 const [appPath, scenario] = process.argv.slice(2);
 const Bun = bun();
@@ -29,9 +32,19 @@ const server = scenario.startsWith("broadcast")
         relay ? relay(String(message), ws) : void ws.publish("room", message, deflate && message.length >= 1024),
     },
   })
-  : Bun.serve({ port: 0, hostname: HOSTNAME, fetch: (await loadApp(appPath)).fetch });
+  : Bun.serve({ port: 0, hostname: HOSTNAME, fetch: await rawFetch() });
 if (scenario === "broadcast-redis") {
   // Local others through Bun's native publish (it skips the sender), the other instance through Redis.
   relay = await redisRelay<Socket>((text, except) => void (except ? except.publish("room", text) : server.publish("room", text)));
+}
+
+/** "static": Bun.file (sendfile); "gzip", "br": Bun's zlib (_raw-compress.ts); else the app's own fetch. */
+async function rawFetch(): Promise<(request: Request) => Response | Promise<Response>> {
+  if (scenario === "static") {
+    const file = Bun.file(ensureStaticFile());
+    return () => new Response(file, { headers: { "content-type": "application/octet-stream" } });
+  }
+  if (scenario === "gzip" || scenario === "br") return rawCompress(scenario);
+  return (await loadApp(appPath)).fetch;
 }
 ready(server.port);

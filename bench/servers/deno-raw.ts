@@ -1,7 +1,8 @@
 /**
  * Control on Deno: `Deno.serve` with no library. HTTP scenarios hand the app's
  * own `fetch` straight to Deno; "broadcast" is a plain `Deno.upgradeWebSocket`
- * loop over a Set of sockets.
+ * loop over a Set of sockets; "static" sends the file's readable and "gzip"
+ * and "br" compress with Deno's zlib (_raw-compress.ts), no omniserve at all.
  *   deno run -A bench/servers/deno-raw.ts <app module> <scenario>
  * @module
  */
@@ -9,6 +10,8 @@ import process from "node:process";
 import { HOSTNAME, loadApp, ready } from "./_ready.ts";
 import { redisRelay } from "./_redis-relay.ts";
 import { deno } from "../../adapters/deno/host.ts";
+import { ensureStaticFile } from "../apps/_files.ts";
+import { rawCompress } from "./_raw-compress.ts";
 
 const [appPath, scenario] = process.argv.slice(2);
 const Deno = deno();
@@ -30,8 +33,18 @@ async function broadcast(withRedis: boolean): Promise<(request: Request) => Resp
   };
 }
 
+/** The file as the open file's readable, as a Deno user serves a file they know. */
+function staticFile(): () => Promise<Response> {
+  const path = ensureStaticFile();
+  return async () => new Response((await Deno.open(path)).readable, { headers: { "content-type": "application/octet-stream" } });
+}
+
 // Deno.upgradeWebSocket has no permessage-deflate: "broadcast-deflate" runs uncompressed everywhere on Deno.
 const handler = scenario.startsWith("broadcast")
   ? await broadcast(scenario === "broadcast-redis")
+  : scenario === "static"
+  ? staticFile()
+  : scenario === "gzip" || scenario === "br"
+  ? rawCompress(scenario)
   : (await loadApp(appPath)).fetch;
 Deno.serve({ port: 0, hostname: HOSTNAME, onListen: ({ port }) => ready(port), handler });

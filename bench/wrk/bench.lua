@@ -3,6 +3,7 @@
 --   BENCH_BODY_FILE     file whose bytes are the request body
 --   BENCH_CONTENT_TYPE  content-type of that body
 --   BENCH_HEADERS       how many x-bench-N request headers to add
+--   BENCH_ACCEPT_ENCODING  an Accept-Encoding header to send, if set
 --   BENCH_DELAY_MS      pause per connection between requests (fixed-rate latency runs)
 -- done() prints one JSON line the runner parses.
 
@@ -18,6 +19,11 @@ end
 
 for i = 1, tonumber(os.getenv("BENCH_HEADERS") or "0") do
   wrk.headers["x-bench-" .. i] = "value-" .. i .. "-abcdefghijklmnopqrstuvwxyz"
+end
+
+local accept_encoding = os.getenv("BENCH_ACCEPT_ENCODING")
+if accept_encoding and accept_encoding ~= "" then
+  wrk.headers["Accept-Encoding"] = accept_encoding
 end
 
 local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")

@@ -6,10 +6,10 @@
  * @module
  */
 import { OmniserveError } from "../_errors.ts";
-import { isCompressible } from "../_mime.ts";
+import { isCompressible, loadMime, mimeLoaded } from "../_mime.ts";
 import type { CompressOptions, Encoding, MaybePromise } from "../types.ts";
 import { negotiate } from "./_accept.ts";
-import { compressedStream, type LiveBody, readBody } from "./_body.ts";
+import { compressedStream, type LiveBody, readBody, type WholeBody } from "./_body.ts";
 import type { Compressors } from "./_compressors.ts";
 
 /**
@@ -31,10 +31,13 @@ export type Compress = <A extends unknown[]>(
 
 /** `compress()` over a runtime's compressors. */
 export function makeCompress(compressors: Compressors): Compress {
-  return (fetch, options = {}) => {
+  return <A extends unknown[]>(fetch: (request: Request, ...rest: A) => MaybePromise<Response>, options: CompressOptions = {}) => {
     const rules = resolve(compressors, options);
-    return (request, ...rest) => {
+    const mime = loadMime();
+    return (request: Request, ...rest: A): MaybePromise<Response> => {
       const response = fetch(request, ...rest);
+      // The first requests may come before the MIME database has loaded.
+      if (!mimeLoaded()) return mime.then(() => response).then((r) => encode(rules, request, r));
       return response instanceof Promise
         ? response.then((r) => encode(rules, request, r))
         : encode(rules, request, response);
@@ -85,6 +88,8 @@ function encode(rules: Rules, request: Request, response: Response): MaybePromis
     return notAcceptable();
   }
   const isHead = request.method === "HEAD";
+  const held = rules.compressors.heldBody?.(response);
+  if (held) return finish(rules, response, choice, isHead, { whole: true, bytes: held });
   const body = response.body;
   if (body === null && !isHead) return response;
   // A declared length (at or over the threshold, a file say) or no body: no need to look at it.
@@ -98,50 +103,73 @@ function encode(rules: Rules, request: Request, response: Response): MaybePromis
     const live: LiveBody = { whole: false, head: [], reader, pending: reader.read() };
     return rebuild(response, headers, compressedStream(live, rules.compressors.stream(choice)));
   }
-  return readBody(body).then(async (read) => {
-    if (read.whole && read.bytes.byteLength < rules.threshold) {
-      // Under the threshold: as it was (a HEAD's body is dropped by the runtime, which still counts it).
-      return rebuild(response, withVary(new Headers(response.headers)), read.bytes);
-    }
-    const headers = compressedHeaders(response.headers, choice);
-    if (isHead) {
-      if (!read.whole) read.reader.cancel().catch(() => {});
-      return rebuild(response, headers, endless());
-    }
-    if (read.whole) return rebuild(response, headers, single(await rules.compressors.bytes(choice, read.bytes)));
-    return rebuild(response, headers, compressedStream(read, rules.compressors.stream(choice)));
-  });
+  return readBody(body).then((read) => finish(rules, response, choice, isHead, read));
+}
+
+/** The response for a body read whole, or as far as it would go without waiting. */
+async function finish(rules: Rules, response: Response, choice: Encoding, isHead: boolean, read: WholeBody | LiveBody): Promise<Response> {
+  if (read.whole && read.bytes.byteLength < rules.threshold) {
+    // Under the threshold: as it was (a HEAD's body is dropped by the runtime, which still counts it).
+    return rebuild(response, headerList(response.headers), read.bytes);
+  }
+  const headers = compressedHeaders(response.headers, choice);
+  if (isHead) {
+    if (!read.whole) read.reader.cancel().catch(() => {});
+    return rebuild(response, headers, endless());
+  }
+  if (read.whole) return rebuild(response, headers, single(await rules.compressors.bytes(choice, read.bytes)));
+  return rebuild(response, headers, compressedStream(read, rules.compressors.stream(choice)));
 }
 
 /** The response with `Vary: Accept-Encoding`, in place when its headers may be changed. */
 function varied(response: Response): Response {
+  const headers = response.headers;
+  const vary = headers.get("vary");
+  if (vary !== null && varies(vary)) return response;
   try {
-    withVary(response.headers);
+    headers.set("vary", withAcceptEncoding(vary));
     return response;
   } catch {
     // Immutable headers (a fetch() result, Response.redirect()): copy them.
-    return rebuild(response, withVary(new Headers(response.headers)), response.body);
+    return rebuild(response, headerList(headers), response.body);
   }
 }
 
 /** RFC 9110 8.4, 8.6, 8.8.1: the coding, no Content-Length (the length changes), and a weak ETag (the bytes differ). */
-function compressedHeaders(original: Headers, encoding: Encoding): Headers {
-  const headers = withVary(new Headers(original));
-  headers.set("content-encoding", encoding);
-  headers.delete("content-length");
-  const etag = headers.get("etag");
-  if (etag !== null && !etag.startsWith("W/")) headers.set("etag", `W/${etag}`);
+function compressedHeaders(original: Headers, encoding: Encoding): [string, string][] {
+  const headers = headerList(original, true);
+  headers.push(["content-encoding", encoding]);
   return headers;
 }
 
-function withVary(headers: Headers): Headers {
-  const vary = headers.get("vary");
-  if (vary === null) headers.set("vary", "Accept-Encoding");
-  else if (!vary.split(",").some((v) => /^\s*(?:accept-encoding|\*)\s*$/i.test(v))) headers.append("vary", "Accept-Encoding");
-  return headers;
+/**
+ * The headers as a list with Vary naming Accept-Encoding; `coded`: for a
+ * compressed body. One walk over the Headers, and a list the runtime sends
+ * as it is (undici's Headers cost Node's sender a sorted walk each, measured).
+ */
+function headerList(original: Headers, coded = false): [string, string][] {
+  const out: [string, string][] = [];
+  let vary: string | null = null;
+  original.forEach((value, name) => {
+    if (name === "set-cookie" || (coded && name === "content-length")) return;
+    if (name === "vary") vary = value;
+    else out.push([name, coded && name === "etag" && !value.startsWith("W/") ? `W/${value}` : value]);
+  });
+  for (const cookie of original.getSetCookie()) out.push(["set-cookie", cookie]);
+  out.push(["vary", withAcceptEncoding(vary)]);
+  return out;
 }
 
-function rebuild(response: Response, headers: Headers, body: BodyInit | Uint8Array | null): Response {
+/** True when a Vary value already covers Accept-Encoding (it names it, or is `*`). */
+function varies(vary: string): boolean {
+  return vary.split(",").some((v) => /^\s*(?:accept-encoding|\*)\s*$/i.test(v));
+}
+
+function withAcceptEncoding(vary: string | null): string {
+  return vary === null ? "Accept-Encoding" : varies(vary) ? vary : `${vary}, Accept-Encoding`;
+}
+
+function rebuild(response: Response, headers: [string, string][], body: BodyInit | Uint8Array | null): Response {
   return new Response(body as BodyInit | null, { status: response.status, statusText: response.statusText, headers });
 }
 

@@ -21,6 +21,7 @@ export interface ZlibStream {
 }
 
 type OneShot = (data: Uint8Array, options: object, callback: (error: Error | null, result: Uint8Array) => void) => void;
+type OneShotSync = (data: Uint8Array, options: object) => Uint8Array;
 
 /** The members of `node:zlib` used here; `zstd*` only where the runtime has Zstandard. */
 export interface ZlibModule {
@@ -31,10 +32,25 @@ export interface ZlibModule {
   gzip: OneShot;
   brotliCompress: OneShot;
   zstdCompress?: OneShot;
+  gzipSync: OneShotSync;
+  brotliCompressSync: OneShotSync;
+  zstdCompressSync?: OneShotSync;
 }
 
-/** Faster whole-body compressors a runtime has beside its zlib (Bun's zstd). */
-export type OneShotOverrides = Partial<Record<Encoding, (data: Uint8Array) => Promise<Uint8Array>>>;
+/** Faster whole-body compressors a runtime has beside its zlib (Bun's zstd), in both forms. */
+export type OneShotOverrides = Partial<
+  Record<Encoding, { sync(data: Uint8Array): Uint8Array; async(data: Uint8Array): Promise<Uint8Array> }>
+>;
+
+/**
+ * Whole bodies up to this size are compressed on the spot, larger ones on
+ * the runtime's thread pool. Up to here the work (about 1 ms for 100 KiB of
+ * JSON in gzip) costs less than the trip to the pool and back: on Node 20 a
+ * 100 KiB body served by compress() took 16% less CPU compressed on the spot
+ * (measured with the bench's servers, one core each); past it, the event
+ * loop would be held too long.
+ */
+const ON_THE_SPOT = 128 * 1024;
 
 /** The Compressors of a runtime whose `node:zlib` is `zlib`. */
 export function zlibCompressors(zlib: ZlibModule, overrides: OneShotOverrides = {}): Compressors {
@@ -50,15 +66,24 @@ export function zlibCompressors(zlib: ZlibModule, overrides: OneShotOverrides = 
     br: (o) => zlib.createBrotliCompress(o),
   };
   const oneShot: Partial<Record<Encoding, OneShot>> = { gzip: zlib.gzip, br: zlib.brotliCompress };
-  if (zlib.createZstdCompress && zlib.zstdCompress && c.ZSTD_e_flush !== undefined) {
+  const oneShotSync: Partial<Record<Encoding, OneShotSync>> = { gzip: zlib.gzipSync, br: zlib.brotliCompressSync };
+  if (zlib.createZstdCompress && zlib.zstdCompress && zlib.zstdCompressSync && c.ZSTD_e_flush !== undefined) {
     create.zstd = zlib.createZstdCompress;
     oneShot.zstd = zlib.zstdCompress;
+    oneShotSync.zstd = zlib.zstdCompressSync;
   }
   return {
     encodings: new Set(Object.keys(create) as Encoding[]),
     bytes(encoding, data) {
       const override = overrides[encoding];
-      if (override) return override(data);
+      if (data.byteLength <= ON_THE_SPOT) {
+        try {
+          return Promise.resolve(override ? override.sync(data) : oneShotSync[encoding]!.call(zlib, data, options[encoding]));
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      }
+      if (override) return override.async(data);
       return new Promise((resolve, reject) => {
         oneShot[encoding]!.call(zlib, data, options[encoding], (error, result) => error ? reject(error) : resolve(result));
       });

@@ -18,15 +18,20 @@ export interface FoundFile {
 
 /** The file facilities of one runtime. POSIX paths (`/`-separated). */
 export interface FileHost {
-  /** The real path of `path`, synchronously (start-up checks), or undefined when nothing is there. */
-  findSync(path: string): FoundFile | undefined;
-  /** Resolve `path` and stat what it names; undefined when nothing is there (a missing file or folder on the way). */
-  find(path: string): Promise<FoundFile | undefined>;
+  /**
+   * Resolve `path` and stat what it names; undefined when nothing is there (a
+   * missing file or folder on the way). `known` is a real folder `path` starts
+   * with: only the parts after it are looked at. Synchronous, as nginx looks
+   * files up: on a local disk these calls take microseconds, less than a trip
+   * to a thread pool and back (on Bun the async pair cost about 20% of
+   * sending a 1 MiB file).
+   */
+  find(path: string, known?: string): FoundFile | undefined;
   /**
    * A Response with `init`, whose body is bytes `start` to `end` (included)
    * of the file at `real`, sent the runtime's fastest way.
    */
-  respond(real: string, start: number, end: number, size: number, init: ResponseInit): Response | Promise<Response>;
+  respond(real: string, start: number, end: number, size: number, init: ResponseInit): Response;
 }
 
 const MISSING = new Set(["ENOENT", "ENOTDIR", "ELOOP", "ENAMETOOLONG"]);
@@ -44,42 +49,52 @@ export interface StatFields {
   isDirectory: boolean;
 }
 
-/** A runtime's file system calls, in the shape of `node:fs` (`S` is its stat result). */
+/** A runtime's synchronous file system calls (`S` is its stat result). */
 export interface FsCalls<S> {
-  realpath(path: string): Promise<string>;
-  stat(path: string): Promise<S>;
-  realpathSync(path: string): string;
-  statSync(path: string): S;
+  /** The real path (libc realpath(3) where the runtime has it); throws when nothing is there. */
+  realpath(path: string): string;
+  stat(path: string): S;
+  /** Like stat, for the link itself. */
+  lstat(path: string): S;
   /** The fields of a stat result. */
-  fields(stat: S): StatFields;
+  fields(stat: S): StatFields & { isSymbolicLink: boolean };
 }
 
 /**
- * `find` and `findSync` over a runtime's calls: the real path and the stat,
- * both at once (two trips to a thread pool cost one trip's wait); "nothing
- * there" is undefined, any other error is thrown (a 500, logged).
+ * `find` over a runtime's calls. Below a known real folder it walks the
+ * parts with lstat: a path with no symlink is its own real path, and its last
+ * lstat is its stat (one call for a file in the root, where realpath(3) looks
+ * at every part from `/` and stat comes on top: 5.5 µs against 18 µs on Bun,
+ * measured). At a symlink it falls back to realpath. "Nothing there" is
+ * undefined, any other error is thrown (a 500, logged).
  */
-export function lookups<S>(fs: FsCalls<S>): Pick<FileHost, "find" | "findSync"> {
-  const found = (real: string, stat: S): FoundFile => ({ real, ...fs.fields(stat) });
-  return {
-    findSync(path) {
-      try {
-        const real = fs.realpathSync(path);
-        return found(real, fs.statSync(real));
-      } catch (error) {
-        if (isMissing(error)) return undefined;
-        throw error;
+export function finder<S>(fs: FsCalls<S>): FileHost["find"] {
+  const resolved = (path: string): FoundFile => {
+    const real = fs.realpath(path);
+    const { isSymbolicLink: _, ...fields } = fs.fields(fs.stat(real));
+    return { real, ...fields };
+  };
+  return (path, known) => {
+    try {
+      if (path === known) {
+        const { isSymbolicLink: _, ...fields } = fs.fields(fs.stat(path));
+        return { real: path, ...fields };
       }
-    },
-    async find(path) {
-      try {
-        const [real, stat] = await Promise.all([fs.realpath(path), fs.stat(path)]);
-        return found(real, stat);
-      } catch (error) {
-        if (isMissing(error)) return undefined;
-        throw error;
+      if (known === undefined || !path.startsWith(`${known}/`)) return resolved(path);
+      let at = known.length;
+      for (;;) {
+        const next = path.indexOf("/", at + 1);
+        const part = next < 0 ? path : path.slice(0, next);
+        const { isSymbolicLink, ...fields } = fs.fields(fs.lstat(part));
+        if (isSymbolicLink) return resolved(path);
+        if (next < 0) return { real: path, ...fields };
+        if (!fields.isDirectory) return undefined; // a file in the middle of the path
+        at = next;
       }
-    },
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
   };
 }
 
@@ -89,9 +104,19 @@ export interface NodeStats {
   mtimeMs: number;
   isFile(): boolean;
   isDirectory(): boolean;
+  isSymbolicLink(): boolean;
 }
 
-/** FsCalls from `node:fs`'s functions (Node's, and Bun's, which are native). */
-export function nodeFsCalls(fs: Omit<FsCalls<NodeStats>, "fields">): FsCalls<NodeStats> {
-  return { ...fs, fields: (s) => ({ size: s.size, mtimeMs: s.mtimeMs, isFile: s.isFile(), isDirectory: s.isDirectory() }) };
+/** `find` from `node:fs`'s sync calls (Node's, and Bun's, which are native). */
+export function nodeFinder(fs: {
+  realpathSync: { native(path: string): string };
+  statSync(path: string): NodeStats;
+  lstatSync(path: string): NodeStats;
+}): FileHost["find"] {
+  return finder<NodeStats>({
+    realpath: (path) => fs.realpathSync.native(path),
+    stat: (path) => fs.statSync(path),
+    lstat: (path) => fs.lstatSync(path),
+    fields: (s) => ({ size: s.size, mtimeMs: s.mtimeMs, isFile: s.isFile(), isDirectory: s.isDirectory(), isSymbolicLink: s.isSymbolicLink() }),
+  });
 }
