@@ -191,6 +191,25 @@ describe("permessage-deflate on Node", () => {
     expect(seen).toEqual(["text:first", "text:200000", "ping:p", "text:after", "binary:200000", "close:1000"]);
   });
 
+  test("FrameParser() goes on with the bytes behind an inflate when the message came in pieces", async () => {
+    const big = frame(OP.text, await deflated(new TextEncoder().encode("z".repeat(200_000))), { rsv: 4 });
+    const seen: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      const parser = new FrameParser(1 << 20, {
+        message: (d) => seen.push(`text:${d.length}`),
+        ping: (d) => (seen.push(`ping:${Buffer.from(d).toString()}`), resolve()),
+        pong() {},
+        close() {},
+        fail: (code) => seen.push(`fail:${code}`),
+      }, inflate);
+      // The first piece leaves the parser waiting for the whole frame; the second ends it and carries a ping.
+      parser.push(big.subarray(0, 10));
+      parser.push(Buffer.concat([big.subarray(10), frame(OP.ping, "p")]));
+    });
+    await done;
+    expect(seen).toEqual(["text:200000", "ping:p"]);
+  });
+
   test("FrameParser() closes with 1009 for a compressed message that inflates past the limit", async () => {
     const bomb = await deflated(new Uint8Array(8 * 1024 * 1024));
     expect((await parseAsync(frame(OP.binary, bomb, { rsv: 4 }), 1024 * 1024)).seen).toEqual(["fail:1009"]);

@@ -148,6 +148,8 @@ export class FrameParser {
         this.#data(opcode, fin, payload);
       }
     }
+    // Stopped for an inflate (or done): the next frame needs its first two bytes again.
+    this.#need = 2;
     return off;
   }
 
