@@ -18,43 +18,7 @@ import { encodeClose, encodeFrame, OPCODE, toPayload } from "../../src/ws/_frame
 import type { WsHub } from "../../src/ws/_hub.ts";
 import { FrameParser } from "../../src/ws/_parser.ts";
 import { PeerBase, type PeerInit } from "../../src/ws/_peer.ts";
-import { deflate, DEFLATE_THRESHOLD, inflate, type Deflate } from "./_ws_deflate.ts";
-
-/** A compressed frame still being made; one broadcast shares it among its subscribers. */
-export class PendingFrame {
-  settled = false;
-  frame: Uint8Array | undefined;
-  readonly #peers: NodePeer[] = [];
-
-  /** `peer` writes this frame, in its turn, once it is ready. */
-  add(peer: NodePeer): void {
-    this.#peers.push(peer);
-  }
-
-  /** The frame is ready (undefined: compression failed and it is left out). */
-  settle(frame: Uint8Array | undefined): void {
-    this.settled = true;
-    this.frame = frame;
-    for (const peer of this.#peers) peer._flush();
-  }
-}
-
-/** `bytes` as a Buffer without copying: a frame written to many sockets is converted once. */
-export function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-/** The RSV1 frame of `bytes`: at once when deflate finished synchronously, else pending. */
-export function deflateFrame(opcode: number, bytes: Uint8Array, windowBits: number): Uint8Array | PendingFrame {
-  let now: Uint8Array | undefined;
-  let pending: PendingFrame | undefined;
-  deflate(bytes, windowBits, (packed) => {
-    const frame = packed && asBuffer(encodeFrame(opcode, packed, true));
-    if (pending) pending.settle(frame);
-    else now = frame;
-  });
-  return now ?? (pending = new PendingFrame());
-}
+import { DEFLATE_THRESHOLD, deflateFrame, inflate, PendingFrame, type Deflate } from "./_ws_deflate.ts";
 
 const OPEN = 1;
 const CLOSING = 2;
