@@ -138,7 +138,13 @@ function strip(out: Buffer): Uint8Array {
 export class PendingFrame {
   settled = false;
   frame: Uint8Array | undefined;
+  /** The message's size before compression: what a peer counts against its limit while it waits. */
+  readonly size: number;
   readonly #peers: NodePeer[] = [];
+
+  constructor(size: number) {
+    this.size = size;
+  }
 
   /** `peer` writes this frame, in its turn, once it is ready. */
   add(peer: NodePeer): void {
@@ -167,5 +173,5 @@ export function deflateFrame(opcode: number, bytes: Uint8Array, windowBits: numb
     if (pending) pending.settle(frame);
     else now = frame;
   });
-  return now ?? (pending = new PendingFrame());
+  return now ?? (pending = new PendingFrame(bytes.length));
 }

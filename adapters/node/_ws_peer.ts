@@ -58,6 +58,8 @@ export class NodePeer extends PeerBase<WsHub> {
   #pong: Uint8Array | undefined;
   /** Frames behind a compression still running, in send order; undefined when none waits. */
   #queue: Array<Uint8Array | PendingFrame> | undefined;
+  /** Bytes in `#queue` (a pending frame by its uncompressed size); they count against the limit. */
+  #queued = 0;
   readonly #limit: number;
 
   constructor(hub: WsHub, socket: Socket, init: PeerInit, deflate?: Deflate) {
@@ -112,23 +114,33 @@ export class NodePeer extends PeerBase<WsHub> {
   }
 
   get bufferedAmount(): number {
-    return this.socket.writableLength;
+    return this.socket.writableLength + this.#queued;
   }
 
   /** @internal Write an encoded data frame, in order; false if the peer is not open. */
   _write(frame: Uint8Array): boolean {
     if (this.#state !== OPEN) return false;
     if (this.#queue === undefined) return this.#writeNow(frame);
-    this.#queue.push(frame);
-    this._flush();
-    return true;
+    return this.#enqueue(frame, frame.length);
   }
 
   /** @internal Queue a frame still being compressed; later frames wait behind it. */
   _writeLater(frame: PendingFrame): boolean {
     if (this.#state !== OPEN) return false;
-    (this.#queue ??= []).push(frame);
+    this.#queue ??= [];
     frame.add(this);
+    return this.#enqueue(frame, frame.size);
+  }
+
+  /** Queue behind a compression; the queue counts against the limit like unsent bytes. */
+  #enqueue(frame: Uint8Array | PendingFrame, size: number): boolean {
+    this.#queue!.push(frame);
+    this.#queued += size;
+    if (this.#queued + unsent(this.socket) > this.#limit) {
+      this.#finish(CloseCode.policyViolation, CloseCode.policyViolation, "back-pressure limit exceeded");
+      return false;
+    }
+    if (!(frame instanceof PendingFrame)) this._flush();
     return true;
   }
 
@@ -140,11 +152,13 @@ export class NodePeer extends PeerBase<WsHub> {
       const head = queue[0];
       if (head instanceof PendingFrame && !head.settled) return;
       queue.shift();
+      this.#queued -= head instanceof PendingFrame ? head.size : head.length;
       const frame = head instanceof PendingFrame ? head.frame : head;
       if (frame && !this.#writeNow(frame)) return;
       if (this.#queue !== queue) return;
     }
     this.#queue = undefined;
+    this.#queued = 0;
   }
 
   /**
@@ -218,7 +232,7 @@ export class NodePeer extends PeerBase<WsHub> {
     this.#closeReason = reason;
     // After every message sent before it, even one still compressing.
     const frame = encodeClose(code, reason);
-    if (this.#queue) this.#queue.push(frame);
+    if (this.#queue) (this.#queue.push(frame), this.#queued += frame.length);
     else this.socket.write(frame);
     this.#timer = setTimeout(() => this.socket.destroy(), CLOSE_WAIT_MS);
   }
@@ -236,6 +250,7 @@ export class NodePeer extends PeerBase<WsHub> {
     if (this.#state === CLOSED) return;
     // The connection is ending: messages still compressing are dropped.
     this.#queue = undefined;
+    this.#queued = 0;
     if (this.#state === OPEN) this.socket.write(encodeClose(send, reason));
     this.#state = CLOSING;
     this.#closeCode = code;
@@ -248,6 +263,7 @@ export class NodePeer extends PeerBase<WsHub> {
   #onClose(): void {
     this.#state = CLOSED;
     this.#queue = undefined;
+    this.#queued = 0;
     clearTimeout(this.#timer);
     this._hub.closed(this, this.#closeCode ?? CloseCode.abnormal, this.#closeReason);
   }

@@ -95,9 +95,10 @@ export default {
   },
 } satisfies ServeOptions;
 
-/** Send `count` 64 KiB messages, one per timer tick, while the peer stays open. */
+/** Send `count` 64 KiB messages (random: compression cannot shrink them), one per timer tick, while the peer stays open. */
 function flood(peer: { send(data: unknown): unknown; readonly websocket: { readyState?: number } }, count: number): void {
   const chunk = new Uint8Array(64 * 1024);
+  for (let at = 0; at < chunk.length; at += 65536) crypto.getRandomValues(chunk.subarray(at, at + 65536));
   let sent = 0;
   const tick = () => {
     if (peer.websocket.readyState !== 1 || sent++ >= count) return;
