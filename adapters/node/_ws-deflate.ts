@@ -11,11 +11,15 @@
  * asynchronous job, measured at 50-300 µs here). Everything larger goes to
  * libuv's thread pool, at most {@link ZLIB_CONCURRENCY} jobs at once (as `ws`
  * does: many concurrent zlib streams fragment memory). Synchronous zlib on a
- * 16 MiB message held the loop for hundreds of milliseconds.
+ * 16 MiB message held the loop for hundreds of milliseconds. A frame still
+ * being compressed is a {@link PendingFrame}, which a broadcast shares among
+ * its subscribers and each peer writes in its turn.
  * @module
  */
 import zlib from "node:zlib";
 import { CloseCode } from "../../src/ws/_close.ts";
+import { encodeFrame } from "../../src/ws/_frame.ts";
+import type { NodePeer } from "./_ws-peer.ts";
 
 /** Messages smaller than this go out uncompressed (RFC 7692 lets each message choose). */
 export const DEFLATE_THRESHOLD = 1024;
@@ -128,4 +132,46 @@ export function deflate(data: Uint8Array, windowBits: number, done: (packed: Uin
 
 function strip(out: Buffer): Uint8Array {
   return out.subarray(0, out.length - 4);
+}
+
+/** A compressed frame still being made; one broadcast shares it among its subscribers. */
+export class PendingFrame {
+  settled = false;
+  frame: Uint8Array | undefined;
+  /** The message's size before compression: what a peer counts against its limit while it waits. */
+  readonly size: number;
+  readonly #peers: NodePeer[] = [];
+
+  constructor(size: number) {
+    this.size = size;
+  }
+
+  /** `peer` writes this frame, in its turn, once it is ready. */
+  add(peer: NodePeer): void {
+    this.#peers.push(peer);
+  }
+
+  /** The frame is ready (undefined: compression failed and it is left out). */
+  settle(frame: Uint8Array | undefined): void {
+    this.settled = true;
+    this.frame = frame;
+    for (const peer of this.#peers) peer._flush();
+  }
+}
+
+/** `bytes` as a Buffer without copying: a frame written to many sockets is converted once. */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** The RSV1 frame of `bytes`: at once when deflate finished synchronously, else pending. */
+export function deflateFrame(opcode: number, bytes: Uint8Array, windowBits: number): Uint8Array | PendingFrame {
+  let now: Uint8Array | undefined;
+  let pending: PendingFrame | undefined;
+  deflate(bytes, windowBits, (packed) => {
+    const frame = packed && asBuffer(encodeFrame(opcode, packed, true));
+    if (pending) pending.settle(frame);
+    else now = frame;
+  });
+  return now ?? (pending = new PendingFrame(bytes.length));
 }

@@ -18,43 +18,7 @@ import { encodeClose, encodeFrame, OPCODE, toPayload } from "../../src/ws/_frame
 import type { WsHub } from "../../src/ws/_hub.ts";
 import { FrameParser } from "../../src/ws/_parser.ts";
 import { PeerBase, type PeerInit } from "../../src/ws/_peer.ts";
-import { deflate, DEFLATE_THRESHOLD, inflate, type Deflate } from "./_ws-deflate.ts";
-
-/** A compressed frame still being made; one broadcast shares it among its subscribers. */
-export class PendingFrame {
-  settled = false;
-  frame: Uint8Array | undefined;
-  readonly #peers: NodePeer[] = [];
-
-  /** `peer` writes this frame, in its turn, once it is ready. */
-  add(peer: NodePeer): void {
-    this.#peers.push(peer);
-  }
-
-  /** The frame is ready (undefined: compression failed and it is left out). */
-  settle(frame: Uint8Array | undefined): void {
-    this.settled = true;
-    this.frame = frame;
-    for (const peer of this.#peers) peer._flush();
-  }
-}
-
-/** `bytes` as a Buffer without copying: a frame written to many sockets is converted once. */
-export function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-/** The RSV1 frame of `bytes`: at once when deflate finished synchronously, else pending. */
-export function deflateFrame(opcode: number, bytes: Uint8Array, windowBits: number): Uint8Array | PendingFrame {
-  let now: Uint8Array | undefined;
-  let pending: PendingFrame | undefined;
-  deflate(bytes, windowBits, (packed) => {
-    const frame = packed && asBuffer(encodeFrame(opcode, packed, true));
-    if (pending) pending.settle(frame);
-    else now = frame;
-  });
-  return now ?? (pending = new PendingFrame());
-}
+import { DEFLATE_THRESHOLD, deflateFrame, inflate, PendingFrame, type Deflate } from "./_ws-deflate.ts";
 
 const OPEN = 1;
 const CLOSING = 2;
@@ -94,6 +58,8 @@ export class NodePeer extends PeerBase<WsHub> {
   #pong: Uint8Array | undefined;
   /** Frames behind a compression still running, in send order; undefined when none waits. */
   #queue: Array<Uint8Array | PendingFrame> | undefined;
+  /** Bytes in `#queue` (a pending frame by its uncompressed size); they count against the limit. */
+  #queued = 0;
   readonly #limit: number;
 
   constructor(hub: WsHub, socket: Socket, init: PeerInit, deflate?: Deflate) {
@@ -148,23 +114,33 @@ export class NodePeer extends PeerBase<WsHub> {
   }
 
   get bufferedAmount(): number {
-    return this.socket.writableLength;
+    return this.socket.writableLength + this.#queued;
   }
 
   /** @internal Write an encoded data frame, in order; false if the peer is not open. */
   _write(frame: Uint8Array): boolean {
     if (this.#state !== OPEN) return false;
     if (this.#queue === undefined) return this.#writeNow(frame);
-    this.#queue.push(frame);
-    this._flush();
-    return true;
+    return this.#enqueue(frame, frame.length);
   }
 
   /** @internal Queue a frame still being compressed; later frames wait behind it. */
   _writeLater(frame: PendingFrame): boolean {
     if (this.#state !== OPEN) return false;
-    (this.#queue ??= []).push(frame);
+    this.#queue ??= [];
     frame.add(this);
+    return this.#enqueue(frame, frame.size);
+  }
+
+  /** Queue behind a compression; the queue counts against the limit like unsent bytes. */
+  #enqueue(frame: Uint8Array | PendingFrame, size: number): boolean {
+    this.#queue!.push(frame);
+    this.#queued += size;
+    if (this.#queued + unsent(this.socket) > this.#limit) {
+      this.#finish(CloseCode.policyViolation, CloseCode.policyViolation, "back-pressure limit exceeded");
+      return false;
+    }
+    if (!(frame instanceof PendingFrame)) this._flush();
     return true;
   }
 
@@ -176,11 +152,13 @@ export class NodePeer extends PeerBase<WsHub> {
       const head = queue[0];
       if (head instanceof PendingFrame && !head.settled) return;
       queue.shift();
+      this.#queued -= head instanceof PendingFrame ? head.size : head.length;
       const frame = head instanceof PendingFrame ? head.frame : head;
       if (frame && !this.#writeNow(frame)) return;
       if (this.#queue !== queue) return;
     }
     this.#queue = undefined;
+    this.#queued = 0;
   }
 
   /**
@@ -254,7 +232,7 @@ export class NodePeer extends PeerBase<WsHub> {
     this.#closeReason = reason;
     // After every message sent before it, even one still compressing.
     const frame = encodeClose(code, reason);
-    if (this.#queue) this.#queue.push(frame);
+    if (this.#queue) (this.#queue.push(frame), this.#queued += frame.length);
     else this.socket.write(frame);
     this.#timer = setTimeout(() => this.socket.destroy(), CLOSE_WAIT_MS);
   }
@@ -272,6 +250,7 @@ export class NodePeer extends PeerBase<WsHub> {
     if (this.#state === CLOSED) return;
     // The connection is ending: messages still compressing are dropped.
     this.#queue = undefined;
+    this.#queued = 0;
     if (this.#state === OPEN) this.socket.write(encodeClose(send, reason));
     this.#state = CLOSING;
     this.#closeCode = code;
@@ -284,6 +263,7 @@ export class NodePeer extends PeerBase<WsHub> {
   #onClose(): void {
     this.#state = CLOSED;
     this.#queue = undefined;
+    this.#queued = 0;
     clearTimeout(this.#timer);
     this._hub.closed(this, this.#closeCode ?? CloseCode.abnormal, this.#closeReason);
   }

@@ -17,8 +17,8 @@ import type { PeerBase } from "../../src/ws/_peer.ts";
 import { LocalPubSub, type PublishOptions } from "../../src/ws/_pubsub.ts";
 import { checkHandshake, decideUpgrade, isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 import type { WebSocketOptions } from "../../src/types.ts";
-import { DEFLATE_THRESHOLD, negotiateDeflate } from "./_ws-deflate.ts";
-import { asBuffer, deflateFrame, NodePeer, PendingFrame } from "./_ws-peer.ts";
+import { asBuffer, DEFLATE_THRESHOLD, deflateFrame, negotiateDeflate, PendingFrame } from "./_ws-deflate.ts";
+import { NodePeer } from "./_ws-peer.ts";
 
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 

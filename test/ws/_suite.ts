@@ -589,6 +589,18 @@ export function wsConformance(runtime: Runtime): void {
       await c.endedWithin(20_000);
     }, 60_000);
 
+    test("messages still being compressed count against backpressureLimit", async () => {
+      const { client } = await RawClient.connect(`${server.url}/?name=zflood`, {
+        headers: { "Sec-WebSocket-Extensions": "permessage-deflate" },
+      });
+      clients.push(client!);
+      await client!.nextText();
+      client!.socket.pause();
+      client!.sendText("flood:1000"); // 64 KiB messages: compressed off the loop where deflate was negotiated
+      const seen = JSON.parse(await until("/closes?name=zflood", (b) => b !== "null", 10_000));
+      expect(seen.code).toBe(gap("backpressureCloseAbrupt") ? 1006 : 1008);
+    }, 30_000);
+
     test("a frame announcing more than maxPayloadLength is refused with 1009 before its payload arrives", async () => {
       const c = await connect("/?name=huge");
       // The header of a 100 MiB binary frame and its first KiB; the rest never comes.
