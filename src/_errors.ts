@@ -21,7 +21,8 @@ export type ErrorCode =
   | "ERR_RUNTIME_NOT_FOUND"
   | "ERR_BAD_ARGUMENT"
   | "ERR_PUBSUB"
-  | "ERR_STATIC_ROOT";
+  | "ERR_STATIC_ROOT"
+  | "ERR_TLS";
 
 /** An error raised by omniserve itself, with a stable `code`. */
 export class OmniserveError extends Error {

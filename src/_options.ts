@@ -2,6 +2,7 @@
  * Option defaults and validation, shared by every adapter.
  * @module
  */
+import { type TlsEntry, tlsEntries } from "./_tls.ts";
 import { OmniserveError } from "./_errors.ts";
 import type { PubSubOptions, ServeOptions } from "./types.ts";
 
@@ -21,6 +22,10 @@ export interface ResolvedOptions {
   reusePort: boolean;
   /** This worker's number: `OMNISERVE_WORKER`, which the CLI sets for each worker it starts; else 0. */
   worker: number;
+  /** TLS entries, the default first (SNI); undefined for plain HTTP. */
+  tls: TlsEntry[] | undefined;
+  /** Speak HTTP/2 (h2 by ALPN with TLS, h2c by prior knowledge without); default true. */
+  http2: boolean;
 }
 
 /** Channel prefix when `pubsub.prefix` is not given. */
@@ -63,6 +68,8 @@ export function resolveOptions(options: ServeOptions): ResolvedOptions {
     pubsub: resolvePubSub(options.pubsub),
     reusePort: options.reusePort ?? false,
     worker: Number(env("OMNISERVE_WORKER") ?? 0) || 0,
+    tls: tlsEntries(options.tls),
+    http2: options.http2 ?? true,
   };
 }
 

@@ -30,6 +30,8 @@ export interface ServerContext {
   readonly ip: string;
   /** Keep work alive after the response is sent; `stop()` waits for it. */
   waitUntil(promise: Promise<unknown>): void;
+  /** The TLS connection the request came on; undefined over plain HTTP. */
+  readonly tls?: TLSInfo;
 }
 
 /** The request handler, as with `Bun.serve` and `Deno.serve`. */
@@ -57,12 +59,50 @@ export interface UpgradeAcceptance {
   protocol?: string;
 }
 
-/** TLS material as PEM text (not file paths), as `Bun.serve` and `Deno.serve` take it. */
+/** PEM text, or its bytes. */
+export type PemInput = string | Uint8Array;
+
+/**
+ * TLS material (PEM text or bytes, not file paths), as `Bun.serve` and
+ * `Deno.serve` take it. In an array (SNI), each entry names the host it
+ * serves with `serverName`; the first entry is the default.
+ */
 export interface TLSOptions {
   /** Certificate chain, PEM. */
-  cert: string;
-  /** Private key, PEM, unencrypted (Deno.serve cannot take a passphrase). */
-  key: string;
+  cert: PemInput;
+  /** Private key, PEM. */
+  key: PemInput;
+  /** Passphrase of an encrypted `key`. */
+  passphrase?: string;
+  /** Certificate authorities that sign the client certificates accepted with `requestCert`. */
+  ca?: PemInput | PemInput[];
+  /** Ask every client for a certificate signed by `ca` and refuse, in the handshake, one without. */
+  requestCert?: boolean;
+  /** For SNI: the host name (or `*.example.test` wildcard) this entry serves. */
+  serverName?: string;
+}
+
+/** What a handler knows of a request's TLS connection: `ctx.tls`, set for HTTPS only. */
+export interface TLSInfo {
+  /** The protocol spoken on the connection: `"h2"` or `"http/1.1"`. */
+  alpn: string;
+  /** The host name the client asked for by SNI, if any. */
+  serverName?: string;
+  /** The verified client certificate, with `requestCert`. */
+  peerCertificate?: PeerCertificate;
+}
+
+/** A verified client certificate, as the handler sees it. */
+export interface PeerCertificate {
+  /** Subject fields, for example `{ CN: "alice", O: "Example" }`. */
+  subject: Record<string, string>;
+  /** Issuer fields. */
+  issuer: Record<string, string>;
+  /** SHA-256 fingerprint, colon-separated hex. */
+  fingerprint256: string;
+  /** Validity, as the certificate states it. */
+  validFrom: string;
+  validTo: string;
 }
 
 /**
@@ -136,8 +176,19 @@ export interface ServeOptions {
   maxRequestBodySize?: number;
   /** Seconds an idle keep-alive connection is kept open (default 10). */
   idleTimeout?: number;
-  /** Serve HTTPS with this certificate and key. */
-  tls?: TLSOptions;
+  /**
+   * Serve HTTPS with this certificate and key, or with one entry per host
+   * name (SNI, the first entry the default). Swap it at run time with
+   * `server.reload({ tls })`.
+   */
+  tls?: TLSOptions | TLSOptions[];
+  /**
+   * Speak HTTP/2 (default true): with `tls`, ALPN offers `h2` and
+   * `http/1.1` and each client gets what it asks for; without, cleartext
+   * HTTP/2 with prior knowledge (h2c) is accepted on the same port as
+   * HTTP/1.1. `false`: HTTP/1.1 only.
+   */
+  http2?: boolean;
   /** WebSocket hooks; requests with `Upgrade: websocket` go here when set. */
   websocket?: WebSocketOptions;
   /** Do not log errors (they still reach `error`). */
@@ -212,10 +263,12 @@ export interface PublishOptions {
   compress?: boolean;
 }
 
-/** The handlers `reload()` can swap without dropping connections. */
+/** What `reload()` can swap without dropping connections. */
 export interface ReloadOptions {
   fetch?: FetchHandler;
   error?: ErrorHandler;
+  /** New certificates: new connections get them at once, open ones keep theirs. */
+  tls?: TLSOptions | TLSOptions[];
 }
 
 /**
@@ -250,7 +303,7 @@ export interface Server<Raw = unknown> {
    * With `closeActiveConnections`, drop every connection now.
    */
   stop(closeActiveConnections?: boolean): Promise<void>;
-  /** Swap `fetch` and/or `error` for new requests without dropping connections. */
+  /** Swap `fetch`, `error` and/or `tls` for new requests and connections without dropping open ones. */
   reload(handlers: ReloadOptions): void;
   /**
    * Send to every WebSocket subscribed to `topic`, on every instance when

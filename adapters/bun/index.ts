@@ -76,7 +76,7 @@ export class BunServer extends ServerBase<BunRaw, Request> {
         maxRequestBodySize: this.resolved.maxRequestBodySize,
         idleTimeout: Math.min(this.resolved.idleTimeout, 255),
         development: false,
-        ...(options.tls ? { tls: { cert: options.tls.cert, key: options.tls.key } } : {}),
+        ...(this.resolved.tls ? { tls: { cert: this.resolved.tls[0].cert, key: this.resolved.tls[0].key } } : {}),
         fetch: (request, server) =>
           ws && isWebSocketUpgrade(request.headers.get("upgrade"))
             ? ws.upgrade(request, server, plainIp(server.requestIP(request)?.address))

@@ -67,7 +67,7 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
         port: this.resolved.port,
         hostname: this.resolved.hostname,
         reusePort: this.resolved.reusePort,
-        ...(options.tls ? { cert: options.tls.cert, key: options.tls.key } : {}),
+        ...(this.resolved.tls ? { cert: this.resolved.tls[0].cert, key: this.resolved.tls[0].key } : {}),
         // One app sends the same coding on every runtime: only compress() compresses.
         automaticCompression: false,
         // Over TLS an absolute-form target could downgrade the scheme, so every request's URL is

@@ -69,7 +69,7 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
     super(options, { openTransport });
     installFastResponse(options.overrideGlobalObjects !== false);
     const opts = this.resolved;
-    const tls = options.tls;
+    const tls = opts.tls?.[0];
     this.#src = {
       protocol: this.scheme,
       fallbackHost: `${opts.hostname}:${opts.port}`,

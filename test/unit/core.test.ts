@@ -32,6 +32,8 @@ describe("resolveOptions()", () => {
       pubsub: undefined,
       reusePort: false,
       worker: 0,
+      tls: undefined,
+      http2: true,
     });
   });
 
