@@ -10,6 +10,7 @@
  * never buffered whole.
  * @module
  */
+import { concatBytes } from "../_bytes.ts";
 import type { StreamCompressor } from "./_compressors.ts";
 
 /** The body ended within its reads' microtasks: all its bytes. */
@@ -65,7 +66,7 @@ export async function readBody(body: ReadableStream<Uint8Array>): Promise<WholeB
     if (size > MAX_WHOLE) return { whole: false, head, reader, pending };
     const result = await settlesSoon(pending);
     if (result === WAIT) return { whole: false, head, reader, pending };
-    if (result.done) return { whole: true, bytes: concat(head, size) };
+    if (result.done) return { whole: true, bytes: concatBytes(head, size) };
     const chunk = bytesOf(result.value);
     head.push(chunk);
     size += chunk.byteLength;
@@ -74,7 +75,7 @@ export async function readBody(body: ReadableStream<Uint8Array>): Promise<WholeB
 
 /** The compressed stream of a live body: every chunk is compressed and flushed as it arrives. */
 export function compressedStream(body: LiveBody, compressor: StreamCompressor): ReadableStream<Uint8Array> {
-  let first: Uint8Array | undefined = body.head.length ? concat(body.head, -1) : undefined;
+  let first: Uint8Array | undefined = body.head.length ? concatBytes(body.head) : undefined;
   let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined = body.pending;
   const { reader } = body;
   return new ReadableStream<Uint8Array>({
@@ -118,15 +119,3 @@ function bytesOf(chunk: unknown): Uint8Array {
   throw new TypeError("a response body chunk is not a Uint8Array");
 }
 
-/** The chunks as one array (`size` -1: count them). */
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  if (size < 0) size = chunks.reduce((sum, c) => sum + c.byteLength, 0);
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
-}

@@ -13,6 +13,7 @@
  * order) and `push()` returns false so the caller can stop reading.
  * @module
  */
+import { concatBytes } from "../_bytes.ts";
 import { CloseCode, isSendableCloseCode } from "./_close.ts";
 import { OPCODE } from "./_frame.ts";
 import { decodeUtf8 } from "./_utf8.ts";
@@ -83,7 +84,7 @@ export class FrameParser {
   /** Parse what is pending. */
   #drain(): void {
     if (this.#pendingLength < this.#need) return;
-    const buf = this.#pending.length === 1 ? this.#pending[0] : concat(this.#pending, this.#pendingLength);
+    const buf = concatBytes(this.#pending, this.#pendingLength);
     const used = this.#parse(buf);
     const rest = buf.length - used;
     this.#pending = rest > 0 && !this.#done ? [buf.subarray(used)] : [];
@@ -180,7 +181,7 @@ export class FrameParser {
     this.#fragments.push(payload);
     this.#fragmentLength += payload.length;
     if (!fin) return;
-    const whole = concat(this.#fragments, this.#fragmentLength);
+    const whole = concatBytes(this.#fragments, this.#fragmentLength);
     const first = this.#fragmentOpcode;
     this.#fragments = [];
     this.#fragmentLength = 0;
@@ -238,14 +239,4 @@ function unmask(payload: Uint8Array, buf: Uint8Array, keyAt: number): void {
     payload[i + 3] ^= k3;
   }
   for (; i < n; i++) payload[i] ^= buf[keyAt + (i & 3)];
-}
-
-function concat(parts: Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
