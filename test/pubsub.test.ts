@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startServer, type SpawnedServer } from "../dist/cli/spawn.js";
 import type { PubSubStats, Runtime } from "../src/types.ts";
 import { BusRelay } from "../transports/bus.ts";
+import { RedisTransport } from "../transports/redis.ts";
 import { startRedis, type TestRedis } from "./support/redis.ts";
 import { OP, RawClient } from "./support/ws-client.ts";
 
@@ -233,6 +234,53 @@ describe("pub/sub on Redis: foreign messages and outages", () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/; 1 message was dropped meanwhile$/);
   }, 60_000);
+
+  test("a subscriber that joins while Redis is down gets the other instances' messages once it is back", async () => {
+    const before = await Promise.all(RUNTIMES.map((runtime) => stats(runtime)));
+    await redis.kill();
+    for (const runtime of RUNTIMES) await until(() => stats(runtime), (s) => !s.connected);
+    const members = [await join("node", "late"), await join("deno", "late")];
+    // Let the clients fail a reconnect attempt or two while the joins wait (their backoff tops out at 2 s).
+    await new Promise((r) => setTimeout(r, 2500));
+    await redis.restart();
+    for (const [i, runtime] of RUNTIMES.entries()) {
+      const s = await until(() => stats(runtime), (s) => s.connected && s.reconnects === before[i].reconnects + 1, 20_000);
+      expect([s.connected, s.reconnects]).toEqual([true, before[i].reconnects + 1]);
+    }
+    const numsub = () => redis.cli("pubsub", "numsub", CHANNEL + "late").then((out) => Number(out.split("\n")[1]));
+    expect(await until(numsub, (n) => n === 2)).toBe(2);
+    const res = await fetch(`${servers.bun.url}/publish?topic=late`, { method: "POST", body: "from bun" });
+    expect(await res.text()).toBe("0"); // no subscriber on bun itself
+    for (const member of members) expect(await member.nextText()).toBe("from bun");
+  }, 60_000);
+});
+
+describe("RedisTransport on a real redis-server", () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(() => redis?.stop());
+
+  test("RedisTransport subscribes a topic joined before start() once connected, and not one left meanwhile", async () => {
+    const stats: PubSubStats = { connected: false, published: 0, delivered: 0, dropped: 0, malformed: 0, reconnects: 0 };
+    const received: string[] = [];
+    const transport = new RedisTransport({ url: redis.url, prefix: "early:" });
+    try {
+      transport.join("kept");
+      transport.join("dropped");
+      transport.leave("dropped");
+      await transport.start((topic, message) => received.push(`${topic} ${new TextDecoder().decode(message)}`), stats);
+      const channels = () => redis.cli("pubsub", "channels", "early:*");
+      expect(await until(channels, (out) => out !== "")).toBe("early:kept");
+      await redis.cli("publish", "early:dropped", "no");
+      await redis.cli("publish", "early:kept", "yes");
+      expect(await until(() => Promise.resolve(received.length), (n) => n > 0)).toBe(1);
+      expect(received).toEqual(["kept yes"]);
+    } finally {
+      await transport.close();
+    }
+  });
 });
 
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {

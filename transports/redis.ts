@@ -1,10 +1,14 @@
 /**
  * The Redis (or Valkey) transport for pub/sub across instances, over the
  * official client `@redis/client`, which runs on Node, Deno and Bun alike.
- * Topic `t` travels on channel `<prefix>t`. Two connections: one subscribes
- * (the client resubscribes every channel by itself after a reconnect), one
- * publishes with the offline queue off, so a publish during an outage fails
- * at once and is counted as dropped instead of piling up in memory.
+ * Topic `t` travels on channel `<prefix>t`. Two connections: one subscribes,
+ * one publishes with the offline queue off, so a publish during an outage
+ * fails at once and is counted as dropped instead of piling up in memory.
+ * The transport keeps the set of topics this instance has joined and
+ * subscribes them whenever the subscriber becomes ready: a topic joined before
+ * the first connection, or during an outage, is subscribed then. (The client
+ * resubscribes by itself only channels whose SUBSCRIBE Redis acknowledged; one
+ * sent while the connection is down is rejected and would be lost.)
  * The client is loaded only when a server asks for this transport.
  * @module
  */
@@ -47,8 +51,13 @@ export class RedisTransport implements Transport {
   #started = false;
   #lostAt = 0;
   #droppedAtLoss = 0;
+  /** The topics joined: what the subscriber must be subscribed to, whatever the connection's state. */
+  readonly #topics: Set<string> = new Set();
+  /** Topics left while their UNSUBSCRIBE could not reach Redis: the client may resubscribe them on reconnect. */
+  readonly #left: Set<string> = new Set();
   readonly #onMessage = (message: Buffer, channel: Buffer): void => {
-    this.#receive?.(channel.toString("utf8").slice(this.#config.prefix.length), message);
+    const topic = channel.toString("utf8").slice(this.#config.prefix.length);
+    if (this.#topics.has(topic)) this.#receive?.(topic, message);
   };
 
   constructor(config: RedisConfig) {
@@ -84,6 +93,7 @@ export class RedisTransport implements Transport {
       client.on("error", (error: Error) => this.#lost(error));
       client.on("ready", () => this.#back());
     }
+    sub.on("ready", () => this.#resubscribe(sub));
     try {
       await pub.connect();
       await sub.connect();
@@ -96,11 +106,20 @@ export class RedisTransport implements Transport {
   }
 
   join(topic: string): void {
-    this.#sub?.subscribe(this.#config.prefix + topic, this.#onMessage, true).catch(() => {});
+    this.#topics.add(topic);
+    this.#left.delete(topic);
+    const sub = this.#sub;
+    // Not ready: the "ready" handler subscribes it. A failure means the connection dropped: the same.
+    if (sub?.isReady) sub.subscribe(this.#config.prefix + topic, this.#onMessage, true).catch(() => {});
   }
 
   leave(topic: string): void {
-    this.#sub?.unsubscribe(this.#config.prefix + topic).catch(() => {});
+    this.#topics.delete(topic);
+    const sub = this.#sub;
+    if (!sub?.isReady) return void this.#left.add(topic);
+    sub.unsubscribe(this.#config.prefix + topic).catch(() => {
+      if (!this.#topics.has(topic)) this.#left.add(topic);
+    });
   }
 
   send(topic: string, message: Uint8Array): void {
@@ -126,6 +145,13 @@ export class RedisTransport implements Transport {
         // already closed
       }
     }
+  }
+
+  /** The subscriber is (again) ready: subscribe every joined topic (a no-op for one it holds), drop the left ones. */
+  #resubscribe(sub: Client): void {
+    for (const topic of this.#left) sub.unsubscribe(this.#config.prefix + topic).catch(() => {});
+    this.#left.clear();
+    for (const topic of this.#topics) sub.subscribe(this.#config.prefix + topic, this.#onMessage, true).catch(() => {});
   }
 
   /** The connection dropped: one line, then the client retries with backoff. */
