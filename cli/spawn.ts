@@ -11,12 +11,15 @@ import { fileURLToPath } from "node:url";
 import { OmniserveError } from "../src/_errors.ts";
 import type { Runtime } from "../src/types.ts";
 import { runtimeArgv, runtimeNotFound } from "./runtime.ts";
+import { TextTail } from "./_tail.ts";
 import type { ServeFlags } from "./_serve.ts";
 
 const CHILD = fileURLToPath(new URL("./_child.js", import.meta.url));
 const MAIN = fileURLToPath(new URL("./main.js", import.meta.url));
 /** The one line a server (or a supervisor of workers) prints when it accepts connections. */
 const READY = /^omniserve: listening on (\S+) \((\w+)(?:, (\d+) workers)?\)$/m;
+/** How much of a child's stderr is kept (characters): a long-running or chatty child must not grow without bound. */
+export const STDERR_KEPT: number = 1024 * 1024;
 
 /** A server running in a child process. */
 export interface SpawnedServer {
@@ -24,8 +27,13 @@ export interface SpawnedServer {
   /** `http://host:port` without a trailing slash. */
   readonly url: string;
   readonly child: ChildProcess;
-  /** Everything the child wrote to stderr so far. */
-  stderr(): string;
+  /**
+   * What the child wrote to stderr from offset `from` (default: its start),
+   * at most the last {@link STDERR_KEPT} characters: older output is dropped.
+   */
+  stderr(from?: number): string;
+  /** How many characters the child has written to stderr in all: the offset where the next output starts. */
+  stderrLength(): number;
   /** SIGTERM (graceful), then SIGKILL after `graceMs`; resolves with the exit code (or the signal's name). */
   stop(graceMs?: number): Promise<number | string | null>;
   /** Resolves with the exit code (or the signal's name) when the process ends. */
@@ -103,16 +111,16 @@ export function watchServer(
   const { runtime, modulePath, bin } = what;
   let out = "";
   let ready = false;
-  let err = "";
+  const err = new TextTail(STDERR_KEPT);
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
-    err += chunk;
+    err.append(chunk);
     if (options.inherit) process.stderr.write(chunk);
   });
   const exited = new Promise<number | string | null>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new OmniserveError("ERR_LISTEN", `${runtime} did not start ${modulePath} within ${options.timeoutMs ?? 30000} ms\n${err}`));
+      reject(new OmniserveError("ERR_LISTEN", `${runtime} did not start ${modulePath} within ${options.timeoutMs ?? 30000} ms\n${err.text()}`));
     }, options.timeoutMs ?? 30_000);
     child.once("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
@@ -121,7 +129,8 @@ export function watchServer(
     exited.then((code) => {
       clearTimeout(timer);
       // The child's error line; a code frame may follow it.
-      const line = err.split("\n").findLast((l) => l.startsWith("omniserve: error: ")) ?? err.trim().split("\n").pop() ?? "";
+      const text = err.text();
+      const line = text.split("\n").findLast((l) => l.startsWith("omniserve: error: ")) ?? text.trim().split("\n").pop() ?? "";
       const error = new OmniserveError("ERR_LISTEN", line.replace(/^omniserve: error: /, "") || `${runtime} exited with status ${code}`);
       reject(Object.assign(error, { childExitCode: typeof code === "number" ? code : 1 }));
     });
@@ -140,7 +149,8 @@ export function watchServer(
         runtime,
         url: match[1],
         child,
-        stderr: () => err,
+        stderr: (from) => err.text(from),
+        stderrLength: () => err.length,
         exited,
         stop(graceMs = 12_000) {
           if (child.exitCode !== null || child.signalCode !== null) return exited;

@@ -9,14 +9,14 @@ export function errors(s: Suite): void {
   const sleep = s.sleep;
   describe("errors", () => {
     test("a handler that throws, rejects or returns a non-Response gets a plain 500, logged once with the app's frame", async () => {
-      const logged = s.server().stderr().length;
+      const logged = s.server().stderrLength();
       for (const path of ["/throw", "/reject", "/not-response", "/undefined"]) {
         const { responses } = await exchange(s.url(), get(s.url(), path));
         expect(responses[0].status, path).toBe(500);
         expect(responses[0].body.toString(), path).toBe("Internal Server Error");
       }
       await sleep(100);
-      const log = s.server().stderr().slice(logged);
+      const log = s.server().stderr(logged);
       expect(log.match(/thrown on purpose/g)?.length).toBe(1);
       expect(log.match(/rejected on purpose/g)?.length).toBe(1);
       expect(log.match(/ERR_INVALID_RESPONSE/g)?.length).toBe(2);

@@ -40,11 +40,11 @@ export function responses(s: Suite): void {
     });
 
     test("a Response-like that cannot be read gets a plain 500, logged once", async () => {
-      const logged = s.server().stderr().length;
+      const logged = s.server().stderrLength();
       const res = (await exchange(s.url(), get(s.url(), "/foreign/unreadable"))).responses[0];
       expect([res.status, res.body.toString()]).toEqual([500, "Internal Server Error"]);
       await s.sleep(100);
-      const log = s.server().stderr().slice(logged).trim().split("\n");
+      const log = s.server().stderr(logged).trim().split("\n");
       // One error: its line, then (where the failure has frames in the app) only indented stack frames.
       expect(log[0]).toMatch(/^omniserve: GET \/foreign\/unreadable: .*#response/);
       for (const frame of log.slice(1)) expect(frame).toMatch(/^ {4}at /);
