@@ -37,6 +37,18 @@ function absoluteRest(target: string): string {
   return target[end] === "/" ? target.slice(start) : `${target.slice(start, end)}/${target.slice(end)}`;
 }
 
+/**
+ * The URL the app sees for request target `target` (Node's `req.url`) on a
+ * `protocol` connection whose Host is `host`: one rule for plain requests and
+ * WebSocket upgrades. RFC 9112 3.2.2: an absolute-form target's authority wins
+ * over Host. Its scheme does not: that is the connection's, so `http://` sent
+ * over TLS cannot make the app see plain http.
+ */
+export function requestUrl(protocol: "http" | "https", target: string, host: string): string {
+  if (target.charCodeAt(0) !== 47 /* / */ && /^https?:\/\//i.test(target)) return `${protocol}://${absoluteRest(target)}`;
+  return `${protocol}://${host}${target}`;
+}
+
 /** Responses whose request body broke its framing mid-way; the server already answered 400. */
 export const brokenBody: WeakSet<ServerResponse> = new WeakSet();
 
@@ -73,15 +85,11 @@ export class NodeRequest {
   }
 
   get url(): string {
-    if (this.#url !== undefined) return this.#url;
-    const target = this.#req.url!;
-    // RFC 9112 3.2.2: an absolute-form target's authority wins over Host. Its scheme does not:
-    // that is the connection's, so `http://` sent over TLS cannot make the app see plain http.
-    if (target.charCodeAt(0) !== 47 /* / */ && /^https?:\/\//i.test(target)) {
-      return (this.#url = `${this.#src.protocol}://${absoluteRest(target)}`);
-    }
-    const host = this.#host ?? this.#req.headers[":authority"] ?? this.#src.fallbackHost;
-    return (this.#url = `${this.#src.protocol}://${host}${target}`);
+    return (this.#url ??= requestUrl(
+      this.#src.protocol,
+      this.#req.url!,
+      this.#host ?? (this.#req.headers[":authority"] as string | undefined) ?? this.#src.fallbackHost,
+    ));
   }
 
   get headers(): Headers {

@@ -18,6 +18,7 @@ import { LocalPubSub, type PublishOptions } from "../../src/ws/_pubsub.ts";
 import { checkHandshake, decideUpgrade, isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 import type { WebSocketOptions } from "../../src/types.ts";
 import { asBuffer, DEFLATE_THRESHOLD, deflateFrame, negotiateDeflate, PendingFrame } from "./_ws-deflate.ts";
+import { requestUrl } from "./_request.ts";
 import { NodePeer } from "./_ws-peer.ts";
 
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -50,7 +51,7 @@ export class NodeWebSockets {
     if (bad) return void writeResponse(socket, bad);
     // The Request is built only if the upgrade hook or the app reads peer.request: an idle
     // connection then holds a few strings, not a whole Request.
-    const url = `${this.#scheme}://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
+    const url = requestUrl(this.#scheme, req.url ?? "/", req.headers.host ?? "localhost");
     const raw = req.rawHeaders;
     let built: Request | undefined;
     const request = () => (built ??= toRequest(url, raw));

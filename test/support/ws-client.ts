@@ -80,10 +80,13 @@ export class RawClient {
     if (rest.length) this.#onData(rest);
   }
 
-  /** Open a WebSocket at `url` (http://...); refused handshakes come back with `client: undefined`. */
+  /**
+   * Open a WebSocket at `url` (http://...); refused handshakes come back with `client: undefined`.
+   * `target` replaces the request line's path and query (an absolute-form target, say).
+   */
   static connect(
     url: string,
-    opts: { headers?: Record<string, string>; protocols?: string[] } = {},
+    opts: { headers?: Record<string, string>; protocols?: string[]; target?: string } = {},
   ): Promise<{ client: RawClient | undefined; handshake: Handshake }> {
     const u = new URL(url);
     return new Promise((resolve, reject) => {
@@ -98,7 +101,7 @@ export class RawClient {
         ...(opts.protocols ? { "Sec-WebSocket-Protocol": opts.protocols.join(", ") } : {}),
         ...opts.headers, // replaces a default of the same spelling
       };
-      const lines = [`GET ${u.pathname}${u.search} HTTP/1.1`];
+      const lines = [`GET ${opts.target ?? u.pathname + u.search} HTTP/1.1`];
       for (const [k, v] of Object.entries(fields)) lines.push(`${k}: ${v}`);
       socket.write(lines.join("\r\n") + "\r\n\r\n");
       let buf = Buffer.alloc(0);

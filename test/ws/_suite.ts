@@ -13,6 +13,7 @@ import { connect as connectTcp } from "node:net";
 import { constants, deflateRawSync, inflateRawSync } from "node:zlib";
 import { openSocket } from "../../bench/ws/_socket.ts";
 import { closeInfo, closePayload, frame, OP, RawClient } from "../support/ws-client.ts";
+import { exchange } from "../support/http-client.ts";
 import { applies, type ExceptionName } from "../support/exceptions.ts";
 
 const FIXTURE = "test/fixture/ws-app.ts";
@@ -103,6 +104,22 @@ export function wsConformance(runtime: Runtime): void {
       await new Promise((resolve) => setTimeout(resolve, 50));
       client!.sendText("request");
       expect(JSON.parse(await client!.nextText())).toEqual(seen); // and later
+    });
+
+    test("upgrade with an absolute-form target: the hook and peer.request see the URL a plain request gets", async () => {
+      const target = "http://abs.example:9/url?name=af&q=1";
+      const plain = (await exchange(server.url, `GET ${target} HTTP/1.1\r\nHost: other.example\r\n\r\n`)).responses[0];
+      // RFC 9112 3.2.2: the target's authority wins over Host (Bun's gap: named exception absoluteFormUsesHost).
+      const expected = applies("absoluteFormUsesHost", runtime) ? "http://other.example/url?name=af&q=1" : target;
+      expect(plain.body.toString()).toBe(expected);
+      const { client, handshake } = await RawClient.connect(server.url, { target, headers: { Host: "other.example" } });
+      expect(handshake.status).toBe(101);
+      clients.push(client!);
+      expect(await client!.nextText()).toBe("hello 127.0.0.1");
+      client!.sendText("upgrade-url");
+      expect(await client!.nextText()).toBe(expected); // what the upgrade hook saw
+      client!.sendText("url");
+      expect(await client!.nextText()).toBe(expected); // peer.request.url
     });
 
     test("upgrade that throws { response } sends that Response", async () => {
