@@ -7,15 +7,15 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { startServer } from "../dist/cli/spawn.js";
 import { cli } from "./support/cli.ts";
+import { startLocal } from "./support/served.ts";
 import type { Runtime } from "../src/types.ts";
 
 const RUNTIMES: Runtime[] = ["node", "deno", "bun"];
 
 describe.each(RUNTIMES)("omniserve serve on %s", (runtime) => {
   test.each(["app.mts", "app.js", "app.mjs", "cjs/app.ts"])("serve loads a %s module", async (file) => {
-    const server = await startServer(`test/fixture/formats/${file}`, runtime, { port: 0, hostname: "127.0.0.1" });
+    const server = await startLocal(`test/fixture/formats/${file}`, runtime);
     try {
       expect(await (await fetch(server.url)).text()).toBe(file.startsWith("cjs/") ? "cjs" : file.split(".")[1]);
     } finally {

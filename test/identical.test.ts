@@ -6,12 +6,13 @@
  * that one.
  */
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startServer, type SpawnedServer } from "../dist/cli/spawn.js";
+import { describe, expect, test } from "vitest";
+import type { SpawnedServer } from "../dist/cli/spawn.js";
 import type { Runtime } from "../src/types.ts";
 import { decode } from "./support/decode.ts";
 import { applies } from "./support/exceptions.ts";
 import { exchange, get, type RawResponse } from "./support/http-client.ts";
+import { served } from "./support/served.ts";
 import { headersOf, validatorsOf } from "./support/static-site.ts";
 
 const RUNTIMES: Runtime[] = ["node", "deno", "bun"];
@@ -47,20 +48,13 @@ const ASKS: Ask[] = [
 ];
 
 describe("serveStatic() and compress() on node, deno and bun", () => {
-  const servers = new Map<string, SpawnedServer>();
-  beforeAll(async () => {
-    for (const runtime of RUNTIMES) {
-      for (const app of ["static", "compress"]) {
-        servers.set(`${runtime} ${app}`, await startServer(`test/fixture/${app}-app.ts`, runtime, { port: 0, hostname: "127.0.0.1" }));
-      }
-    }
-  }, 90_000);
-  afterAll(async () => {
-    await Promise.all([...servers.values()].map((s) => s.stop()));
-  });
+  const servers = new Map<string, () => SpawnedServer>();
+  for (const runtime of RUNTIMES) {
+    for (const app of ["static", "compress"]) servers.set(`${runtime} ${app}`, served(`test/fixture/${app}-app.ts`, runtime));
+  }
 
   async function ask(runtime: Runtime, [app, method, path, headers = ""]: Ask): Promise<RawResponse> {
-    const url = servers.get(`${runtime} ${app}`)!.url;
+    const url = servers.get(`${runtime} ${app}`)!().url;
     const { responses } = await exchange(url, get(url, path, headers, method), { heads: [method === "HEAD"] });
     return responses[0];
   }

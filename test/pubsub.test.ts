@@ -8,11 +8,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as joinPath } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startServer, type SpawnedServer } from "../dist/cli/spawn.js";
+import type { SpawnedServer } from "../dist/cli/spawn.js";
 import type { PubSubStats, Runtime } from "../src/types.ts";
 import { BusRelay } from "../transports/bus.ts";
 import { RedisTransport } from "../transports/redis.ts";
 import { startRedis, type TestRedis } from "./support/redis.ts";
+import { startLocal } from "./support/served.ts";
 import { OP, RawClient } from "./support/ws-client.ts";
 
 const FIXTURE = "test/fixture/ws-app.ts";
@@ -69,12 +70,7 @@ function threeInstances(meet: () => Promise<Meeting>, workers = 1) {
   beforeAll(async () => {
     meeting = await meet();
     await Promise.all(RUNTIMES.map(async (runtime) => {
-      servers[runtime] = await startServer(FIXTURE, runtime, {
-        port: 0,
-        hostname: "127.0.0.1",
-        env: { OMNISERVE_PUBSUB: meeting.url },
-        workers,
-      });
+      servers[runtime] = await startLocal(FIXTURE, runtime, { env: { OMNISERVE_PUBSUB: meeting.url }, workers });
     }));
   }, 60_000);
 

@@ -4,23 +4,14 @@
  * loads, and the script (sent precompressed) runs.
  */
 import { readFileSync } from "node:fs";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startServer, type SpawnedServer } from "../dist/cli/spawn.js";
+import { describe, expect, test } from "vitest";
 import type { Runtime } from "../src/types.ts";
-import { launchChromium } from "./support/chromium.ts";
+import { chromiumForTests } from "./support/chromium.ts";
 import { decode } from "./support/decode.ts";
+import { served } from "./support/served.ts";
 
 const PUBLIC = "examples/static/public";
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = chromiumForTests();
 
 test("examples/static: each precompressed sibling of app.js decodes to app.js", () => {
   const js = readFileSync(`${PUBLIC}/app.js`);
@@ -31,22 +22,16 @@ test("examples/static: each precompressed sibling of app.js decodes to app.js", 
 
 for (const runtime of ["node", "deno", "bun"] as Runtime[]) {
   describe(`examples/static in Chromium on ${runtime}`, () => {
-    let server: SpawnedServer;
-    beforeAll(async () => {
-      server = await startServer("examples/static/app.ts", runtime, { port: 0, hostname: "127.0.0.1" });
-    }, 30_000);
-    afterAll(async () => {
-      await server?.stop();
-    });
+    const server = served("examples/static/app.ts", runtime, {}, 30_000);
 
     test("examples/static renders, loads its image and runs its precompressed script", async () => {
-      const page = await browser.newPage();
+      const page = await browser().newPage();
       const encodings = new Map<string, string | undefined>();
       page.on("response", (response) => {
         encodings.set(new URL(response.url()).pathname, response.headers()["content-encoding"]);
       });
       try {
-        const response = await page.goto(`${server.url}/`);
+        const response = await page.goto(`${server().url}/`);
         expect(response?.status()).toBe(200);
         await page.waitForSelector("#status[data-ran=yes]", { timeout: 10_000 });
         expect(await page.textContent("h1")).toBe("Served by omniserve");

@@ -4,10 +4,10 @@
  * SIGTERM lets every slow request finish, bad input gets one line.
  */
 import net from "node:net";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startServer, type SpawnedServer } from "../dist/cli/spawn.js";
+import { afterAll, describe, expect, test } from "vitest";
 import type { Runtime } from "../src/types.ts";
 import { cli } from "./support/cli.ts";
+import { served, startLocal } from "./support/served.ts";
 import { RawClient } from "./support/ws-client.ts";
 
 const FIXTURE = "test/fixture/ws-app.ts";
@@ -54,19 +54,15 @@ async function oneConnection(url: string): Promise<{ ask(): Promise<{ worker: nu
 
 
 describe.each(RUNTIMES)("--workers 2 on %s", (runtime) => {
-  let server: SpawnedServer;
+  const server = served(FIXTURE, runtime, { workers: 2 }, 60_000);
   const clients: RawClient[] = [];
-  beforeAll(async () => {
-    server = await startServer(FIXTURE, runtime, { port: 0, hostname: "127.0.0.1", workers: 2 });
-  }, 60_000);
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server?.stop();
+  afterAll(() => {
+    for (const c of clients) c.destroy(); // before the server stops (after-hooks run last-registered first)
   });
 
   test("one ready line names the workers, and requests on many connections reach both", async () => {
-    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const seen = await whoAnswers(server.url, 40);
+    expect(server().url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const seen = await whoAnswers(server().url, 40);
     expect(new Set(seen.map((s) => s.worker))).toEqual(new Set([0, 1]));
     expect(new Set(seen.map((s) => s.pid)).size).toBe(2);
   });
@@ -74,7 +70,7 @@ describe.each(RUNTIMES)("--workers 2 on %s", (runtime) => {
   test("20 clients spread over the workers are one room: every message reaches the 19 others once, in order", async () => {
     const room: RawClient[] = [];
     for (let i = 0; i < 20; i++) {
-      const { client } = await RawClient.connect(`${server.url}/?topic=room`, { headers: { connection: "Upgrade" } });
+      const { client } = await RawClient.connect(`${server().url}/?topic=room`, { headers: { connection: "Upgrade" } });
       clients.push(client!);
       expect(await client!.nextText()).toBe("hello 127.0.0.1");
       room.push(client!);
@@ -93,9 +89,9 @@ describe.each(RUNTIMES)("--workers 2 on %s", (runtime) => {
   }, 60_000);
 
   test("a worker killed with SIGKILL is restarted, clients of the other see no error, and both answer again", async () => {
-    const kept = await oneConnection(server.url);
+    const kept = await oneConnection(server().url);
     const survivor = await kept.ask();
-    const victim = (await whoAnswers(server.url, 40)).find((s) => s.pid !== survivor.pid)!;
+    const victim = (await whoAnswers(server().url, 40)).find((s) => s.pid !== survivor.pid)!;
     process.kill(victim.pid, "SIGKILL");
     // The surviving worker's client goes on without an error. (A new connection handed to the killed worker just
     // as it died is that worker's client: reset with reusePort, or left waiting by node:cluster.)
@@ -104,17 +100,17 @@ describe.each(RUNTIMES)("--workers 2 on %s", (runtime) => {
     const deadline = Date.now() + 15_000;
     let after: { worker: number; pid: number }[] = [];
     while (Date.now() < deadline) {
-      after = await whoAnswers(server.url, 20).catch(() => []);
+      after = await whoAnswers(server().url, 20).catch(() => []);
       if (after.some((s) => s.worker === victim.worker)) break;
       await sleep(200);
     }
     expect(after.find((s) => s.worker === victim.worker)?.pid).not.toBe(victim.pid);
     expect(new Set(after.map((s) => s.worker))).toEqual(new Set([0, 1]));
-    expect(server.stderr()).toMatch(new RegExp(`omniserve: worker ${victim.worker} was killed by SIGKILL, restarting in 1 s`));
+    expect(server().stderr()).toMatch(new RegExp(`omniserve: worker ${victim.worker} was killed by SIGKILL, restarting in 1 s`));
   }, 30_000);
 
   test("SIGTERM with slow requests on both workers: every one completes, exit 0", async () => {
-    const own = await startServer(FIXTURE, runtime, { port: 0, hostname: "127.0.0.1", workers: 2 });
+    const own = await startLocal(FIXTURE, runtime, { workers: 2 });
     const slow = Array.from({ length: 12 }, () =>
       fetch(`${own.url}/slow`, { headers: { connection: "close" } }).then((r) => r.text()));
     await sleep(300);

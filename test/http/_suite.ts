@@ -4,11 +4,11 @@
  * cannot match a case is listed in test/support/exceptions.ts with the reason, and
  * the case asserts the documented behaviour there instead.
  */
-import { afterAll, beforeAll, describe } from "vitest";
-// The compiled CLI code, exactly what `omniserve test` runs.
-import { startServer, type SpawnedServer } from "../../dist/cli/spawn.js";
+import { describe } from "vitest";
+import type { SpawnedServer } from "../../dist/cli/spawn.js";
 import type { Runtime } from "../../src/types.ts";
 import { applies, type ExceptionName } from "../support/exceptions.ts";
+import { servedBy, startLocal } from "../support/served.ts";
 import { bodies } from "./bodies.ts";
 import { compression } from "./compress.ts";
 import { errors } from "./errors.ts";
@@ -36,19 +36,12 @@ export interface Suite {
 /** Register every HTTP conformance case for `runtime`; with `workers`, served by `omniserve serve --workers N`. */
 export function conformance(runtime: Runtime, workers = 1): void {
   describe(`conformance on ${runtime}${workers > 1 ? ` with ${workers} workers` : ""}`, () => {
-    let spawned: SpawnedServer;
-    const start = (module: string, env?: Record<string, string>) =>
-      startServer(module, runtime, { port: 0, hostname: "127.0.0.1", workers, env });
-    beforeAll(async () => {
-      spawned = await start("test/fixture/http-app.ts");
-    });
-    afterAll(async () => {
-      await spawned?.stop();
-    });
+    const start = (module: string, env?: Record<string, string>) => startLocal(module, runtime, { workers, env });
+    const spawned = servedBy(() => start("test/fixture/http-app.ts"));
     const suite: Suite = {
       runtime,
-      url: () => spawned.url,
-      server: () => spawned,
+      url: () => spawned().url,
+      server: spawned,
       start,
       exception: (name) => applies(name, runtime),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -5,10 +5,10 @@
 import http2 from "node:http2";
 import https from "node:https";
 import tls from "node:tls";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { SpawnedServer } from "../../dist/cli/spawn.js";
+import { describe, expect, test } from "vitest";
 import type { Runtime } from "../../src/types.ts";
 import { startTlsServer } from "../support/cert.ts";
+import { servedBy } from "../support/served.ts";
 import { applies, type ExceptionName } from "../support/exceptions.ts";
 
 interface Reply {
@@ -78,21 +78,19 @@ function browserLike(url: string, ca: string, path: string): Promise<{ protocol:
 export function tlsConformance(runtime: Runtime): void {
   const exception = (name: ExceptionName<"http">) => applies(name, runtime);
   describe(`https on ${runtime}`, () => {
-    let server: SpawnedServer;
     let ca: string;
-    beforeAll(async () => {
-      ({ server, ca } = await startTlsServer("test/fixture/http-app.ts", runtime));
-    });
-    afterAll(async () => {
-      await server?.stop();
+    const server = servedBy(async () => {
+      const started = await startTlsServer("test/fixture/http-app.ts", runtime);
+      ca = started.ca;
+      return started.server;
     });
 
     test("serve --cert --key listens on https and says so", () => {
-      expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(server().url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     });
 
     test("https responses carry the same headers and bodies as http", async () => {
-      const hello = await request(server.url, ca, "/hello");
+      const hello = await request(server().url, ca, "/hello");
       expect([hello.status, hello.body, hello.headers["content-length"], hello.headers["content-type"]]).toEqual([
         200,
         "Hello, World!",
@@ -100,12 +98,12 @@ export function tlsConformance(runtime: Runtime): void {
         exception("bunCharsetLowercase") ? "text/plain;charset=utf-8" : "text/plain;charset=UTF-8",
       ]);
       expect(hello.alpn).toBe(false); // an HTTP/1.1 client stays on HTTP/1.1
-      const cookies = await request(server.url, ca, "/cookies");
+      const cookies = await request(server().url, ca, "/cookies");
       expect(cookies.headers["set-cookie"]).toEqual(["a=1; Path=/", "b=2; Path=/; HttpOnly"]);
     });
 
     test("a client that offers h2 and http/1.1 by ALPN gets HTTP/1.1", async () => {
-      const { hostname, port } = new URL(server.url);
+      const { hostname, port } = new URL(server().url);
       const protocol = await new Promise<string>((resolve, reject) => {
         const socket = tls.connect({ host: hostname, port: Number(port), ca, ALPNProtocols: ["h2", "http/1.1"] }, () => {
           // No protocol selected means the default: HTTP/1.1 (RFC 7301 3.2).
@@ -118,8 +116,8 @@ export function tlsConformance(runtime: Runtime): void {
     });
 
     test("a browser asking for https://localhost:PORT is served, on HTTP/2 where the runtime negotiates it", async () => {
-      const reply = await browserLike(server.url, ca, "/url/x");
-      const port = new URL(server.url).port;
+      const reply = await browserLike(server().url, ca, "/url/x");
+      const port = new URL(server().url).port;
       expect(reply).toEqual({
         protocol: exception("denoNegotiatesH2") ? "h2" : "http/1.1",
         status: 200,
@@ -128,21 +126,21 @@ export function tlsConformance(runtime: Runtime): void {
     });
 
     test("request.url has the https scheme and ctx.ip the client address", async () => {
-      expect((await request(server.url, ca, "/url/x?y=1")).body).toBe(`${server.url}/url/x?y=1`);
-      expect((await request(server.url, ca, "/ip")).body).toBe("127.0.0.1");
+      expect((await request(server().url, ca, "/url/x?y=1")).body).toBe(`${server().url}/url/x?y=1`);
+      expect((await request(server().url, ca, "/ip")).body).toBe("127.0.0.1");
     });
 
     test("an absolute-form target cannot downgrade the scheme: request.url keeps https", async () => {
       for (const target of ["http://evil.example/url/x?y=1", "HTTP://evil.example:8080/url/x?y=1"]) {
-        const reply = await request(server.url, ca, "", { target });
-        const authority = exception("absoluteFormUsesHost") ? new URL(server.url).host : new URL(target).host;
+        const reply = await request(server().url, ca, "", { target });
+        const authority = exception("absoluteFormUsesHost") ? new URL(server().url).host : new URL(target).host;
         expect([reply.status, reply.body], target).toEqual([200, `https://${authority}/url/x?y=1`]);
       }
     });
 
     test("https request bodies arrive intact", async () => {
       const json = { a: [1, 2], é: "ü" };
-      const echo = await request(server.url, ca, "/body/json", { method: "POST", body: JSON.stringify(json) });
+      const echo = await request(server().url, ca, "/body/json", { method: "POST", body: JSON.stringify(json) });
       expect(JSON.parse(echo.body)).toEqual(json);
     });
   });

@@ -1,5 +1,6 @@
 /** Headless Chromium from Debian (`/usr/bin/chromium`), driven by playwright-core, for the browser tests. */
 import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 const ARGS = [
   "--headless",
@@ -14,4 +15,16 @@ const ARGS = [
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS });
+}
+
+/** One Chromium for the enclosing file or describe block: launched in beforeAll, closed in afterAll. */
+export function chromiumForTests(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => browser!;
 }

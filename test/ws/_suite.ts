@@ -4,8 +4,8 @@
  * A runtime gap is a named entry in test/support/exceptions.ts with its reason, and
  * the case asserts the documented behaviour on that runtime instead.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { startServer, type SpawnedServer } from "../../dist/cli/spawn.js";
+import { afterEach, describe, expect, test } from "vitest";
+import type { SpawnedServer } from "../../dist/cli/spawn.js";
 import type { Runtime } from "../../src/types.ts";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -15,29 +15,24 @@ import { openSocket } from "../../bench/ws/_socket.ts";
 import { closeInfo, closePayload, frame, OP, RawClient } from "../support/ws-client.ts";
 import { exchange } from "../support/http-client.ts";
 import { applies, type ExceptionName } from "../support/exceptions.ts";
+import { served, startLocal } from "../support/served.ts";
 
 const FIXTURE = "test/fixture/ws-app.ts";
 
 export function wsConformance(runtime: Runtime): void {
   describe(`WebSocket on ${runtime}`, () => {
-    let server: SpawnedServer;
+    const server = served(FIXTURE, runtime, {}, 30_000);
     const clients: RawClient[] = [];
     /** True when `name` is a documented gap of this runtime; the case then asserts the gap's behaviour. */
     const gap = (name: ExceptionName<"ws">): boolean => applies(name, runtime);
 
-    beforeAll(async () => {
-      server = await startServer(FIXTURE, runtime, { port: 0, hostname: "127.0.0.1" });
-    }, 30_000);
-    afterAll(async () => {
-      await server?.stop();
-    });
     afterEach(() => {
       for (const c of clients.splice(0)) c.destroy();
     });
 
     /** Open a socket, wait for the fixture's hello. */
     async function connect(path = "/", opts: { protocols?: string[] } = {}): Promise<RawClient> {
-      const { client, handshake } = await RawClient.connect(server.url + path, opts);
+      const { client, handshake } = await RawClient.connect(server().url + path, opts);
       if (!client) throw new Error(`upgrade refused: ${handshake.status} ${handshake.body}`);
       clients.push(client);
       expect(await client.nextText()).toBe("hello 127.0.0.1");
@@ -46,15 +41,15 @@ export function wsConformance(runtime: Runtime): void {
 
     /** A server of its own with fixture settings from `env` (WS_MAX_PAYLOAD, WS_BACKPRESSURE, ...). */
     function startOwn(env: Record<string, string>): Promise<SpawnedServer> {
-      return startServer(FIXTURE, runtime, { port: 0, hostname: "127.0.0.1", env });
+      return startLocal(FIXTURE, runtime, { env });
     }
 
-    async function get(path: string, init?: RequestInit, base = server.url): Promise<string> {
+    async function get(path: string, init?: RequestInit, base = server().url): Promise<string> {
       return await (await fetch(base + path, init)).text();
     }
 
     /** Poll `path` (on `base`, the shared server by default) until its body satisfies `ok`; bounded. */
-    async function until(path: string, ok: (body: string) => boolean, ms = 5000, base = server.url): Promise<string> {
+    async function until(path: string, ok: (body: string) => boolean, ms = 5000, base = server().url): Promise<string> {
       const deadline = Date.now() + ms;
       for (;;) {
         const body = await get(path, undefined, base);
@@ -64,11 +59,11 @@ export function wsConformance(runtime: Runtime): void {
     }
 
     test("upgrade answers 101 with the hook's headers and the subprotocol it chose", async () => {
-      const first = await RawClient.connect(`${server.url}/?name=h1`, { protocols: ["chat", "json"] });
+      const first = await RawClient.connect(`${server().url}/?name=h1`, { protocols: ["chat", "json"] });
       clients.push(first.client!);
       expect(first.handshake.status).toBe(101);
       expect(first.handshake.headers["x-upgrade"]).toBe("yes");
-      const chosen = await RawClient.connect(`${server.url}/?name=h2&protocol=json`, { protocols: ["chat", "json"] });
+      const chosen = await RawClient.connect(`${server().url}/?name=h2&protocol=json`, { protocols: ["chat", "json"] });
       clients.push(chosen.client!);
       expect(chosen.handshake.headers["sec-websocket-protocol"]).toBe("json");
       await chosen.client!.nextText();
@@ -78,7 +73,7 @@ export function wsConformance(runtime: Runtime): void {
     });
 
     test("upgrade names no subprotocol the hook did not choose (RFC 6455 4.2.2)", async () => {
-      const none = await RawClient.connect(`${server.url}/?name=p1`, { protocols: ["chat", "json"] });
+      const none = await RawClient.connect(`${server().url}/?name=p1`, { protocols: ["chat", "json"] });
       clients.push(none.client!);
       expect(none.handshake.status).toBe(101);
       expect(none.handshake.headers["sec-websocket-protocol"]).toBeUndefined();
@@ -86,14 +81,17 @@ export function wsConformance(runtime: Runtime): void {
       none.client!.sendText("whoami");
       expect(JSON.parse(await none.client!.nextText())).toMatchObject({ name: "p1", protocol: "" });
       // A choice the client did not offer is not sent either.
-      const unoffered = await RawClient.connect(`${server.url}/?name=p2&protocol=xml`, { protocols: ["chat"] });
+      const unoffered = await RawClient.connect(`${server().url}/?name=p2&protocol=xml`, { protocols: ["chat"] });
       clients.push(unoffered.client!);
       expect(unoffered.handshake.status).toBe(101);
       expect(unoffered.handshake.headers["sec-websocket-protocol"]).toBeUndefined();
+      await unoffered.client!.nextText();
+      unoffered.client!.sendText("whoami");
+      expect(JSON.parse(await unoffered.client!.nextText())).toMatchObject({ name: "p2", protocol: "" });
     });
 
     test("peer.request keeps its url, method and headers in open and message", async () => {
-      const { client, handshake } = await RawClient.connect(`${server.url}/room?name=rq`, { headers: { "X-Request": "kept" } });
+      const { client, handshake } = await RawClient.connect(`${server().url}/room?name=rq`, { headers: { "X-Request": "kept" } });
       expect(handshake.status).toBe(101);
       clients.push(client!);
       const seen = { method: "GET", path: "/room", header: "kept", names: ["x-request"] };
@@ -108,11 +106,11 @@ export function wsConformance(runtime: Runtime): void {
 
     test("upgrade with an absolute-form target: the hook and peer.request see the URL a plain request gets", async () => {
       const target = "http://abs.example:9/url?name=af&q=1";
-      const plain = (await exchange(server.url, `GET ${target} HTTP/1.1\r\nHost: other.example\r\n\r\n`)).responses[0];
+      const plain = (await exchange(server().url, `GET ${target} HTTP/1.1\r\nHost: other.example\r\n\r\n`)).responses[0];
       // RFC 9112 3.2.2: the target's authority wins over Host (Bun's gap: named exception absoluteFormUsesHost).
       const expected = applies("absoluteFormUsesHost", runtime) ? "http://other.example/url?name=af&q=1" : target;
       expect(plain.body.toString()).toBe(expected);
-      const { client, handshake } = await RawClient.connect(server.url, { target, headers: { Host: "other.example" } });
+      const { client, handshake } = await RawClient.connect(server().url, { target, headers: { Host: "other.example" } });
       expect(handshake.status).toBe(101);
       clients.push(client!);
       expect(await client!.nextText()).toBe("hello 127.0.0.1");
@@ -123,7 +121,7 @@ export function wsConformance(runtime: Runtime): void {
     });
 
     test("upgrade that throws { response } sends that Response", async () => {
-      const { client, handshake } = await RawClient.connect(`${server.url}/refuse-thrown`);
+      const { client, handshake } = await RawClient.connect(`${server().url}/refuse-thrown`);
       expect(client).toBeUndefined();
       expect(handshake.status).toBe(401);
       expect(handshake.headers["x-error"]).toBe("unauthorized");
@@ -132,7 +130,7 @@ export function wsConformance(runtime: Runtime): void {
     });
 
     test("upgrade refused by the hook returns its status, headers and body", async () => {
-      const { client, handshake } = await RawClient.connect(`${server.url}/refuse`);
+      const { client, handshake } = await RawClient.connect(`${server().url}/refuse`);
       expect(client).toBeUndefined();
       expect(handshake.status).toBe(403);
       expect(handshake.headers["x-refused"]).toBe("yes");
@@ -140,9 +138,9 @@ export function wsConformance(runtime: Runtime): void {
     });
 
     test("a handshake with a bad key or version is refused before the hook", async () => {
-      const badKey = await RawClient.connect(server.url + "/", { headers: { "Sec-WebSocket-Key": "short" } });
+      const badKey = await RawClient.connect(server().url + "/", { headers: { "Sec-WebSocket-Key": "short" } });
       expect(badKey.handshake.status).toBe(400);
-      const badVersion = await RawClient.connect(server.url + "/", { headers: { "Sec-WebSocket-Version": "8" } });
+      const badVersion = await RawClient.connect(server().url + "/", { headers: { "Sec-WebSocket-Version": "8" } });
       expect(badVersion.handshake.status).toBe(426);
       expect(badVersion.handshake.headers["sec-websocket-version"]).toBe("13");
     });
@@ -265,7 +263,7 @@ export function wsConformance(runtime: Runtime): void {
     });
 
     test("permessage-deflate is negotiated and used in both directions", async () => {
-      const { client, handshake } = await RawClient.connect(server.url + "/", {
+      const { client, handshake } = await RawClient.connect(server().url + "/", {
         headers: { "Sec-WebSocket-Extensions": "permessage-deflate; client_max_window_bits" },
       });
       clients.push(client!);
@@ -316,7 +314,7 @@ export function wsConformance(runtime: Runtime): void {
     test("publish returns the subscribers it was sent to and honours compress, on server and peer", async () => {
       const deflate = { headers: { "Sec-WebSocket-Extensions": "permessage-deflate" } };
       const open = async (path: string, opts = {}) => {
-        const { client } = await RawClient.connect(server.url + path, opts);
+        const { client } = await RawClient.connect(server().url + path, opts);
         clients.push(client!);
         await client!.nextText();
         return client!;
@@ -399,7 +397,7 @@ export function wsConformance(runtime: Runtime): void {
     }, 60_000);
 
     test("a non-WebSocket Upgrade header goes to fetch", async () => {
-      const u = new URL(server.url);
+      const u = new URL(server().url);
       const reply = await new Promise<string>((resolve, reject) => {
         const s = connectTcp(Number(u.port), u.hostname);
         let out = "";
@@ -414,7 +412,7 @@ export function wsConformance(runtime: Runtime): void {
     });
 
     test("a peer silent past idleTimeout is pinged, then closed", async () => {
-      const own = await startServer(FIXTURE, runtime, { port: 0, hostname: "127.0.0.1", env: { WS_IDLE_TIMEOUT: "1" } });
+      const own = await startLocal(FIXTURE, runtime, { env: { WS_IDLE_TIMEOUT: "1" } });
       try {
         const { client } = await RawClient.connect(`${own.url}/?name=idle`);
         await client!.endedWithin(20_000); // the client never answers a ping
@@ -435,7 +433,7 @@ export function wsConformance(runtime: Runtime): void {
     }, 30_000);
 
     test("graceful stop closes open sockets with 1001", async () => {
-      const own = await startServer(FIXTURE, runtime, { port: 0, hostname: "127.0.0.1" });
+      const own = await startLocal(FIXTURE, runtime);
       try {
         const { client } = await RawClient.connect(`${own.url}/`);
         expect(await client!.nextText()).toBe("hello 127.0.0.1");
@@ -607,7 +605,7 @@ export function wsConformance(runtime: Runtime): void {
     }, 60_000);
 
     test("messages still being compressed count against backpressureLimit", async () => {
-      const { client } = await RawClient.connect(`${server.url}/?name=zflood`, {
+      const { client } = await RawClient.connect(`${server().url}/?name=zflood`, {
         headers: { "Sec-WebSocket-Extensions": "permessage-deflate" },
       });
       clients.push(client!);

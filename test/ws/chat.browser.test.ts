@@ -3,26 +3,18 @@
  * server on each runtime and see each other's lines; a third page in another
  * room sees none of them.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startServer, type SpawnedServer } from "../../dist/cli/spawn.js";
+import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
 import type { Runtime } from "../../src/types.ts";
-import { launchChromium } from "../support/chromium.ts";
+import { chromiumForTests } from "../support/chromium.ts";
+import { served } from "../support/served.ts";
 
 const RUNTIMES: Runtime[] = ["node", "deno", "bun"];
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = chromiumForTests();
 
 async function join(url: string, name: string, room: string): Promise<Page> {
-  const page = await browser.newPage();
+  const page = await browser().newPage();
   await page.goto(url);
   await page.fill("#name", name);
   await page.selectOption("#room", room);
@@ -46,18 +38,12 @@ function seen(page: Page, text: string): Promise<unknown> {
 
 for (const runtime of RUNTIMES) {
   describe(`examples/chat in Chromium on ${runtime}`, () => {
-    let server: SpawnedServer;
-    beforeAll(async () => {
-      server = await startServer("examples/chat/app.ts", runtime, { port: 0, hostname: "127.0.0.1" });
-    }, 30_000);
-    afterAll(async () => {
-      await server?.stop();
-    });
+    const server = served("examples/chat/app.ts", runtime, {}, 30_000);
 
     test("two pages in one room see each other's messages", async () => {
-      const alice = await join(server.url, "alice", "lobby");
-      const bob = await join(server.url, "bob", "lobby");
-      const carol = await join(server.url, "carol", "random");
+      const alice = await join(server().url, "alice", "lobby");
+      const bob = await join(server().url, "bob", "lobby");
+      const carol = await join(server().url, "carol", "random");
       try {
         await seen(alice, "serverbob joined");
         await say(alice, `hi bob from ${runtime}`);
@@ -65,7 +51,7 @@ for (const runtime of RUNTIMES) {
         await seen(alice, `alicehi bob from ${runtime}`);
         await say(bob, "hello alice");
         await seen(alice, "bobhello alice");
-        const rooms = await (await fetch(`${server.url}/api/rooms`)).json();
+        const rooms = await (await fetch(`${server().url}/api/rooms`)).json();
         expect(rooms).toEqual([
           { room: "lobby", online: 2 },
           { room: "random", online: 1 },

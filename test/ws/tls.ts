@@ -2,25 +2,23 @@
  * WebSockets over TLS (wss://): the WebSocket fixture served with --cert/--key
  * on each runtime, reached with a client that verifies the certificate.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import WebSocket from "ws";
-import type { SpawnedServer } from "../../dist/cli/spawn.js";
 import type { Runtime } from "../../src/types.ts";
 import { startTlsServer } from "../support/cert.ts";
+import { servedBy } from "../support/served.ts";
 
 export function wssConformance(runtime: Runtime): void {
   describe(`wss on ${runtime}`, () => {
-    let server: SpawnedServer;
     let ca: string;
-    beforeAll(async () => {
-      ({ server, ca } = await startTlsServer("test/fixture/ws-app.ts", runtime));
-    });
-    afterAll(async () => {
-      await server?.stop();
+    const server = servedBy(async () => {
+      const started = await startTlsServer("test/fixture/ws-app.ts", runtime);
+      ca = started.ca;
+      return started.server;
     });
 
     test("a wss:// client upgrades and echoes, and peer.request.url has the https scheme", async () => {
-      const url = server.url.replace("https://", "wss://");
+      const url = server().url.replace("https://", "wss://");
       const ws = new WebSocket(`${url}/echo?name=tls`, { ca });
       const messages: string[] = [];
       await new Promise<void>((resolve, reject) => {
@@ -33,7 +31,7 @@ export function wssConformance(runtime: Runtime): void {
         ws.on("error", reject);
       });
       ws.close();
-      expect(messages).toEqual(["hello 127.0.0.1", "over tls", `${server.url}/echo?name=tls`]);
+      expect(messages).toEqual(["hello 127.0.0.1", "over tls", `${server().url}/echo?name=tls`]);
     });
   });
 }
