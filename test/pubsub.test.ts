@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { SpawnedServer } from "../dist/cli/spawn.js";
 import type { PubSubStats, Runtime } from "../src/types.ts";
 import { BusRelay } from "../transports/bus.ts";
-import { RedisTransport } from "../transports/redis.ts";
+import { SharedPubSub } from "../src/pubsub/_shared.ts";
+import { LocalPubSub } from "../src/ws/_pubsub.ts";
+import { openTransport } from "../transports/index.ts";
 import { startRedis, type TestRedis } from "./support/redis.ts";
 import { startLocal } from "./support/served.ts";
 import { OP, RawClient } from "./support/ws-client.ts";
@@ -251,30 +253,38 @@ describe("pub/sub on Redis: foreign messages and outages", () => {
   }, 60_000);
 });
 
-describe("RedisTransport on a real redis-server", () => {
-  let redis: TestRedis;
+describe.each(["redis", "relay"] as const)("a shared pub/sub through %s, joined before it connects", (name) => {
+  let meeting: Meeting;
   beforeAll(async () => {
-    redis = await startRedis();
+    meeting = await MEETINGS[name]();
   });
-  afterAll(() => redis?.stop());
+  afterAll(() => meeting?.stop());
 
-  test("RedisTransport subscribes a topic joined before start() once connected, and not one left meanwhile", async () => {
-    const stats: PubSubStats = { connected: false, published: 0, delivered: 0, dropped: 0, malformed: 0, reconnects: 0 };
-    const received: string[] = [];
-    const transport = new RedisTransport({ url: redis.url, prefix: "early:" });
+  /** One instance's pub/sub as a server builds it: local delivery (here: noted down) over the transport. */
+  function instance(delivered: string[]): SharedPubSub<string> {
+    const local = new LocalPubSub<string>((subscribers, data) => {
+      for (const peer of subscribers) delivered.push(`${peer} ${data}`);
+    });
+    return new SharedPubSub(local, openTransport({ url: meeting.url, prefix: CHANNEL }));
+  }
+
+  test("a topic joined before the transport connects is joined once it does, and one left meanwhile is not", async () => {
+    const delivered: string[] = [];
+    const early = instance(delivered);
+    const other = instance([]);
     try {
-      transport.join("kept");
-      transport.join("dropped");
-      transport.leave("dropped");
-      await transport.start((topic, message) => received.push(`${topic} ${new TextDecoder().decode(message)}`), stats);
-      const channels = () => redis.cli("pubsub", "channels", "early:*");
-      expect(await until(channels, (out) => out !== "")).toBe("early:kept");
-      await redis.cli("publish", "early:dropped", "no");
-      await redis.cli("publish", "early:kept", "yes");
-      expect(await until(() => Promise.resolve(received.length), (n) => n > 0)).toBe(1);
-      expect(received).toEqual(["kept yes"]);
+      early.subscribe("peer", "kept");
+      early.subscribe("peer", "dropped");
+      early.unsubscribe("peer", "dropped");
+      await Promise.all([early.start(), other.start()]);
+      expect(await until(() => meeting.joined("kept"), (n) => n === 1)).toBe(1);
+      expect(await meeting.joined("dropped")).toBe(0);
+      other.publish("dropped", "no", undefined, undefined);
+      other.publish("kept", "yes", undefined, undefined);
+      expect(await until(() => Promise.resolve(delivered.length), (n) => n > 0)).toBe(1);
+      expect(delivered).toEqual(["peer yes"]);
     } finally {
-      await transport.close();
+      await Promise.all([early.close(), other.close()]);
     }
   });
 });

@@ -131,7 +131,7 @@ export class BusTransport implements Transport {
     this.#path = path;
   }
 
-  start(receive: (topic: string, message: Uint8Array) => void, stats: PubSubStats): Promise<void> {
+  start(receive: (topic: string, message: Uint8Array) => void, stats: PubSubStats, joined: ReadonlySet<string>): Promise<void> {
     this.#stats = stats;
     return new Promise((resolve, reject) => {
       const socket = net.connect(this.#path);
@@ -139,6 +139,8 @@ export class BusTransport implements Transport {
       socket.once("connect", () => {
         this.#socket = socket;
         stats.connected = true;
+        // Topics joined before the connection (join() had no socket to write to).
+        for (const topic of joined) this.#write(encode(JOIN, topic));
         socket.off("error", reject).on("error", () => {});
         resolve();
       });

@@ -4,11 +4,11 @@
  * Topic `t` travels on channel `<prefix>t`. Two connections: one subscribes,
  * one publishes with the offline queue off, so a publish during an outage
  * fails at once and is counted as dropped instead of piling up in memory.
- * The transport keeps the set of topics this instance has joined and
- * subscribes them whenever the subscriber becomes ready: a topic joined before
- * the first connection, or during an outage, is subscribed then. (The client
- * resubscribes by itself only channels whose SUBSCRIBE Redis acknowledged; one
- * sent while the connection is down is rejected and would be lost.)
+ * Whenever the subscriber becomes ready it subscribes every topic this
+ * instance has joined: a topic joined before the first connection, or during
+ * an outage, is subscribed then. (The client resubscribes by itself only
+ * channels whose SUBSCRIBE Redis acknowledged; one sent while the connection
+ * is down is rejected and would be lost.)
  * The client is loaded only when a server asks for this transport.
  * @module
  */
@@ -51,22 +51,23 @@ export class RedisTransport implements Transport {
   #started = false;
   #lostAt = 0;
   #droppedAtLoss = 0;
-  /** The topics joined: what the subscriber must be subscribed to, whatever the connection's state. */
-  readonly #topics: Set<string> = new Set();
+  /** The topics joined (the caller's set): what the subscriber must be subscribed to, whatever the connection's state. */
+  #joined: ReadonlySet<string> = new Set();
   /** Topics left while their UNSUBSCRIBE could not reach Redis: the client may resubscribe them on reconnect. */
   readonly #left: Set<string> = new Set();
   readonly #onMessage = (message: Buffer, channel: Buffer): void => {
     const topic = channel.toString("utf8").slice(this.#config.prefix.length);
-    if (this.#topics.has(topic)) this.#receive?.(topic, message);
+    if (this.#joined.has(topic)) this.#receive?.(topic, message);
   };
 
   constructor(config: RedisConfig) {
     this.#config = config;
   }
 
-  async start(receive: (topic: string, message: Uint8Array) => void, stats: PubSubStats): Promise<void> {
+  async start(receive: (topic: string, message: Uint8Array) => void, stats: PubSubStats, joined: ReadonlySet<string>): Promise<void> {
     this.#receive = receive;
     this.#stats = stats;
+    this.#joined = joined;
     let url: URL;
     try {
       url = new URL(this.#config.url);
@@ -106,7 +107,6 @@ export class RedisTransport implements Transport {
   }
 
   join(topic: string): void {
-    this.#topics.add(topic);
     this.#left.delete(topic);
     const sub = this.#sub;
     // Not ready: the "ready" handler subscribes it. A failure means the connection dropped: the same.
@@ -114,11 +114,10 @@ export class RedisTransport implements Transport {
   }
 
   leave(topic: string): void {
-    this.#topics.delete(topic);
     const sub = this.#sub;
     if (!sub?.isReady) return void this.#left.add(topic);
     sub.unsubscribe(this.#config.prefix + topic).catch(() => {
-      if (!this.#topics.has(topic)) this.#left.add(topic);
+      if (!this.#joined.has(topic)) this.#left.add(topic);
     });
   }
 
@@ -151,7 +150,7 @@ export class RedisTransport implements Transport {
   #resubscribe(sub: Client): void {
     for (const topic of this.#left) sub.unsubscribe(this.#config.prefix + topic).catch(() => {});
     this.#left.clear();
-    for (const topic of this.#topics) sub.subscribe(this.#config.prefix + topic, this.#onMessage, true).catch(() => {});
+    for (const topic of this.#joined) sub.subscribe(this.#config.prefix + topic, this.#onMessage, true).catch(() => {});
   }
 
   /** The connection dropped: one line, then the client retries with backoff. */

@@ -18,9 +18,15 @@ import { decodeEnvelope, encodeEnvelope, newOrigin, sameOrigin } from "./_envelo
 
 /** Carries encoded messages between instances; one per server. */
 export interface Transport {
-  /** Connect; rejects with a sentence a user can act on. `receive` gets every message of a joined topic. */
-  start(receive: (topic: string, message: Uint8Array) => void, stats: PubSubStats): Promise<void>;
-  /** Start receiving `topic` (the first local subscriber arrived). */
+  /**
+   * Connect; rejects with a sentence a user can act on. `receive` gets every
+   * message of a joined topic. `joined` is the set of topics this instance
+   * has joined, kept current by the caller (before it calls join and leave):
+   * the transport joins every one of them each time it (re)connects, so a
+   * topic joined before the connection or during an outage is not lost.
+   */
+  start(receive: (topic: string, message: Uint8Array) => void, stats: PubSubStats, joined: ReadonlySet<string>): Promise<void>;
+  /** Start receiving `topic` (the first local subscriber arrived); may come before `start()`. */
   join(topic: string): void;
   /** Stop receiving `topic` (the last local subscriber left). */
   leave(topic: string): void;
@@ -45,7 +51,7 @@ export class SharedPubSub<P> implements PubSub<P> {
 
   /** Connect the transport. */
   start(): Promise<void> {
-    return this.#transport.start((topic, message) => this.#receive(topic, message), this.stats);
+    return this.#transport.start((topic, message) => this.#receive(topic, message), this.stats, this.#joined);
   }
 
   close(): Promise<void> {
