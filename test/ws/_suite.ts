@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { connect as connectTcp } from "node:net";
 import { constants, deflateRawSync, inflateRawSync } from "node:zlib";
+import { WebSocket as UndiciWebSocket } from "undici";
 import { openSocket } from "../../bench/ws/_socket.ts";
 import { closeInfo, closePayload, frame, OP, RawClient } from "../support/ws-client.ts";
 import { exchange } from "../support/http-client.ts";
@@ -88,6 +89,27 @@ export function wsConformance(runtime: Runtime): void {
       await unoffered.client!.nextText();
       unoffered.client!.sendText("whoami");
       expect(JSON.parse(await unoffered.client!.nextText())).toMatchObject({ name: "p2", protocol: "" });
+    });
+
+    test("peer.websocket.protocol is the subprotocol the server chose, as a WHATWG client's WebSocket.protocol says", async () => {
+      const base = server().url.replace(/^http/, "ws");
+      // undici's WebSocket is the WHATWG one (Node 22's global). Like a browser, it fails a handshake that offered
+      // subprotocols and got none, so the empty case is the raw client's (above).
+      for (const [query, expected] of [["&protocol=json", "json"], ["&protocol=chat", "chat"]]) {
+        const ws = new UndiciWebSocket(`${base}/?name=wp${query}`, ["chat", "json"]);
+        const texts: string[] = [];
+        const seen = await new Promise<string>((resolve, reject) => {
+          ws.addEventListener("message", (event) => {
+            texts.push(String(event.data));
+            if (texts.length === 1) ws.send("whoami");
+            else resolve(texts[1]);
+          });
+          ws.addEventListener("error", () => reject(new Error(`${query}: the WebSocket failed`)));
+        });
+        ws.close();
+        expect(ws.protocol, query).toBe(expected);
+        expect(JSON.parse(seen).protocol, query).toBe(expected);
+      }
     });
 
     test("peer.request keeps its url, method and headers in open and message", async () => {
