@@ -54,7 +54,7 @@ export class BunWebSockets {
   /** Answer an `Upgrade: websocket` request: the hook's refusal, or undefined once Bun upgraded. */
   async upgrade(request: Request, server: BunServer, remoteAddress: string): Promise<Response | undefined> {
     const h = request.headers;
-    const bad = checkHandshake(request.method, h.get("sec-websocket-key"), h.get("sec-websocket-version"));
+    const bad = checkHandshake(request.method, h.get("host"), h.get("sec-websocket-key"), h.get("sec-websocket-version"));
     if (bad) return bad;
     const decision = await decideUpgrade(this.hub.hooks, request, h.get("sec-websocket-protocol"));
     if (decision.refuse) return decision.refuse;

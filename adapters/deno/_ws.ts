@@ -32,7 +32,7 @@ export class DenoWebSockets {
   /** Answer an `Upgrade: websocket` request: the hook's refusal, or 101. */
   async upgrade(request: Request, remoteAddress: string): Promise<Response> {
     const h = request.headers;
-    const bad = checkHandshake(request.method, h.get("sec-websocket-key"), h.get("sec-websocket-version"));
+    const bad = checkHandshake(request.method, h.get("host"), h.get("sec-websocket-key"), h.get("sec-websocket-version"));
     if (bad) return bad;
     const decision = await decideUpgrade(this.hub.hooks, request, h.get("sec-websocket-protocol"));
     if (decision.refuse) return decision.refuse;

@@ -47,11 +47,11 @@ export class NodeWebSockets {
     socket.on("error", () => {});
     if (!isWebSocketUpgrade(req.headers.upgrade)) return this.#plain(req, socket);
     const key = req.headers["sec-websocket-key"] as string;
-    const bad = checkHandshake(req.method ?? "", key, req.headers["sec-websocket-version"]);
+    const bad = checkHandshake(req.method ?? "", req.headers.host, key, req.headers["sec-websocket-version"]);
     if (bad) return void writeResponse(socket, bad);
     // The Request is built only if the upgrade hook or the app reads peer.request: an idle
     // connection then holds a few strings, not a whole Request.
-    const url = requestUrl(this.#scheme, req.url ?? "/", req.headers.host ?? "localhost");
+    const url = requestUrl(this.#scheme, req.url!, req.headers.host!); // checkHandshake saw a Host
     const raw = req.rawHeaders;
     let built: Request | undefined;
     const request = () => (built ??= toRequest(url, raw));

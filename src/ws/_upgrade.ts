@@ -29,15 +29,17 @@ const KEY = /^[+/0-9A-Za-z]{21}[AQgw]==$/;
 
 /**
  * RFC 6455 4.2.1 checks, the same on every runtime: a WebSocket upgrade must
- * be a GET with a 16-byte base64 key (else 400) and version 13 (else 426
- * naming the version we speak). Returns undefined when the handshake is fine.
+ * be a GET with a Host (the upgrade is HTTP/1.1 only, where Host is required)
+ * and a 16-byte base64 key (else 400) and version 13 (else 426 naming the
+ * version we speak). Returns undefined when the handshake is fine.
  */
 export function checkHandshake(
   method: string,
+  host: string | null | undefined,
   key: string | null | undefined,
   version: string | null | undefined,
 ): Response | undefined {
-  if (method !== "GET" || !key || !KEY.test(key)) {
+  if (method !== "GET" || !host || !key || !KEY.test(key)) {
     return new Response("Bad Request", { status: 400, headers: { connection: "close" } });
   }
   if (version !== "13") {

@@ -82,17 +82,18 @@ export class RawClient {
 
   /**
    * Open a WebSocket at `url` (http://...); refused handshakes come back with `client: undefined`.
-   * `target` replaces the request line's path and query (an absolute-form target, say).
+   * `target` replaces the request line's path and query (an absolute-form target, say); a header
+   * given as null is left out.
    */
   static connect(
     url: string,
-    opts: { headers?: Record<string, string>; protocols?: string[]; target?: string } = {},
+    opts: { headers?: Record<string, string | null>; protocols?: string[]; target?: string } = {},
   ): Promise<{ client: RawClient | undefined; handshake: Handshake }> {
     const u = new URL(url);
     return new Promise((resolve, reject) => {
       const socket = net.connect(Number(u.port), u.hostname);
       socket.setNoDelay(true);
-      const fields: Record<string, string> = {
+      const fields: Record<string, string | null> = {
         Host: u.host,
         Upgrade: "websocket",
         Connection: "Upgrade",
@@ -102,7 +103,7 @@ export class RawClient {
         ...opts.headers, // replaces a default of the same spelling
       };
       const lines = [`GET ${opts.target ?? u.pathname + u.search} HTTP/1.1`];
-      for (const [k, v] of Object.entries(fields)) lines.push(`${k}: ${v}`);
+      for (const [k, v] of Object.entries(fields)) if (v !== null) lines.push(`${k}: ${v}`);
       socket.write(lines.join("\r\n") + "\r\n\r\n");
       let buf = Buffer.alloc(0);
       const timer = setTimeout(() => (socket.destroy(), reject(new Error("handshake timed out"))), 5000);

@@ -159,9 +159,14 @@ export function wsConformance(runtime: Runtime): void {
       expect(handshake.body).toBe("nope");
     });
 
-    test("a handshake with a bad key or version is refused before the hook", async () => {
+    test("a handshake with a bad key or version, or without Host, is refused before the hook", async () => {
       const badKey = await RawClient.connect(server().url + "/", { headers: { "Sec-WebSocket-Key": "short" } });
       expect(badKey.handshake.status).toBe(400);
+      // RFC 6455 4.1 and 4.2.1: the upgrade is HTTP/1.1 and needs Host, as a plain HTTP/1.1 request does.
+      for (const host of [null, ""]) {
+        const noHost = await RawClient.connect(server().url + "/", { headers: { Host: host } });
+        expect(noHost.handshake.status, `Host ${JSON.stringify(host)}`).toBe(400);
+      }
       const badVersion = await RawClient.connect(server().url + "/", { headers: { "Sec-WebSocket-Version": "8" } });
       expect(badVersion.handshake.status).toBe(426);
       expect(badVersion.handshake.headers["sec-websocket-version"]).toBe("13");
