@@ -2,6 +2,7 @@
  * Unit tests for the runtime-agnostic core in src/.
  */
 import { describe, expect, test, vi } from "vitest";
+import { concatBytes } from "../../src/_bytes.ts";
 import { OmniserveError, hasCode } from "../../src/_errors.ts";
 import { nativeResponses } from "../../src/_foreign.ts";
 import { Handlers, invoke } from "../../src/_handler.ts";
@@ -19,6 +20,17 @@ describe("plainIp()", () => {
     expect(plainIp("::1")).toBe("::1");
     expect(plainIp("::ffff:abcd")).toBe("::ffff:abcd");
     expect(plainIp(undefined)).toBe("");
+  });
+});
+
+describe("concatBytes()", () => {
+  test("concatBytes() joins chunks in order, counts them when no length is given, and returns a lone chunk as is", () => {
+    const a = new Uint8Array([1, 2]);
+    const b = new Uint8Array([3, 4, 5]).subarray(1);
+    expect([...concatBytes([a, b])]).toEqual([1, 2, 4, 5]);
+    expect([...concatBytes([a, b], 4)]).toEqual([1, 2, 4, 5]);
+    expect(concatBytes([b])).toBe(b);
+    expect(concatBytes([]).byteLength).toBe(0);
   });
 });
 
