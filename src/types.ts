@@ -203,8 +203,9 @@ export interface ServeOptions {
    * body (chunked, unless the app sets Content-Length) and Bun's HEAD
    * responses to string bodies carry no content-type. On Node 24, whose
    * `Request` keeps its state in private fields, it also replaces `Request`
-   * with a subclass that takes the server's request in `new Request(request)`
-   * (with `false` that call throws there). Deno ignores it.
+   * and `fetch` with ones that take the server's request in
+   * `new Request(request)` and `fetch(request)` (with `false` those calls
+   * throw there). Deno ignores it.
    * Importing omniserve never changes a global.
    */
   overrideGlobalObjects?: boolean;

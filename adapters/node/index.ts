@@ -213,7 +213,7 @@ function onClientError(error: NodeJS.ErrnoException, socket: import("node:stream
 
 /**
  * Install omniserve's light Response as the global `Response` now (and, on
- * Node 24, the `Request` that accepts the server's request), or with `false`
+ * Node 24, the `Request` and `fetch` that accept the server's request), or with `false`
  * put the native ones back: what a server does when it starts,
  * unless `overrideGlobalObjects` is false. The CLI calls it before it loads
  * an app module, so libraries that capture `Response` at import (as

@@ -70,6 +70,10 @@ export function requests(s: Suite): void {
         expect(await post("/request/new-init")).toEqual([200, { ...sent, path: "/request/new-init", a: null, b: "2" }]);
       });
 
+      test("fetch(request, { headers }) sends the request on", async () => {
+        expect(await post("/request/fetch-self")).toEqual([200, { ...sent, path: "/request/fetch-self", a: null, b: "2" }]);
+      });
+
       test("request.clone() reads the same body as the original", async () => {
         expect(await post("/request/clone")).toEqual([200, { clone: { ...sent, path: "/request/clone" }, original: "hello" }]);
       });
