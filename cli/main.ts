@@ -90,10 +90,10 @@ async function serveCommand(args: string[]): Promise<void> {
   // Listen for signals before the server is up: its ready line can reach whoever waits for it (and sends
   // SIGTERM) before this process has seen it.
   let stopping = false;
-  let stop: (() => unknown) | undefined;
+  const started: { stop?: () => unknown } = {};
   const forward = () => {
     stopping = true;
-    stop?.();
+    started.stop?.();
   };
   process.on("SIGINT", forward);
   process.on("SIGTERM", forward);
@@ -103,8 +103,8 @@ async function serveCommand(args: string[]): Promise<void> {
     if (code !== undefined) process.exit(code || 1);
     throw error;
   });
-  stop = () => server.stop();
-  if (stopping) stop();
+  started.stop = () => server.stop();
+  if (stopping) started.stop();
   // A server process ended by a signal we did not ask for (SIGKILL, the OOM killer) is a crash, never a clean exit.
   server.child.once("exit", (code, signal) => {
     if (signal && !(stopping && (signal === "SIGINT" || signal === "SIGTERM"))) {

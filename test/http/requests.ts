@@ -71,6 +71,10 @@ export function requests(s: Suite): void {
       });
 
       test("fetch(request, { headers }) sends the request on", async () => {
+        if (exception("denoFetchServerRequest")) {
+          expect(await post("/request/fetch-self")).toEqual([500, { threw: "TypeError: Blob URL fetch only supports GET method" }]);
+          return;
+        }
         expect(await post("/request/fetch-self")).toEqual([200, { ...sent, path: "/request/fetch-self", a: null, b: "2" }]);
       });
 
