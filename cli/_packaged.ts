@@ -29,11 +29,18 @@ function isMusl(): boolean {
  * The platform packages that may hold `runtime`'s binary here, best first,
  * each with the binary's path inside it. Names as the packages publish them:
  * Deno has `@deno/<os>-<arch>` (`-glibc` on Linux, no musl build); Bun has
- * `@oven/bun-<os>-<aarch64|x64>` with `-musl` and `-baseline` (CPUs without
- * AVX2) variants on Linux and Windows, and Android under `linux-*-android`.
+ * `@oven/bun-<os>-<aarch64|x64>` with `-musl` variants on Linux, `-baseline`
+ * ones (x64 CPUs without AVX2, which a user installs by name) on Linux, macOS
+ * and Windows, and Android under `linux-*-android`.
+ * (Exported for its unit test, which checks the names against the packages'
+ * own lists.)
  */
-function platformPackages(runtime: Packaged): { name: string; exe: string }[] {
-  const { platform, arch } = process;
+export function platformPackages(
+  runtime: Packaged,
+  platform: string = process.platform,
+  arch: string = process.arch,
+  musl: () => boolean = isMusl,
+): { name: string; exe: string }[] {
   if (runtime === "deno") {
     const exe = platform === "win32" ? "deno.exe" : "deno";
     return [{ name: `@deno/${platform}-${arch}${platform === "linux" ? "-glibc" : ""}`, exe }];
@@ -41,8 +48,9 @@ function platformPackages(runtime: Packaged): { name: string; exe: string }[] {
   const os = platform === "win32" ? "windows" : platform === "android" ? "linux" : platform;
   const base = `@oven/bun-${os}-${arch === "arm64" ? "aarch64" : arch}`;
   const exe = platform === "win32" ? join("bin", "bun.exe") : join("bin", "bun");
-  const abi = platform === "android" ? "-android" : platform === "linux" && isMusl() ? "-musl" : "";
-  return [base + abi, `${base}${abi}-baseline`].map((name) => ({ name, exe }));
+  const abi = platform === "android" ? "-android" : platform === "linux" && musl() ? "-musl" : "";
+  const names = arch === "x64" && platform !== "android" && platform !== "freebsd" ? [base + abi, `${base}${abi}-baseline`] : [base + abi];
+  return names.map((name) => ({ name, exe }));
 }
 
 /** True for a native executable (ELF, Mach-O, PE), false for a missing file or a placeholder script. */
