@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import process from "node:process";
+import { OmniserveError } from "../src/_errors.ts";
 import { type LogFormat, setLogFormat } from "../src/_log.ts";
 import { badArgument, COMMANDS, commandHelp, mainHelp, nearest, parseCommand, SERVE, TEST } from "./_args.ts";
 import { readEnvFiles } from "./_env-file.ts";
@@ -86,16 +87,31 @@ async function serveCommand(args: string[]): Promise<void> {
     await serveModule(modulePath, flags);
     return;
   }
+  // Listen for signals before the server is up: its ready line can reach whoever waits for it (and sends
+  // SIGTERM) before this process has seen it.
+  let stopping = false;
+  const started: { stop?: () => unknown } = {};
+  const forward = () => {
+    stopping = true;
+    started.stop?.();
+  };
+  process.on("SIGINT", forward);
+  process.on("SIGTERM", forward);
   const server = await startServer(modulePath, runtime, { ...flags, runtimeFlags, inherit: true }).catch((error) => {
     // The child already printed its error to our stderr.
     const code = (error as { childExitCode?: number | null }).childExitCode;
     if (code !== undefined) process.exit(code || 1);
     throw error;
   });
-  const forward = () => server.stop();
-  process.on("SIGINT", forward);
-  process.on("SIGTERM", forward);
-  server.child.once("exit", (code) => process.exit(code ?? 0));
+  started.stop = () => server.stop();
+  if (stopping) started.stop();
+  // A server process ended by a signal we did not ask for (SIGKILL, the OOM killer) is a crash, never a clean exit.
+  server.child.once("exit", (code, signal) => {
+    if (signal && !(stopping && (signal === "SIGINT" || signal === "SIGTERM"))) {
+      fatal(new OmniserveError("ERR_SERVER_KILLED", `the ${runtime} server process was killed by ${signal}`));
+    }
+    process.exit(code ?? 0);
+  });
 }
 
 async function testCommand(args: string[]): Promise<void> {

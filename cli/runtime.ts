@@ -4,13 +4,10 @@
  * through here too (hence no `_` prefix; not a published entry point).
  * @module
  */
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
 import { OmniserveError } from "../src/_errors.ts";
 import type { Runtime } from "../src/types.ts";
+import { packagedBinary } from "./_packaged.ts";
 
 export const RUNTIMES: readonly Runtime[] = ["node", "deno", "bun"];
 
@@ -29,34 +26,11 @@ export function parseRuntime(name: string): Runtime {
   );
 }
 
-/** Where a project's `npm install -D deno bun` puts each binary, inside its package. */
-const PACKAGED: Record<"deno" | "bun", string> = { deno: "deno", bun: join("bin", "bun.exe") };
-
-/**
- * The binary of the `deno` or `bun` npm package: the user's project first
- * (resolved from the working directory), then the copy next to omniserve.
- * `missing` when the package is there but its install script, which puts
- * the binary in, did not run.
- */
-function packagedBinary(runtime: "deno" | "bun"): { bin?: string; missing?: string } {
-  let missing: string | undefined;
-  for (const from of [join(process.cwd(), "package.json"), fileURLToPath(import.meta.url)]) {
-    try {
-      const dir = dirname(createRequire(from).resolve(`${runtime}/package.json`));
-      const bin = join(dir, PACKAGED[runtime]);
-      if (existsSync(bin)) return { bin };
-      missing ??= dir;
-    } catch {
-      // not installed there
-    }
-  }
-  return { missing };
-}
-
 /**
  * The executable for `runtime`: the `OMNISERVE_<RUNTIME>` variable when set,
  * then the `deno` or `bun` npm package (the project's, then omniserve's
- * neighbour), then the name alone, found on PATH.
+ * neighbour; its platform package when its install script did not run), then
+ * the name alone, found on PATH.
  */
 export function runtimeBinary(runtime: Runtime): string {
   const override = process.env[`OMNISERVE_${runtime.toUpperCase()}`];
@@ -78,7 +52,7 @@ export function runtimeNotFound(runtime: Runtime, bin: string): OmniserveError {
   if (missing) {
     return new OmniserveError(
       "ERR_RUNTIME_NOT_FOUND",
-      `the ${runtime} package in ${missing} has no binary (its install script did not run): run npm rebuild ${runtime}`,
+      `the ${runtime} package in ${missing} has no binary (its install script did not run and its platform package is not installed): run npm rebuild ${runtime}`,
     );
   }
   return new OmniserveError(

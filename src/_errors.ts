@@ -22,7 +22,8 @@ export type ErrorCode =
   | "ERR_BAD_ARGUMENT"
   | "ERR_PUBSUB"
   | "ERR_STATIC_ROOT"
-  | "ERR_TLS";
+  | "ERR_TLS"
+  | "ERR_SERVER_KILLED";
 
 /** An error raised by omniserve itself, with a stable `code`. */
 export class OmniserveError extends Error {

@@ -201,7 +201,11 @@ export interface ServeOptions {
    * responses. `instanceof Response` holds for native and replaced responses
    * alike. With `false` the global stays native: Node then streams every
    * body (chunked, unless the app sets Content-Length) and Bun's HEAD
-   * responses to string bodies carry no content-type. Deno ignores it.
+   * responses to string bodies carry no content-type. On Node 24, whose
+   * `Request` keeps its state in private fields, it also replaces `Request`
+   * and `fetch` with ones that take the server's request in
+   * `new Request(request)` and `fetch(request)` (with `false` those calls
+   * throw there). Deno ignores it.
    * Importing omniserve never changes a global.
    */
   overrideGlobalObjects?: boolean;

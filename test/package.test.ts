@@ -6,11 +6,11 @@
  * the error names the command that fixes it.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runtimeArgv } from "../cli/runtime.ts";
 import type { Runtime } from "../src/types.ts";
 import { serveCli } from "./support/cli.ts";
@@ -114,5 +114,45 @@ describe("the package in a project with deno and bun installed", () => {
     const [cmd, ...args] = runtimeArgv(runtime, "lib.mjs", []);
     const out = execFileSync(cmd, args, { cwd: project, encoding: "utf8", env: { ...process.env, PATH } });
     expect(out.trim()).toBe(`${runtime} hi true`);
+  });
+});
+
+describe("the package in a project that installed deno and bun with install scripts blocked", () => {
+  let blocked: string;
+  beforeAll(() => {
+    // npm ci --ignore-scripts, as a project does that has not approved the runtimes' postinstall scripts:
+    // the binaries stay in the platform packages (@deno/linux-x64-glibc, @oven/bun-linux-x64, ...).
+    blocked = mkdtempSync(join(tmpdir(), "omniserve-noscripts-"));
+    writeFileSync(join(blocked, "package.json"), JSON.stringify({ name: "user-app", version: "1.0.0", type: "module" }));
+    const version = (name: string) => JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8")).version;
+    execFileSync("npm", ["install", "--offline", "--ignore-scripts", "--no-audit", "--no-fund", tarball, `deno@${version("deno")}`, `bun@${version("bun")}`], {
+      cwd: blocked,
+      stdio: "ignore",
+    });
+    copyFileSync(join(project, "app.ts"), join(blocked, "app.ts"));
+  }, 120_000);
+  afterAll(() => rmSync(blocked, { recursive: true, force: true }));
+
+  test("the deno and bun packages have no binary of their own (Bun leaves a placeholder script)", () => {
+    expect(existsSync(join(blocked, "node_modules/deno/deno"))).toBe(false);
+    expect(readFileSync(join(blocked, "node_modules/bun/bin/bun.exe"), "utf8")).toMatch(/postinstall script was not run/);
+  });
+
+  test.each(["deno", "bun"] as const)("the installed bin finds %s in its platform package and serves", async (runtime) => {
+    const server = await serveCli(["serve", "app.ts", "--runtime", runtime, "--port", "0"], {
+      command: [join(blocked, "node_modules/.bin/omniserve")],
+      cwd: blocked,
+      env: { PATH },
+    });
+    try {
+      expect(await (await fetch(server.url)).text()).toBe(runtime);
+      // The runtime the CLI started is the platform package's binary (Linux: read from /proc).
+      const pid = server.child.pid!;
+      const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(" ");
+      const exes = children.map((child) => readlinkSync(`/proc/${child}/exe`));
+      expect(exes.join(" ")).toContain(join(blocked, "node_modules", runtime === "deno" ? "@deno/" : "@oven/bun-"));
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
   });
 });

@@ -11,9 +11,11 @@ import { NodeHeaders } from "./_headers.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { OmniserveError } from "../../src/_errors.ts";
+import { swapGlobal } from "../../src/_global-response.ts";
 import { BodyLimit } from "../../src/_limit.ts";
 
 const NativeRequest: typeof Request = globalThis.Request;
+const nativeFetch: typeof fetch = globalThis.fetch;
 const NO_BODY = new Set(["GET", "HEAD"]);
 const decoder = new TextDecoder(); // strips a BOM, as the Fetch standard's text() does
 
@@ -215,3 +217,40 @@ export class NodeRequest {
 // and so do undici's internal slots: `new Request(request)` and `fetch(request)` read them.
 delegateToNative(NodeRequest, NativeRequest, "Request");
 delegateSlots(NodeRequest, new NativeRequest("http://localhost/"));
+
+/**
+ * undici 7 (Node 24) keeps a Request's state in private fields, which no
+ * other object can answer: there `new Request(request)` and `fetch(request)`
+ * read `#state` off their argument and throw for the lazy one. This subclass
+ * and `unwrappingFetch` hand undici the native Request instead;
+ * `instanceof Request` holds for native requests and for the lazy one alike,
+ * as with the native class.
+ */
+class UnwrappingRequest extends NativeRequest {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return this === UnwrappingRequest ? value instanceof NativeRequest : Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+  constructor(input: RequestInfo | URL, init?: RequestInit) {
+    super(input instanceof NodeRequest ? input._native() : input, init);
+  }
+}
+
+function unwrappingFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  return nativeFetch(input instanceof NodeRequest ? input._native() : input, init);
+}
+
+/** Whether the native Request's state is out of reach (private fields, not undici 6's symbol slots). */
+let privateState: boolean | undefined;
+
+/**
+ * On a Node whose Request keeps its state in private fields (24), make the
+ * global `Request` and `fetch` ones that accept the server's lazy request
+ * (`on`), or the native ones again; elsewhere the lazy request already passes, and nothing
+ * changes.
+ */
+export function installRequest(on = true): void {
+  privateState ??= Object.getOwnPropertySymbols(new NativeRequest("http://localhost/")).length === 0;
+  if (!privateState) return;
+  swapGlobal("Request", NativeRequest, UnwrappingRequest, on);
+  swapGlobal("fetch", nativeFetch, unwrappingFetch, on);
+}

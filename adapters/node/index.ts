@@ -18,7 +18,7 @@ import { ServerBase } from "../../src/_server.ts";
 import { openTransport } from "../../transports/index.ts";
 import type { Runtime, ServeOptions } from "../../src/types.ts";
 import { scanHead, headProblem } from "./_head.ts";
-import { brokenBody, NodeRequest, type RequestSource } from "./_request.ts";
+import { brokenBody, installRequest, NodeRequest, type RequestSource } from "./_request.ts";
 import { installFastResponse } from "./_response.ts";
 import { send } from "./_send.ts";
 import { NodeWebSockets } from "./_ws.ts";
@@ -68,6 +68,7 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
   constructor(options: ServeOptions) {
     super(options, { openTransport });
     installFastResponse(options.overrideGlobalObjects !== false);
+    installRequest(options.overrideGlobalObjects !== false);
     const opts = this.resolved;
     const tls = opts.tls?.[0];
     this.#src = {
@@ -211,8 +212,9 @@ function onClientError(error: NodeJS.ErrnoException, socket: import("node:stream
 }
 
 /**
- * Install omniserve's light Response as the global `Response` now (or, with
- * `false`, put the native one back): what a server does when it starts,
+ * Install omniserve's light Response as the global `Response` now (and, on
+ * Node 24, the `Request` and `fetch` that accept the server's request), or with `false`
+ * put the native ones back: what a server does when it starts,
  * unless `overrideGlobalObjects` is false. The CLI calls it before it loads
  * an app module, so libraries that capture `Response` at import (as
  * @hono/node-server does) capture this one.
@@ -225,6 +227,7 @@ function onClientError(error: NodeJS.ErrnoException, socket: import("node:stream
  */
 export function useGlobalResponse(on = true): void {
   installFastResponse(on);
+  installRequest(on);
 }
 
 /**

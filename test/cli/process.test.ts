@@ -64,6 +64,36 @@ describe.each(["node", "deno", "bun"] as Runtime[])("the omniserve process on %s
   }, 60_000);
 });
 
+// On Node the CLI serves in its own process; on Deno and Bun it starts one server process and waits for it.
+describe.each(["deno", "bun"] as Runtime[])("the omniserve process and its %s server process", (runtime) => {
+  test("SIGKILL to the server process: the CLI exits 1 with one line naming the signal", async () => {
+    const server = await serveCli(["serve", APP, "--runtime", runtime, "--port", "0"]);
+    const [pid] = await workerPids(server.url, 1);
+    expect(pid).not.toBe(server.child.pid);
+    process.kill(pid, "SIGKILL");
+    expect(await server.exited).toBe(1);
+    expect(server.stderr()).toBe(`omniserve: error: the ${runtime} server process was killed by SIGKILL [ERR_SERVER_KILLED]\n`);
+  }, 60_000);
+
+  test("SIGKILL to the CLI: its server process stops by itself", async () => {
+    const server = await serveCli(["serve", APP, "--runtime", runtime, "--port", "0"]);
+    const [pid] = await workerPids(server.url, 1);
+    try {
+      await server.stop("SIGKILL");
+      expect(await within(5000, () => !alive(pid))).toBe(true);
+      expect(await within(2000, refused(server.url))).toBe(true);
+    } finally {
+      if (alive(pid)) process.kill(pid, "SIGKILL");
+    }
+  }, 60_000);
+
+  test("SIGTERM to the CLI stops the server process gracefully: exit 0, no error line", async () => {
+    const server = await serveCli(["serve", APP, "--runtime", runtime, "--port", "0"]);
+    expect(await server.stop("SIGTERM")).toBe(0);
+    expect(server.stderr()).not.toMatch(/error/);
+  }, 60_000);
+});
+
 describe("runtime flags after --", () => {
   const FLAGS = "test/fixture/flags.ts";
   const seen = async (args: string[]) => {

@@ -2,9 +2,9 @@
  * compress(): negotiation, what is left alone, the header edits, streams
  * and server-sent events, asked over a raw socket and with curl.
  */
-import { spawn } from "node:child_process";
-import zlib from "node:zlib";
+import { execFileSync, spawn } from "node:child_process";
 import { beforeAll, describe, expect, test } from "vitest";
+import { runtimeBinary } from "../../dist/cli/runtime.js";
 import { decode } from "../support/decode.ts";
 import { exchange, get, header, type RawResponse } from "../support/http-client.ts";
 import { servedBy } from "../support/served.ts";
@@ -20,8 +20,9 @@ export function compression(s: Suite): void {
       json = (await ask(server().url, "/plain/json")).body;
     });
     const req = (path: string, headers?: Record<string, string>, method?: string) => ask(server().url, path, headers, method);
-    /** zstd where the runtime has it; on Node before 22.15 (this test runs on the server's Node), the next coding in the server's order. */
-    const nodeLacksZstd = typeof (zlib as { zstdCompress?: unknown }).zstdCompress !== "function";
+    /** zstd where the runtime has it; on Node before 22.15 (asked of the Node that serves), the next coding in the server's order. */
+    const nodeLacksZstd = s.runtime === "node" &&
+      execFileSync(runtimeBinary("node"), ["-p", "typeof require('node:zlib').zstdCompress"], { encoding: "utf8" }).trim() !== "function";
     const zstdOr = (fallback: string | undefined) => (s.exception("noZstdOnNode20") && nodeLacksZstd ? fallback : "zstd");
     /** Compressed bodies go out without Content-Length; Bun frames a finished stream under 256 bytes with one. */
     const framed = (res: RawResponse) => (s.exception("bunShortStreamLength") && res.body.length < 256 ? String(res.body.length) : undefined);

@@ -70,6 +70,14 @@ export function requests(s: Suite): void {
         expect(await post("/request/new-init")).toEqual([200, { ...sent, path: "/request/new-init", a: null, b: "2" }]);
       });
 
+      test("fetch(request, { headers }) sends the request on", async () => {
+        if (exception("denoFetchServerRequest")) {
+          expect(await post("/request/fetch-self")).toEqual([500, { threw: "TypeError: Blob URL fetch only supports GET method" }]);
+          return;
+        }
+        expect(await post("/request/fetch-self")).toEqual([200, { ...sent, path: "/request/fetch-self", a: null, b: "2" }]);
+      });
+
       test("request.clone() reads the same body as the original", async () => {
         expect(await post("/request/clone")).toEqual([200, { clone: { ...sent, path: "/request/clone" }, original: "hello" }]);
       });

@@ -121,6 +121,16 @@ export const EXCEPTIONS = {
       "microseconds of about 18 (measured in the handler); over TLS, where `http://` would be a downgrade, the " +
       "adapter checks every request",
   },
+  denoFetchServerRequest: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "`fetch(request)` / `fetch(request, init)` with the request the server was given throws a TypeError (\"Blob URL fetch only " +
+      "supports GET method\" for a POST); `fetch(new Request(url, request))` and `fetch(url, request)` work",
+    why:
+      "Deno's own `fetch` fails on a `Deno.serve` request: a bare `Deno.serve` handler calling `fetch(request)` throws the same " +
+      "(measured on Deno 2.9.6); the request is Deno's own object, which omniserve hands over unwrapped",
+  },
   bunInspectEmpty: {
     area: "http",
     runtimes: ["bun"],
