@@ -8,7 +8,7 @@
 import { Handlers } from "./_handler.ts";
 import { plainIp } from "./_ip.ts";
 import { formatUrl, resolveOptions, type ResolvedOptions } from "./_options.ts";
-import { reloadEntries, type TlsEntry } from "./_tls.ts";
+import { type CheckPem, reloadEntries, type TlsEntry } from "./_tls.ts";
 import { WaitUntil } from "./_wait.ts";
 import { SharedPubSub, type Transport } from "./pubsub/_shared.ts";
 import { CloseCode } from "./ws/_close.ts";
@@ -32,6 +32,8 @@ export type OpenTransport = (config: Required<PubSubOptions>) => Transport;
 /** What an adapter hands the shared server besides the options. */
 export interface AdapterParts {
   openTransport?: OpenTransport;
+  /** Checks TLS certificates and keys (tls/check.ts); needed for `tls`. */
+  checkPem?: CheckPem;
   /** For runtimes that send only their own Response objects: rebuilds another library's (see _foreign.ts). */
   toNative?: (response: Response) => Response;
 }
@@ -58,16 +60,18 @@ export abstract class ServerBase<Raw, Source> implements Server<Raw> {
    */
   protected listening: Promise<unknown> = Promise.resolve();
   readonly #openTransport: OpenTransport | undefined;
+  readonly #checkPem: CheckPem | undefined;
   #shared: SharedPubSub<PeerBase> | undefined;
   #connected: Promise<void> = Promise.resolve();
   #ready: Promise<this> | undefined;
 
   constructor(options: ServeOptions, adapter: AdapterParts = {}) {
     this.options = options;
-    this.resolved = resolveOptions(options);
+    this.resolved = resolveOptions(options, adapter.checkPem);
     this.handlers = new Handlers(options, adapter.toNative);
     this.scheme = options.tls ? "https" : "http";
     this.#openTransport = adapter.openTransport;
+    this.#checkPem = adapter.checkPem;
   }
 
   /**
@@ -113,7 +117,7 @@ export abstract class ServerBase<Raw, Source> implements Server<Raw> {
   reload(handlers: ReloadOptions): void {
     // Certificates first: a bad one throws ERR_TLS before anything changes.
     if (handlers.tls !== undefined) {
-      const entries = reloadEntries(this.resolved.tls, handlers.tls);
+      const entries = reloadEntries(this.resolved.tls, handlers.tls, this.#checkPem);
       this.reloadTls(entries);
       this.resolved.tls = entries;
     }

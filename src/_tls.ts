@@ -1,14 +1,13 @@
 /**
  * TLS options in one shape for every adapter: `tls` as given (one entry or an
  * SNI list) becomes a non-empty list of checked entries with PEM text, the
- * default first. Every runtime gets the same start-up errors (ERR_TLS) because
- * the checks run here, with `node:crypto`, which Node, Deno and Bun all have:
- * an encrypted key is decrypted once, so adapters never see a passphrase (Deno
- * cannot take one). Adapters translate the list into their runtime's options.
+ * default first. The rules on the list live here; the PEM itself is checked
+ * (and an encrypted key decrypted) by the `CheckPem` each adapter passes in
+ * (tls/check.ts, on `node:crypto`), so every runtime gives the same ERR_TLS.
+ * Adapters translate the list into their runtime's options.
  *
  * @module
  */
-import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 import { OmniserveError } from "./_errors.ts";
 import type { PemInput, TLSOptions } from "./types.ts";
 
@@ -23,9 +22,21 @@ export interface TlsEntry {
   serverName?: string;
 }
 
+/** One entry's PEM as text, before the check. */
+export interface PemEntry {
+  cert: string;
+  key: string;
+  passphrase?: string;
+  ca?: string[];
+}
+
+/**
+ * Checks one entry's PEM (`where` is `""` or `"[i]"` for messages) at time
+ * `now`; returns the key as unencrypted PEM or throws ERR_TLS.
+ */
+export type CheckPem = (entry: PemEntry, where: string, now: number) => string;
+
 const decoder = new TextDecoder();
-const CERT_PEM = /-----BEGIN CERTIFICATE-----/;
-const KEY_PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 /** A host name, or `*.` and a host name: the one wildcard form TLS clients match (RFC 6125 6.4.3). */
 const SERVER_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
@@ -39,53 +50,19 @@ function pem(value: PemInput, what: string): string {
   return fail(`${what} must be PEM text or bytes`);
 }
 
-function certificate(text: string, what: string): X509Certificate {
-  if (!CERT_PEM.test(text)) fail(`${what} is not a PEM certificate (no "-----BEGIN CERTIFICATE-----" line)`);
-  try {
-    return new X509Certificate(text);
-  } catch {
-    return fail(`${what} is not a readable PEM certificate`);
-  }
-}
-
-function privateKey(text: string, passphrase: string | undefined, where: string): KeyObject {
-  if (!KEY_PEM.test(text)) fail(`tls${where}.key is not a PEM private key (no "-----BEGIN ... PRIVATE KEY-----" line)`);
-  const encrypted = /ENCRYPTED/.test(text);
-  if (encrypted && passphrase === undefined) fail(`tls${where}.key is encrypted: give its passphrase as tls${where}.passphrase`);
-  try {
-    return createPrivateKey(encrypted ? { key: text, passphrase } : { key: text });
-  } catch {
-    return fail(encrypted ? `tls${where}.passphrase does not decrypt tls${where}.key` : `tls${where}.key is not a readable PEM private key`);
-  }
-}
-
-/** Check one entry's certificate, key and dates; returns the key as unencrypted PEM. */
-function checkedKey(entry: TLSOptions, cert: string, key: string, where: string, now: number): string {
-  const x509 = certificate(cert, `tls${where}.cert`);
-  const keyObject = privateKey(key, entry.passphrase, where);
-  const subject = x509.subject.replace(/\n/g, ", ");
-  if (!x509.checkPrivateKey(keyObject)) fail(`tls${where}.key does not match tls${where}.cert (${subject})`);
-  // Node 20 has no validToDate; the string form parses everywhere.
-  const validTo = new Date(x509.validTo);
-  if (validTo.getTime() < now) fail(`tls${where}.cert (${subject}) expired on ${validTo.toISOString()}`);
-  const validFrom = new Date(x509.validFrom);
-  if (validFrom.getTime() > now) fail(`tls${where}.cert (${subject}) is not valid before ${validFrom.toISOString()}`);
-  return keyObject.export({ format: "pem", type: "pkcs8" }) as string;
-}
-
 function checkedServerName(name: unknown, where: string): string {
   const lower = typeof name === "string" ? name.toLowerCase() : "";
   if (!SERVER_NAME.test(lower)) fail(`tls${where}.serverName must be a host name or a wildcard such as *.example.test, got ${JSON.stringify(name)}`);
   return lower;
 }
 
-function entry(given: TLSOptions, i: number, count: number, now: number): TlsEntry {
+function entry(given: TLSOptions, i: number, count: number, check: CheckPem, now: number): TlsEntry {
   const where = count > 1 ? `[${i}]` : "";
   if (!given || given.cert === undefined || given.key === undefined) fail(`tls${where} needs both cert and key`);
   const cert = pem(given.cert, `tls${where}.cert`);
-  const key = checkedKey(given, cert, pem(given.key, `tls${where}.key`), where, now);
   const ca = given.ca === undefined ? undefined : (Array.isArray(given.ca) ? given.ca : [given.ca]).map((c, j) => pem(c, `tls${where}.ca[${j}]`));
-  ca?.forEach((c, j) => certificate(c, `tls${where}.ca${ca.length > 1 ? `[${j}]` : ""}`));
+  const passphrase = given.passphrase;
+  const key = check({ cert, key: pem(given.key, `tls${where}.key`), ...(passphrase !== undefined ? { passphrase } : {}), ...(ca ? { ca } : {}) }, where, now);
   const requestCert = given.requestCert === true;
   if (requestCert && !ca?.length) fail(`tls${where}.requestCert needs tls${where}.ca: the authorities that sign the client certificates`);
   // In a list every entry but the default names its host; the default may name one too.
@@ -116,11 +93,12 @@ function checkUniqueNames(entries: TlsEntry[]): void {
  * `tls` as a list of checked entries, the default first; undefined without
  * TLS. Throws OmniserveError ERR_TLS with one sentence on bad input.
  */
-export function tlsEntries(tls: TLSOptions | TLSOptions[] | undefined, now: number = Date.now()): TlsEntry[] | undefined {
+export function tlsEntries(tls: TLSOptions | TLSOptions[] | undefined, check: CheckPem | undefined, now: number = Date.now()): TlsEntry[] | undefined {
   if (tls === undefined) return undefined;
+  if (!check) fail("tls needs an adapter that checks certificates");
   const list = Array.isArray(tls) ? tls : [tls];
   if (list.length === 0) fail("tls is an empty list: give at least one { cert, key }, the first being the default");
-  const entries = list.map((given, i) => entry(given, i, list.length, now));
+  const entries = list.map((given, i) => entry(given, i, list.length, check, now));
   checkSameClientAuth(entries);
   checkUniqueNames(entries);
   return entries;
@@ -153,9 +131,9 @@ export function entryFor<T extends { serverName?: string }>(entries: readonly T[
  * started without TLS cannot gain it, and client certificates cannot be
  * turned on or off (the runtimes ask for them per server, not per context).
  */
-export function reloadEntries(current: TlsEntry[] | undefined, tls: TLSOptions | TLSOptions[]): TlsEntry[] {
+export function reloadEntries(current: TlsEntry[] | undefined, tls: TLSOptions | TLSOptions[], check: CheckPem | undefined): TlsEntry[] {
   if (!current) fail("reload({ tls }) needs a server started with tls");
-  const entries = tlsEntries(tls)!;
+  const entries = tlsEntries(tls, check)!;
   if (entries[0].requestCert !== current[0].requestCert) {
     fail("reload({ tls }) cannot turn requestCert on or off: start a new server for that");
   }

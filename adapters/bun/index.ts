@@ -16,6 +16,7 @@ import { logRequestError } from "../../src/_log.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { ServerBase } from "../../src/_server.ts";
 import { openTransport } from "../../transports/index.ts";
+import { checkPem } from "../../tls/check.ts";
 import type { TlsEntry } from "../../src/_tls.ts";
 import type { Runtime, ServeOptions, TLSInfo } from "../../src/types.ts";
 import { installStandardResponse, NativeResponse, StandardResponse } from "./_response.ts";
@@ -69,7 +70,7 @@ export class BunServer extends ServerBase<BunRaw, Request> {
   readonly #draining = new Set<BunRaw>();
 
   constructor(options: ServeOptions) {
-    super(options, { openTransport, toNative });
+    super(options, { openTransport, checkPem, toNative });
     installStandardResponse(options.overrideGlobalObjects !== false);
     const ws = this.#ws = options.websocket ? new BunWebSockets(options.websocket) : undefined;
     if (ws) this.attachHub(ws.hub);

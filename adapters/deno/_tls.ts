@@ -25,8 +25,23 @@ export function denoTls(entries: TlsEntry[]): { cert: string; key: string } {
   return { cert: entries[0].cert, key: entries[0].key };
 }
 
+/**
+ * True when Deno runs with `--unstable-net` (the CLI passes it), which
+ * `reusePort` over TLS needs: without it Deno.serve exits the process. The
+ * flag's other APIs, such as `Deno.listenDatagram`, exist only then.
+ */
+export function canReusePort(): boolean {
+  return typeof (deno() as unknown as { listenDatagram?: unknown }).listenDatagram === "function";
+}
+
 /** Serve `options` with `entries` on `old`'s port, then shut `old` down gracefully. */
 export function relisten(old: DenoHttpServer, options: DenoServeOptions, entries: TlsEntry[]): { server: DenoHttpServer; drained: Promise<void> } {
+  if (!options.reusePort) {
+    throw new OmniserveError(
+      "ERR_TLS",
+      "reload({ tls }) on deno needs --unstable-net: Deno.serve cannot swap a certificate, so a second server takes over the port with reusePort",
+    );
+  }
   const server = deno().serve({ ...options, port: old.addr.port, reusePort: true, ...denoTls(entries) });
   return { server, drained: old.shutdown() };
 }

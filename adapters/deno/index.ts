@@ -13,10 +13,11 @@ import { plainIp } from "../../src/_ip.ts";
 import { BodyLimit, declaredTooLarge, tooLarge } from "../../src/_limit.ts";
 import { ServerBase } from "../../src/_server.ts";
 import { openTransport } from "../../transports/index.ts";
+import { checkPem } from "../../tls/check.ts";
 import type { TlsEntry } from "../../src/_tls.ts";
 import type { Runtime, ServeOptions, TLSInfo } from "../../src/types.ts";
 import { deno, type DenoHttpServer, type DenoServeInfo, type DenoServeOptions } from "./host.ts";
-import { denoTls, relisten } from "./_tls.ts";
+import { canReusePort, denoTls, relisten } from "./_tls.ts";
 import { DenoWebSockets } from "./_ws.ts";
 import { isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 
@@ -65,14 +66,14 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
   readonly #draining = new Set<DenoHttpServer>();
 
   constructor(options: ServeOptions) {
-    super(options, { openTransport, toNative });
+    super(options, { openTransport, checkPem, toNative });
     if (options.websocket) this.attachHub((this.#ws = new DenoWebSockets(options.websocket)).hub);
     const tls = this.resolved.tls;
     this.#options = {
       port: this.resolved.port,
       hostname: this.resolved.hostname,
       // With TLS, reload({ tls }) opens a second server on this port (see _tls.ts).
-      reusePort: this.resolved.reusePort || tls !== undefined,
+      reusePort: this.resolved.reusePort || (tls !== undefined && canReusePort()),
       ...(tls ? denoTls(tls) : {}),
       // One app sends the same coding on every runtime: only compress() compresses.
       automaticCompression: false,

@@ -17,6 +17,7 @@ import { logLine, logRequestError } from "../../src/_log.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { ServerBase } from "../../src/_server.ts";
 import { openTransport } from "../../transports/index.ts";
+import { checkPem } from "../../tls/check.ts";
 import type { TlsEntry } from "../../src/_tls.ts";
 import type { Runtime, ServeOptions, TLSInfo } from "../../src/types.ts";
 import { scanHead, headProblem } from "./_head.ts";
@@ -70,7 +71,7 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
   #address: AddressInfo | undefined;
 
   constructor(options: ServeOptions) {
-    super(options, { openTransport });
+    super(options, { openTransport, checkPem });
     installFastResponse(options.overrideGlobalObjects !== false);
     const opts = this.resolved;
     const tls = this.#tls = opts.tls && new NodeTls(opts.tls);

@@ -203,6 +203,45 @@ export const EXCEPTIONS = {
       "and Zstandard builds emit their own (equally valid) streams; sizes differ by a few percent",
     why: "the native compressors are the fast path; matching Node's bytes would mean one compressor in JavaScript for all",
   },
+  denoNoSni: {
+    area: "http",
+    runtimes: ["deno"],
+    differs: "an SNI list (`tls` with more than one entry) is refused at start-up with ERR_TLS; one certificate is served",
+    why:
+      "Deno.serve takes one certificate and has no SNI option ([denoland/deno#23233](https://github.com/denoland/deno/issues/23233)); " +
+      "Deno's SNI resolver exists only inside its `node:tls` (`Deno[Deno.internal]`), which Deno.serve does not take",
+  },
+  denoNoClientCert: {
+    area: "http",
+    runtimes: ["deno"],
+    differs: "`requestCert` is refused at start-up with ERR_TLS",
+    why: "Deno.serve has no option to ask for or verify client certificates",
+  },
+  denoNoTlsInfo: {
+    area: "http",
+    runtimes: ["deno"],
+    differs: "`ctx.tls` is undefined over HTTPS",
+    why: "Deno.serve tells a handler only the connection's addresses, not its protocol or SNI name",
+  },
+  bunNoTlsInfo: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "`ctx.tls` has `alpn` only: no `serverName` and no `peerCertificate` (with `requestCert`, a client without a valid " +
+      "certificate is still refused in the handshake)",
+    why: "Bun.serve exposes no per-request TLS details (no SNI name, no peer certificate) to JavaScript",
+  },
+  tlsReloadClosesIdle: {
+    area: "http",
+    runtimes: ["deno", "bun"],
+    differs:
+      "`reload({ tls })` closes keep-alive connections opened before it once they are idle (in-flight requests finish); " +
+      "Node keeps them open on the old certificate",
+    why:
+      "the runtime cannot swap a certificate in place (Bun ignores `tls` in `reload()`, " +
+      "[oven-sh/bun#43815](https://github.com/oven-sh/bun/issues/43815)), so a second server takes over the port with " +
+      "SO_REUSEPORT and the first stops gracefully, which closes its idle connections",
+  },
 
   invalidUtf8Dropped: {
     area: "ws",

@@ -1,0 +1,262 @@
+/**
+ * TLS features on every runtime: start-up checks, SNI, certificate reload and
+ * client certificates, each against the same fixture (test/fixture/tls-app.ts)
+ * with certificates made by `openssl` when the tests run, and checked with
+ * `openssl s_client` and Node's `tls` client. A runtime that cannot serve a
+ * feature refuses it at start-up with ERR_TLS (a named exception).
+ */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startServer, type SpawnedServer } from "../../dist/cli/spawn.js";
+import type { Runtime } from "../../src/types.ts";
+import type { FileEntry } from "../fixture/tls-app.ts";
+import { cli } from "../support/cli.ts";
+import { applies, type ExceptionName } from "../support/exceptions.ts";
+import { testPki, type Pair, type TestPki } from "../support/pki.ts";
+import { once, sClient, sClientCN, TlsConnection, type TlsClientOptions } from "../support/tls-client.ts";
+
+const entry = (pair: Pair, extra: Partial<FileEntry> = {}): FileEntry => ({ cert: pair.cert, key: pair.key, ...extra });
+
+function start(runtime: Runtime, tls: FileEntry | FileEntry[], reload?: FileEntry | FileEntry[]): Promise<SpawnedServer> {
+  return startServer("test/fixture/tls-app.ts", runtime, {
+    port: 0,
+    hostname: "127.0.0.1",
+    env: { OMNISERVE_TEST_TLS: JSON.stringify({ tls, reload }) },
+  });
+}
+
+/** The ERR_TLS line a server that cannot start prints (the spawned child's error line). */
+async function startError(runtime: Runtime, tls: FileEntry | FileEntry[] | unknown[]): Promise<string> {
+  const error = await start(runtime, tls as FileEntry[]).then(
+    async (server) => {
+      await server.stop();
+      return new Error("the server started");
+    },
+    (e: Error) => e,
+  );
+  return error.message;
+}
+
+const portOf = (server: SpawnedServer) => Number(new URL(server.url).port);
+const json = (body: Buffer) => JSON.parse(body.toString("utf8"));
+
+export function tlsFeatures(runtime: Runtime): void {
+  const exception = (name: ExceptionName<"http">) => applies(name, runtime);
+  let pki: TestPki;
+  let trust: TlsClientOptions;
+  beforeAll(() => {
+    pki = testPki();
+    trust = { ca: pki.read(pki.ca.cert) };
+  });
+
+  describe(`tls start-up checks on ${runtime}`, () => {
+    test("serve() refuses a wrong passphrase with ERR_TLS", async () => {
+      const message = await startError(runtime, { cert: pki.localhost.cert, key: pki.encryptedKey, passphrase: "wrong" });
+      expect(message).toBe("tls.passphrase does not decrypt tls.key [ERR_TLS]");
+    });
+
+    test("serve() refuses an encrypted key without a passphrase with ERR_TLS", async () => {
+      const message = await startError(runtime, { cert: pki.localhost.cert, key: pki.encryptedKey });
+      expect(message).toBe("tls.key is encrypted: give its passphrase as tls.passphrase [ERR_TLS]");
+    });
+
+    test("serve() takes an encrypted key with its passphrase", async () => {
+      const server = await start(runtime, { cert: pki.localhost.cert, key: pki.encryptedKey, passphrase: "s3cret" });
+      try {
+        const { response, serverCN } = await once(portOf(server), "/", trust);
+        expect([response.status, serverCN]).toEqual([200, "localhost"]);
+      } finally {
+        await server.stop();
+      }
+    });
+
+    test("serve() refuses a key that does not match its certificate with ERR_TLS", async () => {
+      const message = await startError(runtime, { cert: pki.localhost.cert, key: pki.a.key });
+      expect(message).toBe("tls.key does not match tls.cert (CN=localhost) [ERR_TLS]");
+    });
+
+    test("serve() refuses an expired certificate with ERR_TLS", async () => {
+      const message = await startError(runtime, entry(pki.expired));
+      expect(message).toBe("tls.cert (CN=expired) expired on 2020-01-02T00:00:00.000Z [ERR_TLS]");
+    });
+
+    test("serve() refuses PEM that is not PEM with ERR_TLS", async () => {
+      const message = await startError(runtime, { cert: pki.localhost.key, key: pki.localhost.key });
+      expect(message).toBe('tls.cert is not a PEM certificate (no "-----BEGIN CERTIFICATE-----" line) [ERR_TLS]');
+      const key = await startError(runtime, { cert: pki.localhost.cert, key: pki.localhost.cert });
+      expect(key).toBe('tls.key is not a PEM private key (no "-----BEGIN ... PRIVATE KEY-----" line) [ERR_TLS]');
+    });
+
+    test("serve() refuses an SNI list with an entry missing serverName, or an empty one, with ERR_TLS", async () => {
+      const missing = await startError(runtime, [entry(pki.localhost), entry(pki.a)]);
+      expect(missing).toBe('tls[1].serverName must be a host name or a wildcard such as *.example.test, got undefined [ERR_TLS]');
+      const empty = await startError(runtime, []);
+      expect(empty).toBe("tls is an empty list: give at least one { cert, key }, the first being the default [ERR_TLS]");
+    });
+
+    test("serve --cert --key with a key that does not match gives one line and status 1", async () => {
+      const { code, stdout, stderr } = await cli([
+        "serve", "test/fixture/matrix/app.ts", "--runtime", runtime, "--port", "0",
+        "--cert", pki.localhost.cert, "--key", pki.next.key,
+      ]);
+      expect([code, stdout]).toEqual([1, ""]);
+      expect(stderr).toBe(
+        `omniserve: error: tls.key does not match tls.cert (CN=localhost) (from --cert ${pki.localhost.cert} --key ${pki.next.key}) [ERR_TLS]\n`,
+      );
+    });
+
+    test("serve --cert with a missing file gives one line and status 1", async () => {
+      const { code, stderr } = await cli([
+        "serve", "test/fixture/matrix/app.ts", "--runtime", runtime, "--port", "0",
+        "--cert", `${pki.dir}/none.pem`, "--key", pki.localhost.key,
+      ]);
+      expect(code).toBe(1);
+      expect(stderr).toBe(`omniserve: error: cannot read the TLS certificate file ${pki.dir}/none.pem: ENOENT [ERR_TLS]\n`);
+    });
+  });
+
+  describe(`tls SNI on ${runtime}`, () => {
+    let server: SpawnedServer | undefined;
+    let refused = "";
+    beforeAll(async () => {
+      const list = [
+        entry(pki.localhost),
+        entry(pki.a, { serverName: "a.example.test" }),
+        entry(pki.wildcard, { serverName: "*.example.test" }),
+      ];
+      if (exception("denoNoSni")) refused = await startError(runtime, list);
+      else server = await start(runtime, list);
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    test("each SNI name gets its certificate, wildcards included; no name or an unknown one gets the first", async () => {
+      if (exception("denoNoSni")) {
+        expect(refused).toBe(
+          "Deno.serve takes one certificate: an SNI list (tls as an array of more than one entry) cannot be served on deno (denoland/deno#23233) [ERR_TLS]",
+        );
+        return;
+      }
+      const port = portOf(server!);
+      const served: Record<string, string | undefined> = {};
+      for (const name of ["a.example.test", "A.Example.Test", "b.example.test", "x.y.example.test", "example.test", "other.test"]) {
+        served[name] = sClientCN(await sClient(port, ["-servername", name]));
+      }
+      served["(none)"] = sClientCN(await sClient(port, ["-noservername"]));
+      expect(served).toEqual({
+        "a.example.test": "a.example.test",
+        "A.Example.Test": "a.example.test",
+        "b.example.test": "wildcard.example.test",
+        "x.y.example.test": "localhost", // a wildcard covers one label (RFC 6125 6.4.3)
+        "example.test": "localhost",
+        "other.test": "localhost",
+        "(none)": "localhost",
+      });
+      // Node's client, verifying the chain against the test CA.
+      expect((await once(port, "/", { ...trust, servername: "a.example.test" })).serverCN).toBe("a.example.test");
+      expect((await once(port, "/", { ...trust, servername: "c.example.test" })).serverCN).toBe("wildcard.example.test");
+      expect((await once(port, "/", trust)).serverCN).toBe("localhost");
+    });
+
+    test("ctx.tls tells the handler the SNI name it was asked for", async () => {
+      if (exception("denoNoSni")) return expect(refused).toMatch(/\[ERR_TLS\]$/);
+      const { response } = await once(portOf(server!), "/tls", { ...trust, servername: "b.example.test" });
+      const { tls } = json(response.body);
+      if (exception("bunNoTlsInfo")) expect(tls).toEqual({ alpn: "http/1.1" });
+      else expect(tls).toEqual({ alpn: "http/1.1", serverName: "b.example.test" });
+    });
+  });
+
+  describe(`tls reload on ${runtime}`, () => {
+    let server: SpawnedServer;
+    beforeAll(async () => {
+      server = await start(runtime, entry(pki.localhost), entry(pki.next));
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    test("ctx.tls tells the handler the protocol and the SNI name of its connection", async () => {
+      const { response } = await once(portOf(server), "/tls", { ...trust, servername: "localhost" });
+      const { tls } = json(response.body);
+      if (exception("denoNoTlsInfo")) expect(tls).toBe(null);
+      else if (exception("bunNoTlsInfo")) expect(tls).toEqual({ alpn: "http/1.1" });
+      else expect(tls).toEqual({ alpn: "http/1.1", serverName: "localhost" });
+    });
+
+    test("reload({ tls }) with a bad certificate throws ERR_TLS and the old one keeps serving", async () => {
+      const port = portOf(server);
+      const { response } = await once(port, "/reload-bad", trust, "POST");
+      expect([response.status, response.body.toString()]).toEqual([500, "ERR_TLS"]);
+      expect(sClientCN(await sClient(port, ["-servername", "localhost"]))).toBe("localhost");
+    });
+
+    test("reload({ tls }): new connections get the new certificate, open ones and in-flight requests carry on", async () => {
+      const port = portOf(server);
+      const kept = await TlsConnection.open(port, { ...trust, servername: "localhost" });
+      expect([(await kept.request("/")).status, kept.serverCN]).toEqual([200, "localhost"]);
+      const inFlight = once(port, "/slow", trust);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the slow request has reached the handler
+      const { response } = await once(port, "/reload", trust, "POST");
+      expect(response.body.toString()).toBe("reloaded");
+      // New connections: openssl, with and without SNI, and Node's client.
+      expect(sClientCN(await sClient(port, ["-servername", "localhost"]))).toBe("localhost-next");
+      expect(sClientCN(await sClient(port, ["-noservername"]))).toBe("localhost-next");
+      expect((await once(port, "/", trust)).serverCN).toBe("localhost-next");
+      // The request that was in flight finishes on its connection and certificate.
+      const slow = await inFlight;
+      expect([slow.response.status, slow.serverCN]).toEqual([200, "localhost"]);
+      // The connection opened before the reload.
+      if (exception("tlsReloadClosesIdle")) {
+        await expect(kept.request("/")).rejects.toThrow();
+      } else {
+        expect([(await kept.request("/")).status, kept.serverCN]).toEqual([200, "localhost"]);
+      }
+      kept.close();
+    });
+  });
+
+  describe(`tls client certificates on ${runtime}`, () => {
+    let server: SpawnedServer | undefined;
+    let refused = "";
+    beforeAll(async () => {
+      const tls = entry(pki.localhost, { ca: pki.ca.cert, requestCert: true });
+      if (exception("denoNoClientCert")) refused = await startError(runtime, tls);
+      else server = await start(runtime, tls);
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    test("requestCert refuses, in the handshake, a client without a certificate or with one the CA did not sign", async () => {
+      if (exception("denoNoClientCert")) {
+        expect(refused).toBe("Deno.serve cannot ask for client certificates: tls.requestCert cannot be served on deno [ERR_TLS]");
+        return;
+      }
+      const port = portOf(server!);
+      await expect(once(port, "/", trust)).rejects.toThrow();
+      const mallory = { cert: pki.read(pki.mallory.cert), key: pki.read(pki.mallory.key) };
+      await expect(once(port, "/", { ...trust, ...mallory })).rejects.toThrow();
+      // openssl's view of the same refusal: an alert, no HTTP.
+      const plain = await sClient(port, ["-servername", "localhost", "-CAfile", pki.ca.cert]);
+      expect(plain).toMatch(/alert|error/i);
+    });
+
+    test("requestCert: the handler sees the verified client certificate in ctx.tls.peerCertificate", async () => {
+      if (exception("denoNoClientCert")) return expect(refused).toMatch(/\[ERR_TLS\]$/);
+      const alice = { cert: pki.read(pki.alice.cert), key: pki.read(pki.alice.key) };
+      const { response } = await once(portOf(server!), "/tls", { ...trust, ...alice, servername: "localhost" });
+      expect(response.status).toBe(200);
+      const { tls } = json(response.body);
+      if (exception("bunNoTlsInfo")) {
+        expect(tls).toEqual({ alpn: "http/1.1" });
+        return;
+      }
+      expect(tls.peerCertificate.subject).toEqual({ CN: "alice", O: "Example" });
+      expect(tls.peerCertificate.issuer).toEqual({ CN: "omniserve test CA" });
+      expect(tls.peerCertificate.fingerprint256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+      expect(new Date(tls.peerCertificate.validTo).getTime()).toBeGreaterThan(Date.now());
+      expect(tls.serverName).toBe("localhost");
+    });
+  });
+}
