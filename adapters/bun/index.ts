@@ -137,9 +137,16 @@ export class BunServer extends ServerBase<BunRaw, Request> {
     const { server, drained } = relisten(this.#raw, this.#options, entries);
     const old = this.#raw;
     this.#raw = server;
-    if (this.#ws) this.#ws.pubsub.server = server;
     this.#draining.add(old);
-    drained.finally(() => this.#draining.delete(old));
+    const pubsub = this.#ws?.pubsub;
+    if (pubsub) {
+      pubsub.server = server;
+      pubsub.retired.add(old);
+    }
+    drained.finally(() => {
+      this.#draining.delete(old);
+      pubsub?.retired.delete(old);
+    });
   }
 
   protected async shutdown(closeActiveConnections: boolean): Promise<void> {

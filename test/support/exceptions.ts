@@ -242,6 +242,14 @@ export const EXCEPTIONS = {
       "[oven-sh/bun#43815](https://github.com/oven-sh/bun/issues/43815)), so a second server takes over the port with " +
       "SO_REUSEPORT and the first stops gracefully, which closes its idle connections",
   },
+  denoReloadClosesWebSockets: {
+    area: "http",
+    runtimes: ["deno"],
+    differs: "`reload({ tls })` closes open WebSockets with 1001 (clients reconnect and get the new certificate)",
+    why:
+      "the second server takes over the port and the first must stop listening, and Deno.serve's graceful `shutdown()`, " +
+      "its only way to stop, closes upgraded WebSockets too",
+  },
 
   invalidUtf8Dropped: {
     area: "ws",

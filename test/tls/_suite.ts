@@ -6,6 +6,7 @@
  * feature refuses it at start-up with ERR_TLS (a named exception).
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import WebSocket from "ws";
 import { startServer, type SpawnedServer } from "../../dist/cli/spawn.js";
 import type { Runtime } from "../../src/types.ts";
 import type { FileEntry } from "../fixture/tls-app.ts";
@@ -213,6 +214,28 @@ export function tlsFeatures(runtime: Runtime): void {
         expect([(await kept.request("/")).status, kept.serverCN]).toEqual([200, "localhost"]);
       }
       kept.close();
+    });
+
+    test("reload({ tls }): a WebSocket opened before it stays open and still gets what is published", async () => {
+      const port = portOf(server);
+      const ws = new WebSocket(`wss://127.0.0.1:${port}/`, { ca: trust.ca, servername: "localhost" });
+      const got: string[] = [];
+      let closed: number | undefined;
+      ws.on("message", (data) => got.push(String(data)));
+      ws.on("close", (code) => (closed = code));
+      await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the open hook has subscribed
+      const reloaded = await once(port, "/reload", trust, "POST");
+      expect(reloaded.response.body.toString()).toBe("reloaded");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const published = await once(port, "/publish", trust);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      if (exception("denoReloadClosesWebSockets")) {
+        expect([published.response.body.toString(), published.serverCN, got, closed]).toEqual(["0", "localhost-next", [], 1001]);
+      } else {
+        expect([published.response.body.toString(), published.serverCN, got, closed]).toEqual(["1", "localhost-next", ["news"], undefined]);
+      }
+      ws.close();
     });
   });
 
