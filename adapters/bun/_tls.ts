@@ -5,6 +5,8 @@
  * `server.reload()` ignores `tls` (oven-sh/bun#43815), so a reload opens a
  * second server on the same port with SO_REUSEPORT and stops the first
  * gracefully: new connections reach the new one, open ones finish on the old.
+ * For that a TLS server always listens with `reusePort`; `claimPort` keeps a
+ * port another server holds an error, as it is without.
  * @module
  */
 import type { TlsEntry } from "../../src/_tls.ts";
@@ -27,4 +29,12 @@ export function relisten(old: BunServer, options: BunServeOptions, entries: TlsE
   const server = bun().serve({ ...options, port: old.port, reusePort: true, tls: bunTls(entries) });
   const drained = Promise.resolve(old.stop(false));
   return { server, drained };
+}
+
+/**
+ * Throw EADDRINUSE if `port` is taken, as a plain bind would: a `reusePort`
+ * server would silently share it with another one of the same user.
+ */
+export function claimPort(hostname: string, port: number): void {
+  if (port !== 0) bun().listen({ hostname, port, socket: { data() {} } }).stop(true);
 }

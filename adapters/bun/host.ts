@@ -42,6 +42,8 @@ export interface BunServeOptions {
 
 export interface BunNamespace {
   serve(options: BunServeOptions): BunServer;
+  /** A TCP listener; omniserve only binds one to see that a port is free. */
+  listen(options: { hostname: string; port: number; socket: { data(): void } }): { stop(closeActiveConnections?: boolean): void };
   /** A lazy file; as a Response body Bun sends it with sendfile(2). */
   file(path: string): Blob;
   zstdCompress(data: Uint8Array, options?: { level?: number }): Promise<Uint8Array>;

@@ -21,7 +21,7 @@ import type { TlsEntry } from "../../src/_tls.ts";
 import type { Runtime, ServeOptions, TLSInfo } from "../../src/types.ts";
 import { installStandardResponse, NativeResponse, StandardResponse } from "./_response.ts";
 import { bun, type BunServeOptions, type BunServer as BunRaw } from "./host.ts";
-import { bunTls, relisten } from "./_tls.ts";
+import { bunTls, claimPort, relisten } from "./_tls.ts";
 import { BunWebSockets } from "./_ws.ts";
 import { isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 
@@ -98,6 +98,7 @@ export class BunServer extends ServerBase<BunRaw, Request> {
       },
     };
     try {
+      if (tls && !this.resolved.reusePort) claimPort(this.resolved.hostname, this.resolved.port);
       this.#raw = bun().serve(this.#options);
     } catch (error) {
       throw listenError(error, this.resolved);

@@ -4,7 +4,9 @@
  * and cannot ask for client certificates, so an SNI list or `requestCert` is
  * refused at start-up (ERR_TLS) rather than served differently. It cannot
  * swap a certificate either, so a reload opens a second server on the same
- * port with SO_REUSEPORT and shuts the first down gracefully.
+ * port with SO_REUSEPORT and shuts the first down gracefully. For that a TLS
+ * server listens with `reusePort` (under `--unstable-net`); `claimPort` keeps
+ * a port another server holds an error, as it is without.
  * @module
  */
 import { OmniserveError } from "../../src/_errors.ts";
@@ -44,4 +46,12 @@ export function relisten(old: DenoHttpServer, options: DenoServeOptions, entries
   }
   const server = deno().serve({ ...options, port: old.addr.port, reusePort: true, ...denoTls(entries) });
   return { server, drained: old.shutdown() };
+}
+
+/**
+ * Throw AddrInUse if `port` is taken, as a plain bind would: a `reusePort`
+ * server would silently share it with another one of the same user.
+ */
+export function claimPort(hostname: string, port: number): void {
+  if (port !== 0) deno().listen({ hostname, port }).close();
 }

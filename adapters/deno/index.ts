@@ -17,7 +17,7 @@ import { checkPem } from "../../tls/check.ts";
 import type { TlsEntry } from "../../src/_tls.ts";
 import type { Runtime, ServeOptions, TLSInfo } from "../../src/types.ts";
 import { deno, type DenoHttpServer, type DenoServeInfo, type DenoServeOptions } from "./host.ts";
-import { canReusePort, denoTls, relisten } from "./_tls.ts";
+import { canReusePort, claimPort, denoTls, relisten } from "./_tls.ts";
 import { DenoWebSockets } from "./_ws.ts";
 import { isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 
@@ -86,6 +86,7 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
       onListen: () => {},
     };
     try {
+      if (this.#options.reusePort && !this.resolved.reusePort) claimPort(this.resolved.hostname, this.resolved.port);
       this.#raw = deno().serve(this.#options);
     } catch (error) {
       throw listenError(error, this.resolved);

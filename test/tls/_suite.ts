@@ -185,6 +185,16 @@ export function tlsFeatures(runtime: Runtime): void {
       else expect(tls).toEqual({ alpn: "http/1.1", serverName: "localhost" });
     });
 
+    test("a second TLS server on the port gets ERR_PORT_IN_USE (the reload's reusePort shares no port)", async () => {
+      const port = portOf(server);
+      const second = await startServer("test/fixture/tls-app.ts", runtime, {
+        port,
+        hostname: "127.0.0.1",
+        env: { OMNISERVE_TEST_TLS: JSON.stringify({ tls: entry(pki.localhost) }) },
+      }).then(async (s) => (await s.stop(), "started"), (e: Error) => e.message);
+      expect(second).toBe(`port ${port} is already in use on 127.0.0.1 [ERR_PORT_IN_USE]`);
+    });
+
     test("reload({ tls }) with a bad certificate throws ERR_TLS and the old one keeps serving", async () => {
       const port = portOf(server);
       const { response } = await once(port, "/reload-bad", trust, "POST");
