@@ -124,8 +124,10 @@ export function tlsFeatures(runtime: Runtime): void {
         entry(pki.a, { serverName: "a.example.test" }),
         entry(pki.wildcard, { serverName: "*.example.test" }),
       ];
+      // The reload swaps the default and gives a.example.test the wildcard's certificate.
+      const reload = [entry(pki.next), entry(pki.wildcard, { serverName: "a.example.test" })];
       if (exception("denoNoSni")) refused = await startError(runtime, list);
-      else server = await start(runtime, list);
+      else server = await start(runtime, list, reload);
     });
     afterAll(async () => {
       await server?.stop();
@@ -165,6 +167,17 @@ export function tlsFeatures(runtime: Runtime): void {
       const { tls } = json(response.body);
       if (exception("bunNoTlsInfo")) expect(tls).toEqual({ alpn: "http/1.1" });
       else expect(tls).toEqual({ alpn: "http/1.1", serverName: "b.example.test" });
+    });
+
+    test("reload({ tls }) swaps the whole SNI list for new connections", async () => {
+      if (exception("denoNoSni")) return expect(refused).toMatch(/\[ERR_TLS\]$/);
+      const port = portOf(server!);
+      const { response } = await once(port, "/reload", trust, "POST");
+      expect(response.body.toString()).toBe("reloaded");
+      const served: Record<string, string | undefined> = {};
+      for (const name of ["a.example.test", "b.example.test"]) served[name] = sClientCN(await sClient(port, ["-servername", name]));
+      served["(none)"] = sClientCN(await sClient(port, ["-noservername"]));
+      expect(served).toEqual({ "a.example.test": "wildcard.example.test", "b.example.test": "localhost-next", "(none)": "localhost-next" });
     });
   });
 
