@@ -66,14 +66,15 @@ export class BunServer extends ServerBase<BunRaw, Request> {
   #raw: BunRaw;
   readonly #options: BunServeOptions;
   readonly #ws: BunWebSockets | undefined;
-  /** Servers replaced by a certificate reload, finishing their connections. */
-  readonly #draining = new Set<BunRaw>();
+  /** Servers replaced by a certificate reload, finishing their connections (pub/sub reaches their peers too). */
+  readonly #draining: Set<BunRaw>;
 
   constructor(options: ServeOptions) {
     super(options, { openTransport, checkPem, toNative });
     installStandardResponse(options.overrideGlobalObjects !== false);
     const ws = this.#ws = options.websocket ? new BunWebSockets(options.websocket) : undefined;
     if (ws) this.attachHub(ws.hub);
+    this.#draining = ws ? ws.pubsub.retired : new Set();
     const handlers = this.handlers;
     const tls = this.resolved.tls;
     this.#options = {
@@ -138,16 +139,9 @@ export class BunServer extends ServerBase<BunRaw, Request> {
     const { server, drained } = relisten(this.#raw, this.#options, entries);
     const old = this.#raw;
     this.#raw = server;
+    if (this.#ws) this.#ws.pubsub.server = server;
     this.#draining.add(old);
-    const pubsub = this.#ws?.pubsub;
-    if (pubsub) {
-      pubsub.server = server;
-      pubsub.retired.add(old);
-    }
-    drained.finally(() => {
-      this.#draining.delete(old);
-      pubsub?.retired.delete(old);
-    });
+    drained.finally(() => this.#draining.delete(old));
   }
 
   protected async shutdown(closeActiveConnections: boolean): Promise<void> {
