@@ -250,6 +250,14 @@ export const EXCEPTIONS = {
       "the second server takes over the port and the first must stop listening, and Deno.serve's graceful `shutdown()`, " +
       "its only way to stop, closes upgraded WebSockets too",
   },
+  denoReloadNeedsUnstableNet: {
+    area: "http",
+    runtimes: ["deno"],
+    differs: "in a program run without `--unstable-net` (library use; the CLI passes it), `reload({ tls })` throws ERR_TLS; HTTPS itself works",
+    why:
+      "the reload's second server needs `reusePort`, which Deno 2.9 keeps behind `--unstable-net` (without it Deno.serve " +
+      "exits the process); omniserve asks for it only when the flag is on",
+  },
 
   invalidUtf8Dropped: {
     area: "ws",

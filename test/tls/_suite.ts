@@ -5,8 +5,10 @@
  * `openssl s_client` and Node's `tls` client. A runtime that cannot serve a
  * feature refuses it at start-up with ERR_TLS (a named exception).
  */
+import { execFile } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import WebSocket from "ws";
+import { runtimeBinary } from "../../dist/cli/runtime.js";
 import { startServer, type SpawnedServer } from "../../dist/cli/spawn.js";
 import type { Runtime } from "../../src/types.ts";
 import type { FileEntry } from "../fixture/tls-app.ts";
@@ -206,6 +208,20 @@ export function tlsFeatures(runtime: Runtime): void {
         env: { OMNISERVE_TEST_TLS: JSON.stringify({ tls: entry(pki.localhost) }) },
       }).then(async (s) => (await s.stop(), "started"), (e: Error) => e.message);
       expect(second).toBe(`port ${port} is already in use on 127.0.0.1 [ERR_PORT_IN_USE]`);
+    });
+
+    test("reload({ tls }) works for serve() in a runtime started without omniserve's flags", async () => {
+      // Deno as a user runs it: no --unstable-net, which its reusePort needs.
+      const flags = runtime === "deno" ? ["run", "-A", "--unstable-no-legacy-abort"] : [];
+      const args = [...flags, "test/fixture/tls-lib.mjs", `../../dist/adapters/${runtime}/index.js`,
+        pki.localhost.cert, pki.localhost.key, pki.next.cert, pki.next.key];
+      const stdout = await new Promise<string>((resolve, reject) =>
+        execFile(runtimeBinary(runtime), args, { timeout: 30_000 }, (error, out) => error ? reject(error) : resolve(out))
+      );
+      const reload = exception("denoReloadNeedsUnstableNet")
+        ? "ERR_TLS: reload({ tls }) on deno needs --unstable-net: Deno.serve cannot swap a certificate, so a second server takes over the port with reusePort"
+        : "reloaded";
+      expect(JSON.parse(stdout)).toEqual({ scheme: "https:", reload });
     });
 
     test("reload({ tls }) with a bad certificate throws ERR_TLS and the old one keeps serving", async () => {
