@@ -107,13 +107,18 @@ export function tlsFeatures(runtime: Runtime): void {
       );
     });
 
-    test("serve --cert with a missing file gives one line and status 1", async () => {
+    test("serve --cert or --key with a missing or unreadable file gives one line and status 1", async () => {
       const { code, stderr } = await cli([
         "serve", "test/fixture/matrix/app.ts", "--runtime", runtime, "--port", "0",
         "--cert", `${pki.dir}/none.pem`, "--key", pki.localhost.key,
       ]);
       expect(code).toBe(1);
       expect(stderr).toBe(`omniserve: error: cannot read the TLS certificate file ${pki.dir}/none.pem: ENOENT [ERR_TLS]\n`);
+      const unreadable = await cli([
+        "serve", "test/fixture/matrix/app.ts", "--runtime", runtime, "--port", "0",
+        "--cert", pki.localhost.cert, "--key", pki.dir,
+      ]);
+      expect([unreadable.code, unreadable.stderr]).toEqual([1, `omniserve: error: cannot read the TLS key file ${pki.dir}: EISDIR [ERR_TLS]\n`]);
     });
   });
 
