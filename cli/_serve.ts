@@ -145,8 +145,14 @@ export async function serveModule(modulePath: string, flags: ServeFlags): Promis
     options.tls = { cert: readPem(flags.certFile, "certificate"), key: readPem(flags.keyFile, "key") };
   }
   const server = await started(serve, options, flags);
-  // reload() swaps the app's handlers inside the request log, which stays.
-  if (logged) server.reload = logged.reload;
+  // reload() swaps the app's handlers inside the request log, which stays; certificates go to the server.
+  if (logged) {
+    const reloadServer = server.reload.bind(server);
+    server.reload = (handlers) => {
+      if (handlers.tls !== undefined) reloadServer({ tls: handlers.tls });
+      logged.reload(handlers);
+    };
+  }
   const url = server.url.replace(/\/$/, "");
   process.stdout.write(`omniserve: listening on ${url} (${server.runtime})\n`);
   let stopping = false;

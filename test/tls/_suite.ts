@@ -215,6 +215,23 @@ export function tlsFeatures(runtime: Runtime): void {
       expect(second).toBe(`port ${port} is already in use on 127.0.0.1 [ERR_PORT_IN_USE]`);
     });
 
+    test("reload({ tls }) swaps the certificate under serve --log too", async () => {
+      const logged = await startServer("test/fixture/tls-app.ts", runtime, {
+        port: 0,
+        hostname: "127.0.0.1",
+        log: true,
+        env: { OMNISERVE_TEST_TLS: JSON.stringify({ tls: entry(pki.localhost), reload: entry(pki.next) }) },
+      });
+      try {
+        const port = portOf(logged);
+        expect((await once(port, "/reload", trust, "POST")).response.body.toString()).toBe("reloaded");
+        expect((await once(port, "/", trust)).serverCN).toBe("localhost-next");
+        expect(logged.stderr()).toMatch(/POST \/reload 200/);
+      } finally {
+        await logged.stop();
+      }
+    });
+
     test("reload({ tls }) works for serve() in a runtime started without omniserve's flags", async () => {
       // Deno as a user runs it: no --unstable-net, which its reusePort needs.
       const flags = runtime === "deno" ? ["run", "-A", "--unstable-no-legacy-abort"] : [];
