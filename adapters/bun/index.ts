@@ -130,9 +130,9 @@ export class BunServer extends ServerBase<BunRaw, Request> {
     return undefined;
   }
 
-  /** @internal Bun.serve tells a handler nothing of the TLS connection (named exception bunNoTlsInfo). */
+  /** @internal Bun.serve tells a handler nothing of the TLS connection (named exception noTlsInfo). */
   _tlsInfo(_request: Request): TLSInfo | undefined {
-    return this.resolved.tls ? { alpn: "http/1.1" } : undefined;
+    return undefined;
   }
 
   protected reloadTls(entries: TlsEntry[]): void {

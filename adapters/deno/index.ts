@@ -110,7 +110,7 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
     return info.remoteAddr.hostname;
   }
 
-  /** @internal Deno.serve tells a handler nothing of the TLS connection (named exception denoNoTlsInfo). */
+  /** @internal Deno.serve tells a handler nothing of the TLS connection (named exception noTlsInfo). */
   _tlsInfo(_info: DenoServeInfo): TLSInfo | undefined {
     return undefined;
   }

@@ -218,19 +218,15 @@ export const EXCEPTIONS = {
     differs: "`requestCert` is refused at start-up with ERR_TLS",
     why: "Deno.serve has no option to ask for or verify client certificates",
   },
-  denoNoTlsInfo: {
+  noTlsInfo: {
     area: "http",
-    runtimes: ["deno"],
-    differs: "`ctx.tls` is undefined over HTTPS",
-    why: "Deno.serve tells a handler only the connection's addresses, not its protocol or SNI name",
-  },
-  bunNoTlsInfo: {
-    area: "http",
-    runtimes: ["bun"],
+    runtimes: ["deno", "bun"],
     differs:
-      "`ctx.tls` has `alpn` only: no `serverName` and no `peerCertificate` (with `requestCert`, a client without a valid " +
-      "certificate is still refused in the handshake)",
-    why: "Bun.serve exposes no per-request TLS details (no SNI name, no peer certificate) to JavaScript",
+      "`ctx.tls` is undefined over HTTPS: no protocol, SNI name or client certificate for the handler (with `requestCert`, " +
+      "Bun still refuses a client without a valid certificate in the handshake)",
+    why:
+      "Bun.serve and Deno.serve tell a handler nothing of the TLS connection; Bun negotiates h2 by itself, so even the " +
+      "protocol cannot be inferred",
   },
   tlsReloadClosesIdle: {
     area: "http",

@@ -92,8 +92,8 @@ export async function once(port: number, path: string, options: TlsClientOptions
   }
 }
 
-/** `openssl s_client` to `port` with `args`, stdin closed; its stdout and stderr. */
-export function sClient(port: number, args: string[]): Promise<string> {
+/** `openssl s_client` to `port` with `args`, `input` then stdin closed; its stdout and stderr. */
+export function sClient(port: number, args: string[], input = ""): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn("openssl", ["s_client", "-connect", `127.0.0.1:${port}`, ...args], { stdio: ["pipe", "pipe", "pipe"] });
     let out = "";
@@ -101,7 +101,7 @@ export function sClient(port: number, args: string[]): Promise<string> {
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
     child.on("error", reject);
     child.on("close", () => resolve(out));
-    child.stdin.end();
+    child.stdin.end(input);
   });
 }
 
