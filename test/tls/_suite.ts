@@ -40,6 +40,16 @@ async function startError(runtime: Runtime, tls: FileEntry | FileEntry[] | unkno
 }
 
 const portOf = (server: SpawnedServer) => Number(new URL(server.url).port);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Poll `read` until it gives `want` (or fail after 10 s). */
+async function until(read: () => Promise<string>, want: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (let got = await read(); got !== want; got = await read()) {
+    if (Date.now() > deadline) throw new Error(`waited for ${want}, last got ${got}`);
+    await sleep(50);
+  }
+}
 const json = (body: Buffer) => JSON.parse(body.toString("utf8"));
 
 export function tlsFeatures(runtime: Runtime): void {
@@ -256,8 +266,9 @@ export function tlsFeatures(runtime: Runtime): void {
       const port = portOf(server);
       const kept = await TlsConnection.open(port, { ...trust, servername: "localhost" });
       expect([(await kept.request("/")).status, kept.serverCN]).toEqual([200, "localhost"]);
+      const body = async (path: string) => (await once(port, path, trust)).response.body.toString();
       const inFlight = once(port, "/slow", trust);
-      await new Promise((resolve) => setTimeout(resolve, 300)); // the slow request has reached the handler
+      await until(() => body("/pending"), "1"); // the slow request has reached the handler
       const { response } = await once(port, "/reload", trust, "POST");
       expect(response.body.toString()).toBe("reloaded");
       // New connections: openssl, with and without SNI, and Node's client.
@@ -284,12 +295,14 @@ export function tlsFeatures(runtime: Runtime): void {
       ws.on("message", (data) => got.push(String(data)));
       ws.on("close", (code) => (closed = code));
       await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
-      await new Promise((resolve) => setTimeout(resolve, 100)); // the open hook has subscribed
+      const body = async (path: string) => (await once(port, path, trust)).response.body.toString();
+      await until(() => body("/subscribers"), "1"); // the open hook has subscribed
       const reloaded = await once(port, "/reload", trust, "POST");
       expect(reloaded.response.body.toString()).toBe("reloaded");
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Deno closes the socket as its old server shuts down; wait for that before publishing.
+      if (exception("denoReloadClosesWebSockets")) await until(async () => String(closed), "1001");
       const published = await once(port, "/publish", trust);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      if (!exception("denoReloadClosesWebSockets")) await until(async () => got.join(), "news");
       if (exception("denoReloadClosesWebSockets")) {
         expect([published.response.body.toString(), published.serverCN, got, closed]).toEqual(["0", "localhost-next", [], 1001]);
       } else {
