@@ -18,8 +18,14 @@ function fail(message: string): never {
   throw new OmniserveError("ERR_TLS", message);
 }
 
+/** `tls` takes PEM, as Bun.serve and Deno.serve do; a one-line value is most likely a file's name. */
+function pathHint(text: string): string {
+  const path = text.length < 1024 && !/\s/.test(text) && /\.(pem|crt|cer|key)$|[\\/]/i.test(text);
+  return path ? " (it looks like a file name: give the file's contents)" : "";
+}
+
 function certificate(text: string, what: string): X509Certificate {
-  if (!CERT_PEM.test(text)) fail(`${what} is not a PEM certificate (no "-----BEGIN CERTIFICATE-----" line)`);
+  if (!CERT_PEM.test(text)) fail(`${what} is not a PEM certificate${pathHint(text) || ' (no "-----BEGIN CERTIFICATE-----" line)'}`);
   try {
     return new X509Certificate(text);
   } catch {
@@ -28,7 +34,7 @@ function certificate(text: string, what: string): X509Certificate {
 }
 
 function privateKey(text: string, passphrase: string | undefined, where: string): KeyObject {
-  if (!KEY_PEM.test(text)) fail(`tls${where}.key is not a PEM private key (no "-----BEGIN ... PRIVATE KEY-----" line)`);
+  if (!KEY_PEM.test(text)) fail(`tls${where}.key is not a PEM private key${pathHint(text) || ' (no "-----BEGIN ... PRIVATE KEY-----" line)'}`);
   const encrypted = /ENCRYPTED/.test(text);
   if (encrypted && passphrase === undefined) fail(`tls${where}.key is encrypted: give its passphrase as tls${where}.passphrase`);
   try {

@@ -53,6 +53,13 @@ describe("tls entries", () => {
       .toBe('ERR_TLS: tls.ca is not a PEM certificate (no "-----BEGIN CERTIFICATE-----" line)');
   });
 
+  test("tlsEntries() says a file name is not PEM", () => {
+    expect(refusal(() => tlsEntries({ cert: "./cert.pem", key: pki.read(pki.localhost.key) }, checkPem)))
+      .toBe("ERR_TLS: tls.cert is not a PEM certificate (it looks like a file name: give the file's contents)");
+    expect(refusal(() => tlsEntries({ cert: pki.read(pki.localhost.cert), key: "key.pem" }, checkPem)))
+      .toBe("ERR_TLS: tls.key is not a PEM private key (it looks like a file name: give the file's contents)");
+  });
+
   test("tlsEntries() refuses a certificate not yet valid", () => {
     expect(refusal(() => tlsEntries(pair(pki.localhost), checkPem, Date.now() - 86_400_000)))
       .toMatch(/^ERR_TLS: tls\.cert \(CN=localhost\) is not valid before \d{4}-/);
