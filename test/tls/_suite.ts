@@ -345,6 +345,27 @@ export function tlsFeatures(runtime: Runtime): void {
       }).toEqual({ none: false, mallory: false, alice: true });
     });
 
+    test("requestCert holds for every SNI name of a list", async () => {
+      const ca = pki.ca.cert;
+      const list = [entry(pki.localhost, { ca, requestCert: true }), entry(pki.a, { ca, requestCert: true, serverName: "a.example.test" })];
+      if (exception("denoNoSni")) return expect(await startError(runtime, list)).toMatch(/^Deno\.serve takes one certificate: .*\[ERR_TLS\]$/);
+      const sni = await start(runtime, list);
+      try {
+        const request = "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+        const answered = async (name: string, client: string[]) =>
+          /HTTP\/1\.1 200 /.test(await sClient(portOf(sni), ["-servername", name, "-ign_eof", ...client], request));
+        const alice = ["-cert", pki.alice.cert, "-key", pki.alice.key];
+        expect({
+          aNone: await answered("a.example.test", []),
+          aAlice: await answered("a.example.test", alice),
+          otherNone: await answered("other.test", []),
+          otherAlice: await answered("other.test", alice),
+        }).toEqual({ aNone: false, aAlice: true, otherNone: false, otherAlice: true });
+      } finally {
+        await sni.stop();
+      }
+    });
+
     test("requestCert: the handler sees the verified client certificate in ctx.tls.peerCertificate", async () => {
       if (exception("denoNoClientCert")) return expect(refused).toMatch(/\[ERR_TLS\]$/);
       const alice = { cert: pki.read(pki.alice.cert), key: pki.read(pki.alice.key) };
