@@ -9,6 +9,7 @@
  * port another server holds an error, as it is without.
  * @module
  */
+import { listenError } from "../../src/_errors.ts";
 import type { TlsEntry } from "../../src/_tls.ts";
 import { bun, type BunServeOptions, type BunServer, type BunTlsOptions } from "./host.ts";
 
@@ -26,7 +27,12 @@ export function bunTls(entries: TlsEntry[]): BunTlsOptions | BunTlsOptions[] {
 
 /** Serve `options` with `entries` on `old`'s port, then let `old` finish its connections and close. */
 export function relisten(old: BunServer, options: BunServeOptions, entries: TlsEntry[]): { server: BunServer; drained: Promise<void> } {
-  const server = bun().serve({ ...options, port: old.port, reusePort: true, tls: bunTls(entries) });
+  let server: BunServer;
+  try {
+    server = bun().serve({ ...options, port: old.port, reusePort: true, tls: bunTls(entries) });
+  } catch (error) {
+    throw listenError(error, { port: old.port, hostname: old.hostname });
+  }
   const drained = Promise.resolve(old.stop(false));
   return { server, drained };
 }

@@ -9,7 +9,7 @@
  * a port another server holds an error, as it is without.
  * @module
  */
-import { OmniserveError } from "../../src/_errors.ts";
+import { listenError, OmniserveError } from "../../src/_errors.ts";
 import type { TlsEntry } from "../../src/_tls.ts";
 import { deno, type DenoHttpServer, type DenoServeOptions } from "./host.ts";
 
@@ -44,7 +44,13 @@ export function relisten(old: DenoHttpServer, options: DenoServeOptions, entries
       "reload({ tls }) on deno needs --unstable-net: Deno.serve cannot swap a certificate, so a second server takes over the port with reusePort",
     );
   }
-  const server = deno().serve({ ...options, port: old.addr.port, reusePort: true, ...denoTls(entries) });
+  const tls = denoTls(entries);
+  let server: DenoHttpServer;
+  try {
+    server = deno().serve({ ...options, port: old.addr.port, reusePort: true, ...tls });
+  } catch (error) {
+    throw listenError(error, old.addr);
+  }
   return { server, drained: old.shutdown() };
 }
 
