@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
-import { OmniserveError } from "../src/_errors.ts";
+import { hasCode, OmniserveError } from "../src/_errors.ts";
 import { type LogFormat, logLine } from "../src/_log.ts";
 import type { ServeOptions, Server } from "../src/types.ts";
 import { loadError } from "./_load-error.ts";
@@ -62,7 +62,7 @@ function readPem(file: string, what: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (error) {
-    throw new OmniserveError("ERR_BAD_ARGUMENT", `cannot read the TLS ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    throw new OmniserveError("ERR_TLS", `cannot read the TLS ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
   }
 }
 
@@ -112,6 +112,18 @@ async function adapter(): Promise<Adapter> {
   }
 }
 
+/** `serve(options)`, ready; a TLS error names the files it came from. */
+async function started(serve: Adapter["serve"], options: ServeOptions, flags: ServeFlags): Promise<Server> {
+  try {
+    return await serve(options).ready();
+  } catch (error) {
+    if (hasCode(error, "ERR_TLS") && flags.certFile) {
+      (error as Error).message += ` (from --cert ${flags.certFile} --key ${flags.keyFile})`;
+    }
+    throw error;
+  }
+}
+
 /** Serve `modulePath` until SIGINT/SIGTERM; resolves with the running server and its stop. */
 export async function serveModule(modulePath: string, flags: ServeFlags): Promise<ServedModule> {
   const { serve, useGlobalResponse } = await adapter();
@@ -132,9 +144,15 @@ export async function serveModule(modulePath: string, flags: ServeFlags): Promis
     }
     options.tls = { cert: readPem(flags.certFile, "certificate"), key: readPem(flags.keyFile, "key") };
   }
-  const server = await serve(options).ready();
-  // reload() swaps the app's handlers inside the request log, which stays.
-  if (logged) server.reload = logged.reload;
+  const server = await started(serve, options, flags);
+  // reload() swaps the app's handlers inside the request log, which stays; certificates go to the server.
+  if (logged) {
+    const reloadServer = server.reload.bind(server);
+    server.reload = (handlers) => {
+      if (handlers.tls !== undefined) reloadServer({ tls: handlers.tls });
+      logged.reload(handlers);
+    };
+  }
   const url = server.url.replace(/\/$/, "");
   process.stdout.write(`omniserve: listening on ${url} (${server.runtime})\n`);
   let stopping = false;

@@ -2,7 +2,7 @@
  * Option defaults and validation, shared by every adapter.
  * @module
  */
-import { type TlsEntry, tlsEntries } from "./_tls.ts";
+import { type CheckPem, type TlsEntry, tlsEntries } from "./_tls.ts";
 import { OmniserveError } from "./_errors.ts";
 import type { PubSubOptions, ServeOptions } from "./types.ts";
 
@@ -51,8 +51,11 @@ function resolvePubSub(option: ServeOptions["pubsub"]): Required<PubSubOptions> 
   return { url, prefix: prefix ?? DEFAULT_PUBSUB_PREFIX };
 }
 
-/** Check `options` and fill in defaults. Throws OmniserveError on bad input. */
-export function resolveOptions(options: ServeOptions): ResolvedOptions {
+/**
+ * Check `options` and fill in defaults. Throws OmniserveError on bad input;
+ * `checkPem` checks the TLS material (see _tls.ts).
+ */
+export function resolveOptions(options: ServeOptions, checkPem?: CheckPem): ResolvedOptions {
   if (!options || typeof options.fetch !== "function") {
     throw new OmniserveError("ERR_NO_FETCH", "serve options need a fetch(request) function");
   }
@@ -68,7 +71,7 @@ export function resolveOptions(options: ServeOptions): ResolvedOptions {
     pubsub: resolvePubSub(options.pubsub),
     reusePort: options.reusePort ?? false,
     worker: Number(env("OMNISERVE_WORKER") ?? 0) || 0,
-    tls: tlsEntries(options.tls),
+    tls: tlsEntries(options.tls, checkPem),
     http2: options.http2 ?? true,
   };
 }

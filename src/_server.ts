@@ -8,6 +8,7 @@
 import { Handlers } from "./_handler.ts";
 import { plainIp } from "./_ip.ts";
 import { formatUrl, resolveOptions, type ResolvedOptions } from "./_options.ts";
+import { type CheckPem, reloadEntries, type TlsEntry } from "./_tls.ts";
 import { WaitUntil } from "./_wait.ts";
 import { SharedPubSub, type Transport } from "./pubsub/_shared.ts";
 import { CloseCode } from "./ws/_close.ts";
@@ -22,6 +23,7 @@ import type {
   ServeOptions,
   Server,
   ServerContext,
+  TLSInfo,
 } from "./types.ts";
 
 /** Makes the transport for `pubsub` (Redis); adapters pass it in so the core imports no client. */
@@ -30,6 +32,8 @@ export type OpenTransport = (config: Required<PubSubOptions>) => Transport;
 /** What an adapter hands the shared server besides the options. */
 export interface AdapterParts {
   openTransport?: OpenTransport;
+  /** Checks TLS certificates and keys (tls/check.ts); needed for `tls`. */
+  checkPem?: CheckPem;
   /** For runtimes that send only their own Response objects: rebuilds another library's (see _foreign.ts). */
   toNative?: (response: Response) => Response;
 }
@@ -56,16 +60,18 @@ export abstract class ServerBase<Raw, Source> implements Server<Raw> {
    */
   protected listening: Promise<unknown> = Promise.resolve();
   readonly #openTransport: OpenTransport | undefined;
+  readonly #checkPem: CheckPem | undefined;
   #shared: SharedPubSub<PeerBase> | undefined;
   #connected: Promise<void> = Promise.resolve();
   #ready: Promise<this> | undefined;
 
   constructor(options: ServeOptions, adapter: AdapterParts = {}) {
     this.options = options;
-    this.resolved = resolveOptions(options);
+    this.resolved = resolveOptions(options, adapter.checkPem);
     this.handlers = new Handlers(options, adapter.toNative);
     this.scheme = options.tls ? "https" : "http";
     this.#openTransport = adapter.openTransport;
+    this.#checkPem = adapter.checkPem;
   }
 
   /**
@@ -109,8 +115,17 @@ export abstract class ServerBase<Raw, Source> implements Server<Raw> {
   }
 
   reload(handlers: ReloadOptions): void {
+    // Certificates first: a bad one throws ERR_TLS before anything changes.
+    if (handlers.tls !== undefined) {
+      const entries = reloadEntries(this.resolved.tls, handlers.tls, this.#checkPem);
+      this.reloadTls(entries);
+      this.resolved.tls = entries;
+    }
     this.handlers.reload(handlers);
   }
+
+  /** Serve `entries` (checked) to new connections from now on; open connections keep theirs. */
+  protected abstract reloadTls(entries: TlsEntry[]): void;
 
   publish(topic: string, data: string | ArrayBuffer | Uint8Array, options?: PublishOptions): number {
     return this.hub?.publish(topic, data, undefined, options) ?? 0;
@@ -143,6 +158,9 @@ export abstract class ServerBase<Raw, Source> implements Server<Raw> {
   /** @internal The client address of a request, as the runtime gives it. */
   abstract _remoteAddress(source: Source): string | undefined;
 
+  /** @internal What the runtime tells of a request's TLS connection; undefined over plain HTTP. */
+  abstract _tlsInfo(source: Source): TLSInfo | undefined;
+
   /** The `ctx` for one request. */
   protected context(source: Source): RequestContext<Source> {
     return new RequestContext(this, source);
@@ -161,6 +179,10 @@ export class RequestContext<Source> implements ServerContext {
 
   get ip(): string {
     return plainIp(this.server._remoteAddress(this.#source));
+  }
+
+  get tls(): TLSInfo | undefined {
+    return this.server._tlsInfo(this.#source);
   }
 
   waitUntil(promise: Promise<unknown>): void {

@@ -88,7 +88,7 @@ describe("omniserve CLI arguments", () => {
   test("a missing certificate file gives one line and status 1", async () => {
     const { code, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", "--cert", "no.pem", "--key", "no.pem", "--port", "0"]);
     expect(code).toBe(1);
-    expect(stderr).toBe("omniserve: error: cannot read the TLS certificate file no.pem: ENOENT [ERR_BAD_ARGUMENT]\n");
+    expect(stderr).toBe("omniserve: error: cannot read the TLS certificate file no.pem: ENOENT [ERR_TLS]\n");
   });
 
   test("an unknown option gives its line, then the command's usage, and status 1", async () => {

@@ -2,7 +2,9 @@
  * Pub/sub on Bun: Bun's native topics (`ws.subscribe`, `server.publish`),
  * which frame a message once in native code and write it to every
  * subscriber. The count a publish returns follows the shared rule in
- * `src/ws/_pubsub.ts`, so it is the same as on Node and Deno.
+ * `src/ws/_pubsub.ts`, so it is the same as on Node and Deno. After a
+ * certificate reload (see _tls.ts) the replaced server keeps its sockets
+ * until they close, so a publish goes to it too.
  * @module
  */
 import { toWire } from "../../src/ws/_frame.ts";
@@ -12,6 +14,8 @@ import type { BunServer, BunServerWebSocket } from "./host.ts";
 /** What this needs of a peer: its Bun socket and its topics. */
 export interface BunSubscriber {
   readonly _ws: BunServerWebSocket<unknown>;
+  /** The server that upgraded it. */
+  readonly _server: BunServer;
   readonly topics: ReadonlySet<string>;
 }
 
@@ -19,6 +23,8 @@ export interface BunSubscriber {
 export class BunPubSub implements PubSub<BunSubscriber> {
   /** Set once `Bun.serve` returned; no peer exists before that. */
   server: BunServer | undefined;
+  /** Servers replaced by a certificate reload that may still hold subscribers. */
+  readonly retired: Set<BunServer> = new Set();
   readonly #deflate: boolean;
 
   constructor(perMessageDeflate: boolean) {
@@ -38,18 +44,24 @@ export class BunPubSub implements PubSub<BunSubscriber> {
     const server = this.server;
     if (!server) return 0;
     const subscribed = except !== undefined && except.topics.has(topic) && except._ws.readyState === 1;
-    const count = server.subscriberCount(topic) - (subscribed ? 1 : 0);
+    const count = this.count(topic) - (subscribed ? 1 : 0);
     if (count <= 0) return 0;
     const payload = toWire(data);
     const compress = this.compress(payload, options);
     // `publishToSelf: false` makes a socket's own publish skip it.
-    if (subscribed) except._ws.publish(topic, payload, compress);
+    if (subscribed && except._server === server) except._ws.publish(topic, payload, compress);
     else server.publish(topic, payload, compress);
+    for (const old of this.retired) {
+      if (subscribed && except._server === old) except._ws.publish(topic, payload, compress);
+      else old.publish(topic, payload, compress);
+    }
     return count;
   }
 
   count(topic: string): number {
-    return this.server?.subscriberCount(topic) ?? 0;
+    let count = this.server?.subscriberCount(topic) ?? 0;
+    for (const old of this.retired) count += old.subscriberCount(topic);
+    return count;
   }
 
   /** With perMessageDeflate on, Bun compresses only when asked: by default, messages of 1 KiB or more. */

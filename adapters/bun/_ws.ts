@@ -68,6 +68,7 @@ export class BunWebSockets {
       context: decision.context,
       protocol: decision.protocol,
     });
+    peer._server = server;
     if (server.upgrade(request, { headers, data: peer })) return undefined;
     return new Response("Bad Request", { status: 400, headers: { connection: "close" } });
   }
@@ -77,6 +78,8 @@ export class BunWebSockets {
 class BunPeer extends PeerBase<WsHub> {
   /** @internal set when Bun opens the socket */
   _ws!: BunServerWebSocket<BunPeer>;
+  /** @internal the server that upgraded it (a certificate reload can leave two) */
+  _server!: BunServer;
   readonly #pubsub: BunPubSub;
 
   constructor(hub: WsHub, pubsub: BunPubSub, init: PeerInit) {

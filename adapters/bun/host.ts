@@ -16,6 +16,17 @@ export interface BunServer {
   subscriberCount(topic: string): number;
 }
 
+/** One entry of `Bun.serve`'s `tls` (an array of them picks by `serverName`, the first the default). */
+export interface BunTlsOptions {
+  cert: string;
+  key: string;
+  passphrase?: string;
+  ca?: string[];
+  requestCert?: boolean;
+  rejectUnauthorized?: boolean;
+  serverName?: string;
+}
+
 export interface BunServeOptions {
   port: number;
   hostname: string;
@@ -23,7 +34,7 @@ export interface BunServeOptions {
   maxRequestBodySize?: number;
   idleTimeout?: number;
   development?: boolean;
-  tls?: { cert: string; key: string; passphrase?: string };
+  tls?: BunTlsOptions | BunTlsOptions[];
   fetch: (request: Request, server: BunServer) => Response | Promise<Response | undefined> | undefined;
   error?: (error: Error) => Response | Promise<Response>;
   websocket?: BunWebSocketHandler<any>;
@@ -31,6 +42,8 @@ export interface BunServeOptions {
 
 export interface BunNamespace {
   serve(options: BunServeOptions): BunServer;
+  /** A TCP listener; omniserve only binds one to see that a port is free. */
+  listen(options: { hostname: string; port: number; socket: { data(): void } }): { stop(closeActiveConnections?: boolean): void };
   /** A lazy file; as a Response body Bun sends it with sendfile(2). */
   file(path: string): Blob;
   zstdCompress(data: Uint8Array, options?: { level?: number }): Promise<Uint8Array>;

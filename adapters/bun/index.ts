@@ -16,9 +16,12 @@ import { logRequestError } from "../../src/_log.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { ServerBase } from "../../src/_server.ts";
 import { openTransport } from "../../transports/index.ts";
-import type { Runtime, ServeOptions } from "../../src/types.ts";
+import { checkPem } from "../../tls/check.ts";
+import type { TlsEntry } from "../../src/_tls.ts";
+import type { Runtime, ServeOptions, TLSInfo } from "../../src/types.ts";
 import { installStandardResponse, NativeResponse, StandardResponse } from "./_response.ts";
-import { bun, type BunServer as BunRaw } from "./host.ts";
+import { bun, type BunServeOptions, type BunServer as BunRaw } from "./host.ts";
+import { bunTls, claimPort, relisten } from "./_tls.ts";
 import { BunWebSockets } from "./_ws.ts";
 import { isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 
@@ -60,56 +63,89 @@ export const serveStatic: ServeStatic = makeServeStatic(bunFiles);
 /** A running omniserve server on Bun. */
 export class BunServer extends ServerBase<BunRaw, Request> {
   readonly runtime: Runtime = "bun";
-  readonly raw: BunRaw;
+  #raw: BunRaw;
+  readonly #options: BunServeOptions;
+  readonly #ws: BunWebSockets | undefined;
+  /** Servers replaced by a certificate reload, finishing their connections (pub/sub reaches their peers too). */
+  readonly #draining: Set<BunRaw>;
 
   constructor(options: ServeOptions) {
-    super(options, { openTransport, toNative });
+    super(options, { openTransport, checkPem, toNative });
     installStandardResponse(options.overrideGlobalObjects !== false);
-    const ws = options.websocket ? new BunWebSockets(options.websocket) : undefined;
+    const ws = this.#ws = options.websocket ? new BunWebSockets(options.websocket) : undefined;
     if (ws) this.attachHub(ws.hub);
+    this.#draining = ws ? ws.pubsub.retired : new Set();
     const handlers = this.handlers;
+    const tls = this.resolved.tls;
+    this.#options = {
+      port: this.resolved.port,
+      hostname: this.resolved.hostname,
+      // With TLS, reload({ tls }) opens a second server on this port (see _tls.ts).
+      reusePort: this.resolved.reusePort || tls !== undefined,
+      maxRequestBodySize: this.resolved.maxRequestBodySize,
+      idleTimeout: Math.min(this.resolved.idleTimeout, 255),
+      development: false,
+      ...(tls ? { tls: bunTls(tls) } : {}),
+      fetch: (request, server) =>
+        ws && isWebSocketUpgrade(request.headers.get("upgrade"))
+          ? ws.upgrade(request, server, plainIp(server.requestIP(request)?.address))
+          : request.method === "HEAD"
+          ? withHeaders(invoke(handlers, request, this.context(request)))
+          : invoke(handlers, request, this.context(request)),
+      ...(ws ? { websocket: ws.handler } : {}),
+      error: (error) => {
+        logRequestError(error);
+        return internalError();
+      },
+    };
     try {
-      this.raw = bun().serve({
-        port: this.resolved.port,
-        hostname: this.resolved.hostname,
-        reusePort: this.resolved.reusePort,
-        maxRequestBodySize: this.resolved.maxRequestBodySize,
-        idleTimeout: Math.min(this.resolved.idleTimeout, 255),
-        development: false,
-        ...(this.resolved.tls ? { tls: { cert: this.resolved.tls[0].cert, key: this.resolved.tls[0].key } } : {}),
-        fetch: (request, server) =>
-          ws && isWebSocketUpgrade(request.headers.get("upgrade"))
-            ? ws.upgrade(request, server, plainIp(server.requestIP(request)?.address))
-            : request.method === "HEAD"
-            ? withHeaders(invoke(handlers, request, this.context(request)))
-            : invoke(handlers, request, this.context(request)),
-        ...(ws ? { websocket: ws.handler } : {}),
-        error: (error) => {
-          logRequestError(error);
-          return internalError();
-        },
-      });
+      if (tls && !this.resolved.reusePort) claimPort(this.resolved.hostname, this.resolved.port);
+      this.#raw = bun().serve(this.#options);
     } catch (error) {
       throw listenError(error, this.resolved);
     }
-    if (ws) ws.pubsub.server = this.raw;
+    if (ws) ws.pubsub.server = this.#raw;
+  }
+
+  get raw(): BunRaw {
+    return this.#raw;
   }
 
   get port(): number {
-    return this.raw.port;
+    return this.#raw.port;
   }
 
   get hostname(): string {
-    return this.raw.hostname;
+    return this.#raw.hostname;
   }
 
   /** @internal */
   _remoteAddress(request: Request): string | undefined {
-    return this.raw.requestIP(request)?.address;
+    const ip = this.#raw.requestIP(request);
+    if (ip || this.#draining.size === 0) return ip?.address;
+    for (const old of this.#draining) {
+      const address = old.requestIP(request)?.address;
+      if (address) return address;
+    }
+    return undefined;
+  }
+
+  /** @internal Bun.serve tells a handler nothing of the TLS connection (named exception noTlsInfo). */
+  _tlsInfo(_request: Request): TLSInfo | undefined {
+    return undefined;
+  }
+
+  protected reloadTls(entries: TlsEntry[]): void {
+    const { server, drained } = relisten(this.#raw, this.#options, entries);
+    const old = this.#raw;
+    this.#raw = server;
+    if (this.#ws) this.#ws.pubsub.server = server;
+    this.#draining.add(old);
+    drained.finally(() => this.#draining.delete(old));
   }
 
   protected async shutdown(closeActiveConnections: boolean): Promise<void> {
-    await this.raw.stop(closeActiveConnections);
+    await Promise.all([this.#raw, ...this.#draining].map((s) => s.stop(closeActiveConnections)));
   }
 }
 

@@ -60,6 +60,8 @@ export interface DenoNamespace {
   open(path: string): Promise<DenoFsFile>;
   openSync(path: string): DenoFsFile;
   serve(options: DenoServeOptions): DenoHttpServer;
+  /** A TCP listener; omniserve only binds one to see that a port is free. */
+  listen(options: { hostname: string; port: number }): { close(): void };
   upgradeWebSocket(request: Request, options?: { protocol?: string; idleTimeout?: number }): {
     socket: WebSocket;
     response: Response;

@@ -13,8 +13,11 @@ import { plainIp } from "../../src/_ip.ts";
 import { BodyLimit, declaredTooLarge, tooLarge } from "../../src/_limit.ts";
 import { ServerBase } from "../../src/_server.ts";
 import { openTransport } from "../../transports/index.ts";
-import type { Runtime, ServeOptions } from "../../src/types.ts";
-import { deno, type DenoHttpServer, type DenoServeInfo } from "./host.ts";
+import { checkPem } from "../../tls/check.ts";
+import type { TlsEntry } from "../../src/_tls.ts";
+import type { Runtime, ServeOptions, TLSInfo } from "../../src/types.ts";
+import { deno, type DenoHttpServer, type DenoServeInfo, type DenoServeOptions } from "./host.ts";
+import { canReusePort, claimPort, denoTls, relisten } from "./_tls.ts";
 import { DenoWebSockets } from "./_ws.ts";
 import { isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 
@@ -56,39 +59,50 @@ export const serveStatic: ServeStatic = makeServeStatic(denoFiles);
 /** A running omniserve server on Deno. */
 export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
   readonly runtime: Runtime = "deno";
-  readonly raw: DenoHttpServer;
+  #raw: DenoHttpServer;
+  readonly #options: DenoServeOptions;
   readonly #ws: DenoWebSockets | undefined;
+  /** Servers replaced by a certificate reload, finishing their requests. */
+  readonly #draining = new Set<DenoHttpServer>();
 
   constructor(options: ServeOptions) {
-    super(options, { openTransport, toNative });
+    super(options, { openTransport, checkPem, toNative });
     if (options.websocket) this.attachHub((this.#ws = new DenoWebSockets(options.websocket)).hub);
+    const tls = this.resolved.tls;
+    this.#options = {
+      port: this.resolved.port,
+      hostname: this.resolved.hostname,
+      // With TLS, reload({ tls }) opens a second server on this port (see _tls.ts).
+      reusePort: this.resolved.reusePort || (tls !== undefined && canReusePort()),
+      ...(tls ? denoTls(tls) : {}),
+      // One app sends the same coding on every runtime: only compress() compresses.
+      automaticCompression: false,
+      // Over TLS an absolute-form target could downgrade the scheme, so every request's URL is
+      // checked there; on plain HTTP the check would cost a hello request 5-15% (named exception
+      // denoAbsoluteScheme), as Deno builds request.url only when it is read.
+      handler: options.tls
+        ? (request, info) => this.#onRequest(request.url.startsWith("https://") ? request : withScheme(request, "https://"), info)
+        : (request, info) => this.#onRequest(request, info),
+      onListen: () => {},
+    };
     try {
-      this.raw = deno().serve({
-        port: this.resolved.port,
-        hostname: this.resolved.hostname,
-        reusePort: this.resolved.reusePort,
-        ...(this.resolved.tls ? { cert: this.resolved.tls[0].cert, key: this.resolved.tls[0].key } : {}),
-        // One app sends the same coding on every runtime: only compress() compresses.
-        automaticCompression: false,
-        // Over TLS an absolute-form target could downgrade the scheme, so every request's URL is
-        // checked there; on plain HTTP the check would cost a hello request 5-15% (named exception
-        // denoAbsoluteScheme), as Deno builds request.url only when it is read.
-        handler: options.tls
-          ? (request, info) => this.#onRequest(request.url.startsWith("https://") ? request : withScheme(request, "https://"), info)
-          : (request, info) => this.#onRequest(request, info),
-        onListen: () => {},
-      });
+      if (this.#options.reusePort && !this.resolved.reusePort) claimPort(this.resolved.hostname, this.resolved.port);
+      this.#raw = deno().serve(this.#options);
     } catch (error) {
       throw listenError(error, this.resolved);
     }
   }
 
+  get raw(): DenoHttpServer {
+    return this.#raw;
+  }
+
   get port(): number {
-    return this.raw.addr.port;
+    return this.#raw.addr.port;
   }
 
   get hostname(): string {
-    return this.raw.addr.hostname;
+    return this.#raw.addr.hostname;
   }
 
   /** @internal */
@@ -96,10 +110,24 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
     return info.remoteAddr.hostname;
   }
 
+  /** @internal Deno.serve tells a handler nothing of the TLS connection (named exception noTlsInfo). */
+  _tlsInfo(_info: DenoServeInfo): TLSInfo | undefined {
+    return undefined;
+  }
+
+  protected reloadTls(entries: TlsEntry[]): void {
+    const { server, drained } = relisten(this.#raw, this.#options, entries);
+    const old = this.#raw;
+    this.#raw = server;
+    this.#draining.add(old);
+    drained.finally(() => this.#draining.delete(old));
+  }
+
   protected async shutdown(closeActiveConnections: boolean): Promise<void> {
     // Deno has no "drop everything": shut down without waiting for the drain.
-    if (closeActiveConnections) this.raw.shutdown().catch(() => {});
-    else await this.raw.shutdown();
+    const done = Promise.all([this.#raw, ...this.#draining].map((s) => s.shutdown()));
+    if (closeActiveConnections) done.catch(() => {});
+    else await done;
   }
 
   #onRequest(request: Request, info: DenoServeInfo): Response | Promise<Response> {

@@ -8,6 +8,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
 import process from "node:process";
 import { listenError, OmniserveError } from "../../src/_errors.ts";
 import { badRequest, internalError, respond } from "../../src/_handler.ts";
@@ -16,11 +17,14 @@ import { logLine, logRequestError } from "../../src/_log.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { ServerBase } from "../../src/_server.ts";
 import { openTransport } from "../../transports/index.ts";
-import type { Runtime, ServeOptions } from "../../src/types.ts";
+import { checkPem } from "../../tls/check.ts";
+import type { TlsEntry } from "../../src/_tls.ts";
+import type { Runtime, ServeOptions, TLSInfo } from "../../src/types.ts";
 import { scanHead, headProblem } from "./_head.ts";
 import { brokenBody, installRequest, NodeRequest, type RequestSource } from "./_request.ts";
 import { installFastResponse } from "./_response.ts";
 import { send } from "./_send.ts";
+import { NodeTls, nodeTlsInfo } from "./_tls.ts";
 import { NodeWebSockets } from "./_ws.ts";
 import { nodeHasReusePort } from "./reuse-port.ts";
 
@@ -62,15 +66,16 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
   readonly raw: http.Server | https.Server;
   readonly #src: RequestSource;
   readonly #ws: NodeWebSockets | undefined;
+  readonly #tls: NodeTls | undefined;
   #closing = false;
   #address: AddressInfo | undefined;
 
   constructor(options: ServeOptions) {
-    super(options, { openTransport });
+    super(options, { openTransport, checkPem });
     installFastResponse(options.overrideGlobalObjects !== false);
     installRequest(options.overrideGlobalObjects !== false);
     const opts = this.resolved;
-    const tls = opts.tls?.[0];
+    const tls = this.#tls = opts.tls && new NodeTls(opts.tls);
     this.#src = {
       protocol: this.scheme,
       fallbackHost: `${opts.hostname}:${opts.port}`,
@@ -83,7 +88,7 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
     };
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => this.#onRequest(req, res);
     this.raw = tls
-      ? https.createServer({ ...serverOptions, cert: tls.cert, key: tls.key }, onRequest)
+      ? https.createServer({ ...serverOptions, ...tls.serverOptions() }, onRequest)
       : http.createServer(serverOptions, onRequest);
     this.raw.on("clientError", onClientError);
     if (options.websocket) {
@@ -121,6 +126,15 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
   /** @internal */
   _remoteAddress(req: http.IncomingMessage): string | undefined {
     return req.socket.remoteAddress;
+  }
+
+  /** @internal */
+  _tlsInfo(req: http.IncomingMessage): TLSInfo | undefined {
+    return this.#tls && nodeTlsInfo(req.socket as TLSSocket);
+  }
+
+  protected reloadTls(entries: TlsEntry[]): void {
+    this.#tls!.reload(this.raw as https.Server, entries);
   }
 
   protected override closeWebSockets(): void {

@@ -213,6 +213,58 @@ export const EXCEPTIONS = {
       "and Zstandard builds emit their own (equally valid) streams; sizes differ by a few percent",
     why: "the native compressors are the fast path; matching Node's bytes would mean one compressor in JavaScript for all",
   },
+  denoNoSni: {
+    area: "http",
+    runtimes: ["deno"],
+    differs: "an SNI list (`tls` with more than one entry) is refused at start-up with ERR_TLS; one certificate is served",
+    why:
+      "Deno.serve takes one certificate and has no SNI option ([denoland/deno#23233](https://github.com/denoland/deno/issues/23233)); " +
+      "`Deno.listenTls` has an internal SNI resolver (`Deno[Deno.internal].resolverSymbol`, for its `node:tls`), which " +
+      "Deno.serve ignores (tried with 2.9.6)",
+  },
+  denoNoClientCert: {
+    area: "http",
+    runtimes: ["deno"],
+    differs: "`requestCert` is refused at start-up with ERR_TLS",
+    why: "Deno.serve has no option to ask for or verify client certificates",
+  },
+  noTlsInfo: {
+    area: "http",
+    runtimes: ["deno", "bun"],
+    differs:
+      "`ctx.tls` is undefined over HTTPS: no protocol, SNI name or client certificate for the handler (with `requestCert`, " +
+      "Bun still refuses a client without a valid certificate in the handshake)",
+    why:
+      "Bun.serve and Deno.serve tell a handler nothing of the TLS connection; Bun negotiates h2 by itself, so even the " +
+      "protocol cannot be inferred",
+  },
+  tlsReloadClosesIdle: {
+    area: "http",
+    runtimes: ["deno", "bun"],
+    differs:
+      "`reload({ tls })` closes keep-alive connections opened before it once they are idle (in-flight requests finish); " +
+      "Node keeps them open on the old certificate",
+    why:
+      "the runtime cannot swap a certificate in place (Bun ignores `tls` in `reload()`, " +
+      "[oven-sh/bun#43815](https://github.com/oven-sh/bun/issues/43815)), so a second server takes over the port with " +
+      "SO_REUSEPORT and the first stops gracefully, which closes its idle connections",
+  },
+  denoReloadClosesWebSockets: {
+    area: "http",
+    runtimes: ["deno"],
+    differs: "`reload({ tls })` closes open WebSockets with 1001 (clients reconnect and get the new certificate)",
+    why:
+      "the second server takes over the port and the first must stop listening, and Deno.serve's graceful `shutdown()`, " +
+      "its only way to stop, closes upgraded WebSockets too",
+  },
+  denoReloadNeedsUnstableNet: {
+    area: "http",
+    runtimes: ["deno"],
+    differs: "in a program run without `--unstable-net` (library use; the CLI passes it), `reload({ tls })` throws ERR_TLS; HTTPS itself works",
+    why:
+      "the reload's second server needs `reusePort`, which Deno 2.9 keeps behind `--unstable-net` (without it Deno.serve " +
+      "exits the process); omniserve asks for it only when the flag is on",
+  },
 
   invalidUtf8Dropped: {
     area: "ws",

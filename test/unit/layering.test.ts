@@ -1,8 +1,8 @@
 /**
  * The layer a file sits in is the folder it lives in: `src/` knows no
- * runtime, `transports/` (Redis, the workers' relay) builds on `src/` with
- * `node:` modules every runtime has, each adapter builds on `src/` and
- * `transports/`, and `cli/` sits on top of them all. A wrong import here is a wrong layer, so this test reads every
+ * runtime, `transports/` (Redis, the workers' relay) and `tls/` (the
+ * certificate checks) build on `src/` with `node:` modules every runtime has,
+ * each adapter builds on `src/`, `transports/` and `tls/`, and `cli/` sits on top of them all. A wrong import here is a wrong layer, so this test reads every
  * relative import and checks which folder it reaches.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -14,8 +14,9 @@ const ADAPTERS = ["adapters/node", "adapters/deno", "adapters/bun"];
 const MAY_IMPORT: Record<string, string[]> = {
   src: ["src"],
   transports: ["src", "transports"],
-  ...Object.fromEntries(ADAPTERS.map((adapter) => [adapter, ["src", "transports", adapter]])),
-  cli: ["src", "transports", ...ADAPTERS, "cli"],
+  tls: ["src", "tls"],
+  ...Object.fromEntries(ADAPTERS.map((adapter) => [adapter, ["src", "transports", "tls", adapter]])),
+  cli: ["src", "transports", "tls", ...ADAPTERS, "cli"],
 };
 
 /** Every .ts file under `dir`, relative to the repository root. */
