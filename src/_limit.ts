@@ -10,10 +10,21 @@
  */
 import { OmniserveError } from "./_errors.ts";
 
+/**
+ * After an early response (413, or a handler that answers without reading the
+ * body), an adapter reads and discards the rest of the body for at most this
+ * long and this many bytes before it closes, so the response reaches a client
+ * that is still sending (nginx's lingering close; see adapters/node/_linger.ts).
+ */
+export const LINGER_MS: number = 5_000;
+/** See {@link LINGER_MS}. */
+export const LINGER_BYTES: number = 64 * 1024 * 1024;
+
 /** 413 for a body over `maxRequestBodySize`; the connection closes after it. */
 export function tooLarge(): Response {
   return new Response("Payload Too Large", {
     status: 413,
+    statusText: "Payload Too Large",
     headers: { "content-type": "text/plain;charset=UTF-8", connection: "close" },
   });
 }
@@ -26,6 +37,27 @@ export function tooLarge(): Response {
  */
 export function declaredTooLarge(contentLength: string | null | undefined, max: number): boolean {
   return contentLength != null && Number(contentLength) > max;
+}
+
+/**
+ * Deno and Bun: run `handle` for a request with a body under the limit. A
+ * declared Content-Length over it gets `refuse(request)`; a body of unknown
+ * length is counted as it is read, and once it went over, the client gets
+ * `refuse(request)` whatever the handler answered.
+ */
+export function limitBody(
+  request: Request,
+  contentLength: string | null,
+  max: number,
+  handle: (request: Request) => Response | Promise<Response>,
+  refuse: (request: Request) => Response | Promise<Response> = tooLarge,
+): Response | Promise<Response> {
+  if (declaredTooLarge(contentLength, max)) return refuse(request);
+  if (contentLength !== null || request.body === null) return handle(request);
+  const limit = new BodyLimit(max);
+  const settle = (response: Response) => limit.over ? refuse(request) : response;
+  const response = handle(limit.request(request));
+  return response instanceof Promise ? response.then(settle) : settle(response);
 }
 
 /** Counts one request body's bytes against `maxRequestBodySize`. */
@@ -57,6 +89,8 @@ export class BodyLimit {
           else controller.enqueue(chunk);
         },
       }),
+      // Past the limit the source is left as it is, for the adapter to drain (see adapters/bun/_limit.ts).
+      { preventCancel: true },
     );
   }
 

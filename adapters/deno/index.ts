@@ -10,7 +10,7 @@ import { listenError } from "../../src/_errors.ts";
 import { nativeResponses } from "../../src/_foreign.ts";
 import { invoke } from "../../src/_handler.ts";
 import { plainIp } from "../../src/_ip.ts";
-import { BodyLimit, declaredTooLarge, tooLarge } from "../../src/_limit.ts";
+import { limitBody } from "../../src/_limit.ts";
 import { ServerBase } from "../../src/_server.ts";
 import { openTransport } from "../../transports/index.ts";
 import type { Runtime, ServeOptions } from "../../src/types.ts";
@@ -113,15 +113,7 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
       return this.#ws.upgrade(request, plainIp(info.remoteAddr.hostname)); // a non-GET gets 400 there
     }
     if (bodyless) return invoke(this.handlers, request, this.context(info));
-    const max = this.resolved.maxRequestBodySize;
-    const length = headers.get("content-length");
-    if (declaredTooLarge(length, max)) return tooLarge();
-    if (length === null && request.body !== null) {
-      const limit = new BodyLimit(max);
-      const response = invoke(this.handlers, limit.request(request), this.context(info));
-      return Promise.resolve(response).then((r) => limit.settle(r));
-    }
-    return invoke(this.handlers, request, this.context(info));
+    return limitBody(request, headers.get("content-length"), this.resolved.maxRequestBodySize, (r) => invoke(this.handlers, r, this.context(info)));
   }
 }
 

@@ -18,6 +18,7 @@ import { ServerBase } from "../../src/_server.ts";
 import { openTransport } from "../../transports/index.ts";
 import type { Runtime, ServeOptions } from "../../src/types.ts";
 import { scanHead, headProblem } from "./_head.ts";
+import { announcedBody, type Body, closeAfterEarly } from "./_linger.ts";
 import { brokenBody, NodeRequest, type RequestSource } from "./_request.ts";
 import { installFastResponse } from "./_response.ts";
 import { send } from "./_send.ts";
@@ -142,17 +143,18 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
 
   #onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     const head = scanHead(req.rawHeaders);
+    const body = announcedBody(head);
     const problem = headProblem(head, req.url!.charCodeAt(0) !== 47 /* / */);
     if (problem !== undefined) {
       logLine(`rejected a request from ${plainIp(req.socket.remoteAddress)}: 400 Bad Request (${problem})`);
-      return this.#reply(req, res, badRequest(), true);
+      return this.#reply(req, res, badRequest(), true, body);
     }
     if (declaredTooLarge(head.contentLength, this.resolved.maxRequestBodySize)) {
-      return this.#reply(req, res, tooLarge(), true);
+      return this.#reply(req, res, tooLarge(), true, body);
     }
     const request = new NodeRequest(req, res, this.#src, head.host);
     respond(this.handlers, request as unknown as Request, this.context(req), (response) => {
-      this.#reply(req, res, response, false, request);
+      this.#reply(req, res, response, false, body, request);
     });
   }
 
@@ -161,9 +163,11 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
     res: http.ServerResponse,
     response: Response,
     close: boolean,
+    body: Body,
     request?: NodeRequest,
   ): void {
     if (brokenBody.has(res)) return; // answered 400 when the body broke
+    close = closeAfterEarly(req, body, close); // the client may still be sending (see _linger.ts)
     if (request) response = request.limit.settle(response);
     try {
       const sent = send(res, response, req.method === "HEAD", close || this.#closing);
