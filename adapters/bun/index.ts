@@ -22,7 +22,7 @@ import type { Runtime, ServeOptions } from "../../src/types.ts";
 import { installStandardResponse, NativeResponse, StandardResponse } from "./_response.ts";
 import { bun, type BunServer as BunRaw } from "./host.ts";
 import { BunWebSockets } from "./_ws.ts";
-import { drainThenRefuse, nativeBodyLimit } from "./_limit.ts";
+import { nativeBodyLimit, refuse } from "./_limit.ts";
 import { isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 
 import { type Compress, makeCompress } from "../../src/compress/_compress.ts";
@@ -89,7 +89,7 @@ export class BunServer extends ServerBase<BunRaw, Request> {
           const method = request.method;
           if (method === "GET") return invoke(handlers, request, this.context(request));
           if (method === "HEAD") return withHeaders(invoke(handlers, request, this.context(request)));
-          return limitBody(request, request.headers.get("content-length"), max, run, drainThenRefuse);
+          return limitBody(request, request.headers.get("content-length"), max, run, refuse);
         },
         ...(ws ? { websocket: ws.handler } : {}),
         error: (error) => {

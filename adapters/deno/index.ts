@@ -10,7 +10,7 @@ import { listenError } from "../../src/_errors.ts";
 import { nativeResponses } from "../../src/_foreign.ts";
 import { invoke } from "../../src/_handler.ts";
 import { plainIp } from "../../src/_ip.ts";
-import { limitBody } from "../../src/_limit.ts";
+import { drain, limitBody } from "../../src/_limit.ts";
 import { ServerBase } from "../../src/_server.ts";
 import { openTransport } from "../../transports/index.ts";
 import type { Runtime, ServeOptions } from "../../src/types.ts";
@@ -113,10 +113,22 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
       return this.#ws.upgrade(request, plainIp(info.remoteAddr.hostname)); // a non-GET gets 400 there
     }
     if (bodyless) return invoke(this.handlers, request, this.context(info));
-    return limitBody(request, headers.get("content-length"), this.resolved.maxRequestBodySize, (r) => invoke(this.handlers, r, this.context(info)));
+    return limitBody(request, headers.get("content-length"), this.resolved.maxRequestBodySize, (limited) => {
+      const response = invoke(this.handlers, limited, this.context(info));
+      return response instanceof Promise ? response.then((r) => drainUnread(limited, r)) : drainUnread(limited, response);
+    });
   }
 }
 
+/**
+ * Deno.serve stops reading a body nobody reads, and a client still sending it
+ * (Deno's own fetch) then waits for minutes before it takes the response: the
+ * rest is read and discarded, bounded (see `drain`).
+ */
+function drainUnread(request: Request, response: Response): Response {
+  if (!request.bodyUsed) void drain(request.body);
+  return response;
+}
 
 /**
  * Deno.serve takes an absolute-form target's scheme as sent (even `HTTP://`), so

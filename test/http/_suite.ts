@@ -11,6 +11,7 @@ import type { Runtime } from "../../src/types.ts";
 import { applies, type ExceptionName } from "../support/exceptions.ts";
 import { bodies } from "./bodies.ts";
 import { compression } from "./compress.ts";
+import { earlyResponses } from "./early.ts";
 import { errors } from "./errors.ts";
 import { requests } from "./requests.ts";
 import { responses } from "./responses.ts";
@@ -57,6 +58,7 @@ export function conformance(runtime: Runtime, workers = 1): void {
     requests(suite);
     bodies(suite);
     errors(suite);
+    earlyResponses(suite);
     signal(suite);
     server(suite);
     wire(suite);

@@ -60,6 +60,18 @@ export const EXCEPTIONS = {
       "a body that breaks its framing mid-way (bad chunk size) closes the connection without a response; Node and Bun answer 400",
     why: "Deno.serve's parser drops the connection; the handler only sees its body read fail",
   },
+  bun413KeepsConnection: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "the 413 for a body over `maxRequestBodySize` keeps the connection (no `Connection: close`): Bun reads and " +
+      "discards the rest of the body, up to the limit plus 64 MiB (past that, Bun's own 413 with its status text and an " +
+      "empty body, and a reset)",
+    why:
+      "Bun closes the socket at once after a `Connection: close` response, with the client's body still arriving, and " +
+      "the kernel's reset can destroy the response before the client reads it (Node's fetch sees EPIPE); Bun lingers " +
+      "only on a connection it keeps",
+  },
   bun505: {
     area: "http",
     runtimes: ["bun"],
