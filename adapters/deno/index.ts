@@ -60,7 +60,7 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
   readonly #ws: DenoWebSockets | undefined;
 
   constructor(options: ServeOptions) {
-    super(options, { openTransport, toNative });
+    super(options, { openTransport, toNative, clientGone });
     if (options.websocket) this.attachHub((this.#ws = new DenoWebSockets(options.websocket)).hub);
     try {
       this.raw = deno().serve({
@@ -118,6 +118,16 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
       return response instanceof Promise ? response.then((r) => drainUnread(limited, r)) : drainUnread(limited, response);
     });
   }
+}
+
+/**
+ * A body read that failed because the client left: Deno reports it as
+ * BadResource ("Cannot read [request] body as underlying resource unavailable") and
+ * aborts `request.signal` only after the response.
+ */
+function clientGone(error: unknown): boolean {
+  const err = error as { name?: unknown; message?: unknown } | null;
+  return err?.name === "BadResource" && /^Cannot read (request )?body as underlying resource unavailable/.test(String(err.message));
 }
 
 /**

@@ -13,6 +13,7 @@ import { bodies } from "./bodies.ts";
 import { compression } from "./compress.ts";
 import { earlyResponses } from "./early.ts";
 import { errors } from "./errors.ts";
+import { logging } from "./logging.ts";
 import { requests } from "./requests.ts";
 import { responses } from "./responses.ts";
 import { server } from "./server.ts";
@@ -59,6 +60,7 @@ export function conformance(runtime: Runtime, workers = 1): void {
     bodies(suite);
     errors(suite);
     earlyResponses(suite);
+    logging(suite);
     signal(suite);
     server(suite);
     wire(suite);

@@ -72,6 +72,16 @@ export const EXCEPTIONS = {
       "the kernel's reset can destroy the response before the client reads it (Node's fetch sees EPIPE); Bun lingers " +
       "only on a connection it keeps",
   },
+  denoStreamErrorOwnLine: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "a response stream that fails after the headers were sent is logged by Deno itself (the error and its stack), " +
+      "not as omniserve's one `ERR_RESPONSE_STREAM` line",
+    why:
+      "Deno.serve prints the error a response body fails with whatever it is (an AbortError, `undefined`), and gives " +
+      "no way to end a chunked body as broken without failing the stream",
+  },
   bun505: {
     area: "http",
     runtimes: ["bun"],
