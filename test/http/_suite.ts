@@ -18,6 +18,7 @@ import { requests } from "./requests.ts";
 import { responses } from "./responses.ts";
 import { server } from "./server.ts";
 import { signal } from "./signal.ts";
+import { slowClients } from "./slow.ts";
 import { wire } from "./wire.ts";
 import { staticFiles } from "./static.ts";
 import { staticSafety } from "./static-safety.ts";
@@ -61,6 +62,7 @@ export function conformance(runtime: Runtime, workers = 1): void {
     errors(suite);
     earlyResponses(suite);
     logging(suite);
+    slowClients(suite);
     signal(suite);
     server(suite);
     wire(suite);

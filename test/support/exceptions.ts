@@ -82,6 +82,16 @@ export const EXCEPTIONS = {
       "Deno.serve prints the error a response body fails with whatever it is (an AbortError, `undefined`), and gives " +
       "no way to end a chunked body as broken without failing the stream",
   },
+  denoSlowClientsKept: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "a request head that takes longer than 10 s, or a body trickling under 1 KiB per `idleTimeout`, keeps its " +
+      "connection open (Node and Bun close it)",
+    why:
+      "Deno.serve has no header or body timeout (its hyper server runs without a timer) and exposes no " +
+      "connections to close; the handler runs only once the head is complete",
+  },
   bun505: {
     area: "http",
     runtimes: ["bun"],
