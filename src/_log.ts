@@ -106,9 +106,9 @@ export function appFrames(error: unknown): string[] {
 
 /**
  * One line for a response stream that failed after the headers were sent (the
- * adapter aborts the connection). Deno and Bun print such failures themselves,
- * with a stack or code frame: wrapping every stream to make that one line cost
- * Bun about a fifth of its stream throughput, so they keep theirs.
+ * adapter aborts the connection): Node's sender and Bun's Response (which
+ * wraps stream bodies, see _logged-stream.ts) write it. Deno prints such
+ * failures itself, with a stack (named exception `denoStreamErrorOwnLine`).
  */
 export function logStreamError(error: unknown): void {
   const message = (error as Error)?.message ?? String(error);

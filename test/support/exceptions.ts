@@ -89,8 +89,9 @@ export const EXCEPTIONS = {
       "a request head that takes longer than 10 s, or a body trickling under 1 KiB per `idleTimeout`, keeps its " +
       "connection open (Node and Bun close it)",
     why:
-      "Deno.serve has no header or body timeout (its hyper server runs without a timer) and exposes no " +
-      "connections to close; the handler runs only once the head is complete",
+      "Deno.serve has no header or body timeout (hyper's `header_read_timeout` needs a timer Deno does not install; " +
+      "[denoland/deno#3515](https://github.com/denoland/deno/issues/3515)) and exposes no connections to close; " +
+      "the handler runs only once the head is complete",
   },
   bun505: {
     area: "http",
