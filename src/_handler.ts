@@ -29,11 +29,14 @@ export class Handlers {
    * Bun; see _foreign.ts): a Response from another library is rebuilt by it.
    */
   readonly toNative: ((response: Response) => Response) | undefined;
-  constructor(options: ServeOptions, toNative?: (response: Response) => Response) {
+  /** Set by an adapter whose runtime reports a client that left only through the error (Deno). */
+  readonly clientGone: ((error: unknown) => boolean) | undefined;
+  constructor(options: ServeOptions, toNative?: (response: Response) => Response, clientGone?: (error: unknown) => boolean) {
     this.fetch = options.fetch;
     this.error = options.error;
     this.silent = options.silent ?? false;
     this.toNative = toNative;
+    this.clientGone = clientGone;
   }
   /** `server.reload()`: swap what is given; `error: undefined` removes the hook. */
   reload(handlers: ReloadOptions): void {
@@ -117,6 +120,9 @@ export function fail(
   // A failed body read the handler let through: the limit's own 413, nothing to log or hook.
   if (hasCode(error, "ERR_BODY_TOO_LARGE")) return tooLarge();
   if (hasCode(error, "ERR_MALFORMED_BODY")) return badRequest(); // the adapter already answered and logged
+  // The client left (mid-upload, say) and the handler failed for it: the client's choice, not a server
+  // error. Nothing to log, nobody to answer; the error hook is not called either.
+  if (clientGone(request) || h.clientGone?.(error)) return internalError();
   if (!h.error) {
     if (!h.silent) logRequestError(error, request);
     return internalError();
@@ -148,6 +154,15 @@ function fromErrorHook(h: Handlers, response: Response, request: Request): Respo
 function errorHookFailed(h: Handlers, error: unknown, request: Request): Response {
   if (!h.silent) logRequestError(error, request);
   return internalError();
+}
+
+/** True when the request's client disconnected (its signal aborted when the connection closed). */
+function clientGone(request: Request): boolean {
+  try {
+    return request.signal.aborted;
+  } catch {
+    return false;
+  }
 }
 
 function notAResponse(value: unknown): OmniserveError {

@@ -10,11 +10,56 @@
  */
 import { OmniserveError } from "./_errors.ts";
 
-/** 413 for a body over `maxRequestBodySize`; the connection closes after it. */
-export function tooLarge(): Response {
+/**
+ * After an early response (413, or a handler that answers without reading the
+ * body), an adapter reads and discards the rest of the body for at most this
+ * long and this many bytes before it closes, so the response reaches a client
+ * that is still sending (nginx's lingering close; see adapters/node/_linger.ts).
+ */
+export const LINGER_MS: number = 5_000;
+/** See {@link LINGER_MS}. */
+export const LINGER_BYTES: number = 64 * 1024 * 1024;
+
+/**
+ * Read and discard what is left of `body`, up to `LINGER_BYTES` and
+ * `LINGER_MS`; resolves when done, never rejects. A locked body (still read
+ * by someone) is left alone.
+ */
+export async function drain(body: ReadableStream<Uint8Array> | null): Promise<void> {
+  let reader: ReadableStreamDefaultReader<Uint8Array>;
+  try {
+    if (!body) return;
+    reader = body.getReader();
+  } catch {
+    return;
+  }
+  let left = LINGER_BYTES;
+  const timer = setTimeout(() => reader.cancel().catch(() => {}), LINGER_MS);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if ((left -= value.byteLength) < 0) {
+        reader.cancel().catch(() => {});
+        break;
+      }
+    }
+  } catch {
+    // the client left, or the timer cancelled the read
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * 413 for a body over `maxRequestBodySize`; the connection closes after it
+ * (with `close` false it may stay: Bun, see adapters/bun/_limit.ts).
+ */
+export function tooLarge(close = true): Response {
   return new Response("Payload Too Large", {
     status: 413,
-    headers: { "content-type": "text/plain;charset=UTF-8", connection: "close" },
+    statusText: "Payload Too Large",
+    headers: close ? { "content-type": "text/plain;charset=UTF-8", connection: "close" } : { "content-type": "text/plain;charset=UTF-8" },
   });
 }
 
@@ -26,6 +71,27 @@ export function tooLarge(): Response {
  */
 export function declaredTooLarge(contentLength: string | null | undefined, max: number): boolean {
   return contentLength != null && Number(contentLength) > max;
+}
+
+/**
+ * Deno and Bun: run `handle` for a request with a body under the limit. A
+ * declared Content-Length over it gets `refuse()`; a body of unknown
+ * length is counted as it is read, and once it went over, the client gets
+ * `refuse()` whatever the handler answered.
+ */
+export function limitBody(
+  request: Request,
+  contentLength: string | null,
+  max: number,
+  handle: (request: Request) => Response | Promise<Response>,
+  refuse: () => Response = tooLarge,
+): Response | Promise<Response> {
+  if (declaredTooLarge(contentLength, max)) return refuse();
+  if (contentLength !== null || request.body === null) return handle(request);
+  const limit = new BodyLimit(max);
+  const settle = (response: Response) => limit.over ? refuse() : response;
+  const response = handle(limit.request(request));
+  return response instanceof Promise ? response.then(settle) : settle(response);
 }
 
 /** Counts one request body's bytes against `maxRequestBodySize`. */
@@ -57,6 +123,8 @@ export class BodyLimit {
           else controller.enqueue(chunk);
         },
       }),
+      // Past the limit the source is left as it is: the runtime drains it after the 413.
+      { preventCancel: true },
     );
   }
 

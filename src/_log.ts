@@ -46,15 +46,17 @@ export function logLine(message: string, level: Level = "warn"): void {
  */
 export function logRequestError(error: unknown, request?: Request): void {
   const err = error as { code?: unknown; name?: unknown; message?: unknown } | undefined;
+  // A string code (Node's, omniserve's) names the error best; DOMException's numeric legacy code does not.
+  const code = typeof err?.code === "string" ? err.code : undefined;
   const what = err && typeof err === "object"
-    ? `${String(err.code ?? err.name ?? "Error")} ${String(err.message ?? "")}`
+    ? `${code ?? String(err.name ?? "Error")} ${String(err.message ?? "")}`
     : String(error);
   const path = request ? pathOf(request.url) : undefined;
   const frames = appFrames(error);
   const fields = {
     ...(request ? { method: request.method, path } : {}),
     error: err && typeof err === "object"
-      ? { name: String(err.name ?? "Error"), ...(err.code === undefined ? {} : { code: String(err.code) }), message: String(err.message ?? ""), stack: frames }
+      ? { name: String(err.name ?? "Error"), ...(code === undefined ? {} : { code }), message: String(err.message ?? ""), stack: frames }
       : { message: String(error) },
   };
   const where = request ? `${request.method} ${path}: ` : "";
@@ -104,9 +106,9 @@ export function appFrames(error: unknown): string[] {
 
 /**
  * One line for a response stream that failed after the headers were sent (the
- * adapter aborts the connection). Deno and Bun print such failures themselves,
- * with a stack or code frame: wrapping every stream to make that one line cost
- * Bun about a fifth of its stream throughput, so they keep theirs.
+ * adapter aborts the connection): Node's sender and Bun's Response (which
+ * wraps stream bodies, see _logged-stream.ts) write it. Deno prints such
+ * failures itself, with a stack (named exception `denoStreamErrorOwnLine`).
  */
 export function logStreamError(error: unknown): void {
   const message = (error as Error)?.message ?? String(error);

@@ -36,6 +36,11 @@ export interface AdapterParts {
   checkPem?: CheckPem;
   /** For runtimes that send only their own Response objects: rebuilds another library's (see _foreign.ts). */
   toNative?: (response: Response) => Response;
+  /**
+   * True when `error` says the client left mid-request, where the request's
+   * signal does not say so yet (Deno aborts it only after the response).
+   */
+  clientGone?: (error: unknown) => boolean;
 }
 
 /**
@@ -68,7 +73,7 @@ export abstract class ServerBase<Raw, Source> implements Server<Raw> {
   constructor(options: ServeOptions, adapter: AdapterParts = {}) {
     this.options = options;
     this.resolved = resolveOptions(options, adapter.checkPem);
-    this.handlers = new Handlers(options, adapter.toNative);
+    this.handlers = new Handlers(options, adapter.toNative, adapter.clientGone);
     this.scheme = options.tls ? "https" : "http";
     this.#openTransport = adapter.openTransport;
     this.#checkPem = adapter.checkPem;

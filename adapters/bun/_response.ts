@@ -8,12 +8,14 @@
  *   lower-case `utf-8` (named exception `bunCharsetLowercase`): putting the
  *   standard `UTF-8` in the headers of every string response costs Bun's fast
  *   path about 5% of a hello request (measured).
+ * - A stream body that fails mid-way is logged in one line, as on Node.
  * - Bun adds `application/octet-stream` (or a Blob's type) to binary GET
  *   responses but not to HEAD; setting it explicitly keeps HEAD equal to GET.
  * @module
  */
 
 import { swapGlobalResponse } from "../../src/_global-response.ts";
+import { loggedStream } from "../../src/_logged-stream.ts";
 
 /** Bun's own Response class. */
 export const NativeResponse: typeof Response = globalThis.Response;
@@ -27,7 +29,8 @@ export class StandardResponse extends NativeResponse {
   #text: boolean;
 
   constructor(body?: BodyInit | null, init?: ResponseInit) {
-    super(body, init);
+    // A stream that fails mid-way: Bun would drop the connection and say nothing (see _logged-stream.ts).
+    super(body instanceof ReadableStream ? loggedStream(body) : body, init);
     // A string body keeps Bun's fast path (no Headers object); the content-type goes in
     // when someone reads the headers (middleware, or the adapter for HEAD).
     this.#text = typeof body === "string";

@@ -1,7 +1,8 @@
 /**
  * omniserve on Bun, over `Bun.serve`.
  *
- * Bun enforces `maxRequestBodySize`, Host and framing rules natively; this
+ * Bun enforces Host and framing rules natively (and `maxRequestBodySize` is
+ * checked in JS: see _limit.ts); this
  * adapter adds the shared handler contract (a non-Response is an error, a
  * plain 500 without internals) and standard string content-types. Importing
  * this module changes nothing; starting a server installs the standard
@@ -12,6 +13,7 @@
 import { listenError } from "../../src/_errors.ts";
 import { nativeResponses } from "../../src/_foreign.ts";
 import { internalError, invoke } from "../../src/_handler.ts";
+import { limitBody } from "../../src/_limit.ts";
 import { logRequestError } from "../../src/_log.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { ServerBase } from "../../src/_server.ts";
@@ -23,6 +25,7 @@ import { installStandardResponse, NativeResponse, StandardResponse } from "./_re
 import { bun, type BunServeOptions, type BunServer as BunRaw } from "./host.ts";
 import { bunTls, claimPort, relisten } from "./_tls.ts";
 import { BunWebSockets } from "./_ws.ts";
+import { nativeBodyLimit, refuse } from "./_limit.ts";
 import { isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 
 import { type Compress, makeCompress } from "../../src/compress/_compress.ts";
@@ -77,21 +80,26 @@ export class BunServer extends ServerBase<BunRaw, Request> {
     this.#draining = ws ? ws.pubsub.retired : new Set();
     const handlers = this.handlers;
     const tls = this.resolved.tls;
+    const max = this.resolved.maxRequestBodySize;
+    const run = (request: Request) => invoke(handlers, request, this.context(request));
     this.#options = {
       port: this.resolved.port,
       hostname: this.resolved.hostname,
       // With TLS, reload({ tls }) opens a second server on this port (see _tls.ts).
       reusePort: this.resolved.reusePort || tls !== undefined,
-      maxRequestBodySize: this.resolved.maxRequestBodySize,
+      maxRequestBodySize: nativeBodyLimit(max),
       idleTimeout: Math.min(this.resolved.idleTimeout, 255),
       development: false,
       ...(tls ? { tls: bunTls(tls) } : {}),
-      fetch: (request, server) =>
-        ws && isWebSocketUpgrade(request.headers.get("upgrade"))
-          ? ws.upgrade(request, server, plainIp(server.requestIP(request)?.address))
-          : request.method === "HEAD"
-          ? withHeaders(invoke(handlers, request, this.context(request)))
-          : invoke(handlers, request, this.context(request)),
+      fetch: (request, server) => {
+        if (ws && isWebSocketUpgrade(request.headers.get("upgrade"))) {
+          return ws.upgrade(request, server, plainIp(server.requestIP(request)?.address));
+        }
+        const method = request.method;
+        if (method === "GET") return invoke(handlers, request, this.context(request));
+        if (method === "HEAD") return withHeaders(invoke(handlers, request, this.context(request)));
+        return limitBody(request, request.headers.get("content-length"), max, run, refuse);
+      },
       ...(ws ? { websocket: ws.handler } : {}),
       error: (error) => {
         logRequestError(error);

@@ -10,7 +10,7 @@ import { listenError } from "../../src/_errors.ts";
 import { nativeResponses } from "../../src/_foreign.ts";
 import { invoke } from "../../src/_handler.ts";
 import { plainIp } from "../../src/_ip.ts";
-import { BodyLimit, declaredTooLarge, tooLarge } from "../../src/_limit.ts";
+import { drain, limitBody } from "../../src/_limit.ts";
 import { ServerBase } from "../../src/_server.ts";
 import { openTransport } from "../../transports/index.ts";
 import { checkPem } from "../../tls/check.ts";
@@ -66,7 +66,7 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
   readonly #draining = new Set<DenoHttpServer>();
 
   constructor(options: ServeOptions) {
-    super(options, { openTransport, checkPem, toNative });
+    super(options, { openTransport, checkPem, toNative, clientGone });
     if (options.websocket) this.attachHub((this.#ws = new DenoWebSockets(options.websocket)).hub);
     const tls = this.resolved.tls;
     this.#options = {
@@ -141,18 +141,32 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
       return this.#ws.upgrade(request, plainIp(info.remoteAddr.hostname)); // a non-GET gets 400 there
     }
     if (bodyless) return invoke(this.handlers, request, this.context(info));
-    const max = this.resolved.maxRequestBodySize;
-    const length = headers.get("content-length");
-    if (declaredTooLarge(length, max)) return tooLarge();
-    if (length === null && request.body !== null) {
-      const limit = new BodyLimit(max);
-      const response = invoke(this.handlers, limit.request(request), this.context(info));
-      return Promise.resolve(response).then((r) => limit.settle(r));
-    }
-    return invoke(this.handlers, request, this.context(info));
+    return limitBody(request, headers.get("content-length"), this.resolved.maxRequestBodySize, (limited) => {
+      const response = invoke(this.handlers, limited, this.context(info));
+      return response instanceof Promise ? response.then((r) => drainUnread(limited, r)) : drainUnread(limited, response);
+    });
   }
 }
 
+/**
+ * A body read that failed because the client left: Deno reports it as
+ * BadResource ("Cannot read [request] body as underlying resource unavailable") and
+ * aborts `request.signal` only after the response.
+ */
+function clientGone(error: unknown): boolean {
+  const err = error as { name?: unknown; message?: unknown } | null;
+  return err?.name === "BadResource" && /^Cannot read (request )?body as underlying resource unavailable/.test(String(err.message));
+}
+
+/**
+ * Deno.serve stops reading a body nobody reads, and a client still sending it
+ * (Deno's own fetch) then waits for minutes before it takes the response: the
+ * rest is read and discarded, bounded (see `drain`).
+ */
+function drainUnread(request: Request, response: Response): Response {
+  if (!request.bodyUsed) void drain(request.body);
+  return response;
+}
 
 /**
  * Deno.serve takes an absolute-form target's scheme as sent (even `HTTP://`), so

@@ -21,6 +21,8 @@ import { checkPem } from "../../tls/check.ts";
 import type { TlsEntry } from "../../src/_tls.ts";
 import type { Runtime, ServeOptions, TLSInfo } from "../../src/types.ts";
 import { scanHead, headProblem } from "./_head.ts";
+import { announcedBody, type Body, closeAfterEarly } from "./_linger.ts";
+import { boundBody, HEAD_BOUND } from "./_slow.ts";
 import { brokenBody, installRequest, NodeRequest, type RequestSource } from "./_request.ts";
 import { installFastResponse } from "./_response.ts";
 import { send } from "./_send.ts";
@@ -85,6 +87,7 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
       requireHostHeader: true,
       keepAliveTimeout: opts.idleTimeout * 1000,
       noDelay: true,
+      ...HEAD_BOUND,
     };
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => this.#onRequest(req, res);
     this.raw = tls
@@ -157,17 +160,19 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
 
   #onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     const head = scanHead(req.rawHeaders);
+    const body = announcedBody(head);
     const problem = headProblem(head, req.url!.charCodeAt(0) !== 47 /* / */);
     if (problem !== undefined) {
       logLine(`rejected a request from ${plainIp(req.socket.remoteAddress)}: 400 Bad Request (${problem})`);
-      return this.#reply(req, res, badRequest(), true);
+      return this.#reply(req, res, badRequest(), true, body);
     }
     if (declaredTooLarge(head.contentLength, this.resolved.maxRequestBodySize)) {
-      return this.#reply(req, res, tooLarge(), true);
+      return this.#reply(req, res, tooLarge(), true, body);
     }
+    if (body !== 0) boundBody(req, this.resolved.idleTimeout * 1000);
     const request = new NodeRequest(req, res, this.#src, head.host);
     respond(this.handlers, request as unknown as Request, this.context(req), (response) => {
-      this.#reply(req, res, response, false, request);
+      this.#reply(req, res, response, false, body, request);
     });
   }
 
@@ -176,9 +181,11 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
     res: http.ServerResponse,
     response: Response,
     close: boolean,
+    body: Body,
     request?: NodeRequest,
   ): void {
     if (brokenBody.has(res)) return; // answered 400 when the body broke
+    close = closeAfterEarly(req, body, close); // the client may still be sending (see _linger.ts)
     if (request) response = request.limit.settle(response);
     try {
       const sent = send(res, response, req.method === "HEAD", close || this.#closing);
@@ -200,8 +207,9 @@ function abort(res: http.ServerResponse, error: unknown): void {
 /** Malformed requests: answer like Bun and Deno do, one log line, keep serving. */
 function onClientError(error: NodeJS.ErrnoException, socket: import("node:stream").Duplex): void {
   const code = error.code ?? "";
-  // HPE_INVALID_EOF_STATE is a client that left mid-request: nobody to answer, nothing to log.
-  const answerable = (code.startsWith("HPE_") && code !== "HPE_INVALID_EOF_STATE") || code === "ERR_HTTP_REQUEST_TIMEOUT";
+  // HPE_INVALID_EOF_STATE is a client that left mid-request: nobody to answer, nothing to log. A head
+  // that took too long (ERR_HTTP_REQUEST_TIMEOUT) is closed without a response, as Bun does (_slow.ts).
+  const answerable = code.startsWith("HPE_") && code !== "HPE_INVALID_EOF_STATE";
   const inFlight = (socket as { _httpMessage?: http.ServerResponse | null })._httpMessage;
   if (!answerable || !socket.writable) {
     socket.destroy(); // a reset or a socket error: nobody to answer
@@ -209,8 +217,6 @@ function onClientError(error: NodeJS.ErrnoException, socket: import("node:stream
   }
   const status = code === "HPE_HEADER_OVERFLOW"
     ? "431 Request Header Fields Too Large"
-    : code === "ERR_HTTP_REQUEST_TIMEOUT"
-    ? "408 Request Timeout"
     : "400 Bad Request";
   logLine(`rejected a request from ${plainIp((socket as import("node:net").Socket).remoteAddress)}: ${status} (${code})`);
   if (inFlight) {

@@ -60,6 +60,39 @@ export const EXCEPTIONS = {
       "a body that breaks its framing mid-way (bad chunk size) closes the connection without a response; Node and Bun answer 400",
     why: "Deno.serve's parser drops the connection; the handler only sees its body read fail",
   },
+  bun413KeepsConnection: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "the 413 for a body over `maxRequestBodySize` keeps the connection (no `Connection: close`): Bun reads and " +
+      "discards the rest of the body, up to the limit plus 64 MiB (past that, Bun's own 413 with its status text and an " +
+      "empty body, and a reset)",
+    why:
+      "Bun closes the socket at once after a `Connection: close` response, with the client's body still arriving, and " +
+      "the kernel's reset can destroy the response before the client reads it (Node's fetch sees EPIPE); Bun lingers " +
+      "only on a connection it keeps",
+  },
+  denoStreamErrorOwnLine: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "a response stream that fails after the headers were sent is logged by Deno itself (the error and its stack), " +
+      "not as omniserve's one `ERR_RESPONSE_STREAM` line",
+    why:
+      "Deno.serve prints the error a response body fails with whatever it is (an AbortError, `undefined`), and gives " +
+      "no way to end a chunked body as broken without failing the stream",
+  },
+  denoSlowClientsKept: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "a request head that takes longer than 10 s, or a body trickling under 1 KiB per `idleTimeout`, keeps its " +
+      "connection open (Node and Bun close it)",
+    why:
+      "Deno.serve has no header or body timeout (hyper's `header_read_timeout` needs a timer Deno does not install; " +
+      "[denoland/deno#3515](https://github.com/denoland/deno/issues/3515)) and exposes no connections to close; " +
+      "the handler runs only once the head is complete",
+  },
   bun505: {
     area: "http",
     runtimes: ["bun"],

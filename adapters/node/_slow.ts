@@ -1,0 +1,39 @@
+/**
+ * Slow clients on Node, cut off by the bounds the README's "Slow clients"
+ * documents (Bun applies them natively): a request head must arrive whole
+ * within {@link HEADERS_TIMEOUT_MS}, and a request body must bring at least
+ * {@link BODY_MIN_BYTES} in every `idleTimeout` seconds (a stalled body, or
+ * one trickling a byte every few seconds, is cut). Either way the connection
+ * is closed without a response, as Bun does. Node's own defaults keep a slow
+ * head for 60-90 s (then its 408) and a slow body for 300 s.
+ * @module
+ */
+import type { IncomingMessage, ServerOptions } from "node:http";
+
+/** A request head must arrive whole within this long (Bun's fixed bound, uWebSockets' 10 s). */
+export const HEADERS_TIMEOUT_MS = 10_000;
+/** The least a request body must bring in every `idleTimeout` seconds. */
+export const BODY_MIN_BYTES = 1024;
+
+/** node:http options for the head bound: Node checks it every `connectionsCheckingInterval`. */
+export const HEAD_BOUND: ServerOptions = { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1_000 };
+
+/**
+ * Close the connection when the body of `req` brings less than
+ * `BODY_MIN_BYTES` in a window of `ms` while Node was ready to read (its
+ * buffer not full: a handler that does not read yet is not the client's fault).
+ */
+export function boundBody(req: IncomingMessage, ms: number): void {
+  const socket = req.socket;
+  let seen = socket.bytesRead;
+  const timer = setInterval(() => {
+    const read = socket.bytesRead;
+    if (read - seen < BODY_MIN_BYTES && !req.complete && req.readableLength < req.readableHighWaterMark) {
+      socket.destroy();
+    }
+    seen = read;
+  }, ms);
+  timer.unref();
+  const stop = () => clearInterval(timer);
+  req.once("end", stop).once("close", stop);
+}

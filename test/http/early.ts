@@ -1,0 +1,95 @@
+/**
+ * Early responses (issue 10): a response sent before the request body arrived
+ * in full (413 over `maxRequestBodySize`, or a handler that answers without
+ * reading) reaches a client that is still sending, whichever client: the
+ * fetch() of Node, Deno and Bun (each run in a child process of its runtime),
+ * and curl. The server reads and discards the rest of the body (bounded)
+ * before it closes, as nginx's lingering close does.
+ */
+import { execFile } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { describe, expect, test } from "vitest";
+import { runtimeArgv } from "../../dist/cli/runtime.js";
+import type { Runtime } from "../../src/types.ts";
+import { exchange, header } from "../support/http-client.ts";
+import type { Suite } from "./_suite.ts";
+
+const CLIENT = new URL("../support/upload-client.mjs", import.meta.url).pathname;
+const MiB = 1024 * 1024;
+
+/** What a client got: status, status text (where the client shows it) and body, or the error it failed with. */
+interface Got {
+  status?: number;
+  statusText?: string;
+  body?: string;
+  error?: string;
+}
+
+function run(argv: string[]): Promise<string> {
+  return new Promise((resolve) => {
+    // A client still running after a minute hangs (waiting on a server that stopped reading): that fails.
+    execFile(argv[0], argv.slice(1), { timeout: 60_000, maxBuffer: 1 << 20 }, (error, stdout, stderr) =>
+      resolve(error?.killed ? `{"error":"still running after 60 s"}` : stdout || `{"error":${JSON.stringify(String(stderr || error))}}`)
+    );
+  });
+}
+
+/** Upload `bytes` to `url` with the fetch() of `client` (Content-Length, or chunked). */
+async function fetchFrom(client: Runtime, url: string, bytes: number, chunked: boolean): Promise<Got> {
+  const out = await run(runtimeArgv(client, CLIENT, [url, String(bytes), chunked ? "1" : "0"]));
+  return JSON.parse(out.trim().split("\n").pop()!) as Got;
+}
+
+/** Upload `bytes` to `url` with curl (Content-Length, or chunked). */
+async function curl(url: string, bytes: number, chunked: boolean): Promise<Got> {
+  const file = join(tmpdir(), `omniserve-upload-${process.pid}-${Math.random()}`);
+  writeFileSync(file, new Uint8Array(bytes).fill(120));
+  const args = ["-sS", "-i", "--data-binary", `@${file}`, ...(chunked ? ["-H", "Transfer-Encoding: chunked"] : []), url];
+  const out = await run(["curl", ...args]).finally(() => rmSync(file, { force: true }));
+  const head = /^HTTP\/1\.1 (\d+) ([^\r\n]*)\r\n[\s\S]*?\r\n\r\n/.exec(out.replace(/^HTTP\/1\.1 100[^]*?\r\n\r\n/, ""));
+  if (!head) return { error: out.trim() };
+  return { status: Number(head[1]), statusText: head[2], body: out.slice(out.indexOf(head[0]) + head[0].length) };
+}
+
+const CLIENTS = ["node", "deno", "bun", "curl"] as const;
+
+function upload(client: (typeof CLIENTS)[number], url: string, bytes: number, chunked: boolean): Promise<Got> {
+  return client === "curl" ? curl(url, bytes, chunked) : fetchFrom(client, url, bytes, chunked);
+}
+
+export function earlyResponses(s: Suite): void {
+  const { exception } = s;
+  describe("early responses", () => {
+    test("an upload over maxRequestBodySize gets the same 413 with every client (Node's, Deno's and Bun's fetch, curl)", async () => {
+      const tooLarge = { status: 413, statusText: "Payload Too Large", body: "Payload Too Large" };
+      for (const client of CLIENTS) {
+        for (const chunked of [false, true]) {
+          const got = await upload(client, `${s.url()}/body/text`, 9 * MiB, chunked);
+          expect(got, `${client}${chunked ? ", chunked" : ""}`).toEqual(tooLarge);
+        }
+      }
+    }, 180_000);
+
+    test("the 413 for a body over maxRequestBodySize says Connection: close", async () => {
+      const { responses } = await exchange(s.url(), [
+        `POST /body/text HTTP/1.1\r\nHost: x\r\nContent-Length: ${9 * MiB}\r\n\r\n`,
+        "x".repeat(9 * MiB),
+      ], { timeoutMs: 10_000 });
+      const connection = responses[0] && header(responses[0], "connection");
+      expect([responses[0]?.status, exception("bun413KeepsConnection") ? connection ?? "keep-alive" : connection?.split(/,\s*/)[0]])
+        .toEqual([413, exception("bun413KeepsConnection") ? "keep-alive" : "close"]);
+    });
+
+    test("a handler that answers without reading the body reaches every client still sending", async () => {
+      for (const client of CLIENTS) {
+        for (const chunked of [false, true]) {
+          const got = await upload(client, `${s.url()}/early`, 6 * MiB, chunked);
+          expect(got, `${client}${chunked ? ", chunked" : ""}`).toEqual({ status: 202, statusText: "Accepted", body: "early answer" });
+        }
+      }
+    }, 180_000);
+  });
+}
