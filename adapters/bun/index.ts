@@ -76,6 +76,7 @@ export class BunServer extends ServerBase<BunRaw, Request> {
         maxRequestBodySize: this.resolved.maxRequestBodySize,
         idleTimeout: Math.min(this.resolved.idleTimeout, 255),
         development: false,
+        http2: this.resolved.http2,
         ...(this.resolved.tls ? { tls: { cert: this.resolved.tls[0].cert, key: this.resolved.tls[0].key } } : {}),
         fetch: (request, server) =>
           ws && isWebSocketUpgrade(request.headers.get("upgrade"))

@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { OmniserveError } from "../../src/_errors.ts";
 import { BodyLimit } from "../../src/_limit.ts";
+import { streamReset } from "./_response-head.ts";
 
 const NativeRequest: typeof Request = globalThis.Request;
 const NO_BODY = new Set(["GET", "HEAD"]);
@@ -95,7 +96,7 @@ export class NodeRequest {
     const res = this.#res;
     if (res.writableFinished) return abort.signal;
     const onClose = () => {
-      if (!res.writableFinished) abort.abort(new DOMException("client disconnected", "AbortError"));
+      if (!res.writableFinished || streamReset(res)) abort.abort(new DOMException("client disconnected", "AbortError"));
     };
     if (res.destroyed || this.#req.socket?.destroyed) onClose();
     else res.once("close", onClose);

@@ -5,8 +5,7 @@
  * global `Response` unless `overrideGlobalObjects` is false.
  * @module
  */
-import http from "node:http";
-import https from "node:https";
+import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import process from "node:process";
 import { listenError, OmniserveError } from "../../src/_errors.ts";
@@ -22,6 +21,8 @@ import { brokenBody, NodeRequest, type RequestSource } from "./_request.ts";
 import { installFastResponse } from "./_response.ts";
 import { send } from "./_send.ts";
 import { NodeWebSockets } from "./_ws.ts";
+import { NodeListeners, type NodeRaw } from "./_h2.ts";
+import { abortResponse } from "./_response-head.ts";
 import { nodeHasReusePort } from "./reuse-port.ts";
 
 import { type Compress, makeCompress } from "../../src/compress/_compress.ts";
@@ -57,9 +58,10 @@ export const compress: Compress = makeCompress(nodeCompressors);
 export const serveStatic: ServeStatic = makeServeStatic(nodeFiles);
 
 /** A running omniserve server on Node.js. */
-export class NodeServer extends ServerBase<http.Server | https.Server, http.IncomingMessage> {
+export class NodeServer extends ServerBase<NodeRaw, http.IncomingMessage> {
   readonly runtime: Runtime = "node";
-  readonly raw: http.Server | https.Server;
+  readonly raw: NodeRaw;
+  readonly #listeners: NodeListeners;
   readonly #src: RequestSource;
   readonly #ws: NodeWebSockets | undefined;
   #closing = false;
@@ -69,7 +71,6 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
     super(options, { openTransport });
     installFastResponse(options.overrideGlobalObjects !== false);
     const opts = this.resolved;
-    const tls = opts.tls?.[0];
     this.#src = {
       protocol: this.scheme,
       fallbackHost: `${opts.hostname}:${opts.port}`,
@@ -81,9 +82,8 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
       noDelay: true,
     };
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => this.#onRequest(req, res);
-    this.raw = tls
-      ? https.createServer({ ...serverOptions, cert: tls.cert, key: tls.key }, onRequest)
-      : http.createServer(serverOptions, onRequest);
+    this.#listeners = new NodeListeners(opts, serverOptions, onRequest);
+    this.raw = this.#listeners.raw;
     this.raw.on("clientError", onClientError);
     if (options.websocket) {
       const ws = this.#ws = new NodeWebSockets(options.websocket, (req, res) => this.#onRequest(req, res), this.scheme);
@@ -128,16 +128,7 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
 
   protected async shutdown(closeActiveConnections: boolean): Promise<void> {
     this.#closing = true;
-    const closed = new Promise<void>((resolve) => this.raw.close(() => resolve()));
-    let sweep: ReturnType<typeof setInterval> | undefined;
-    if (closeActiveConnections) this.raw.closeAllConnections();
-    else {
-      // Keep-alive sockets that finish their request after close() are idle too.
-      this.raw.closeIdleConnections();
-      sweep = setInterval(() => this.raw.closeIdleConnections(), 50);
-    }
-    await closed;
-    if (sweep) clearInterval(sweep);
+    await this.#listeners.close(closeActiveConnections);
   }
 
   #onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -179,7 +170,7 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
 
 function abort(res: http.ServerResponse, error: unknown): void {
   logRequestError(error);
-  res.destroy();
+  abortResponse(res);
 }
 
 /** Malformed requests: answer like Bun and Deno do, one log line, keep serving. */

@@ -7,7 +7,7 @@ import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { SpawnedServer } from "../../dist/cli/spawn.js";
 import { decode } from "../support/decode.ts";
-import { exchange, get, header, type RawResponse } from "../support/http-client.ts";
+import { get, header, type RawResponse } from "../support/http-client.ts";
 import { headersOf } from "../support/static-site.ts";
 import type { Suite } from "./_suite.ts";
 import { ask } from "./static.ts";
@@ -18,12 +18,12 @@ export function compression(s: Suite): void {
     let json: Buffer;
     beforeAll(async () => {
       server = await s.start("test/fixture/compress-app.ts");
-      json = (await ask(server.url, "/plain/json")).body;
+      json = (await ask(s, server.url, "/plain/json")).body;
     });
     afterAll(async () => {
       await server?.stop();
     });
-    const req = (path: string, headers?: Record<string, string>, method?: string) => ask(server.url, path, headers, method);
+    const req = (path: string, headers?: Record<string, string>, method?: string) => ask(s, server.url, path, headers, method);
     /** zstd where the runtime has it; on Node before 22.15 (this test runs on the server's Node), the next coding in the server's order. */
     const nodeLacksZstd = typeof (zlib as { zstdCompress?: unknown }).zstdCompress !== "function";
     const zstdOr = (fallback: string | undefined) => (s.exception("noZstdOnNode20") && nodeLacksZstd ? fallback : "zstd");
@@ -108,7 +108,7 @@ export function compression(s: Suite): void {
           const label = `${path} ${accept}`;
           const res = await req(path, { "accept-encoding": accept });
           const got = headersOf(res);
-          const head = await exchange(server.url, get(server.url, path, `accept-encoding: ${accept}\r\nconnection: close\r\n`, "HEAD"), { heads: [true] });
+          const head = await s.exchange(server.url, get(server.url, path, `accept-encoding: ${accept}\r\nconnection: close\r\n`, "HEAD"), { heads: [true] });
           // Bun's Content-Length for a short compressed stream is framing of the bytes, which a HEAD does not have.
           if (got["content-encoding"] && framed(res)) delete got["content-length"];
           expect(headersOf(head.responses[0]), label).toEqual(got);
@@ -151,7 +151,7 @@ export function compression(s: Suite): void {
 
     test("compress() sends each server-sent event as it is written (curl -N --compressed)", async () => {
       for (const coding of ["br", "gzip", zstdOr("gzip")!]) {
-        const args = ["-sN", "--compressed", "-H", `Accept-Encoding: ${coding}`, "-w", "%{stderr}%header{content-encoding}", `${server.url}/sse`];
+        const args = ["-sN", ...s.curl(), "--compressed", "-H", `Accept-Encoding: ${coding}`, "-w", "%{stderr}%header{content-encoding}", `${server.url}/sse`];
         const curl = spawn("curl", args);
         let out = "";
         let encoding = "";
@@ -175,7 +175,7 @@ export function compression(s: Suite): void {
     test("compress() output reaches curl --compressed as the original bytes", async () => {
       const { execFileSync } = await import("node:child_process");
       for (const coding of ["br", "gzip", zstdOr("gzip")!]) {
-        const out = execFileSync("curl", ["-s", "--compressed", "-H", `Accept-Encoding: ${coding}`, `${server.url}/json`]);
+        const out = execFileSync("curl", ["-s", ...s.curl(), "--compressed", "-H", `Accept-Encoding: ${coding}`, `${server.url}/json`]);
         expect(out.equals(json), coding).toBe(true);
       }
     });

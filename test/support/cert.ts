@@ -30,13 +30,18 @@ export function testCertificate(): Promise<TestCertificate> {
 }
 
 /** `module` served over HTTPS on `runtime` with the test certificate, and that certificate to trust. */
-export async function startTlsServer(module: string, runtime: Runtime): Promise<{ server: SpawnedServer; ca: string }> {
+export async function startTlsServer(
+  module: string,
+  runtime: Runtime,
+  options: { http2?: boolean } = {},
+): Promise<{ server: SpawnedServer; ca: string }> {
   const cert = await testCertificate();
   const server = await startServer(module, runtime, {
     port: 0,
     hostname: "127.0.0.1",
     certFile: cert.certFile,
     keyFile: cert.keyFile,
+    http2: options.http2,
   });
   return { server, ca: cert.ca };
 }

@@ -84,11 +84,19 @@ export const EXCEPTIONS = {
       "Deno does not tell JavaScript the HTTP version, and an HTTP/2 request has `:authority`, never Host: the adapter's " +
       "old check answered 400 to every browser asking for `https://localhost:PORT` over HTTP/2, and cost Deno about 10% of a hello request",
   },
-  denoNegotiatesH2: {
+  denoHttp2AlwaysOn: {
     area: "http",
     runtimes: ["deno"],
-    differs: "with TLS, a client that offers h2 by ALPN (every browser) gets HTTP/2; Node and Bun answer HTTP/1.1",
-    why: "Deno.serve has no option to turn HTTP/2 off; HTTP/2 everywhere is a later issue",
+    differs: "`http2: false` (`--no-http2`) still speaks HTTP/2: ALPN offers h2 with TLS, and h2c by prior knowledge is accepted without",
+    why: "Deno.serve has no option to turn HTTP/2 off, and `Deno.serve` cannot take a listener whose ALPN list omniserve sets",
+  },
+  bunH2HostHeader: {
+    area: "http",
+    runtimes: ["bun"],
+    differs: "over HTTP/2, `request.headers` has a Host header made from `:authority`; Node and Deno show only the fields the client sent",
+    why:
+      "Bun.serve adds it before JavaScript runs and does not tell JavaScript the protocol; deleting it means reading " +
+      "`request.headers` on every request (15-20% of a hello request on Bun, see `bunHostNotValidated`)",
   },
   denoBlobChunked: {
     area: "http",
