@@ -69,7 +69,7 @@ export function server(s: Suite): void {
       const exited = own.stop();
       await sleep(150);
       const refused = await s.fetch(`${own.url}/hello`).then(() => "served", () => "refused");
-      expect(await inflight).toBe("slow done");
+      expect(await inflight.catch(() => "reset")).toBe(exception("denoH2StopCancels") && s.protocol !== "http/1.1" ? "reset" : "slow done");
       expect(refused).toBe("refused");
       expect(await exited).toBe(0);
     });

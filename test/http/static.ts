@@ -21,6 +21,7 @@ export async function ask(s: Suite, url: string, path: string, headers: Record<s
 }
 
 export function staticFiles(s: Suite): void {
+  const noEmptyLength = s.exception("denoH2NoEmptyLength") && s.protocol !== "http/1.1";
   describe("serveStatic()", () => {
     let server: SpawnedServer;
     beforeAll(async () => {
@@ -103,7 +104,7 @@ export function staticFiles(s: Suite): void {
         const res = await req("/text.txt", { range });
         expect([res.status, headersOf(res)], range).toEqual([416, {
           "accept-ranges": "bytes",
-          "content-length": "0",
+          ...(noEmptyLength ? {} : { "content-length": "0" }),
           "content-range": `bytes */${size}`,
         }]);
       }
@@ -170,7 +171,7 @@ export function staticFiles(s: Suite): void {
 
     test("serveStatic() serves index.html for a folder, redirects /dir to /dir/ and never lists a folder", async () => {
       const redirect = await req("/sub?x=1");
-      expect([redirect.status, headersOf(redirect)]).toEqual([301, { "content-length": "0", location: "/sub/?x=1" }]);
+      expect([redirect.status, headersOf(redirect)]).toEqual([301, { ...(noEmptyLength ? {} : { "content-length": "0" }), location: "/sub/?x=1" }]);
       expect((await req("/noindex")).status).toBe(301);
       expect((await req("/sub/")).body.equals(bytesOf("sub/index.html"))).toBe(true);
       for (const path of ["/noindex/", "/bare/sub/", "/text.txt/", "/missing.txt", "/missing/", "/sub/missing"]) {

@@ -98,6 +98,36 @@ export const EXCEPTIONS = {
       "Bun.serve adds it before JavaScript runs and does not tell JavaScript the protocol; deleting it means reading " +
       "`request.headers` on every request (15-20% of a hello request on Bun, see `bunHostNotValidated`)",
   },
+  denoH2HeadReset: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "over HTTP/2, a HEAD response with a non-zero Content-Length: its headers arrive, then the stream is reset with " +
+      "PROTOCOL_ERROR (`curl -I --http2` fails)",
+    why: "raw `Deno.serve` does the same (measured with 2.9.6): its HTTP/2 layer, before JavaScript",
+  },
+  denoH2NoEmptyLength: {
+    area: "http",
+    runtimes: ["deno"],
+    differs: "over HTTP/2, an empty body goes without `content-length: 0` (END_STREAM on the headers says it); over HTTP/1.1 it is sent",
+    why: "Deno.serve's HTTP/2 layer writes the head; JavaScript cannot add the field",
+  },
+  denoH2StopCancels: {
+    area: "http",
+    runtimes: ["deno"],
+    differs: "a graceful stop resets HTTP/2 streams still in flight (CANCEL) instead of letting them finish; HTTP/1.1 requests finish",
+    why: "`Deno.serve`'s `shutdown()` does so for HTTP/2 connections, and the adapter cannot reach them",
+  },
+  denoH2ResetBodyReads: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "a client that resets its HTTP/2 stream mid-body can leave the handler's body read succeeding with the bytes so far " +
+      "(seen in some runs, not all)",
+    why:
+      "Deno.serve ends the request body stream as if complete; checking every body against its Content-Length in JS " +
+      "would cost every upload on Deno",
+  },
   denoBlobChunked: {
     area: "http",
     runtimes: ["deno"],
@@ -160,7 +190,7 @@ export const EXCEPTIONS = {
   bunHeadNoDate: {
     area: "http",
     runtimes: ["bun"],
-    differs: "a HEAD response carries no `Date` header; the GET does",
+    differs: "over HTTP/1.1, a HEAD response carries no `Date` header; the GET does (over HTTP/2 both do)",
     why: "Bun.serve leaves it out of HEAD responses on the wire (measured with 1.4.5)",
   },
   bunJsonCharset: {
