@@ -102,6 +102,23 @@ export function h2Cases(s: Suite): void {
       session.close();
     });
 
+    test("idleTimeout closes an idle HTTP/2 connection (GOAWAY, then close)", async () => {
+      const own = await s.start("test/fixture/idle.ts");
+      try {
+        const session = connect(own.url, s.ca());
+        const closed = new Promise<string>((resolve) => session.once("close", () => resolve("closed")));
+        const stream = session.request({ ":path": "/" });
+        stream.resume();
+        await new Promise((resolve) => stream.on("close", resolve));
+        // Bounded wait: 1 s idle timeout, generous slack for a busy machine.
+        const outcome = await Promise.race([closed, s.sleep(6000).then(() => "open")]);
+        session.destroy();
+        expect(outcome).toBe(exception("noIdleTimeout") ? "open" : "closed");
+      } finally {
+        await own.stop();
+      }
+    });
+
     test("garbage after the preface gets GOAWAY (PROTOCOL_ERROR or FRAME_SIZE_ERROR) and others are served", async () => {
       // Read as a frame header, "garbage" announces a 6.7 MB frame: past SETTINGS_MAX_FRAME_SIZE.
       const goaway = await rawH2(s, Buffer.from("garbage-garbage-garbage", "latin1"));

@@ -204,6 +204,7 @@ export async function fetchH2(input: string | URL | Request, init: RequestInit |
     stream.on("data", (chunk: Buffer) => chunks.push(chunk));
     stream.on("end", () => {
       session.close();
+      if (head === undefined) return fail(new Error("the stream ended without a response"));
       const out = new Headers();
       for (const [name, value] of Object.entries(head ?? {})) {
         if (name.startsWith(":") || value === undefined) continue;
