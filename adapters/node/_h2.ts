@@ -12,6 +12,8 @@ import http from "node:http";
 import https from "node:https";
 import http2 from "node:http2";
 import type { ResolvedOptions } from "../../src/_options.ts";
+import { plainIp } from "../../src/_ip.ts";
+import { logLine } from "../../src/_log.ts";
 import { sniffH2c } from "./_h2c.ts";
 
 /** What the adapter listens with: an HTTP/1.1 server, or an HTTP/2 one that also speaks HTTP/1.1. */
@@ -90,15 +92,37 @@ export class NodeListeners {
 }
 
 /**
- * An HTTP/2 stream the client resets mid-body ends the compatibility request
- * as if the body were complete; make it fail instead, as a dropped HTTP/1.1
- * connection does, so a handler never takes a cut body for a whole one.
+ * Request header lists over 16 KiB (RFC 7541 4.1 sizes: name, value and 32
+ * bytes each) get 431, as HTTP/1.1 heads over 16 KiB do and as Deno and Bun
+ * answer over HTTP/2; nghttp2 itself only refuses lists past 64 KiB.
+ */
+const MAX_HEADER_LIST = 16 * 1024;
+
+/**
+ * HTTP/2 requests before the shared handler: the header-list limit, and a
+ * stream the client resets mid-body, which ends the compatibility request as
+ * if the body were complete, made to fail instead (as a dropped HTTP/1.1
+ * connection does), so a handler never takes a cut body for a whole one.
  */
 function h2Request(onRequest: OnRequest): OnRequest {
   return (req, res) => {
-    if (req.httpVersionMajor === 2) req.once("aborted", () => onAborted(req));
+    if (req.httpVersionMajor === 2) {
+      if (headerListSize(req.rawHeaders) > MAX_HEADER_LIST) {
+        logLine(`rejected a request from ${plainIp(req.socket.remoteAddress)}: 431 Request Header Fields Too Large (HTTP/2 header list)`);
+        res.writeHead(431, ["content-length", "0"]);
+        res.end();
+        return;
+      }
+      req.once("aborted", () => onAborted(req));
+    }
     onRequest(req, res);
   };
+}
+
+function headerListSize(raw: string[]): number {
+  let size = 16 * raw.length; // 32 per field, two entries per field
+  for (let i = 0; i < raw.length; i++) size += raw[i].length;
+  return size;
 }
 
 /** As node:http does for HTTP/1.1: fail a body read in progress; with nobody reading, nothing to tell. */

@@ -119,6 +119,26 @@ export function h2Cases(s: Suite): void {
       }
     });
 
+    test("request header lists over 16 KiB get 431, past the HPACK limits GOAWAY, and the server keeps serving", async () => {
+      const seen: [number, string][] = [];
+      for (const size of [15 * 1024, 17 * 1024, 256 * 1024]) {
+        const session = http2.connect(s.url(), { ca: s.ca(), maxSendHeaderBlockLength: 1 << 20 } as http2.SecureClientSessionOptions);
+        const outcome = await new Promise<string>((resolve) => {
+          session.on("error", () => resolve("goaway"));
+          session.on("goaway", (code) => resolve(code ? "goaway" : "goaway 0"));
+          const stream = session.request({ ":path": "/hello", "x-big": "a".repeat(size) });
+          stream.on("response", (h) => resolve(String(h[":status"])));
+          stream.on("error", () => {});
+          stream.on("close", () => resolve(`reset ${stream.rstCode}`));
+          stream.resume();
+        });
+        session.destroy();
+        seen.push([size, outcome]);
+      }
+      expect(seen).toEqual([[15 * 1024, "200"], [17 * 1024, "431"], [256 * 1024, "goaway"]]);
+      expect((await s.exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
+    });
+
     test("garbage after the preface gets GOAWAY (PROTOCOL_ERROR or FRAME_SIZE_ERROR) and others are served", async () => {
       // Read as a frame header, "garbage" announces a 6.7 MB frame: past SETTINGS_MAX_FRAME_SIZE.
       const goaway = await rawH2(s, Buffer.from("garbage-garbage-garbage", "latin1"));
