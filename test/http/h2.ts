@@ -72,6 +72,30 @@ export function h2Cases(s: Suite): void {
       expect((await s.exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
     });
 
+    test("a large response streams with HTTP/2 flow control: memory stays flat while a slow client reads", async () => {
+      const before = (await (await s.fetch(`${s.url()}/memory`)).json()).rss as number;
+      const size = 96 * 1024 * 1024;
+      const session = connect(s.url(), s.ca());
+      const stream = session.request({ ":path": `/big?size=${size}` });
+      let received = 0;
+      const ended = new Promise<void>((resolve) => stream.on("end", resolve).on("close", resolve));
+      // Read a little, then stop reading (no WINDOW_UPDATE) for a while: the server must not buffer the rest.
+      await new Promise<void>((resolve) => {
+        stream.on("data", (chunk: Buffer) => {
+          received += chunk.length;
+          resolve();
+        });
+      });
+      stream.pause();
+      await s.sleep(1500);
+      const during = (await (await s.fetch(`${s.url()}/memory`)).json()).rss as number;
+      stream.resume();
+      await ended;
+      session.destroy();
+      expect(received).toBe(size);
+      expect(during - before).toBeLessThan(48 * 1024 * 1024);
+    });
+
     test("request.signal aborts when the client resets its stream", async () => {
       const id = `h2-reset-${Math.random()}`;
       const session = connect(s.url(), s.ca());

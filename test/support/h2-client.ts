@@ -66,10 +66,17 @@ export function parseRequest(data: Buffer): ParsedRequest {
   return { method, path, authority, headers, body, ended: length === undefined || body.length >= length, size: end + 4 + body.length };
 }
 
-/** Connect to `url` over HTTP/2 (TLS for https:, prior knowledge for http:), trusting `ca`. */
+/**
+ * Connect to `url` over HTTP/2 (TLS for https:, prior knowledge for http:), trusting `ca`. Flow-control
+ * windows of 256 KiB per stream and 1 MiB per connection: measured downloading 96 MiB over TLS from this
+ * client, Deno sends about 2 MB/s with Node's default 64 KiB stream window and Bun as slowly with a
+ * 1 MiB one, while both finish in about a second with these (curl takes 0.3 s from either).
+ */
 export function connect(url: string, ca?: string): http2.ClientHttp2Session {
-  const session = http2.connect(url, { ca, ALPNProtocols: ["h2"] } as http2.SecureClientSessionOptions);
+  const options = { ca, ALPNProtocols: ["h2"], settings: { initialWindowSize: 256 * 1024 } };
+  const session = http2.connect(url, options as http2.SecureClientSessionOptions);
   session.on("error", () => {});
+  session.once("connect", () => session.setLocalWindowSize(1024 * 1024));
   return session;
 }
 
