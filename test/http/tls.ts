@@ -6,7 +6,7 @@ import http2 from "node:http2";
 import https from "node:https";
 import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { SpawnedServer } from "../../dist/cli/spawn.js";
+import { type SpawnedServer, startServer } from "../../dist/cli/spawn.js";
 import type { Runtime } from "../../src/types.ts";
 import { startTlsServer } from "../support/cert.ts";
 import { applies, type ExceptionName } from "../support/exceptions.ts";
@@ -87,6 +87,23 @@ function negotiated(url: string, ca: string, offered: string[]): Promise<string>
   });
 }
 
+/** GET `path` over cleartext HTTP/2 with prior knowledge: the status, or "refused" when the server does not speak h2c. */
+function h2c(url: string, path: string): Promise<string> {
+  return new Promise((resolve) => {
+    const session = http2.connect(url);
+    const done = (outcome: string) => {
+      session.destroy();
+      resolve(outcome);
+    };
+    session.on("error", () => done("refused"));
+    const stream = session.request({ ":path": path });
+    stream.on("response", (h) => done(String(h[":status"])));
+    stream.on("error", () => done("refused"));
+    stream.on("close", () => done("refused"));
+    setTimeout(() => done("refused"), 3000);
+  });
+}
+
 export function tlsConformance(runtime: Runtime): void {
   const exception = (name: ExceptionName<"http">) => applies(name, runtime);
   describe(`https on ${runtime}`, () => {
@@ -136,6 +153,18 @@ export function tlsConformance(runtime: Runtime): void {
         expect(reply).toEqual({ protocol: exception("denoHttp2AlwaysOn") ? "h2" : "http/1.1", status: 200, body: "Hello, World!" });
       } finally {
         await h1.stop();
+      }
+    });
+
+    test("without TLS, h2c by prior knowledge is served, and --no-http2 refuses it (Deno cannot turn it off)", async () => {
+      for (const http2Option of [undefined, false]) {
+        const plain = await startServer("test/fixture/http-app.ts", runtime, { port: 0, hostname: "127.0.0.1", http2: http2Option });
+        try {
+          const want = http2Option === false && !exception("denoHttp2AlwaysOn") ? "refused" : "200";
+          expect(await h2c(plain.url, "/hello"), `http2: ${http2Option}`).toBe(want);
+        } finally {
+          await plain.stop();
+        }
       }
     });
 
