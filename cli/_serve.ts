@@ -33,6 +33,8 @@ export interface ListenFlags {
   /** PEM files for HTTPS; both or neither. */
   certFile?: string;
   keyFile?: string;
+  /** `--http2` (true) or `--no-http2` (false); undefined keeps the module's `http2` (default true). */
+  http2?: boolean;
 }
 
 /** What a server process is told beyond the module: where to listen and how to log. */
@@ -144,6 +146,7 @@ export async function serveModule(modulePath: string, flags: ServeFlags): Promis
     }
     options.tls = { cert: readPem(flags.certFile, "certificate"), key: readPem(flags.keyFile, "key") };
   }
+  if (flags.http2 !== undefined) options.http2 = flags.http2;
   const server = await started(serve, options, flags);
   // reload() swaps the app's handlers inside the request log, which stays; certificates go to the server.
   if (logged) {

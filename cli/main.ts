@@ -42,6 +42,12 @@ function parseLogFormat(value: string | undefined): LogFormat {
   throw badArgument(`--log-format must be text or json, got "${value}"`);
 }
 
+/** `--http2` and `--no-http2`: true, false, or undefined (the module decides). */
+function parseHttp2(on: boolean, off: boolean): boolean | undefined {
+  if (on && off) throw badArgument("--http2 and --no-http2 contradict each other: give one");
+  return on ? true : off ? false : undefined;
+}
+
 /** The arguments before `--`, and the ones after it (if any). */
 function splitAtDash(args: string[]): [string[], string[] | undefined] {
   const dash = args.indexOf("--");
@@ -64,6 +70,7 @@ async function serveCommand(args: string[]): Promise<void> {
     hostname: values.hostname as string | undefined,
     certFile: values.cert as string | undefined,
     keyFile: values.key as string | undefined,
+    http2: parseHttp2(values.http2 === true, values["no-http2"] === true),
     log: values.log === true || undefined,
     logFormat: values["log-format"] === undefined ? undefined : logFormat,
   };

@@ -7,7 +7,9 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { cli } from "./support/cli.ts";
+import tls from "node:tls";
+import { cli, serveCli } from "./support/cli.ts";
+import { testCertificate } from "./support/cert.ts";
 import { startLocal } from "./support/served.ts";
 import type { Runtime } from "../src/types.ts";
 
@@ -83,6 +85,33 @@ describe("omniserve CLI arguments", () => {
     const { code, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", "--cert", "cert.pem", "--port", "0"]);
     expect(code).toBe(1);
     expect(stderr).toBe("omniserve: error: --cert and --key go together: give both PEM files [ERR_BAD_ARGUMENT]\n");
+  });
+
+  test("--http2 with --no-http2 gives one line and status 1", async () => {
+    const { code, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", "--http2", "--no-http2", "--port", "0"]);
+    expect(code).toBe(1);
+    expect(stderr).toBe("omniserve: error: --http2 and --no-http2 contradict each other: give one [ERR_BAD_ARGUMENT]\n");
+  });
+
+  test("serve --cert --key says https:// and offers h2 by ALPN; --no-http2 offers HTTP/1.1 only", async () => {
+    const cert = await testCertificate();
+    for (const [flags, want] of [[[], "h2"], [["--no-http2"], "http/1.1"], [["--http2"], "h2"]] as const) {
+      const running = await serveCli(["serve", "test/fixture/matrix/app.ts", "--cert", cert.certFile, "--key", cert.keyFile, "--port", "0", ...flags]);
+      try {
+        expect(running.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+        const { port } = new URL(running.url);
+        const alpn = await new Promise<string>((resolve, reject) => {
+          const socket = tls.connect({ host: "127.0.0.1", port: Number(port), ca: cert.ca, ALPNProtocols: ["h2", "http/1.1"] }, () => {
+            resolve(socket.alpnProtocol || "http/1.1");
+            socket.destroy();
+          });
+          socket.on("error", reject);
+        });
+        expect(alpn, flags.join(" ")).toBe(want);
+      } finally {
+        await running.stop();
+      }
+    }
   });
 
   test("a missing certificate file gives one line and status 1", async () => {

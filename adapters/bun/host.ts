@@ -35,6 +35,8 @@ export interface BunServeOptions {
   idleTimeout?: number;
   development?: boolean;
   tls?: BunTlsOptions | BunTlsOptions[];
+  /** HTTP/2: h2 by ALPN with `tls`, h2c by prior knowledge without (Bun 1.4). */
+  http2?: boolean;
   fetch: (request: Request, server: BunServer) => Response | Promise<Response | undefined> | undefined;
   error?: (error: Error) => Response | Promise<Response>;
   websocket?: BunWebSocketHandler<any>;

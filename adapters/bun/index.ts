@@ -90,6 +90,7 @@ export class BunServer extends ServerBase<BunRaw, Request> {
       maxRequestBodySize: nativeBodyLimit(max),
       idleTimeout: Math.min(this.resolved.idleTimeout, 255),
       development: false,
+      http2: this.resolved.http2,
       ...(tls ? { tls: bunTls(tls) } : {}),
       fetch: (request, server) => {
         if (ws && isWebSocketUpgrade(request.headers.get("upgrade"))) {

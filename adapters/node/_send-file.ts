@@ -10,6 +10,7 @@
  */
 import { createReadStream, openSync } from "node:fs";
 import type { ServerResponse } from "node:http";
+import { abortResponse, writeHead } from "./_response-head.ts";
 import { logRequestError } from "../../src/_log.ts";
 import type { FileSlice } from "./_files.ts";
 
@@ -25,7 +26,7 @@ export function sendFile(
   isHead: boolean,
 ): void | Promise<void> {
   if (isHead) {
-    res.writeHead(status, statusText || undefined, headers);
+    writeHead(res, status, statusText, headers);
     res.end();
     return;
   }
@@ -39,11 +40,11 @@ export function sendFile(
     return;
   }
   const stream = createReadStream("", { fd, start: file.start, end: file.end, highWaterMark: HIGH_WATER_MARK });
-  res.writeHead(status, statusText || undefined, headers);
+  writeHead(res, status, statusText, headers);
   return new Promise<void>((resolve) => {
     stream.once("error", (error) => {
       logRequestError(error);
-      res.destroy(); // the head is out: abort rather than end a short body cleanly
+      abortResponse(res); // the head is out: abort rather than end a short body cleanly
     });
     res.once("close", () => {
       stream.destroy(); // closes the file, also when the client left early

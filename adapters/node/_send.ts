@@ -6,6 +6,7 @@
  * @module
  */
 import type { ServerResponse } from "node:http";
+import { abortResponse, writeHead } from "./_response-head.ts";
 import { logStreamError } from "../../src/_log.ts";
 import { FastResponse, type FastParts } from "./_response.ts";
 import { fileParts } from "./_files.ts";
@@ -55,14 +56,14 @@ function sendFixed(
   const status = fast.status;
   const statusText = fast.statusText || undefined;
   if (bodiless(status)) {
-    res.writeHead(status, statusText, headers);
+    writeHead(res, status, statusText, headers);
     res.end();
     return;
   }
   const length = body === null ? 0 : typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
   if (fast.contentType && !hasHeader(headers, "content-type")) headers.push("content-type", fast.contentType);
   if (!hasHeader(headers, "content-length")) headers.push("content-length", String(length));
-  res.writeHead(status, statusText, headers);
+  writeHead(res, status, statusText, headers);
   if (isHead || body === null) res.end();
   else res.end(body);
 }
@@ -84,13 +85,13 @@ function sendStream(
 ): void | Promise<void> {
   if (body === null || bodiless(status)) {
     if (!bodiless(status) && !hasHeader(headers, "content-length")) headers.push("content-length", "0");
-    res.writeHead(status, statusText || undefined, headers);
+    writeHead(res, status, statusText, headers);
     res.end();
     if (body) body.cancel().catch(() => {});
     return;
   }
   const reader = body.getReader(); // throws for a locked stream, before anything is sent
-  res.writeHead(status, statusText || undefined, headers);
+  writeHead(res, status, statusText, headers);
   if (isHead) {
     res.end();
     reader.cancel().catch(() => {});
@@ -125,7 +126,7 @@ async function pipe(reader: ReadableStreamDefaultReader<Uint8Array>, res: Server
     if (!gone) {
       logStreamError(error);
       // Never end a broken body cleanly: abort the connection.
-      res.destroy();
+      abortResponse(res);
     }
   } finally {
     res.off("close", onClose);

@@ -5,8 +5,7 @@
  * global `Response` unless `overrideGlobalObjects` is false.
  * @module
  */
-import http from "node:http";
-import https from "node:https";
+import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import process from "node:process";
@@ -28,6 +27,8 @@ import { installFastResponse } from "./_response.ts";
 import { send } from "./_send.ts";
 import { NodeTls, nodeTlsInfo } from "./_tls.ts";
 import { NodeWebSockets } from "./_ws.ts";
+import { NodeListeners, type NodeRaw } from "./_h2.ts";
+import { abortResponse } from "./_response-head.ts";
 import { nodeHasReusePort } from "./reuse-port.ts";
 
 import { type Compress, makeCompress } from "../../src/compress/_compress.ts";
@@ -63,9 +64,10 @@ export const compress: Compress = makeCompress(nodeCompressors);
 export const serveStatic: ServeStatic = makeServeStatic(nodeFiles);
 
 /** A running omniserve server on Node.js. */
-export class NodeServer extends ServerBase<http.Server | https.Server, http.IncomingMessage> {
+export class NodeServer extends ServerBase<NodeRaw, http.IncomingMessage> {
   readonly runtime: Runtime = "node";
-  readonly raw: http.Server | https.Server;
+  readonly raw: NodeRaw;
+  readonly #listeners: NodeListeners;
   readonly #src: RequestSource;
   readonly #ws: NodeWebSockets | undefined;
   readonly #tls: NodeTls | undefined;
@@ -90,9 +92,8 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
       ...HEAD_BOUND,
     };
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => this.#onRequest(req, res);
-    this.raw = tls
-      ? https.createServer({ ...serverOptions, ...tls.serverOptions() }, onRequest)
-      : http.createServer(serverOptions, onRequest);
+    this.#listeners = new NodeListeners(opts, serverOptions, onRequest, tls?.serverOptions());
+    this.raw = this.#listeners.raw;
     this.raw.on("clientError", onClientError);
     if (options.websocket) {
       const ws = this.#ws = new NodeWebSockets(options.websocket, (req, res) => this.#onRequest(req, res), this.scheme);
@@ -137,7 +138,7 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
   }
 
   protected reloadTls(entries: TlsEntry[]): void {
-    this.#tls!.reload(this.raw as https.Server, entries);
+    this.#tls!.reload(this.raw as import("node:tls").Server, entries);
   }
 
   protected override closeWebSockets(): void {
@@ -146,16 +147,7 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
 
   protected async shutdown(closeActiveConnections: boolean): Promise<void> {
     this.#closing = true;
-    const closed = new Promise<void>((resolve) => this.raw.close(() => resolve()));
-    let sweep: ReturnType<typeof setInterval> | undefined;
-    if (closeActiveConnections) this.raw.closeAllConnections();
-    else {
-      // Keep-alive sockets that finish their request after close() are idle too.
-      this.raw.closeIdleConnections();
-      sweep = setInterval(() => this.raw.closeIdleConnections(), 50);
-    }
-    await closed;
-    if (sweep) clearInterval(sweep);
+    await this.#listeners.close(closeActiveConnections);
   }
 
   #onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -201,7 +193,7 @@ export class NodeServer extends ServerBase<http.Server | https.Server, http.Inco
 
 function abort(res: http.ServerResponse, error: unknown): void {
   logRequestError(error);
-  res.destroy();
+  abortResponse(res);
 }
 
 /** Malformed requests: answer like Bun and Deno do, one log line, keep serving. */

@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import net from "node:net";
 import { describe, expect, test } from "vitest";
-import { exchange, get } from "../support/http-client.ts";
+import { get } from "../support/http-client.ts";
 import type { Suite } from "./_suite.ts";
 
 export function bodies(s: Suite): void {
@@ -10,21 +10,21 @@ export function bodies(s: Suite): void {
   describe("bodies", () => {
     test("text and JSON bodies arrive intact", async () => {
       const text = "héllo wörld ✓".repeat(1000);
-      expect(await (await fetch(`${s.url()}/body/text`, { method: "POST", body: text })).text()).toBe(String(text.length));
+      expect(await (await s.fetch(`${s.url()}/body/text`, { method: "POST", body: text })).text()).toBe(String(text.length));
       const json = { a: [1, 2, { b: "c" }], d: "é" };
-      expect(await (await fetch(`${s.url()}/body/json`, { method: "POST", body: JSON.stringify(json) })).json()).toEqual(json);
+      expect(await (await s.fetch(`${s.url()}/body/json`, { method: "POST", body: JSON.stringify(json) })).json()).toEqual(json);
     });
 
     test("a binary body of many MiB arrives intact", async () => {
       const bytes = randomBytes(6 * 1024 * 1024);
-      const res = await fetch(`${s.url()}/body/bytes`, { method: "POST", body: bytes });
+      const res = await s.fetch(`${s.url()}/body/bytes`, { method: "POST", body: bytes });
       expect(await res.json()).toEqual({ length: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex") });
     });
 
     test("a chunked body can be read as a stream", async () => {
       const parts = ["a".repeat(1000), "b".repeat(70_000), "c"];
       const chunked = parts.map((p) => `${p.length.toString(16)}\r\n${p}\r\n`).join("") + "0\r\n\r\n";
-      const { responses } = await exchange(s.url(), `POST /body/stream HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${chunked}`);
+      const { responses } = await s.exchange(s.url(), `POST /body/stream HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${chunked}`);
       expect(responses[0].body.toString()).toBe("71001");
     });
 
@@ -33,7 +33,7 @@ export function bodies(s: Suite): void {
       const form = new FormData();
       form.append("title", "hello ✓");
       form.append("upload", new Blob([file], { type: "application/octet-stream" }), "data.bin");
-      const res = await fetch(`${s.url()}/body/form`, { method: "POST", body: form });
+      const res = await s.fetch(`${s.url()}/body/form`, { method: "POST", body: form });
       expect(await res.json()).toEqual({
         title: "hello ✓",
         upload: { name: "data.bin", type: "application/octet-stream", size: file.length, sha256: createHash("sha256").update(file).digest("hex") },
@@ -41,11 +41,11 @@ export function bodies(s: Suite): void {
     });
 
     test("urlencoded form data arrives intact", async () => {
-      const res = await fetch(`${s.url()}/body/form`, { method: "POST", body: new URLSearchParams({ a: "1", b: "x y&z" }) });
+      const res = await s.fetch(`${s.url()}/body/form`, { method: "POST", body: new URLSearchParams({ a: "1", b: "x y&z" }) });
       expect(await res.json()).toEqual({ a: "1", b: "x y&z" });
     });
 
-    test("a client that leaves mid-body makes the body read fail, and the server keeps serving", async () => {
+    s.http1Only("a client that leaves mid-body makes the body read fail, and the server keeps serving", async () => {
       const id = `leave-${Math.random()}`;
       const { hostname, port } = new URL(s.url());
       const socket = net.connect(Number(port), hostname);
@@ -56,14 +56,14 @@ export function bodies(s: Suite): void {
       let status = "";
       for (let i = 0; i < 40 && status !== "read failed"; i++) {
         await s.sleep(50);
-        status = await (await fetch(`${s.url()}/signal/status?id=${id}`)).text();
+        status = await (await s.fetch(`${s.url()}/signal/status?id=${id}`)).text();
       }
       expect(status).toBe("read failed");
       expect(s.server().stderr()).not.toMatch(/rejected a request/);
     });
 
-    test("a large response streams with backpressure: memory stays flat while a slow client reads", async () => {
-      const before = (await (await fetch(`${s.url()}/memory`)).json()).rss as number;
+    s.http1Only("a large response streams with backpressure: memory stays flat while a slow client reads", async () => {
+      const before = (await (await s.fetch(`${s.url()}/memory`)).json()).rss as number;
       const size = 96 * 1024 * 1024;
       const { hostname, port } = new URL(s.url());
       const socket = net.connect(Number(port), hostname);
@@ -79,7 +79,7 @@ export function bodies(s: Suite): void {
       });
       socket.pause();
       await sleep(1500);
-      const during = (await (await fetch(`${s.url()}/memory`)).json()).rss as number;
+      const during = (await (await s.fetch(`${s.url()}/memory`)).json()).rss as number;
       socket.resume();
       await ended;
       socket.destroy();

@@ -6,7 +6,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { beforeAll, describe, expect, test } from "vitest";
 import { runtimeBinary } from "../../dist/cli/runtime.js";
 import { decode } from "../support/decode.ts";
-import { exchange, get, header, type RawResponse } from "../support/http-client.ts";
+import { get, header, type RawResponse } from "../support/http-client.ts";
 import { servedBy } from "../support/served.ts";
 import { headersOf } from "../support/static-site.ts";
 import type { Suite } from "./_suite.ts";
@@ -17,9 +17,9 @@ export function compression(s: Suite): void {
     const server = servedBy(() => s.start("test/fixture/compress-app.ts"));
     let json: Buffer;
     beforeAll(async () => {
-      json = (await ask(server().url, "/plain/json")).body;
+      json = (await ask(s, server().url, "/plain/json")).body;
     });
-    const req = (path: string, headers?: Record<string, string>, method?: string) => ask(server().url, path, headers, method);
+    const req = (path: string, headers?: Record<string, string>, method?: string) => ask(s, server().url, path, headers, method);
     /** zstd where the runtime has it; on Node before 22.15 (asked of the Node that serves), the next coding in the server's order. */
     const nodeLacksZstd = s.runtime === "node" &&
       execFileSync(runtimeBinary("node"), ["-p", "typeof require('node:zlib').zstdCompress"], { encoding: "utf8" }).trim() !== "function";
@@ -105,11 +105,18 @@ export function compression(s: Suite): void {
           const label = `${path} ${accept}`;
           const res = await req(path, { "accept-encoding": accept });
           const got = headersOf(res);
-          const head = await exchange(server().url, get(server().url, path, `accept-encoding: ${accept}\r\nconnection: close\r\n`, "HEAD"), { heads: [true] });
+          const denoH2Head = s.exception("denoH2HeadReset") && s.protocol !== "http/1.1";
+          const head = await s.exchange(server().url, get(server().url, path, `accept-encoding: ${accept}\r\nconnection: close\r\n`, "HEAD"), {
+            heads: [true],
+            ...(denoH2Head ? { timeoutMs: 1000 } : {}), // a stream Deno leaves open after the headers
+          });
           // Bun's Content-Length for a short compressed stream is framing of the bytes, which a HEAD does not have.
           if (got["content-encoding"] && framed(res)) delete got["content-length"];
           expect(headersOf(head.responses[0]), label).toEqual(got);
           expect(head.text.slice(head.text.indexOf("\r\n\r\n") + 4), label).toBe("");
+          // Deno over HTTP/2 resets a HEAD stream after the headers when the Response had a body (denoH2HeadReset);
+          // which of compress()'s HEAD answers carry one is compress()'s business, so only the headers are compared.
+          if (!denoH2Head) expect(head.reset, label).toBe(false);
         }
       }
     });
@@ -148,7 +155,7 @@ export function compression(s: Suite): void {
 
     test("compress() sends each server-sent event as it is written (curl -N --compressed)", async () => {
       for (const coding of ["br", "gzip", zstdOr("gzip")!]) {
-        const args = ["-sN", "--compressed", "-H", `Accept-Encoding: ${coding}`, "-w", "%{stderr}%header{content-encoding}", `${server().url}/sse`];
+        const args = ["-sN", ...s.curl(), "--compressed", "-H", `Accept-Encoding: ${coding}`, "-w", "%{stderr}%header{content-encoding}", `${server().url}/sse`];
         const curl = spawn("curl", args);
         let out = "";
         let encoding = "";
@@ -172,7 +179,7 @@ export function compression(s: Suite): void {
     test("compress() output reaches curl --compressed as the original bytes", async () => {
       const { execFileSync } = await import("node:child_process");
       for (const coding of ["br", "gzip", zstdOr("gzip")!]) {
-        const out = execFileSync("curl", ["-s", "--compressed", "-H", `Accept-Encoding: ${coding}`, `${server().url}/json`]);
+        const out = execFileSync("curl", ["-s", ...s.curl(), "--compressed", "-H", `Accept-Encoding: ${coding}`, `${server().url}/json`]);
         expect(out.equals(json), coding).toBe(true);
       }
     });

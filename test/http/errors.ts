@@ -1,7 +1,7 @@
 /** Bad handlers and bad input: plain 500s, the error hook, 400/413/431, one log line, still serving. */
 import net from "node:net";
 import { describe, expect, test } from "vitest";
-import { exchange, get } from "../support/http-client.ts";
+import { get } from "../support/http-client.ts";
 import type { Suite } from "./_suite.ts";
 
 export function errors(s: Suite): void {
@@ -11,7 +11,7 @@ export function errors(s: Suite): void {
     test("a handler that throws, rejects or returns a non-Response gets a plain 500, logged once with the app's frame", async () => {
       const logged = s.server().stderrLength();
       for (const path of ["/throw", "/reject", "/not-response", "/undefined"]) {
-        const { responses } = await exchange(s.url(), get(s.url(), path));
+        const { responses } = await s.exchange(s.url(), get(s.url(), path));
         expect(responses[0].status, path).toBe(500);
         expect(responses[0].body.toString(), path).toBe("Internal Server Error");
       }
@@ -29,7 +29,7 @@ export function errors(s: Suite): void {
         expect(lines[at + 1], what).toMatch(/^ {4}at .*test\/fixture\/http-app\.ts:\d+:\d+\)?$/);
       }
       // ...and the server keeps serving.
-      expect((await exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
+      expect((await s.exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
     });
 
     test("bad clients do not cost good ones: idle sockets, half-sent heads and garbage while others are served", async () => {
@@ -46,7 +46,7 @@ export function errors(s: Suite): void {
       for (let i = 0; i < 50; i++) open("\x16\x03\x01\x02\x00garbage\r\n\r\n"); // a TLS hello on a plain port
       try {
         const answers = await Promise.all(
-          Array.from({ length: 50 }, () => exchange(s.url(), get(s.url(), "/hello")).then((r) => r.responses[0]?.status)),
+          Array.from({ length: 50 }, () => s.exchange(s.url(), get(s.url(), "/hello")).then((r) => r.responses[0]?.status)),
         );
         expect(answers).toEqual(Array(50).fill(200));
       } finally {
@@ -55,22 +55,22 @@ export function errors(s: Suite): void {
     });
 
     test("the error hook turns a thrown error into its Response", async () => {
-      const { responses } = await exchange(s.url(), get(s.url(), "/teapot"));
+      const { responses } = await s.exchange(s.url(), get(s.url(), "/teapot"));
       expect(responses[0].status).toBe(418);
       expect(responses[0].body.toString()).toBe("hook: teapot: handled by the error hook");
     });
 
-    test("a request with both Content-Length and Transfer-Encoding gets 400", async () => {
-      const { responses } = await exchange(s.url(), "POST /body/text HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+    s.http1Only("a request with both Content-Length and Transfer-Encoding gets 400", async () => {
+      const { responses } = await s.exchange(s.url(), "POST /body/text HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
       expect(responses[0].status).toBe(400);
     });
 
-    test("a malformed request gets 400", async () => {
-      const { responses } = await exchange(s.url(), "GARBAGE\r\n\r\n");
+    s.http1Only("a malformed request gets 400", async () => {
+      const { responses } = await s.exchange(s.url(), "GARBAGE\r\n\r\n");
       expect(responses[0].status).toBe(400);
     });
 
-    test("malformed requests of every kind get 400, and the server keeps serving", async () => {
+    s.http1Only("malformed requests of every kind get 400, and the server keeps serving", async () => {
       const H = "Host: x\r\n";
       // [name, request, status; 0 means closed without a response]
       const cases: [string, string, number][] = [
@@ -92,44 +92,44 @@ export function errors(s: Suite): void {
       ];
       const seen: [string, number][] = [];
       for (const [name, request] of cases) {
-        const { responses } = await exchange(s.url(), request, { timeoutMs: 3000 });
+        const { responses } = await s.exchange(s.url(), request, { timeoutMs: 3000 });
         seen.push([name, responses[0]?.status ?? 0]);
       }
       expect(seen).toEqual(cases.map(([name, , status]) => [name, status]));
-      expect((await exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
+      expect((await s.exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
     });
 
-    test("request heads over 16 KiB get 431", async () => {
+    s.http1Only("request heads over 16 KiB get 431", async () => {
       for (const size of [17 * 1024, 70 * 1024]) {
-        const { responses } = await exchange(s.url(), get(s.url(), "/hello", `X-Big: ${"a".repeat(size)}\r\n`));
+        const { responses } = await s.exchange(s.url(), get(s.url(), "/hello", `X-Big: ${"a".repeat(size)}\r\n`));
         const expected = exception("headerLimit64KiB400") ? (size < 64 * 1024 ? 200 : 400) : 431;
         expect(responses[0].status, `${size} bytes`).toBe(expected);
       }
-      const { responses } = await exchange(s.url(), get(s.url(), "/hello", `X-Fits: ${"a".repeat(15 * 1024)}\r\n`));
+      const { responses } = await s.exchange(s.url(), get(s.url(), "/hello", `X-Fits: ${"a".repeat(15 * 1024)}\r\n`));
       expect(responses[0].status).toBe(200);
     });
 
     test("maxRequestBodySize gives 413 for a Content-Length body", async () => {
-      const { responses } = await exchange(s.url(), `POST /body/text HTTP/1.1\r\nHost: x\r\nContent-Length: ${9 * 1024 * 1024}\r\n\r\n`);
+      const { responses } = await s.exchange(s.url(), `POST /body/text HTTP/1.1\r\nHost: x\r\nContent-Length: ${9 * 1024 * 1024}\r\n\r\n`);
       expect(responses[0].status).toBe(413);
     });
 
     test("maxRequestBodySize gives 413 for a chunked body", async () => {
-      const { responses } = await exchange(s.url(), chunked("/body/text", 9 * 1024 * 1024 + 1), { timeoutMs: 10_000 });
+      const { responses } = await s.exchange(s.url(), chunked("/body/text", 9 * 1024 * 1024 + 1), { timeoutMs: 10_000 });
       expect(responses[0]?.status).toBe(413);
       // ...and the server keeps serving.
-      expect((await exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
+      expect((await s.exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
     });
 
     test("maxRequestBodySize gives 413 for a chunked body read as a stream, or caught by the handler", async () => {
       for (const path of ["/body/stream", "/body/watch?id=limit"]) {
-        const { responses } = await exchange(s.url(), chunked(path, 9 * 1024 * 1024), { timeoutMs: 10_000 });
+        const { responses } = await s.exchange(s.url(), chunked(path, 9 * 1024 * 1024), { timeoutMs: 10_000 });
         expect(responses[0]?.status, path).toBe(413);
       }
     });
 
     test("maxRequestBodySize lets a chunked body of exactly the limit through", async () => {
-      const { responses } = await exchange(s.url(), chunked("/body/stream", 8 * 1024 * 1024), { timeoutMs: 10_000 });
+      const { responses } = await s.exchange(s.url(), chunked("/body/stream", 8 * 1024 * 1024), { timeoutMs: 10_000 });
       expect([responses[0]?.status, responses[0]?.body.toString()]).toEqual([200, String(8 * 1024 * 1024)]);
     });
   });

@@ -1,14 +1,14 @@
 /** Response framing and headers: Content-Length, HEAD, 204/304, content-types, cookies, streams. */
 import { describe, expect, test } from "vitest";
-import { exchange, get, header, headerAll } from "../support/http-client.ts";
+import { get, header, headerAll } from "../support/http-client.ts";
 import type { Suite } from "./_suite.ts";
 
 export function responses(s: Suite): void {
   const { exception } = s;
   describe("responses", () => {
-    test("fixed-size bodies carry Content-Length", async () => {
+    s.http1Only("fixed-size bodies carry Content-Length", async () => {
       for (const path of ["/hello", "/bytes", "/json", "/empty", "/blob", "/params", "/view"]) {
-        const { responses } = await exchange(s.url(), get(s.url(), path));
+        const { responses } = await s.exchange(s.url(), get(s.url(), path));
         const res = responses[0];
         expect(res.status, path).toBe(200);
         if (path === "/blob" && exception("denoBlobChunked")) {
@@ -30,18 +30,20 @@ export function responses(s: Suite): void {
         ["/foreign/hono-stream", 200, "text/plain", "chunk0\nchunk1\nchunk2\n", undefined],
       ];
       for (const [path, status, type, body, foreign] of cases) {
-        const res = (await exchange(s.url(), get(s.url(), path))).responses[0];
+        const res = (await s.exchange(s.url(), get(s.url(), path))).responses[0];
         expect([res.status, header(res, "content-type"), header(res, "x-foreign"), res.body.toString()], path)
           .toEqual([status, type, foreign, body]);
         if (path.endsWith("stream")) continue; // a stream's framing is the runtime's, as for its own Responses
-        if (exception("nodeForeignChunked")) expect(header(res, "transfer-encoding"), path).toBe("chunked");
+        // Without a length: chunked over HTTP/1.1, DATA frames until END_STREAM over HTTP/2.
+        if (exception("nodeForeignChunked") && s.protocol !== "http/1.1") expect(header(res, "content-length"), path).toBe(undefined);
+        else if (exception("nodeForeignChunked")) expect(header(res, "transfer-encoding"), path).toBe("chunked");
         else expect(header(res, "content-length"), path).toBe(String(res.body.length));
       }
     });
 
     test("a Response-like that cannot be read gets a plain 500, logged once", async () => {
       const logged = s.server().stderrLength();
-      const res = (await exchange(s.url(), get(s.url(), "/foreign/unreadable"))).responses[0];
+      const res = (await s.exchange(s.url(), get(s.url(), "/foreign/unreadable"))).responses[0];
       expect([res.status, res.body.toString()]).toEqual([500, "Internal Server Error"]);
       await s.sleep(100);
       const log = s.server().stderr(logged).trim().split("\n");
@@ -52,12 +54,16 @@ export function responses(s: Suite): void {
 
     test("HEAD gets the GET headers, Content-Length included, and no body", async () => {
       for (const path of ["/hello", "/bytes", "/json", "/empty", "/cookies", "/blob", "/params", "/stream"]) {
-        const got = await exchange(s.url(), get(s.url(), path));
-        const head = await exchange(s.url(), [get(s.url(), path, "", "HEAD"), get(s.url(), "/method")], { responses: 2, heads: [true] });
+        const got = await s.exchange(s.url(), get(s.url(), path));
+        const head = await s.exchange(s.url(), [get(s.url(), path, "", "HEAD"), get(s.url(), "/method")], { responses: 2, heads: [true] });
         // Transfer-Encoding is framing, not a header of the content: no runtime sends it on HEAD
         // (RFC 9110 9.3.2 lets a server omit what is only known while generating content).
         const strip = (h: [string, string][]) => h.filter(([n]) => n !== "date" && n !== "transfer-encoding").sort();
         expect(strip(head.responses[0].headers), path).toEqual(strip(got.responses[0].headers));
+        if (exception("denoH2HeadReset") && s.protocol !== "http/1.1" && path !== "/empty") {
+          expect(head.reset, path).toBe(true); // the headers came, then RST_STREAM
+          continue;
+        }
         // The next response on the socket starts right after the head: no body bytes were sent.
         expect(head.responses[1]?.body.toString(), path).toBe("GET");
       }
@@ -65,7 +71,7 @@ export function responses(s: Suite): void {
 
     test("204 and 304 carry no body and leave the connection reusable", async () => {
       for (const path of ["/204", "/304"]) {
-        const { responses } = await exchange(s.url(), [get(s.url(), path), get(s.url(), "/hello")], { responses: 2 });
+        const { responses } = await s.exchange(s.url(), [get(s.url(), path), get(s.url(), "/hello")], { responses: 2 });
         expect(responses.map((r) => r.status), path).toEqual([Number(path.slice(1)), 200]);
         expect(header(responses[0], "content-length"), path).toBeUndefined();
         expect(header(responses[0], "transfer-encoding"), path).toBeUndefined();
@@ -74,7 +80,7 @@ export function responses(s: Suite): void {
     });
 
     test("a string body without content-type gets text/plain;charset=UTF-8", async () => {
-      const { responses } = await exchange(s.url(), get(s.url(), "/hello"));
+      const { responses } = await s.exchange(s.url(), get(s.url(), "/hello"));
       expect(header(responses[0], "content-type")).toBe(
         exception("bunCharsetLowercase") ? "text/plain;charset=utf-8" : "text/plain;charset=UTF-8",
       );
@@ -82,33 +88,33 @@ export function responses(s: Suite): void {
     });
 
     test("a binary body without content-type gets none", async () => {
-      const { responses } = await exchange(s.url(), get(s.url(), "/bytes"));
+      const { responses } = await s.exchange(s.url(), get(s.url(), "/bytes"));
       expect(header(responses[0], "content-type")).toBe(exception("binaryContentType") ? "application/octet-stream" : undefined);
     });
 
     test("Blob, URLSearchParams and FormData bodies get their standard content-type", async () => {
-      const blob = (await exchange(s.url(), get(s.url(), "/blob"))).responses[0];
+      const blob = (await s.exchange(s.url(), get(s.url(), "/blob"))).responses[0];
       expect([header(blob, "content-type"), blob.body.toString()]).toEqual(["text/x-blob", "blob body"]);
-      const params = (await exchange(s.url(), get(s.url(), "/params"))).responses[0];
+      const params = (await s.exchange(s.url(), get(s.url(), "/params"))).responses[0];
       expect([header(params, "content-type"), params.body.toString()]).toEqual([
         "application/x-www-form-urlencoded;charset=UTF-8",
         "a=1&b=x+y",
       ]);
-      const form = (await exchange(s.url(), get(s.url(), "/formdata"))).responses[0];
+      const form = (await s.exchange(s.url(), get(s.url(), "/formdata"))).responses[0];
       const type = header(form, "content-type") ?? "";
       expect(type).toMatch(/^multipart\/form-data; boundary=/);
       expect(form.body.toString()).toContain('name="field"\r\n\r\nvalue\r\n');
     });
 
     test("Response.redirect() and a cloned Response go out as built", async () => {
-      const redirect = (await exchange(s.url(), get(s.url(), "/redirect"))).responses[0];
+      const redirect = (await s.exchange(s.url(), get(s.url(), "/redirect"))).responses[0];
       expect([redirect.status, header(redirect, "location")]).toEqual([307, "http://example.test/elsewhere"]);
-      const clone = (await exchange(s.url(), get(s.url(), "/clone"))).responses[0];
+      const clone = (await s.exchange(s.url(), get(s.url(), "/clone"))).responses[0];
       expect([clone.status, clone.body.toString()]).toEqual([200, "cloned body"]);
     });
 
     test("response.headers shows the content-type the body will get, as middleware reads it", async () => {
-      const { responses } = await exchange(s.url(), get(s.url(), "/seen-content-type"));
+      const { responses } = await s.exchange(s.url(), get(s.url(), "/seen-content-type"));
       expect(JSON.parse(responses[0].body.toString())).toEqual([
         exception("bunCharsetLowercase") ? "text/plain;charset=utf-8" : "text/plain;charset=UTF-8",
         "application/x-www-form-urlencoded;charset=UTF-8",
@@ -117,18 +123,18 @@ export function responses(s: Suite): void {
     });
 
     test("several Set-Cookie headers stay separate", async () => {
-      const { responses } = await exchange(s.url(), get(s.url(), "/cookies"));
+      const { responses } = await s.exchange(s.url(), get(s.url(), "/cookies"));
       expect(headerAll(responses[0], "set-cookie")).toEqual(["a=1; Path=/", "b=2; Path=/; HttpOnly"]);
     });
 
     test("a streamed body arrives whole, chunked", async () => {
-      const { responses } = await exchange(s.url(), get(s.url(), "/stream"));
+      const { responses } = await s.exchange(s.url(), get(s.url(), "/stream"));
       expect(responses[0].body.toString()).toBe("one,two");
       expect(responses[0].complete).toBe(true);
     });
 
     test("a response stream that errors after the headers aborts the connection", async () => {
-      const { responses, closed } = await exchange(s.url(), get(s.url(), "/stream-error"));
+      const { responses, closed } = await s.exchange(s.url(), get(s.url(), "/stream-error"));
       expect(responses[0].status).toBe(200);
       expect(responses[0].body.toString()).toBe("partial");
       expect(responses[0].complete).toBe(false);

@@ -1,13 +1,13 @@
 /** request.signal: aborted on a client disconnect, never after a normal response. */
 import net from "node:net";
 import { describe, expect, test } from "vitest";
-import { exchange, get } from "../support/http-client.ts";
+import { get } from "../support/http-client.ts";
 import type { Suite } from "./_suite.ts";
 
 export function signal(s: Suite): void {
   const sleep = s.sleep;
   describe("request.signal", () => {
-    test("request.signal aborts when the client disconnects before the response", async () => {
+    s.http1Only("request.signal aborts when the client disconnects before the response", async () => {
       const id = `hold-${Math.random()}`;
       const { hostname, port } = new URL(s.url());
       const socket = net.connect(Number(port), hostname);
@@ -17,17 +17,17 @@ export function signal(s: Suite): void {
       let status = "";
       for (let i = 0; i < 50 && status !== "aborted"; i++) {
         await sleep(50);
-        status = await (await fetch(`${s.url()}/signal/status?id=${id}`)).text();
+        status = await (await s.fetch(`${s.url()}/signal/status?id=${id}`)).text();
       }
       expect(status).toBe("aborted");
     });
 
     test("request.signal never aborts after a normal response", async () => {
       const id = `quick-${Math.random()}`;
-      const { responses } = await exchange(s.url(), get(s.url(), `/signal/quick?id=${id}`, "Connection: close\r\n"));
+      const { responses } = await s.exchange(s.url(), get(s.url(), `/signal/quick?id=${id}`, "Connection: close\r\n"));
       expect(responses[0].body.toString()).toBe("quick");
       await sleep(300);
-      expect(await (await fetch(`${s.url()}/signal/status?id=${id}`)).text()).toBe("not-aborted");
+      expect(await (await s.fetch(`${s.url()}/signal/status?id=${id}`)).text()).toBe("not-aborted");
     });
   });
 }

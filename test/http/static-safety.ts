@@ -8,7 +8,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { exchange, get, header } from "../support/http-client.ts";
+import { get, header } from "../support/http-client.ts";
 import { servedBy } from "../support/served.ts";
 import { bytesOf } from "../support/static-site.ts";
 import type { Suite } from "./_suite.ts";
@@ -77,12 +77,12 @@ export function staticSafety(s: Suite): void {
     test(`serveStatic() refuses ${ATTACKS.length} paths that try to leave the root, with 403 or 404 and never a file's bytes`, async () => {
       expect(ATTACKS.length).toBeGreaterThanOrEqual(30);
       for (const [target, status] of ATTACKS) {
-        const res = await ask(server().url, target);
+        const res = await ask(s, server().url, target);
         expect([res.status, res.body.toString()], target).toEqual([status, status === 403 ? "Forbidden" : "Not Found"]);
       }
       // The same files are there for the asking, where they are allowed.
-      expect((await ask(server().url, "/dot-allow/.env")).body.toString()).toBe("SECRET_DOTFILE=1\n");
-      expect((await ask(server().url, "/dot-allow/.hidden/x.txt")).body.toString()).toBe("SECRET_HIDDEN\n");
+      expect((await ask(s, server().url, "/dot-allow/.env")).body.toString()).toBe("SECRET_DOTFILE=1\n");
+      expect((await ask(s, server().url, "/dot-allow/.hidden/x.txt")).body.toString()).toBe("SECRET_HIDDEN\n");
     });
 
     test("serveStatic() answers junk headers as the RFCs say and keeps serving", async () => {
@@ -102,11 +102,11 @@ export function staticSafety(s: Suite): void {
         [{ "if-range": junk, range: "bytes=0-9" }, 200],
       ];
       for (const [headers, status, coding] of cases) {
-        const res = await ask(server().url, "/pre/app.js", headers);
+        const res = await ask(s, server().url, "/pre/app.js", headers);
         const label = JSON.stringify(headers).slice(0, 60);
         expect([res.status, header(res, "content-encoding")], label).toEqual([status, coding]);
       }
-      expect((await ask(server().url, "/small.txt")).body.toString()).toBe("tiny\n");
+      expect((await ask(s, server().url, "/small.txt")).body.toString()).toBe("tiny\n");
     });
 
     test("serveStatic() with a root that does not exist fails at start-up with ERR_STATIC_ROOT's sentence", async () => {
@@ -131,8 +131,8 @@ export function staticSafety(s: Suite): void {
       afterAll(() => rmSync(dir, { recursive: true, force: true })); // after the server stops: after-hooks run in reverse
       const big = servedBy(() => s.start("test/fixture/static-app.ts", { STATIC_ROOT: dir }));
 
-      test("serveStatic() sends a 1 GiB file to a slow client with memory flat", async () => {
-        const memory = async () => (await (await fetch(`${big().url}/__memory`)).json()).rss as number;
+      s.http1Only("serveStatic() sends a 1 GiB file to a slow client with memory flat", async () => {
+        const memory = async () => (await (await s.fetch(`${big().url}/__memory`)).json()).rss as number;
         const before = await memory();
         const { hostname, port } = new URL(big().url);
         const socket = net.connect(Number(port), hostname);
@@ -157,7 +157,7 @@ export function staticSafety(s: Suite): void {
       });
 
       test("serveStatic() sends the last bytes of a 1 GiB file as a range", async () => {
-        const { responses } = await exchange(big().url, get(big().url, "/big.bin", "Range: bytes=-16\r\n"));
+        const { responses } = await s.exchange(big().url, get(big().url, "/big.bin", "Range: bytes=-16\r\n"));
         expect([responses[0].status, header(responses[0], "content-range"), responses[0].body.length]).toEqual([
           206,
           `bytes ${SIZE - 16}-${SIZE - 1}/${SIZE}`,
@@ -168,7 +168,7 @@ export function staticSafety(s: Suite): void {
 
     test("serveStatic() files reach curl whole, as ranges, and decoded with --compressed", async () => {
       const { execFileSync } = await import("node:child_process");
-      const curl = (...args: string[]) => execFileSync("curl", ["-s", "--path-as-is", ...args], { maxBuffer: 1 << 24 });
+      const curl = (...args: string[]) => execFileSync("curl", ["-s", "--path-as-is", ...s.curl(), ...args], { maxBuffer: 1 << 24 });
       expect(curl(`${server().url}/text.txt`).equals(bytesOf("text.txt"))).toBe(true);
       expect(curl("-r", "0-99", `${server().url}/text.txt`).equals(bytesOf("text.txt").subarray(0, 100))).toBe(true);
       expect(curl("-r", "-10", `${server().url}/text.txt`).equals(bytesOf("text.txt").subarray(-10))).toBe(true);

@@ -8,7 +8,7 @@ import tls from "node:tls";
 import { describe, expect, test } from "vitest";
 import type { Runtime } from "../../src/types.ts";
 import { startTlsServer } from "../support/cert.ts";
-import { servedBy } from "../support/served.ts";
+import { servedBy, startLocal } from "../support/served.ts";
 import { applies, type ExceptionName } from "../support/exceptions.ts";
 
 interface Reply {
@@ -75,6 +75,35 @@ function browserLike(url: string, ca: string, path: string): Promise<{ protocol:
   });
 }
 
+/** The protocol the server picks by ALPN from `offered` ("http/1.1" when it picks none, RFC 7301 3.2). */
+function negotiated(url: string, ca: string, offered: string[]): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise<string>((resolve, reject) => {
+    const socket = tls.connect({ host: hostname, port: Number(port), ca, ALPNProtocols: offered }, () => {
+      resolve(socket.alpnProtocol || "http/1.1");
+      socket.destroy();
+    });
+    socket.on("error", reject);
+  });
+}
+
+/** GET `path` over cleartext HTTP/2 with prior knowledge: the status, or "refused" when the server does not speak h2c. */
+function h2c(url: string, path: string): Promise<string> {
+  return new Promise((resolve) => {
+    const session = http2.connect(url);
+    const done = (outcome: string) => {
+      session.destroy();
+      resolve(outcome);
+    };
+    session.on("error", () => done("refused"));
+    const stream = session.request({ ":path": path });
+    stream.on("response", (h) => done(String(h[":status"])));
+    stream.on("error", () => done("refused"));
+    stream.on("close", () => done("refused"));
+    setTimeout(() => done("refused"), 3000);
+  });
+}
+
 export function tlsConformance(runtime: Runtime): void {
   const exception = (name: ExceptionName<"http">) => applies(name, runtime);
   describe(`https on ${runtime}`, () => {
@@ -102,27 +131,39 @@ export function tlsConformance(runtime: Runtime): void {
       expect(cookies.headers["set-cookie"]).toEqual(["a=1; Path=/", "b=2; Path=/; HttpOnly"]);
     });
 
-    test("a client that offers h2 and http/1.1 by ALPN gets HTTP/1.1", async () => {
-      const { hostname, port } = new URL(server().url);
-      const protocol = await new Promise<string>((resolve, reject) => {
-        const socket = tls.connect({ host: hostname, port: Number(port), ca, ALPNProtocols: ["h2", "http/1.1"] }, () => {
-          // No protocol selected means the default: HTTP/1.1 (RFC 7301 3.2).
-          resolve(socket.alpnProtocol || "http/1.1");
-          socket.destroy();
-        });
-        socket.on("error", reject);
-      });
-      expect(protocol).toBe(exception("denoNegotiatesH2") ? "h2" : "http/1.1");
+    test("ALPN gives each client what it asks for: h2 to h2 and http/1.1, http/1.1 to http/1.1", async () => {
+      expect(await negotiated(server().url, ca, ["h2", "http/1.1"])).toBe("h2");
+      expect(await negotiated(server().url, ca, ["http/1.1"])).toBe("http/1.1");
+      expect(await negotiated(server().url, ca, ["h2"])).toBe("h2");
     });
 
-    test("a browser asking for https://localhost:PORT is served, on HTTP/2 where the runtime negotiates it", async () => {
+    test("a browser asking for https://localhost:PORT is served over HTTP/2", async () => {
       const reply = await browserLike(server().url, ca, "/url/x");
       const port = new URL(server().url).port;
-      expect(reply).toEqual({
-        protocol: exception("denoNegotiatesH2") ? "h2" : "http/1.1",
-        status: 200,
-        body: `https://localhost:${port}/url/x`,
-      });
+      expect(reply).toEqual({ protocol: "h2", status: 200, body: `https://localhost:${port}/url/x` });
+    });
+
+    test("--no-http2 offers HTTP/1.1 only by ALPN (Deno cannot turn HTTP/2 off)", async () => {
+      const { server: h1, ca } = await startTlsServer("test/fixture/http-app.ts", runtime, { http2: false });
+      try {
+        expect(await negotiated(h1.url, ca, ["h2", "http/1.1"])).toBe(exception("denoHttp2AlwaysOn") ? "h2" : "http/1.1");
+        const reply = await browserLike(h1.url, ca, "/hello");
+        expect(reply).toEqual({ protocol: exception("denoHttp2AlwaysOn") ? "h2" : "http/1.1", status: 200, body: "Hello, World!" });
+      } finally {
+        await h1.stop();
+      }
+    });
+
+    test("without TLS, h2c by prior knowledge is served, and --no-http2 refuses it (Deno cannot turn it off)", async () => {
+      for (const http2Option of [undefined, false]) {
+        const plain = await startLocal("test/fixture/http-app.ts", runtime, { http2: http2Option });
+        try {
+          const want = http2Option === false && !exception("denoHttp2AlwaysOn") ? "refused" : "200";
+          expect(await h2c(plain.url, "/hello"), `http2: ${http2Option}`).toBe(want);
+        } finally {
+          await plain.stop();
+        }
+      }
     });
 
     test("request.url has the https scheme and ctx.ip the client address", async () => {

@@ -19,8 +19,11 @@ export function testCertificate(): Promise<TestCertificate> {
   return (cached ??= (async () => {
     const pems = await selfsigned.generate([{ name: "commonName", value: "localhost" }], {
       keyType: "ec",
+    // SHA-256 and not a CA: rustls (Deno's fetch, with DENO_CERT) refuses SHA-1 signatures and a CA certificate
+    // used as a server's own.
+    algorithm: "sha256",
       notAfterDate: new Date(Date.now() + 2 * 86_400_000),
-      extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }] }],
+      extensions: [{ name: "basicConstraints", cA: false }, { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }] }],
     });
     const dir = mkdtempSync(join(tmpdir(), "omniserve-tls-"));
     writeFileSync(join(dir, "cert.pem"), pems.cert);
@@ -30,13 +33,18 @@ export function testCertificate(): Promise<TestCertificate> {
 }
 
 /** `module` served over HTTPS on `runtime` with the test certificate, and that certificate to trust. */
-export async function startTlsServer(module: string, runtime: Runtime): Promise<{ server: SpawnedServer; ca: string }> {
+export async function startTlsServer(
+  module: string,
+  runtime: Runtime,
+  options: { http2?: boolean } = {},
+): Promise<{ server: SpawnedServer; ca: string }> {
   const cert = await testCertificate();
   const server = await startServer(module, runtime, {
     port: 0,
     hostname: "127.0.0.1",
     certFile: cert.certFile,
     keyFile: cert.keyFile,
+    http2: options.http2,
   });
   return { server, ca: cert.ca };
 }

@@ -1,0 +1,132 @@
+/**
+ * The listening servers of the Node adapter: `node:http` or `node:https` for
+ * HTTP/1.1 only, `node:http2` with `allowHTTP1` for TLS (ALPN gives each
+ * client h2 or http/1.1 on one port), and for plain HTTP an `http.Server`
+ * whose connections that open with the HTTP/2 preface go to an unbound
+ * `http2` server (h2c, see _h2c.ts). Every request, HTTP/1.1 or HTTP/2,
+ * reaches the same `onRequest`: Node's HTTP/2 compatibility API gives
+ * requests and responses the shape of `node:http`'s.
+ * @module
+ */
+import http from "node:http";
+import https from "node:https";
+import http2 from "node:http2";
+import type { TlsOptions } from "node:tls";
+import type { ResolvedOptions } from "../../src/_options.ts";
+import { plainIp } from "../../src/_ip.ts";
+import { logLine } from "../../src/_log.ts";
+import { sniffH2c } from "./_h2c.ts";
+
+/** What the adapter listens with: an HTTP/1.1 server, or an HTTP/2 one that also speaks HTTP/1.1. */
+export type NodeRaw = http.Server | https.Server | http2.Http2SecureServer;
+
+export type OnRequest = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+/**
+ * SETTINGS the server sends. 100 concurrent streams per connection, as nghttp2
+ * and most servers advise (Node's default is unlimited): a client that opens
+ * more gets RST_STREAM (REFUSED_STREAM) for the extra streams, and one
+ * connection cannot hold unbounded handler work.
+ */
+const SETTINGS: http2.Settings = { maxConcurrentStreams: 100 };
+
+/** The servers of one adapter instance and the HTTP/2 sessions they hold open. */
+export class NodeListeners {
+  readonly raw: NodeRaw;
+  /** The HTTP/2 server (the raw one with TLS; an unbound one for h2c); undefined with `http2: false`. */
+  readonly h2: http2.Http2Server | http2.Http2SecureServer | undefined;
+  readonly #sessions = new Set<http2.ServerHttp2Session>();
+  readonly #dropUndecided: (() => void) | undefined;
+
+  /** `tls`: the secure-context options of _tls.ts (certificates, SNI, client certificates), with `opts.tls`. */
+  constructor(opts: ResolvedOptions, h1: http.ServerOptions, onRequest: OnRequest, tls?: TlsOptions) {
+    const onH2Request = h2Request(onRequest);
+    if (tls && opts.http2) {
+      const raw = http2.createSecureServer(
+        { allowHTTP1: true, ...tls, settings: SETTINGS, noDelay: true } as http2.SecureServerOptions,
+        onH2Request as never,
+      );
+      // node:http reads these from its server; an Http2SecureServer is not built with them.
+      Object.assign(raw, { keepAliveTimeout: h1.keepAliveTimeout, requireHostHeader: true });
+      this.raw = this.h2 = raw;
+    } else if (tls) {
+      this.raw = https.createServer({ ...h1, ...tls }, onRequest);
+    } else {
+      this.raw = http.createServer(h1, onRequest);
+      if (opts.http2) {
+        this.h2 = http2.createServer({ settings: SETTINGS }, onH2Request as never);
+        this.#dropUndecided = sniffH2c(this.raw, this.h2, opts.idleTimeout * 1000);
+      }
+    }
+    const idleMs = opts.idleTimeout * 1000;
+    this.h2?.on("session", (session: http2.ServerHttp2Session) => {
+      this.#sessions.add(session);
+      session.once("close", () => this.#sessions.delete(session));
+      // Idle as long as idleTimeout: GOAWAY, then the streams still open finish.
+      session.setTimeout(idleMs, () => session.close());
+    });
+  }
+
+  /** Stop accepting; resolves when every connection is closed. */
+  close(closeActiveConnections: boolean): Promise<void> {
+    // http.Server's own methods: they work on the connections node:http tracks, which an
+    // Http2SecureServer with allowHTTP1 tracks too (it has closeIdleConnections, not closeAllConnections).
+    const raw = this.raw as http.Server;
+    const { closeAllConnections, closeIdleConnections } = http.Server.prototype;
+    const closed = new Promise<void>((resolve) => raw.close(() => resolve()));
+    this.#dropUndecided?.();
+    // HTTP/2: GOAWAY now; close() lets open streams finish, destroy() drops them.
+    for (const session of this.#sessions) {
+      if (closeActiveConnections) session.destroy();
+      else session.close();
+    }
+    let sweep: ReturnType<typeof setInterval> | undefined;
+    if (closeActiveConnections) {
+      closeAllConnections.call(raw);
+    } else {
+      // Keep-alive sockets that finish their request after close() are idle too.
+      closeIdleConnections.call(raw);
+      sweep = setInterval(() => closeIdleConnections.call(raw), 50);
+    }
+    return closed.finally(() => sweep && clearInterval(sweep));
+  }
+}
+
+/**
+ * Request header lists over 16 KiB (RFC 7541 4.1 sizes: name, value and 32
+ * bytes each) get 431, as HTTP/1.1 heads over 16 KiB do and as Deno and Bun
+ * answer over HTTP/2; nghttp2 itself only refuses lists past 64 KiB.
+ */
+const MAX_HEADER_LIST = 16 * 1024;
+
+/**
+ * HTTP/2 requests before the shared handler: the header-list limit, and a
+ * stream the client resets mid-body, which ends the compatibility request as
+ * if the body were complete, made to fail instead (as a dropped HTTP/1.1
+ * connection does), so a handler never takes a cut body for a whole one.
+ */
+function h2Request(onRequest: OnRequest): OnRequest {
+  return (req, res) => {
+    if (req.httpVersionMajor === 2) {
+      if (headerListSize(req.rawHeaders) > MAX_HEADER_LIST) {
+        logLine(`rejected a request from ${plainIp(req.socket.remoteAddress)}: 431 Request Header Fields Too Large (HTTP/2 header list)`);
+        res.writeHead(431, ["content-length", "0"]);
+        res.end();
+        return;
+      }
+      req.once("aborted", () => onAborted(req));
+    }
+    onRequest(req, res);
+  };
+}
+
+function headerListSize(raw: string[]): number {
+  let size = 16 * raw.length; // 32 per field, two entries per field
+  for (let i = 0; i < raw.length; i++) size += raw[i].length;
+  return size;
+}
+
+/** As node:http does for HTTP/1.1: fail a body read in progress; with nobody reading, nothing to tell. */
+function onAborted(req: http.IncomingMessage): void {
+  if (!req.readableEnded && req.listenerCount("error") > 0) req.destroy(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+}
