@@ -152,7 +152,9 @@ export class NodeServer extends ServerBase<NodeRaw, http.IncomingMessage> {
 
   #onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     const head = scanHead(req.rawHeaders);
-    const body = announcedBody(head);
+    // Lingering close and the body-progress bound act on an HTTP/1.1 connection; an HTTP/2 stream's
+    // end or reset is the stream's own (req.socket there is the whole session's).
+    const body = req.httpVersionMajor === 2 ? 0 : announcedBody(head);
     const problem = headProblem(head, req.url!.charCodeAt(0) !== 47 /* / */);
     if (problem !== undefined) {
       logLine(`rejected a request from ${plainIp(req.socket.remoteAddress)}: 400 Bad Request (${problem})`);
