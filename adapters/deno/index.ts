@@ -10,7 +10,7 @@ import { listenError } from "../../src/_errors.ts";
 import { nativeResponses } from "../../src/_foreign.ts";
 import { invoke } from "../../src/_handler.ts";
 import { plainIp } from "../../src/_ip.ts";
-import { drain, limitBody } from "../../src/_limit.ts";
+import { drain, limitBody, tooLarge } from "../../src/_limit.ts";
 import { ServerBase } from "../../src/_server.ts";
 import { openTransport } from "../../transports/index.ts";
 import { checkPem } from "../../tls/check.ts";
@@ -144,7 +144,7 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
     return limitBody(request, headers.get("content-length"), this.resolved.maxRequestBodySize, (limited) => {
       const response = invoke(this.handlers, limited, this.context(info));
       return response instanceof Promise ? response.then((r) => drainUnread(limited, r)) : drainUnread(limited, response);
-    });
+    }, refuseOnDeno);
   }
 }
 
@@ -163,6 +163,9 @@ function clientGone(error: unknown): boolean {
  * (Deno's own fetch) then waits for minutes before it takes the response: the
  * rest is read and discarded, bounded (see `drain`).
  */
+/** Deno's 413: Deno closes a connection whose body was not read and says so itself (no second `connection: close`). */
+const refuseOnDeno = (): Response => tooLarge(false);
+
 function drainUnread(request: Request, response: Response): Response {
   if (!request.bodyUsed) void drain(request.body);
   return response;
