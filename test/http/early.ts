@@ -14,7 +14,7 @@ import process from "node:process";
 import { describe, expect, test } from "vitest";
 import { runtimeArgv } from "../../dist/cli/runtime.js";
 import type { Runtime } from "../../src/types.ts";
-import { exchange, header, headerAll } from "../support/http-client.ts";
+import { exchange, headerAll } from "../support/http-client.ts";
 import type { Suite } from "./_suite.ts";
 
 const CLIENT = new URL("../support/upload-client.mjs", import.meta.url).pathname;
