@@ -194,6 +194,7 @@ async function measureAll(entries: Entry[], s: Scenario, settings: Settings, log
       e.row.rounds.push(Math.round(value));
       e.cpu.push(cpu);
       e.perCpu.push(value / cpu);
+      (e.row.roundsPerCpu ??= []).push(Math.round(value / cpu));
       if (clientCpu !== undefined) e.clientCpu.push(clientCpu);
     }, log);
     const base = values.get(control);

@@ -11,6 +11,8 @@ export interface Pooled {
   row: Row;
   /** Every round's ratio to the control of its own run and round. */
   ratios: number[];
+  /** The same per server CPU-second, from the runs that record it. */
+  cpuRatios: number[];
   runs: number;
 }
 
@@ -22,8 +24,10 @@ export function pool(runs: RunResult[]): Map<string, Pooled> {
       if (row.control || row.status !== "ok") continue;
       const control = run.rows.find((c) => c.control && c.runtime === row.runtime && c.scenario === row.scenario);
       if (!control || control.rounds.length !== row.rounds.length) continue;
-      const entry = pooled.get(key(row)) ?? { row, ratios: [], runs: 0 };
+      const entry = pooled.get(key(row)) ?? { row, ratios: [], cpuRatios: [], runs: 0 };
       row.rounds.forEach((value, i) => entry.ratios.push(value / control.rounds[i]));
+      const [mine, base] = [row.roundsPerCpu, control.roundsPerCpu];
+      if (mine && base?.length === mine.length) mine.forEach((value, i) => base[i] && entry.cpuRatios.push(value / base[i]));
       entry.runs++;
       pooled.set(key(row), entry);
     }

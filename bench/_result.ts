@@ -26,6 +26,8 @@ export interface Row {
   cpuRatio: number | null;
   /** Throughput of each round, in order. */
   rounds: number[];
+  /** Throughput per server CPU-second of each round, in order (runs before 2026-11-27 22:30 lack it). */
+  roundsPerCpu?: number[];
   /** Latency at the scenario's fixed moderate rate. */
   latencyRate: number | null;
   p50Ms: number | null;

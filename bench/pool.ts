@@ -4,7 +4,8 @@
  * per-round ratios of several runs. One run's ratio is the median of 5 rounds;
  * on a shared 2-core machine a scenario's ratio still moves ±10-15% between
  * runs, so a bar is judged on the median of every round of every run given,
- * with the spread (25th-75th percentile) and the number of rounds.
+ * with the spread (25th-75th percentile) and the number of rounds; the same
+ * per server CPU-second for runs that record each round's (roundsPerCpu).
  * @module
  */
 import process from "node:process";
@@ -32,12 +33,13 @@ function main(paths: string[]): void {
   const lines = [
     `Pooled per-round ratios to the raw server from ${runs.length} run(s): ${runs.map((r) => r.date).join(", ")}.`,
     "",
-    "| Runtime | Scenario | Contender | Median ratio | 25th-75th percentile | Rounds (runs) |",
-    "|---|---|---|--:|--:|--:|",
+    "| Runtime | Scenario | Contender | Median ratio | 25th-75th percentile | Per CPU-s (rounds) | Rounds (runs) |",
+    "|---|---|---|--:|--:|--:|--:|",
   ];
-  for (const { row, ratios, runs: n } of pool(runs).values()) {
-    const spread = `${round(quantile(ratios, 0.25))}-${round(quantile(ratios, 0.75))}`;
-    lines.push(`| ${row.runtime} | ${row.scenario} | ${row.detail} | ${round(quantile(ratios, 0.5))} | ${spread} | ${ratios.length} (${n}) |`);
+  const spread = (values: number[]) => `${round(quantile(values, 0.25))}-${round(quantile(values, 0.75))}`;
+  for (const { row, ratios, cpuRatios, runs: n } of pool(runs).values()) {
+    const perCpu = cpuRatios.length ? `${round(quantile(cpuRatios, 0.5))} (${spread(cpuRatios)}, ${cpuRatios.length})` : "–";
+    lines.push(`| ${row.runtime} | ${row.scenario} | ${row.detail} | ${round(quantile(ratios, 0.5))} | ${spread(ratios)} | ${perCpu} | ${ratios.length} (${n}) |`);
   }
   process.stdout.on("error", () => {}); // a closed pipe (`| head`) is not an error here
   process.stdout.write(lines.join("\n") + "\n");

@@ -61,11 +61,20 @@ function extensions(): Map<string, string> {
 export function contentTypeFor(name: string): string {
   const dot = name.lastIndexOf(".");
   const slash = name.lastIndexOf("/");
-  const type = dot > slash + 1 ? extensions().get(name.slice(dot + 1).toLowerCase()) : undefined;
+  if (dot <= slash + 1) return "application/octet-stream";
+  const extension = name.slice(dot + 1).toLowerCase();
+  const known = contentTypes.get(extension);
+  if (known !== undefined) return known;
+  const type = extensions().get(extension);
   if (!type) return "application/octet-stream";
   const charset = database()[type].charset ?? (type.startsWith("text/") ? "UTF-8" : undefined);
-  return charset ? `${type}; charset=${charset.toLowerCase()}` : type;
+  const contentType = charset ? `${type}; charset=${charset.toLowerCase()}` : type;
+  contentTypes.set(extension, contentType); // bounded: only the database's extensions get here
+  return contentType;
 }
+
+/** The Content-Type of each extension asked for so far. */
+const contentTypes = new Map<string, string>();
 
 /**
  * True when a body of this Content-Type is worth compressing: the database's

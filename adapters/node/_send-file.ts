@@ -14,8 +14,15 @@ import { abortResponse, writeHead } from "./_response-head.ts";
 import { logRequestError } from "../../src/_log.ts";
 import type { FileSlice } from "./_files.ts";
 
-/** Bytes a read takes from the file: what Node's own file streams use. */
-const HIGH_WATER_MARK = 64 * 1024;
+/**
+ * Bytes a read takes from the file: four times Node's default, so a 1 MiB
+ * file takes 4 thread-pool trips instead of 16 (each trip, a wake-up and two
+ * context switches, cost more CPU than its read on a loaded machine:
+ * measured with per-thread CPU and --cpu-prof, bench/README.md). Reading
+ * synchronously on the event loop measured cheaper still, but under load
+ * left some responses waiting over 2 s (wrk timeouts), so reads stay off it.
+ */
+const HIGH_WATER_MARK = 256 * 1024;
 
 export function sendFile(
   res: ServerResponse,

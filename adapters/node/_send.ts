@@ -8,6 +8,7 @@
 import type { ServerResponse } from "node:http";
 import { abortResponse, writeHead } from "./_response-head.ts";
 import { logStreamError } from "../../src/_log.ts";
+import { chunkOf } from "../../src/compress/_one-chunk.ts";
 import { FastResponse, type FastParts } from "./_response.ts";
 import { fileParts } from "./_files.ts";
 import { sendFile } from "./_send-file.ts";
@@ -88,6 +89,13 @@ function sendStream(
     writeHead(res, status, statusText, headers);
     res.end();
     if (body) body.cancel().catch(() => {});
+    return;
+  }
+  const chunk = chunkOf(body); // a body compressed whole: written as it is, still without Content-Length
+  if (chunk) {
+    res.writeHead(status, statusText || undefined, headers);
+    if (!isHead) res.write(chunk);
+    res.end();
     return;
   }
   const reader = body.getReader(); // throws for a locked stream, before anything is sent

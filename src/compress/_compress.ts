@@ -11,6 +11,7 @@ import type { CompressOptions, Encoding, MaybePromise } from "../types.ts";
 import { negotiate } from "./_accept.ts";
 import { compressedStream, type LiveBody, readBody, type WholeBody } from "./_body.ts";
 import type { Compressors } from "./_compressors.ts";
+import { oneChunk } from "./_one-chunk.ts";
 
 /**
  * The platform's Response, captured at import. Adapters install their
@@ -117,7 +118,7 @@ async function finish(rules: Rules, response: Response, choice: Encoding, isHead
     if (!read.whole) read.reader.cancel().catch(() => {});
     return rebuild(response, headers, endless());
   }
-  if (read.whole) return rebuild(response, headers, single(await rules.compressors.bytes(choice, read.bytes)));
+  if (read.whole) return rebuild(response, headers, oneChunk(await rules.compressors.bytes(choice, read.bytes)));
   return rebuild(response, headers, compressedStream(read, rules.compressors.stream(choice)));
 }
 
@@ -180,22 +181,6 @@ function rebuild(response: Response, headers: [string, string][], body: BodyInit
  */
 function endless(): ReadableStream<Uint8Array> {
   return new ReadableStream({ pull: () => new Promise<void>(() => {}) }, { highWaterMark: 0 });
-}
-
-/**
- * A body compressed whole, sent as a stream of one chunk: every compressed
- * response goes out the same way, without Content-Length (the length is not
- * known before the bytes, and whether a body is read whole depends on the
- * runtime's file reads), so a HEAD, which is not compressed, has the GET's
- * headers.
- */
-function single(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream({
-    pull(controller) {
-      controller.enqueue(bytes);
-      controller.close();
-    },
-  }, { highWaterMark: 0 });
 }
 
 /** RFC 9110 12.5.3: the client refused identity and every coding we have. */

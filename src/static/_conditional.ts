@@ -20,9 +20,16 @@ export function entityTag(size: number, mtimeMs: number, suffix = ""): string {
   return `"${Math.floor(mtimeMs).toString(16)}-${size.toString(16)}${suffix}"`;
 }
 
-/** An HTTP-date (IMF-fixdate) for a time in seconds. */
+let lastSeconds = NaN;
+let lastDate = "";
+
+/** An HTTP-date (IMF-fixdate) for a time in seconds (the last one kept: a file is asked for many times). */
 export function httpDate(seconds: number): string {
-  return new Date(seconds * 1000).toUTCString();
+  if (seconds !== lastSeconds) {
+    lastDate = new Date(seconds * 1000).toUTCString();
+    lastSeconds = seconds;
+  }
+  return lastDate;
 }
 
 /** What the preconditions decide (RFC 9110 13.2.2): go on, 304, or 412. */

@@ -69,25 +69,23 @@ export interface FsCalls<S> {
  * undefined, any other error is thrown (a 500, logged).
  */
 export function finder<S>(fs: FsCalls<S>): FileHost["find"] {
+  // Objects are built field by field: a rest/spread copy cost about a tenth of Bun's lookup (profiled).
+  const found = (real: string, f: StatFields): FoundFile => ({ real, size: f.size, mtimeMs: f.mtimeMs, isFile: f.isFile, isDirectory: f.isDirectory });
   const resolved = (path: string): FoundFile => {
     const real = fs.realpath(path);
-    const { isSymbolicLink: _, ...fields } = fs.fields(fs.stat(real));
-    return { real, ...fields };
+    return found(real, fs.fields(fs.stat(real)));
   };
   return (path, known) => {
     try {
-      if (path === known) {
-        const { isSymbolicLink: _, ...fields } = fs.fields(fs.stat(path));
-        return { real: path, ...fields };
-      }
+      if (path === known) return found(path, fs.fields(fs.stat(path)));
       if (known === undefined || !path.startsWith(`${known}/`)) return resolved(path);
       let at = known.length;
       for (;;) {
         const next = path.indexOf("/", at + 1);
         const part = next < 0 ? path : path.slice(0, next);
-        const { isSymbolicLink, ...fields } = fs.fields(fs.lstat(part));
-        if (isSymbolicLink) return resolved(path);
-        if (next < 0) return { real: path, ...fields };
+        const fields = fs.fields(fs.lstat(part));
+        if (fields.isSymbolicLink) return resolved(path);
+        if (next < 0) return found(path, fields);
         if (!fields.isDirectory) return undefined; // a file in the middle of the path
         at = next;
       }

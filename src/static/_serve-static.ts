@@ -25,6 +25,8 @@ interface Config {
   host: FileHost;
   /** The real path of the root, without a trailing slash. */
   root: string;
+  /** The root as found: a folder. */
+  rootFound: FoundFile;
   index: string | false;
   etag: boolean;
   lastModified: boolean;
@@ -71,9 +73,11 @@ function configure(host: FileHost, options: StaticOptions): Config {
   if (!Array.isArray(precompressed) || precompressed.some((e) => !(e in SIBLING))) {
     throw bad('precompressed must be true, false or a list of "br", "zstd" and "gzip"');
   }
+  const root = found.real.replace(/\/+$/, "");
   return {
     host,
-    root: found.real.replace(/\/+$/, ""),
+    root,
+    rootFound: { ...found, real: root },
     index,
     etag: options.etag ?? true,
     lastModified: options.lastModified ?? true,
@@ -100,7 +104,8 @@ function serve(c: Config, request: Request, ctx: ServerContext | undefined): Res
   if (path === 403) return plain(403, "Forbidden");
   if (path === 404) return notFound(c, request, ctx);
   let name = path.relative;
-  let file = find(c, name === "" ? c.root : `${c.root}/${name}`, c.root);
+  // The root is a folder (checked at start-up): no stat for it; a root gone since then is a 404 at its index.
+  let file = name === "" ? c.rootFound : find(c, `${c.root}/${name}`, c.root);
   if (file === "outside") return plain(403, "Forbidden");
   if (file?.isDirectory) {
     if (!path.folder) return redirect(`${path.pathname}/${url.search}`);

@@ -32,6 +32,16 @@ describe("bench:pool", () => {
     expect(pooled.has("deno\u0000hello\u0000raw")).toBe(false);
   });
 
+  test("per-CPU-second rounds are pooled the same way, from the runs that record them", () => {
+    const pooled = pool([
+      run([row("raw", [100, 100], { roundsPerCpu: [200, 100] }), row("omniserve", [90, 90], { roundsPerCpu: [180, 120] })]),
+      run([row("raw", [50]), row("omniserve", [40])]), // an older run: throughput only
+    ]);
+    const omni = pooled.get("deno\u0000hello\u0000omniserve")!;
+    expect(omni.ratios).toEqual([0.9, 0.9, 0.8]);
+    expect(omni.cpuRatios).toEqual([0.9, 1.2]);
+  });
+
   test("failed rows and rows whose rounds do not pair with the control are left out", () => {
     const pooled = pool([
       run([row("raw", [100, 100]), row("omniserve", [90]), row("srvx", [80, 80], { status: "failed: wrong answer" })]),
