@@ -11,6 +11,7 @@ import { runtimeArgv } from "../cli/runtime.ts";
 import type { Runtime } from "../src/types.ts";
 import { type Running, spawnServer } from "./_process.ts";
 import { benchRedis } from "./_redis.ts";
+import { benchCertificate } from "./_tls.ts";
 import type { Scenario } from "./_scenarios.ts";
 import { startNginx } from "./servers/nginx.ts";
 
@@ -63,8 +64,32 @@ function raw(runtime: Runtime): Contender {
     name: "raw",
     control: true,
     describe: (s) => rawLabel(runtime, s),
-    supports: (s) => !acrossRedis(s),
+    supports: (s) => !acrossRedis(s) && !overTls(s),
     start: (s) => spawnServer(scriptArgv(runtime, `./servers/${runtime}-raw.ts`, s)),
+  };
+}
+
+const TLS_LABEL: Record<Runtime, string> = {
+  node: "node:http2 createSecureServer({ allowHTTP1: true })",
+  deno: "Deno.serve({ cert, key })",
+  bun: "Bun.serve({ tls, http2: true })",
+};
+
+/** True for a scenario served over TLS with the run's certificate. */
+const overTls = (s: Scenario): boolean => s.kind === "http" && s.tls === true;
+
+/** The control over TLS: the runtime's own HTTPS server (h2 and HTTP/1.1 by ALPN) with the run's certificate. */
+function rawTls(runtime: Runtime): Contender {
+  return {
+    runtime,
+    name: "raw",
+    control: true,
+    describe: () => TLS_LABEL[runtime],
+    supports: overTls,
+    async start(s) {
+      const { certFile, keyFile } = await benchCertificate();
+      return spawnServer([...scriptArgv(runtime, `./servers/${runtime}-raw-tls.ts`, s), certFile, keyFile]);
+    },
   };
 }
 
@@ -86,7 +111,8 @@ function rawRelay(runtime: Runtime): Contender {
 
 function omniserve(runtime: Runtime): Contender {
   const one = async (s: Scenario, env: Record<string, string> = {}): Promise<Running> => {
-    const server = await startServer(s.app, runtime, { port: 0, hostname: "127.0.0.1", env });
+    const tls = overTls(s) ? await benchCertificate() : undefined;
+    const server = await startServer(s.app, runtime, { port: 0, hostname: "127.0.0.1", env, certFile: tls?.certFile, keyFile: tls?.keyFile });
     return { url: server.url, pid: server.child.pid!, stop: () => server.stop(2000) };
   };
   return {
@@ -143,6 +169,7 @@ function nginx(runtime: Runtime): Contender {
 export const CONTENDERS: Record<Runtime, Contender[]> = {
   node: [
     raw("node"),
+    rawTls("node"),
     rawRelay("node"),
     omniserve("node"),
     omniserveWorkers("node"),
@@ -150,6 +177,6 @@ export const CONTENDERS: Record<Runtime, Contender[]> = {
     peer("node", "srvx", "./servers/srvx.ts", true),
     nginx("node"),
   ],
-  deno: [raw("deno"), rawRelay("deno"), omniserve("deno"), omniserveWorkers("deno"), peer("deno", "srvx", "./servers/srvx.ts", true), nginx("deno")],
-  bun: [raw("bun"), rawRelay("bun"), omniserve("bun"), omniserveWorkers("bun"), peer("bun", "srvx", "./servers/srvx.ts", true), nginx("bun")],
+  deno: [raw("deno"), rawTls("deno"), rawRelay("deno"), omniserve("deno"), omniserveWorkers("deno"), peer("deno", "srvx", "./servers/srvx.ts", true), nginx("deno")],
+  bun: [raw("bun"), rawTls("bun"), rawRelay("bun"), omniserve("bun"), omniserveWorkers("bun"), peer("bun", "srvx", "./servers/srvx.ts", true), nginx("bun")],
 };

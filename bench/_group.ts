@@ -15,6 +15,7 @@ import type { Row, Settings } from "./_result.ts";
 import type { Scenario } from "./_scenarios.ts";
 import { median, round } from "./_stats.ts";
 import { rps, wrk, wrkProblem } from "./_wrk.ts";
+import { h2load } from "./_h2load.ts";
 import { broadcast, idleBytesPerSocket } from "./_ws-load.ts";
 
 /** Facts every row carries. */
@@ -81,7 +82,9 @@ async function measure(e: Entry, s: Scenario, seconds: number, settings: Setting
     clientCpu = r.clientCpu;
     value = r.perSecond;
   } else {
-    const r = await wrk(url, s.wrk, { seconds, connections: settings.connections });
+    const r = s.h2load
+      ? await h2load(url, s.wrk, { seconds, ...s.h2load })
+      : await wrk(url, s.wrk, { seconds, connections: settings.connections });
     const problem = wrkProblem(r);
     if (problem) throw new Error(problem);
     value = rps(r);
@@ -214,7 +217,7 @@ async function measureAll(entries: Entry[], s: Scenario, settings: Settings, log
     if (s.kind === "ws") e.row.clientCpu = round(median(e.clientCpu), 2);
   }
 
-  if (s.kind === "http" && settings.latencySeconds > 0) {
+  if (s.kind === "http" && !s.h2load && settings.latencySeconds > 0) {
     await each(entries, async (e) => {
       // Each connection waits `delay` between requests: connections × 1000 / delay ≈ the target rate.
       const connections = 10;

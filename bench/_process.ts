@@ -43,7 +43,7 @@ export function processTree(pid: number): number[] {
 /** Every process of a running contender. */
 export const processesOf = (r: Running): number[] => [r.pid, ...(r.others ?? [])].flatMap(processTree);
 
-const READY = /listening on (http:\/\/\S+)/;
+const READY = /listening on (https?:\/\/\S+)/;
 
 /** Spawn `argv` and resolve once it prints its ready line. */
 export function spawnServer(argv: string[], timeoutMs = 30_000): Promise<Running> {

@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { tlsRequest } from "./_tls.ts";
 import { checkBroadcast } from "./_ws-check.ts";
 import { JSON_100K, STATIC_SIZE } from "./apps/_files.ts";
 
@@ -36,6 +37,10 @@ export interface HttpScenario extends Base {
   wrk: WrkRequest;
   /** Requests per second for the latency run: moderate on any machine we target. */
   latencyRate: number;
+  /** Served over TLS with the run's certificate (bench/_tls.ts); the raw control is servers/<runtime>-raw-tls.ts. */
+  tls?: true;
+  /** Driven over HTTP/2 by h2load instead of wrk: connections × concurrent streams each; no latency run. */
+  h2load?: { connections: number; streams: number };
 }
 
 export interface WsScenario extends Base {
@@ -176,6 +181,7 @@ export const SCENARIOS: Scenario[] = [
       expect((await response.text()) === JSON_100K, "decoded JSON differs");
     },
   })),
+  ...tlsScenarios(),
   {
     name: "broadcast",
     title: "WebSocket broadcast",
@@ -207,3 +213,52 @@ export const SCENARIOS: Scenario[] = [
     check: (url) => checkBroadcast(url.replace(/^http/, "ws") + "/"),
   },
 ];
+
+/** hello and upload over TLS: over HTTP/2 with h2load (16 connections × 10 streams), and hello over HTTPS/1.1 with wrk. */
+function tlsScenarios(): HttpScenario[] {
+  const h2load = { connections: 16, streams: 10 };
+  const hello = async (url: string, protocol: "h2" | "http/1.1") => {
+    const text = await tlsRequest(url, protocol);
+    expect(text === "Hello, World!", `body ${JSON.stringify(text.slice(0, 40))}`);
+  };
+  return [
+    {
+      name: "h2-hello",
+      title: "hello over HTTP/2 + TLS (h2load)",
+      kind: "http",
+      app: app("hello"),
+      wrk: { method: "GET" },
+      tls: true,
+      h2load,
+      latencyRate: 2000,
+      peers: false,
+      check: (url) => hello(url, "h2"),
+    },
+    {
+      name: "h2-upload",
+      title: "64 KiB upload over HTTP/2 + TLS (h2load)",
+      kind: "http",
+      app: app("upload"),
+      wrk: { method: "POST", bodyFile: uploadFile, contentType: "application/octet-stream" },
+      tls: true,
+      h2load,
+      latencyRate: 1000,
+      peers: false,
+      async check(url) {
+        const text = await tlsRequest(url, "h2", "POST", new Uint8Array(UPLOAD_SIZE).fill(120));
+        expect(text === String(UPLOAD_SIZE), `answered ${JSON.stringify(text.slice(0, 40))}`);
+      },
+    },
+    {
+      name: "https-hello",
+      title: "hello over HTTPS/1.1 (wrk)",
+      kind: "http",
+      app: app("hello"),
+      wrk: { method: "GET" },
+      tls: true,
+      latencyRate: 2000,
+      peers: false,
+      check: (url) => hello(url, "http/1.1"),
+    },
+  ];
+}

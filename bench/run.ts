@@ -16,6 +16,7 @@ import { machine, versions } from "./_machine.ts";
 import type { RunResult } from "./_result.ts";
 import { SCENARIOS } from "./_scenarios.ts";
 import { ensureTools, installHint } from "./_tools.ts";
+import { h2loadVersion } from "./_h2load.ts";
 import { saveRun } from "./_write.ts";
 import type { Runtime } from "../src/types.ts";
 
@@ -69,7 +70,7 @@ async function main(): Promise<number> {
       run.rows.push(...await runGroup(scenario, CONTENDERS[runtime], settings, {
         machine: m.tag,
         runtimeVersion: v[runtime],
-        generator: scenario.kind === "ws" ? "bench/ws client" : v.wrk,
+        generator: scenario.kind === "ws" ? "bench/ws client" : scenario.kind === "http" && scenario.h2load ? h2loadVersion() : v.wrk,
         hasLoad: hasWrk,
       }, log));
     }

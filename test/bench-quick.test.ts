@@ -43,6 +43,10 @@ describe("bench --quick", () => {
         for (const contender of ["raw", "omniserve"]) expect(seen).toContain(`${runtime}/${scenario}/${contender}`);
       }
       expect(seen).toContain(`${runtime}/static/nginx`);
+      // Over TLS with a certificate made at bench time: h2load over HTTP/2, wrk over HTTPS/1.1.
+      for (const scenario of ["h2-hello", "h2-upload", "https-hello"]) {
+        for (const contender of ["raw", "omniserve"]) expect(seen).toContain(`${runtime}/${scenario}/${contender}`);
+      }
     }
     for (const row of run.rows) {
       expect(row.status, `${row.runtime} ${row.scenario} ${row.contender}`).toBe("ok");

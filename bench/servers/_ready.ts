@@ -7,9 +7,9 @@ import process from "node:process";
 
 export const HOSTNAME = "127.0.0.1";
 
-/** Announce `port` on stdout. */
-export function ready(port: number): void {
-  process.stdout.write(`bench: listening on http://${HOSTNAME}:${port}\n`);
+/** Announce `port` on stdout (`https` for the TLS servers). */
+export function ready(port: number, scheme: "http" | "https" = "http"): void {
+  process.stdout.write(`bench: listening on ${scheme}://${HOSTNAME}:${port}\n`);
 }
 
 /** Load the default export of an app module given on the command line. */

@@ -13,8 +13,9 @@ const ARGS = [
   "--disable-sync",
 ];
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS });
+/** Chromium with the common flags, plus `extra` (for example one trusting a test certificate). */
+export function launchChromium(extra: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: "/usr/bin/chromium", args: [...ARGS, ...extra] });
 }
 
 /** One Chromium for the enclosing file or describe block: launched in beforeAll, closed in afterAll. */
