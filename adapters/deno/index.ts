@@ -150,12 +150,15 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
 
 /**
  * A body read that failed because the client left: Deno reports it as
- * BadResource ("Cannot read [request] body as underlying resource unavailable") and
- * aborts `request.signal` only after the response.
+ * BadResource ("Cannot read [request] body as underlying resource unavailable")
+ * over HTTP/1.1 and as Http ("error reading a body from connection") when an
+ * HTTP/2 stream is reset, and aborts `request.signal` only after the response.
  */
 function clientGone(error: unknown): boolean {
   const err = error as { name?: unknown; message?: unknown } | null;
-  return err?.name === "BadResource" && /^Cannot read (request )?body as underlying resource unavailable/.test(String(err.message));
+  const message = String(err?.message);
+  return (err?.name === "BadResource" && /^Cannot read (request )?body as underlying resource unavailable/.test(message)) ||
+    (err?.name === "Http" && message.startsWith("error reading a body from connection"));
 }
 
 /**

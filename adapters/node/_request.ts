@@ -255,3 +255,13 @@ export function installRequest(on = true): void {
   swapGlobal("Request", NativeRequest, UnwrappingRequest, on);
   swapGlobal("fetch", nativeFetch, unwrappingFetch, on);
 }
+
+/**
+ * A body read that failed because the client left: Node destroys the request
+ * with ECONNRESET "aborted" (HTTP/1.1, and _h2.ts for a reset HTTP/2 stream),
+ * sometimes before the response's close has aborted `request.signal`.
+ */
+export function clientGone(error: unknown): boolean {
+  const err = error as { code?: unknown; message?: unknown } | null;
+  return err?.code === "ECONNRESET" && err.message === "aborted";
+}

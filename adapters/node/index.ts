@@ -22,7 +22,7 @@ import type { Runtime, ServeOptions, TLSInfo } from "../../src/types.ts";
 import { scanHead, headProblem } from "./_head.ts";
 import { announcedBody, type Body, closeAfterEarly } from "./_linger.ts";
 import { boundBody, HEAD_BOUND } from "./_slow.ts";
-import { brokenBody, installRequest, NodeRequest, type RequestSource } from "./_request.ts";
+import { brokenBody, clientGone, installRequest, NodeRequest, type RequestSource } from "./_request.ts";
 import { installFastResponse } from "./_response.ts";
 import { send } from "./_send.ts";
 import { NodeTls, nodeTlsInfo } from "./_tls.ts";
@@ -75,7 +75,7 @@ export class NodeServer extends ServerBase<NodeRaw, http.IncomingMessage> {
   #address: AddressInfo | undefined;
 
   constructor(options: ServeOptions) {
-    super(options, { openTransport, checkPem });
+    super(options, { openTransport, checkPem, clientGone });
     installFastResponse(options.overrideGlobalObjects !== false);
     installRequest(options.overrideGlobalObjects !== false);
     const opts = this.resolved;

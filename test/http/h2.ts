@@ -126,6 +126,23 @@ export function h2Cases(s: Suite): void {
       session.close();
     });
 
+    test("a client that resets its stream mid-upload is not logged as a server error", async () => {
+      const logged = s.server().stderrLength();
+      const session = connect(s.url(), s.ca());
+      const stream = session.request({ ":method": "POST", ":path": "/body/text", "content-length": "100000" });
+      stream.on("error", () => {});
+      stream.write("a".repeat(1000));
+      await s.sleep(300);
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+      const again = session.request({ ":path": "/hello" });
+      let body = "";
+      again.setEncoding("utf8").on("data", (chunk) => (body += chunk));
+      await new Promise((resolve) => again.on("end", resolve));
+      session.close();
+      await s.sleep(300);
+      expect([body, s.server().stderr(logged)]).toEqual(["Hello, World!", ""]);
+    });
+
     test("idleTimeout closes an idle HTTP/2 connection (GOAWAY, then close)", async () => {
       const own = await s.start("test/fixture/idle.ts");
       try {
