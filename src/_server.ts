@@ -163,8 +163,13 @@ export abstract class ServerBase<Raw, Source> implements Server<Raw> {
   /** @internal The client address of a request, as the runtime gives it. */
   abstract _remoteAddress(source: Source): string | undefined;
 
-  /** @internal What the runtime tells of a request's TLS connection; undefined over plain HTTP. */
-  abstract _tlsInfo(source: Source): TLSInfo | undefined;
+  /**
+   * @internal What the runtime tells of a request's TLS connection; undefined over plain HTTP, and
+   * where the runtime tells a handler nothing of it (Deno.serve, Bun.serve: named exception noTlsInfo).
+   */
+  _tlsInfo(_source: Source): TLSInfo | undefined {
+    return undefined;
+  }
 
   /** The `ctx` for one request. */
   protected context(source: Source): RequestContext<Source> {

@@ -20,7 +20,7 @@ import { ServerBase } from "../../src/_server.ts";
 import { openTransport } from "../../transports/index.ts";
 import { checkPem } from "../../tls/check.ts";
 import type { TlsEntry } from "../../src/_tls.ts";
-import type { Runtime, ServeOptions, TLSInfo } from "../../src/types.ts";
+import type { Runtime, ServeOptions } from "../../src/types.ts";
 import { installStandardResponse, NativeResponse, StandardResponse } from "./_response.ts";
 import { bun, type BunServeOptions, type BunServer as BunRaw } from "./host.ts";
 import { bunTls, claimPort, relisten } from "./_tls.ts";
@@ -139,10 +139,6 @@ export class BunServer extends ServerBase<BunRaw, Request> {
     return undefined;
   }
 
-  /** @internal Bun.serve tells a handler nothing of the TLS connection (named exception noTlsInfo). */
-  _tlsInfo(_request: Request): TLSInfo | undefined {
-    return undefined;
-  }
 
   protected reloadTls(entries: TlsEntry[]): void {
     const { server, drained } = relisten(this.#raw, this.#options, entries);

@@ -15,7 +15,7 @@ import { ServerBase } from "../../src/_server.ts";
 import { openTransport } from "../../transports/index.ts";
 import { checkPem } from "../../tls/check.ts";
 import type { TlsEntry } from "../../src/_tls.ts";
-import type { Runtime, ServeOptions, TLSInfo } from "../../src/types.ts";
+import type { Runtime, ServeOptions } from "../../src/types.ts";
 import { deno, type DenoHttpServer, type DenoServeInfo, type DenoServeOptions } from "./host.ts";
 import { canReusePort, claimPort, denoTls, relisten } from "./_tls.ts";
 import { DenoWebSockets } from "./_ws.ts";
@@ -110,10 +110,6 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
     return info.remoteAddr.hostname;
   }
 
-  /** @internal Deno.serve tells a handler nothing of the TLS connection (named exception noTlsInfo). */
-  _tlsInfo(_info: DenoServeInfo): TLSInfo | undefined {
-    return undefined;
-  }
 
   protected reloadTls(entries: TlsEntry[]): void {
     const { server, drained } = relisten(this.#raw, this.#options, entries);

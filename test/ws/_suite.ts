@@ -74,21 +74,21 @@ export function wsConformance(runtime: Runtime): void {
     });
 
     test("upgrade names no subprotocol the hook did not choose (RFC 6455 4.2.2)", async () => {
-      const none = await RawClient.connect(`${server().url}/?name=p1`, { protocols: ["chat", "json"] });
-      clients.push(none.client!);
-      expect(none.handshake.status).toBe(101);
-      expect(none.handshake.headers["sec-websocket-protocol"]).toBeUndefined();
-      await none.client!.nextText();
-      none.client!.sendText("whoami");
-      expect(JSON.parse(await none.client!.nextText())).toMatchObject({ name: "p1", protocol: "" });
+      /** Connect offering `protocols`: the 101's status and subprotocol header, and what the peer says of itself. */
+      const offer = async (query: string, protocols: string[]) => {
+        const { client, handshake } = await RawClient.connect(`${server().url}/?${query}`, { protocols });
+        clients.push(client!);
+        await client!.nextText();
+        client!.sendText("whoami");
+        return { status: handshake.status, header: handshake.headers["sec-websocket-protocol"], self: JSON.parse(await client!.nextText()) };
+      };
+      const none = await offer("name=p1", ["chat", "json"]);
+      expect([none.status, none.header]).toEqual([101, undefined]);
+      expect(none.self).toMatchObject({ name: "p1", protocol: "" });
       // A choice the client did not offer is not sent either.
-      const unoffered = await RawClient.connect(`${server().url}/?name=p2&protocol=xml`, { protocols: ["chat"] });
-      clients.push(unoffered.client!);
-      expect(unoffered.handshake.status).toBe(101);
-      expect(unoffered.handshake.headers["sec-websocket-protocol"]).toBeUndefined();
-      await unoffered.client!.nextText();
-      unoffered.client!.sendText("whoami");
-      expect(JSON.parse(await unoffered.client!.nextText())).toMatchObject({ name: "p2", protocol: "" });
+      const unoffered = await offer("name=p2&protocol=xml", ["chat"]);
+      expect([unoffered.status, unoffered.header]).toEqual([101, undefined]);
+      expect(unoffered.self).toMatchObject({ name: "p2", protocol: "" });
     });
 
     test("peer.websocket.protocol is the subprotocol the server chose, as a WHATWG client's WebSocket.protocol says", async () => {
