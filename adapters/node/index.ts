@@ -155,9 +155,10 @@ export class NodeServer extends ServerBase<NodeRaw, http.IncomingMessage> {
     // Lingering close and the body-progress bound act on an HTTP/1.1 connection; an HTTP/2 stream's
     // end or reset is the stream's own (req.socket there is the whole session's).
     const body = req.httpVersionMajor === 2 ? 0 : announcedBody(head);
-    const problem = headProblem(head, req.url!.charCodeAt(0) !== 47 /* / */);
+    const problem = headProblem(head, req.url!.charCodeAt(0) !== 47 /* / */ && req.url !== "*");
     if (problem !== undefined) {
       logLine(`rejected a request from ${plainIp(req.socket.remoteAddress)}: 400 Bad Request (${problem})`);
+      refusedHead.add(res);
       return this.#reply(req, res, badRequest(), true, body);
     }
     if (declaredTooLarge(head.contentLength, this.resolved.maxRequestBodySize)) {
@@ -199,12 +200,18 @@ function abort(res: http.ServerResponse, error: unknown): void {
 }
 
 /** Malformed requests: answer like Bun and Deno do, one log line, keep serving. */
+/** Responses to heads the adapter refused itself (headProblem): they go out whatever Node's parser says next. */
+const refusedHead: WeakSet<http.ServerResponse> = new WeakSet();
+
 function onClientError(error: NodeJS.ErrnoException, socket: import("node:stream").Duplex): void {
   const code = error.code ?? "";
   // HPE_INVALID_EOF_STATE is a client that left mid-request: nobody to answer, nothing to log. A head
   // that took too long (ERR_HTTP_REQUEST_TIMEOUT) is closed without a response, as Bun does (_slow.ts).
   const answerable = code.startsWith("HPE_") && code !== "HPE_INVALID_EOF_STATE";
   const inFlight = (socket as { _httpMessage?: http.ServerResponse | null })._httpMessage;
+  // The adapter already answers this head 400 and closes (a Transfer-Encoding that does not end with
+  // chunked, which Node's parser refuses right after the request event): let that answer finish.
+  if (inFlight && refusedHead.has(inFlight)) return;
   if (!answerable || !socket.writable) {
     socket.destroy(); // a reset or a socket error: nobody to answer
     return;

@@ -11,6 +11,7 @@
 import * as wsModule from "ws";
 import { describe, expect, test } from "vitest";
 import { FrameParser } from "../../src/ws/_parser.ts";
+import { prng } from "../support/prng.ts";
 
 // ws exports its Receiver (ESM wrapper); @types/ws does not declare it.
 const Receiver = (wsModule as unknown as { Receiver: new (options: object) => unknown }).Receiver;
@@ -24,18 +25,6 @@ function statusCode(error: Error): number {
 const SEED = 0x6f6d6e69;
 const STREAMS = 10_000;
 const MAX = 512;
-
-/** mulberry32: small, fast, and the same sequence everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One stream's generator, drawing from `rnd`. */
 class Streams {

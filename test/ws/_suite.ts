@@ -647,6 +647,32 @@ export function wsConformance(runtime: Runtime): void {
       expect(seen.code).toBe(gap("backpressureCloseAbrupt") ? 1006 : 1008);
     }, 30_000);
 
+    test("a compressed message that inflates past maxPayloadLength closes with 1009 before it is inflated whole", async () => {
+      const own = await startOwn({});
+      try {
+        const { client, handshake } = await RawClient.connect(`${own.url}/?name=bomb`, {
+          headers: { "Sec-WebSocket-Extensions": "permessage-deflate" },
+        });
+        clients.push(client!);
+        await client!.nextText();
+        if (gap("noPerMessageDeflate")) {
+          // noPerMessageDeflate: nothing is negotiated, so no message is ever inflated.
+          expect(handshake.headers["sec-websocket-extensions"]).toBeUndefined();
+          return;
+        }
+        // 60 MiB of zeros deflate to under the fixture's 64 KiB limit: the frame itself is allowed.
+        const bomb = deflateMessage(Buffer.alloc(60 << 20));
+        expect(bomb.length).toBeLessThan(64 * 1024);
+        const peak = peakMiB(own.child.pid!);
+        client!.write(frame(OP.binary, bomb, { rsv: 4 }));
+        expect((await client!.closeFrame(20_000)).code).toBe(1009);
+        // Inflated whole, the message alone would raise the server's peak memory by 60 MiB.
+        expect(peakMiB(own.child.pid!) - peak).toBeLessThan(24);
+      } finally {
+        await own.stop();
+      }
+    }, 30_000);
+
     test("a frame announcing more than maxPayloadLength is refused with 1009 before its payload arrives", async () => {
       const c = await connect("/?name=huge");
       // The header of a 100 MiB binary frame and its first KiB; the rest never comes.
@@ -668,8 +694,8 @@ export function wsConformance(runtime: Runtime): void {
 }
 
 /** One permessage-deflate message body (RFC 7692: the trailing 00 00 ff ff removed). */
-function deflateMessage(text: string): Buffer {
-  const packed = deflateRawSync(Buffer.from(text), { finishFlush: constants.Z_SYNC_FLUSH });
+function deflateMessage(data: string | Buffer): Buffer {
+  const packed = deflateRawSync(typeof data === "string" ? Buffer.from(data) : data, { finishFlush: constants.Z_SYNC_FLUSH });
   return packed.subarray(0, packed.length - 4);
 }
 
@@ -681,7 +707,16 @@ function inflateMessage(payload: Buffer): string {
 
 /** Resident memory of process `pid`, in MiB (Linux). */
 function rssMiB(pid: number): number {
-  const kib = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  return statusMiB(pid, "VmRSS");
+}
+
+/** The most resident memory process `pid` has had, in MiB (Linux). */
+function peakMiB(pid: number): number {
+  return statusMiB(pid, "VmHWM");
+}
+
+function statusMiB(pid: number, field: string): number {
+  const kib = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
   return Number(kib) / 1024;
 }
 
