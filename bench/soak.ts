@@ -1,5 +1,5 @@
 /**
- * `npm run soak -- --runtime node|deno|bun --seconds N [--warmup S] [--out chart.svg]`:
+ * `npm run soak -- --runtime node|deno|bun --seconds N [--warmup S] [--out chart.svg] [--runtime-flags="..."]`:
  * mixed load against one omniserve server (bench/_soak-load.ts) while its RSS
  * and open file descriptors are read from /proc every second. Prints a row a
  * second, writes an SVG line chart, and judges the run against the bar:
@@ -23,7 +23,8 @@ import { type Counts, type LoadShape, SHAPE, startLoad } from "./_soak-load.ts";
 import { median, sleep } from "./_stats.ts";
 
 const USAGE = "npm run soak -- [--runtime node|deno|bun] [--seconds 60] [--warmup S] [--out bench/results/soak-<runtime>.svg]\n" +
-  "  [--only hello,uploads,leavers,sockets]   run only these parts of the load (to find which one grows memory)";
+  "  [--only hello,uploads,leavers,sockets]   run only these parts of the load (to find which one grows memory)\n" +
+  "  [--runtime-flags=\"--max-semi-space-size=16 ...\"]   flags for the server's runtime (to see what its heap sizing does)";
 const RSS_BAR = 0.1;
 
 const { values } = parseArgs({
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     warmup: { type: "string" },
     out: { type: "string" },
     only: { type: "string" },
+    "runtime-flags": { type: "string" },
   },
 });
 const PARTS = ["hello", "uploads", "leavers", "sockets"] as const;
@@ -51,7 +53,8 @@ const out = resolve(values.out ?? fileURLToPath(new URL(`./results/soak-${runtim
 const fds = (pid: number): number => readdirSync(`/proc/${pid}/fd`).length;
 const MiB = 1024 * 1024;
 
-const server = await startServer(fileURLToPath(new URL("./apps/soak.ts", import.meta.url)), runtime, { port: 0, hostname: "127.0.0.1" });
+const runtimeFlags = values["runtime-flags"]?.split(/\s+/).filter(Boolean) ?? [];
+const server = await startServer(fileURLToPath(new URL("./apps/soak.ts", import.meta.url)), runtime, { port: 0, hostname: "127.0.0.1", runtimeFlags });
 const pid = server.child.pid!;
 let code = 1;
 try {
@@ -63,7 +66,7 @@ try {
   const baselineFds = fds(pid);
   console.log(`soak on ${runtime}: ${seconds} s of ${shape.hello} keep-alive hello loops, ${shape.uploads} 64 KiB upload loops, ` +
     `${shape.leavers} loops of clients leaving mid-body, ${shape.sockets} WebSocket clients publishing every ${shape.publishMs} ms in one room; ` +
-    `warm-up ${warmup} s; idle descriptors ${baselineFds}`);
+    `warm-up ${warmup} s; idle descriptors ${baselineFds}${runtimeFlags.length ? `; runtime flags ${runtimeFlags.join(" ")}` : ""}`);
   const header = ["t s", "RSS MiB", "fds", "hello/s", "upload/s", "left/s", "ws sent/s", "ws recv/s", "failed"];
   console.log(header.map((h) => h.padStart(10)).join(""));
 

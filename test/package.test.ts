@@ -3,9 +3,11 @@
  * installed into a fresh project (from npm's cache, offline), and run from
  * there on node, deno and bun: its bin, an app that imports `omniserve`, and
  * `import { serve } from "omniserve"` on each runtime. Without Deno installed,
- * the error names the command that fixes it.
+ * the error names the command that fixes it. With install scripts blocked,
+ * the runtimes are found in their platform packages; with the repository's
+ * `allowScripts`, npm installs them without a warning.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -155,4 +157,27 @@ describe("the package in a project that installed deno and bun with install scri
       expect(await server.stop()).toBe(0);
     }
   });
+});
+
+describe("installing deno and bun with their install scripts", () => {
+  test("with this repository's allowScripts npm installs them quietly; without it npm warns about their scripts", () => {
+    const { allowScripts } = JSON.parse(readFileSync("package.json", "utf8")) as { allowScripts: Record<string, boolean> };
+    const version = (name: string) => JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8")).version;
+    const install = (fields: object): string => {
+      const dir = mkdtempSync(join(tmpdir(), "omniserve-scripts-"));
+      try {
+        writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "user-app", version: "1.0.0", ...fields }));
+        const npm = spawnSync("npm", ["install", "--offline", "--no-audit", "--no-fund", `deno@${version("deno")}`, `bun@${version("bun")}`], {
+          cwd: dir,
+          encoding: "utf8",
+        });
+        return `${npm.stdout}${npm.stderr}`;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    // npm 11 names each package whose install script no allowScripts entry covers.
+    expect(install({})).toMatch(/install scripts not yet covered by allowScripts:[^]*bun@[^]*deno@/);
+    expect(install({ allowScripts })).not.toMatch(/allowScripts/);
+  }, 120_000);
 });
