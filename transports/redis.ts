@@ -15,6 +15,7 @@
 import { Buffer } from "node:buffer";
 import { OmniserveError } from "../src/_errors.ts";
 import { logLine } from "../src/_log.ts";
+import type { Wire } from "../src/pubsub/_envelope.ts";
 import type { Transport } from "../src/pubsub/_shared.ts";
 import type { PubSubStats } from "../src/types.ts";
 
@@ -32,14 +33,17 @@ type Client = {
   connect(): Promise<unknown>;
   duplicate(): Client;
   on(event: string, listener: (...args: any[]) => void): Client;
-  publish(channel: Buffer | string, message: Buffer): Promise<number>;
-  subscribe(channel: string, listener: (message: Buffer, channel: Buffer) => void, bufferMode: true): Promise<void>;
+  publish(channel: string, message: Buffer | string): Promise<number>;
+  subscribe(channel: string, listener: Listener, bufferMode: true): Promise<void>;
   unsubscribe(channel: string): Promise<void>;
   close?(): Promise<void>;
   quit?(): Promise<unknown>;
   destroy?(): void;
   readonly isReady: boolean;
 };
+
+/** Buffer mode: binary messages arrive intact (the envelope says which are text). */
+type Listener = (message: Buffer) => void;
 
 /** A transport over Redis pub/sub. */
 export class RedisTransport implements Transport {
@@ -55,10 +59,13 @@ export class RedisTransport implements Transport {
   #joined: ReadonlySet<string> = new Set();
   /** Topics left while their UNSUBSCRIBE could not reach Redis: the client may resubscribe them on reconnect. */
   readonly #left: Set<string> = new Set();
-  readonly #onMessage = (message: Buffer, channel: Buffer): void => {
-    const topic = channel.toString("utf8").slice(this.#config.prefix.length);
-    if (this.#joined.has(topic)) this.#receive?.(topic, message);
-  };
+  /**
+   * One listener per topic, kept while the topic may be subscribed: the
+   * client has already matched the channel, so a message is not decoded
+   * again to find its topic, and subscribing the same function twice adds
+   * no second listener.
+   */
+  readonly #listeners: Map<string, Listener> = new Map();
 
   constructor(config: RedisConfig) {
     this.#config = config;
@@ -110,26 +117,28 @@ export class RedisTransport implements Transport {
     this.#left.delete(topic);
     const sub = this.#sub;
     // Not ready: the "ready" handler subscribes it. A failure means the connection dropped: the same.
-    if (sub?.isReady) sub.subscribe(this.#config.prefix + topic, this.#onMessage, true).catch(() => {});
+    if (sub?.isReady) sub.subscribe(this.#config.prefix + topic, this.#listener(topic), true).catch(() => {});
   }
 
   leave(topic: string): void {
     const sub = this.#sub;
     if (!sub?.isReady) return void this.#left.add(topic);
-    sub.unsubscribe(this.#config.prefix + topic).catch(() => {
-      if (!this.#joined.has(topic)) this.#left.add(topic);
-    });
+    sub.unsubscribe(this.#config.prefix + topic).then(
+      () => this.#joined.has(topic) || this.#listeners.delete(topic),
+      () => this.#joined.has(topic) || this.#left.add(topic),
+    );
   }
 
-  send(topic: string, message: Uint8Array): void {
+  send(topic: string, message: Wire): void {
     const pub = this.#pub;
     const stats = this.#stats!;
     if (!pub?.isReady) {
       stats.dropped++;
       return;
     }
-    const bytes = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
-    pub.publish(this.#config.prefix + topic, bytes).catch(() => stats.dropped++);
+    // A string goes out as one write; a Buffer takes three (the client frames it around).
+    const payload = typeof message === "string" ? message : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+    pub.publish(this.#config.prefix + topic, payload).catch(() => stats.dropped++);
   }
 
   async close(): Promise<void> {
@@ -148,9 +157,21 @@ export class RedisTransport implements Transport {
 
   /** The subscriber is (again) ready: subscribe every joined topic (a no-op for one it holds), drop the left ones. */
   #resubscribe(sub: Client): void {
-    for (const topic of this.#left) sub.unsubscribe(this.#config.prefix + topic).catch(() => {});
+    for (const topic of this.#left) {
+      sub.unsubscribe(this.#config.prefix + topic).then(() => this.#joined.has(topic) || this.#listeners.delete(topic), () => {});
+    }
     this.#left.clear();
-    for (const topic of this.#joined) sub.subscribe(this.#config.prefix + topic, this.#onMessage, true).catch(() => {});
+    for (const topic of this.#joined) sub.subscribe(this.#config.prefix + topic, this.#listener(topic), true).catch(() => {});
+  }
+
+  #listener(topic: string): Listener {
+    let listener = this.#listeners.get(topic);
+    if (!listener) {
+      // A message may still come for a topic left a moment ago: only joined topics are delivered.
+      listener = (message) => void (this.#joined.has(topic) && this.#receive?.(topic, message));
+      this.#listeners.set(topic, listener);
+    }
+    return listener;
   }
 
   /** The connection dropped: one line, then the client retries with backoff. */
