@@ -225,7 +225,7 @@ async function measureAll(entries: Entry[], s: Scenario, settings: Settings, log
     e.row.cpuRatio = round(median(cpuRatios.get(e)!), 3);
     e.row.serverCpu = round(median(e.cpu), 2);
     if (s.kind === "ws") e.row.clientCpu = round(median(e.clientCpu), 2);
-    if (e.redisCpu.length) (e.row.redisCpu = round(median(e.redisCpu), 2), e.row.redisShare = round(median(e.redisShare), 3));
+    if (e.redisCpu.length) (e.row.redisCpu = round(median(e.redisCpu), 3), e.row.redisShare = round(median(e.redisShare), 3));
   }
 
   if (s.kind === "http" && !s.h2load && settings.latencySeconds > 0) {

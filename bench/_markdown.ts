@@ -17,7 +17,7 @@ function cpuRatio(row: Row): string {
 /** Redis's own CPU beside the server's, for the scenarios across Redis. */
 function redis(row: Row): string {
   if (row.redisCpu === undefined || row.redisCpu === null) return "";
-  return ` + Redis ${num(row.redisCpu, 2)} (${num((row.redisShare ?? 0) * 100)}%)`;
+  return ` + Redis ${num(row.redisCpu, 3)} (${num((row.redisShare ?? 0) * 100, 1)}%)`;
 }
 
 function status(row: Row): string {
