@@ -17,6 +17,7 @@ import { median, round } from "./_stats.ts";
 import { rps, wrk, wrkProblem } from "./_wrk.ts";
 import { h2load } from "./_h2load.ts";
 import { broadcast, idleBytesPerSocket } from "./_ws-load.ts";
+import { redisCpuSeconds } from "./_redis.ts";
 
 /** Facts every row carries. */
 export interface RowContext {
@@ -32,6 +33,9 @@ interface Entry {
   server?: Running;
   cpu: number[];
   clientCpu: number[];
+  /** Across Redis: redis-server cores, and its share of server plus Redis CPU, per round. */
+  redisCpu: number[];
+  redisShare: number[];
   /** Units per server CPU-second, per round. */
   perCpu: number[];
 }
@@ -62,16 +66,19 @@ function blankRow(c: Contender, s: Scenario, ctx: RowContext): Row {
   };
 }
 
-/** One measurement: units per second, server cores used, and the WebSocket client's CPU share. */
+/** One measurement: units per second, server cores used, the WebSocket client's CPU share and Redis's cores. */
 interface Sample {
   value: number;
   cpu: number;
   clientCpu?: number;
+  redisCpu?: number;
 }
 
 /** One throughput measurement, or a throw saying why it is not clean. */
 async function measure(e: Entry, s: Scenario, seconds: number, settings: Settings): Promise<Sample> {
   const url = e.server!.url;
+  const acrossRedis = s.kind === "ws" && s.redis === true;
+  const redis0 = acrossRedis ? await redisCpuSeconds() : 0;
   const cpu0 = contenderCpu(e.server!);
   const t0 = performance.now();
   let value: number;
@@ -89,8 +96,10 @@ async function measure(e: Entry, s: Scenario, seconds: number, settings: Setting
     if (problem) throw new Error(problem);
     value = rps(r);
   }
-  const cpu = (contenderCpu(e.server!) - cpu0) / ((performance.now() - t0) / 1000);
-  return { value, cpu, clientCpu };
+  const elapsed = (performance.now() - t0) / 1000;
+  const cpu = (contenderCpu(e.server!) - cpu0) / elapsed;
+  const redisCpu = acrossRedis ? ((await redisCpuSeconds()) - redis0) / elapsed : undefined;
+  return { value, cpu, clientCpu, redisCpu };
 }
 
 /** Run every step for each live entry in `order`, marking an entry failed on its first error. */
@@ -135,7 +144,7 @@ export async function runGroup(
 ): Promise<Row[]> {
   const entries: Entry[] = contenders
     .filter((c) => c.supports(scenario))
-    .map((contender) => ({ contender, row: blankRow(contender, scenario, ctx), cpu: [], clientCpu: [], perCpu: [] }));
+    .map((contender) => ({ contender, row: blankRow(contender, scenario, ctx), cpu: [], clientCpu: [], redisCpu: [], redisShare: [], perCpu: [] }));
 
   await Promise.all(entries.map(async (e) => {
     try {
@@ -192,13 +201,14 @@ async function measureAll(entries: Entry[], s: Scenario, settings: Settings, log
     const order = round_ % 2 ? [...entries].reverse() : entries;
     const values = new Map<Entry, number>();
     await each(order, async (e) => {
-      const { value, cpu, clientCpu } = await measure(e, s, settings.seconds, settings);
+      const { value, cpu, clientCpu, redisCpu } = await measure(e, s, settings.seconds, settings);
       values.set(e, value);
       e.row.rounds.push(Math.round(value));
       e.cpu.push(cpu);
       e.perCpu.push(value / cpu);
       (e.row.roundsPerCpu ??= []).push(Math.round(value / cpu));
       if (clientCpu !== undefined) e.clientCpu.push(clientCpu);
+      if (redisCpu !== undefined) (e.redisCpu.push(redisCpu), e.redisShare.push(redisCpu / (cpu + redisCpu)));
     }, log);
     const base = values.get(control);
     const baseCpu = control.perCpu.at(-1);
@@ -215,6 +225,7 @@ async function measureAll(entries: Entry[], s: Scenario, settings: Settings, log
     e.row.cpuRatio = round(median(cpuRatios.get(e)!), 3);
     e.row.serverCpu = round(median(e.cpu), 2);
     if (s.kind === "ws") e.row.clientCpu = round(median(e.clientCpu), 2);
+    if (e.redisCpu.length) (e.row.redisCpu = round(median(e.redisCpu), 3), e.row.redisShare = round(median(e.redisShare), 3));
   }
 
   if (s.kind === "http" && !s.h2load && settings.latencySeconds > 0) {
@@ -233,7 +244,8 @@ async function measureAll(entries: Entry[], s: Scenario, settings: Settings, log
   for (const e of entries) {
     const r = e.row;
     if (r.status !== "ok") continue;
-    log(`  ${e.contender.name}: ${r.throughput} ${r.unit}, ratio ${r.ratio ?? "-"} (per CPU-s ${r.cpuRatio ?? "-"}), p99 ${r.p99Ms ?? "-"} ms`);
+    const redis = r.redisCpu === undefined ? "" : `, Redis ${r.redisCpu} cores (${Math.round((r.redisShare ?? 0) * 100)}% of server + Redis)`;
+    log(`  ${e.contender.name}: ${r.throughput} ${r.unit}, ratio ${r.ratio ?? "-"} (per CPU-s ${r.cpuRatio ?? "-"}), p99 ${r.p99Ms ?? "-"} ms${redis}`);
   }
 }
 

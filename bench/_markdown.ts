@@ -14,6 +14,12 @@ function cpuRatio(row: Row): string {
   return row.cpuRatio === null ? "–" : row.cpuRatio.toFixed(2);
 }
 
+/** Redis's own CPU beside the server's, for the scenarios across Redis. */
+function redis(row: Row): string {
+  if (row.redisCpu === undefined || row.redisCpu === null) return "";
+  return ` + Redis ${num(row.redisCpu, 3)} (${num((row.redisShare ?? 0) * 100, 1)}%)`;
+}
+
 function status(row: Row): string {
   return row.status === "ok" ? "ok" : row.status.replace(/\|/g, "/").slice(0, 120);
 }
@@ -41,7 +47,7 @@ export function markdown(run: RunResult): string {
     lines.push(
       `| ${r.runtime} ${r.runtimeVersion} | ${r.scenario} | ${r.detail} | ${num(r.throughput)} ${r.throughput === null ? "" : r.unit} | ` +
         `${ratio(r)} | ${cpuRatio(r)} | ${num(r.p50Ms, 2)} | ${num(r.p99Ms, 2)} | ${num(r.latencyRate)} | ${num(r.peakRssMiB, 1)} | ` +
-        `${num(r.serverCpu, 2)} | ${idle} | ${r.generator} | ${r.machine} | ${status(r)} |`,
+        `${num(r.serverCpu, 2)}${redis(r)} | ${idle} | ${r.generator} | ${r.machine} | ${status(r)} |`,
     );
   }
   return lines.join("\n") + "\n";

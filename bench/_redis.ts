@@ -6,6 +6,7 @@
  */
 import process from "node:process";
 import { startRedis, type TestRedis } from "../test/support/redis.ts";
+import { cpuSeconds } from "./_process.ts";
 
 let redis: Promise<TestRedis> | undefined;
 
@@ -15,4 +16,11 @@ export function benchRedis(): Promise<TestRedis> {
     process.on("exit", () => void r.stop());
     return r;
   }));
+}
+
+/** CPU seconds the bench's redis-server used so far (0 before it starts). */
+export async function redisCpuSeconds(): Promise<number> {
+  if (!redis) return 0;
+  const pid = (await redis).pid;
+  return pid === undefined ? 0 : cpuSeconds(pid);
 }

@@ -36,6 +36,12 @@ export interface Row {
   peakRssMiB: number | null;
   /** Median server CPU (cores) during throughput rounds. */
   serverCpu: number | null;
+  /**
+   * Across Redis: median cores the redis-server used during this contender's
+   * throughput rounds, and its median share of server plus Redis CPU.
+   */
+  redisCpu?: number | null;
+  redisShare?: number | null;
   /** Median load-client CPU (cores) during WebSocket rounds. */
   clientCpu?: number | null;
   /** Server RSS per idle WebSocket, at `idleConnections` connections. */

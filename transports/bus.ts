@@ -16,6 +16,7 @@ import { Buffer } from "node:buffer";
 import net from "node:net";
 import { OmniserveError } from "../src/_errors.ts";
 import { logLine } from "../src/_log.ts";
+import type { Wire } from "../src/pubsub/_envelope.ts";
 import type { Transport } from "../src/pubsub/_shared.ts";
 import type { PubSubStats } from "../src/types.ts";
 
@@ -25,15 +26,17 @@ const MESSAGE = 3;
 /** A worker that stops reading is cut off past this much queued for it, so the relay's memory stays bounded. */
 const MAX_QUEUED = 64 * 1024 * 1024;
 
-function encode(kind: number, topic: string, payload?: Uint8Array): Buffer {
+function encode(kind: number, topic: string, payload?: Wire): Buffer {
   const name = Buffer.from(topic, "utf8");
-  const body = 1 + 2 + name.length + (payload?.byteLength ?? 0);
+  const size = payload === undefined ? 0 : typeof payload === "string" ? Buffer.byteLength(payload) : payload.byteLength;
+  const body = 1 + 2 + name.length + size;
   const out = Buffer.allocUnsafe(4 + body);
   out.writeUInt32BE(body, 0);
   out[4] = kind;
   out.writeUInt16BE(name.length, 5);
   name.copy(out, 7);
-  if (payload) out.set(payload, 7 + name.length);
+  if (typeof payload === "string") out.write(payload, 7 + name.length, "utf8");
+  else if (payload) out.set(payload, 7 + name.length);
   return out;
 }
 
@@ -164,7 +167,7 @@ export class BusTransport implements Transport {
     this.#write(encode(LEAVE, topic));
   }
 
-  send(topic: string, message: Uint8Array): void {
+  send(topic: string, message: Wire): void {
     if (!this.#write(encode(MESSAGE, topic, message))) this.#stats!.dropped++;
   }
 

@@ -14,7 +14,7 @@ import { logLine } from "../_log.ts";
 import type { PublishOptions, PubSubStats } from "../types.ts";
 import { toWire } from "../ws/_frame.ts";
 import type { PubSub } from "../ws/_pubsub.ts";
-import { decodeEnvelope, encodeEnvelope, newOrigin, sameOrigin } from "./_envelope.ts";
+import { Envelopes, type Wire } from "./_envelope.ts";
 
 /** Carries encoded messages between instances; one per server. */
 export interface Transport {
@@ -30,8 +30,8 @@ export interface Transport {
   join(topic: string): void;
   /** Stop receiving `topic` (the last local subscriber left). */
   leave(topic: string): void;
-  /** Hand one message to the other instances; count it in `stats.dropped` if that cannot be done. */
-  send(topic: string, message: Uint8Array): void;
+  /** Hand one message (text as a string) to the other instances; count it in `stats.dropped` if that cannot be done. */
+  send(topic: string, message: Wire): void;
   close(): Promise<void>;
 }
 
@@ -40,7 +40,7 @@ export class SharedPubSub<P> implements PubSub<P> {
   readonly stats: PubSubStats = { connected: false, published: 0, delivered: 0, dropped: 0, malformed: 0, reconnects: 0 };
   readonly #local: PubSub<P>;
   readonly #transport: Transport;
-  readonly #origin: Uint8Array = newOrigin();
+  readonly #envelopes: Envelopes = new Envelopes();
   readonly #joined: Set<string> = new Set();
   #malformedLogged = false;
 
@@ -76,7 +76,7 @@ export class SharedPubSub<P> implements PubSub<P> {
     const wire = toWire(data);
     const count = this.#local.publish(topic, wire, except, options);
     this.stats.published++;
-    this.#transport.send(topic, encodeEnvelope(this.#origin, wire, options));
+    this.#transport.send(topic, this.#envelopes.encode(wire, options));
     return count;
   }
 
@@ -86,7 +86,8 @@ export class SharedPubSub<P> implements PubSub<P> {
   }
 
   #receive(topic: string, message: Uint8Array): void {
-    const envelope = decodeEnvelope(message);
+    const envelope = this.#envelopes.decode(message);
+    if (envelope === undefined) return; // our own, already delivered locally
     if ("malformed" in envelope) {
       this.stats.malformed++;
       if (!this.#malformedLogged) {
@@ -95,7 +96,6 @@ export class SharedPubSub<P> implements PubSub<P> {
       }
       return;
     }
-    if (sameOrigin(envelope.origin, this.#origin)) return; // our own, already delivered locally
     this.stats.delivered++;
     this.#local.publish(topic, envelope.data, undefined, envelope.options);
   }

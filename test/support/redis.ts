@@ -11,6 +11,8 @@ import net from "node:net";
 export interface TestRedis {
   readonly url: string;
   readonly port: number;
+  /** The redis-server process's id while it runs (the bench reads its CPU time). */
+  readonly pid: number | undefined;
   /** Run a redis-cli command against it; resolves with its output. */
   cli(...args: string[]): Promise<string>;
   /** Kill it (SIGKILL: an outage, not a shutdown). */
@@ -65,6 +67,9 @@ export async function startRedis(extra: string[] = []): Promise<TestRedis> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    get pid() {
+      return child?.pid;
+    },
     cli: (...args) => cli(port, args),
     kill,
     async restart() {
