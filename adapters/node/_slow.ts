@@ -9,6 +9,7 @@
  * @module
  */
 import type { IncomingMessage, ServerOptions } from "node:http";
+import type { Http2ServerRequest } from "node:http2";
 
 /** A request head must arrive whole within this long (Bun's fixed bound, uWebSockets' 10 s). */
 export const HEADERS_TIMEOUT_MS = 10_000;
@@ -25,12 +26,21 @@ export const HEAD_BOUND: ServerOptions = { headersTimeout: HEADERS_TIMEOUT_MS, c
  */
 export function boundBody(req: IncomingMessage, ms: number): void {
   const socket = req.socket;
-  let seen = socket.bytesRead;
+  bound(req, ms, () => socket.bytesRead, () => socket.destroy());
+}
+
+/** {@link boundBody} for an HTTP/2 stream: its own DATA bytes count (the socket carries every stream). */
+export function boundStreamBody(req: Http2ServerRequest, ms: number): void {
+  let bytes = 0;
+  req.stream.on("data", (chunk: Buffer) => (bytes += chunk.length));
+  bound(req, ms, () => bytes, () => req.stream.session?.destroy());
+}
+
+function bound(req: IncomingMessage | Http2ServerRequest, ms: number, bytesRead: () => number, cut: () => void): void {
+  let seen = bytesRead();
   const timer = setInterval(() => {
-    const read = socket.bytesRead;
-    if (read - seen < BODY_MIN_BYTES && !req.complete && req.readableLength < req.readableHighWaterMark) {
-      socket.destroy();
-    }
+    const read = bytesRead();
+    if (read - seen < BODY_MIN_BYTES && !req.complete && req.readableLength < req.readableHighWaterMark) cut();
     seen = read;
   }, ms);
   timer.unref();
