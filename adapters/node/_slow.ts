@@ -10,6 +10,8 @@
  */
 import type { IncomingMessage, ServerOptions } from "node:http";
 import type { Http2ServerRequest } from "node:http2";
+import type { Socket } from "node:net";
+import type { Readable } from "node:stream";
 
 /** A request head must arrive whole within this long (Bun's fixed bound, uWebSockets' 10 s). */
 export const HEADERS_TIMEOUT_MS = 10_000;
@@ -26,21 +28,26 @@ export const HEAD_BOUND: ServerOptions = { headersTimeout: HEADERS_TIMEOUT_MS, c
  */
 export function boundBody(req: IncomingMessage, ms: number): void {
   const socket = req.socket;
-  bound(req, ms, () => socket.bytesRead, () => socket.destroy());
+  bound(req, ms, socket, () => socket.destroy(), req);
 }
 
-/** {@link boundBody} for an HTTP/2 stream: its own DATA bytes count (the socket carries every stream). */
+/**
+ * {@link boundBody} for an HTTP/2 stream, on its connection's bytes (a stream's own are not counted without
+ * reading them, which Node's compatibility request does only once the handler reads). Until then the body
+ * waits in the stream's buffer: that one being full is Node not ready to read.
+ */
 export function boundStreamBody(req: Http2ServerRequest, ms: number): void {
-  let bytes = 0;
-  req.stream.on("data", (chunk: Buffer) => (bytes += chunk.length));
-  bound(req, ms, () => bytes, () => req.stream.session?.destroy());
+  const { stream } = req;
+  const session = stream.session!;
+  bound(req, ms, session.socket, () => session.destroy(), stream);
 }
 
-function bound(req: IncomingMessage | Http2ServerRequest, ms: number, bytesRead: () => number, cut: () => void): void {
-  let seen = bytesRead();
+function bound(req: IncomingMessage | Http2ServerRequest, ms: number, socket: Socket, cut: () => void, held: Readable): void {
+  let seen = socket.bytesRead;
   const timer = setInterval(() => {
-    const read = bytesRead();
-    if (read - seen < BODY_MIN_BYTES && !req.complete && req.readableLength < req.readableHighWaterMark) cut();
+    const read = socket.bytesRead;
+    const ready = req.readableLength < req.readableHighWaterMark && held.readableLength < held.readableHighWaterMark;
+    if (read - seen < BODY_MIN_BYTES && !req.complete && ready) cut();
     seen = read;
   }, ms);
   timer.unref();
