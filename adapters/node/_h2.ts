@@ -57,7 +57,7 @@ export class NodeListeners {
       this.raw = http.createServer(h1, onRequest);
       if (opts.http2) {
         this.h2 = http2.createServer({ settings: SETTINGS }, onH2Request as never);
-        this.#dropUndecided = sniffH2c(this.raw, this.h2, opts.idleTimeout * 1000);
+        this.#dropUndecided = sniffH2c(this.raw, this.h2, idleMs);
       }
     }
     this.h2?.on("session", (session: http2.ServerHttp2Session) => {
@@ -143,7 +143,8 @@ function headerListSize(raw: string[]): number {
  * the client would wait on flow control for ever.
  */
 function endEarly(stream: http2.ServerHttp2Stream): void {
-  if (!stream.closed && !stream.destroyed && !stream.readableEnded) stream.close(http2.constants.NGHTTP2_NO_ERROR);
+  // remoteClose: the client sent its END_STREAM (the body arrived whole, read or not): nothing to stop.
+  if (!stream.closed && !stream.destroyed && !stream.state.remoteClose) stream.close(http2.constants.NGHTTP2_NO_ERROR);
 }
 
 /** As node:http does for HTTP/1.1: fail a body read in progress; with nobody reading, nothing to tell. */

@@ -85,7 +85,7 @@ async function h2Uploads(s: Suite, path: string, bytes: number): Promise<(H2Uplo
 export function earlyResponses(s: Suite): void {
   const { exception } = s;
   describe("early responses", () => {
-    test("an upload over maxRequestBodySize gets the same 413 with every client (Node's, Deno's and Bun's fetch, curl)", async () => {
+    test("an upload over maxRequestBodySize gets the same 413 with every client (Node's, Deno's and Bun's fetch, curl; over HTTP/2 Node's http2)", async () => {
       if (s.protocol !== "http/1.1") {
         const tooLarge = { status: 413, body: "Payload Too Large", end: "ended", next: 200 };
         expect(await h2Uploads(s, "/body/text", 9 * MiB)).toEqual([tooLarge, tooLarge]);
