@@ -42,6 +42,11 @@ export const SERVE: CommandSpec = {
     { name: "hostname", value: "HOST", help: "address to listen on, 0.0.0.0 for all (default: the module's, then 127.0.0.1)" },
     { name: "cert", value: "FILE", help: "PEM certificate: serve HTTPS; give --key too (default: HTTP)" },
     { name: "key", value: "FILE", help: "PEM private key for --cert" },
+    {
+      name: "passphrase-file",
+      value: "FILE",
+      help: "file whose first line is the passphrase of an encrypted --key, so ps never shows it (default: none)",
+    },
     { name: "http2", help: "speak HTTP/2 too: h2 by ALPN with --cert, h2c (prior knowledge) without (default: on, unless the module says http2: false)" },
     { name: "no-http2", help: "HTTP/1.1 only (default: off)" },
     { name: "workers", short: "w", value: "N|auto", help: "server processes on one port; auto: one per CPU (default: 1)" },

@@ -33,6 +33,11 @@ export interface ListenFlags {
   /** PEM files for HTTPS; both or neither. */
   certFile?: string;
   keyFile?: string;
+  /**
+   * A file whose first line is the passphrase of an encrypted `keyFile`. The file name, not the secret,
+   * travels in the arguments of server processes, where `ps` shows them.
+   */
+  passphraseFile?: string;
   /** `--http2` (true) or `--no-http2` (false); undefined keeps the module's `http2` (default true). */
   http2?: boolean;
 }
@@ -66,6 +71,16 @@ function readPem(file: string, what: string): string {
   } catch (error) {
     throw new OmniserveError("ERR_TLS", `cannot read the TLS ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
   }
+}
+
+/** `--cert`, `--key` and `--passphrase-file` as the `tls` option; the passphrase is the file's first line. */
+function tlsFromFiles({ certFile, keyFile, passphraseFile }: ListenFlags): NonNullable<ServeOptions["tls"]> {
+  if (!certFile || !keyFile) {
+    const also = passphraseFile !== undefined ? " (--passphrase-file is the passphrase of --key)" : "";
+    throw new OmniserveError("ERR_BAD_ARGUMENT", `--cert and --key go together: give both PEM files${also}`);
+  }
+  const tls = { cert: readPem(certFile, "certificate"), key: readPem(keyFile, "key") };
+  return passphraseFile === undefined ? tls : { ...tls, passphrase: readPem(passphraseFile, "passphrase").split(/\r?\n/)[0] };
 }
 
 /** Import `modulePath` and return its default export, checked. */
@@ -120,7 +135,12 @@ async function started(serve: Adapter["serve"], options: ServeOptions, flags: Se
     return await serve(options).ready();
   } catch (error) {
     if (hasCode(error, "ERR_TLS") && flags.certFile) {
-      (error as Error).message += ` (from --cert ${flags.certFile} --key ${flags.keyFile})`;
+      const message = (error as Error).message;
+      // The option's name means nothing on the command line: name the flag.
+      const passphrase = flags.passphraseFile !== undefined
+        ? ` --passphrase-file ${flags.passphraseFile}`
+        : message.includes("tls.passphrase") ? "; give the passphrase with --passphrase-file FILE" : "";
+      (error as Error).message = `${message} (from --cert ${flags.certFile} --key ${flags.keyFile}${passphrase})`;
     }
     throw error;
   }
@@ -140,11 +160,8 @@ export async function serveModule(modulePath: string, flags: ServeFlags): Promis
   if (flags.hostname !== undefined) options.hostname = flags.hostname;
   // Set by the supervisor of `--workers N` for each worker (see _workers.ts).
   if (envVar("OMNISERVE_REUSE_PORT") === "1") options.reusePort = true;
-  if (flags.certFile !== undefined || flags.keyFile !== undefined) {
-    if (!flags.certFile || !flags.keyFile) {
-      throw new OmniserveError("ERR_BAD_ARGUMENT", "--cert and --key go together: give both PEM files");
-    }
-    options.tls = { cert: readPem(flags.certFile, "certificate"), key: readPem(flags.keyFile, "key") };
+  if (flags.certFile !== undefined || flags.keyFile !== undefined || flags.passphraseFile !== undefined) {
+    options.tls = tlsFromFiles(flags);
   }
   if (flags.http2 !== undefined) options.http2 = flags.http2;
   const server = await started(serve, options, flags);

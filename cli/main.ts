@@ -70,6 +70,7 @@ async function serveCommand(args: string[]): Promise<void> {
     hostname: values.hostname as string | undefined,
     certFile: values.cert as string | undefined,
     keyFile: values.key as string | undefined,
+    passphraseFile: values["passphrase-file"] as string | undefined,
     http2: parseHttp2(values.http2 === true, values["no-http2"] === true),
     log: values.log === true || undefined,
     logFormat: values["log-format"] === undefined ? undefined : logFormat,

@@ -57,8 +57,8 @@ export interface SpawnOptions extends ServeFlags {
 
 /** The arguments of `_child.js` after the script: `<module> <flags as JSON>`. */
 export function childArgs(modulePath: string, flags: ServeFlags): string[] {
-  const { port, hostname, certFile, keyFile, http2, log, logFormat } = flags;
-  return [modulePath, JSON.stringify({ port, hostname, certFile, keyFile, http2, log, logFormat })];
+  const { port, hostname, certFile, keyFile, passphraseFile, http2, log, logFormat } = flags;
+  return [modulePath, JSON.stringify({ port, hostname, certFile, keyFile, passphraseFile, http2, log, logFormat })];
 }
 
 /** The argv of the CLI supervising `workers` processes of `modulePath` on `runtime`. */
@@ -77,6 +77,7 @@ function supervisorArgv(modulePath: string, runtime: Runtime, options: SpawnOpti
     ...given("hostname", options.hostname),
     ...given("cert", options.certFile),
     ...given("key", options.keyFile),
+    ...given("passphrase-file", options.passphraseFile),
     ...(options.http2 === undefined ? [] : [options.http2 ? "--http2" : "--no-http2"]),
     ...given("log-format", options.logFormat),
     ...(options.log ? ["--log"] : []),

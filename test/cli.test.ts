@@ -2,7 +2,7 @@
  * The omniserve CLI, run as a user runs it: `node bin/omniserve.js ...`.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +10,8 @@ import { describe, expect, test } from "vitest";
 import tls from "node:tls";
 import { cli, serveCli } from "./support/cli.ts";
 import { testCertificate } from "./support/cert.ts";
+import { testPki } from "./support/pki.ts";
+import { once } from "./support/tls-client.ts";
 import { startLocal } from "./support/served.ts";
 import type { Runtime } from "../src/types.ts";
 
@@ -72,7 +74,67 @@ describe.each(RUNTIMES)("omniserve serve on %s", (runtime) => {
       blocker.close();
     }
   });
+
+  describe("an encrypted --key", () => {
+    /** A file holding `passphrase` (with a newline, as an editor saves it); test/support/pki.ts's key takes "s3cret". */
+    const passphraseFile = (passphrase: string) => {
+      const file = join(mkdtempSync(join(tmpdir(), "omniserve-pass-")), "passphrase");
+      writeFileSync(file, `${passphrase}\n`);
+      return file;
+    };
+
+    test("serve --passphrase-file decrypts it and serves HTTPS, with the secret in no process's arguments", async () => {
+      const pki = testPki();
+      const file = passphraseFile("s3cret");
+      const args = ["serve", "test/fixture/matrix/app.ts", "--runtime", runtime, "--port", "0"];
+      const running = await serveCli([...args, "--cert", pki.localhost.cert, "--key", pki.encryptedKey, "--passphrase-file", file]);
+      try {
+        const { response, serverCN } = await once(Number(new URL(running.url).port), "/", { ca: pki.read(pki.ca.cert) });
+        expect([running.url.split(":")[0], response.status, response.body.toString(), serverCN]).toEqual(["https", 200, runtime, "localhost"]);
+        const argvs = processTree(running.child.pid!).map((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8"));
+        // The CLI, and the runtime's process when it is not the CLI's own.
+        expect(argvs.length).toBe(runtime === "node" ? 1 : 2);
+        expect(argvs.filter((argv) => argv.includes("s3cret"))).toEqual([]);
+      } finally {
+        await running.stop();
+      }
+    });
+
+    test("a wrong passphrase gives one line and status 1", async () => {
+      const pki = testPki();
+      const file = passphraseFile("wrong");
+      const args = ["serve", "test/fixture/matrix/app.ts", "--runtime", runtime, "--port", "0"];
+      const { code, stderr } = await cli([...args, "--cert", pki.localhost.cert, "--key", pki.encryptedKey, "--passphrase-file", file]);
+      expect(code).toBe(1);
+      expect(stderr).toBe(
+        `omniserve: error: tls.passphrase does not decrypt tls.key (from --cert ${pki.localhost.cert} --key ${pki.encryptedKey} ` +
+          `--passphrase-file ${file}) [ERR_TLS]\n`,
+      );
+    });
+
+    test("no --passphrase-file gives one line naming the flag and status 1", async () => {
+      const pki = testPki();
+      const args = ["serve", "test/fixture/matrix/app.ts", "--runtime", runtime, "--port", "0"];
+      const { code, stderr } = await cli([...args, "--cert", pki.localhost.cert, "--key", pki.encryptedKey]);
+      expect(code).toBe(1);
+      expect(stderr).toBe(
+        "omniserve: error: tls.key is encrypted: give its passphrase as tls.passphrase " +
+          `(from --cert ${pki.localhost.cert} --key ${pki.encryptedKey}; give the passphrase with --passphrase-file FILE) [ERR_TLS]\n`,
+      );
+    });
+  });
 });
+
+/** `pid` and its descendants (Linux /proc). */
+function processTree(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // gone meanwhile
+  }
+  return [pid, ...children.flatMap(processTree)];
+}
 
 describe("omniserve CLI arguments", () => {
   test("an unknown runtime gives one line and status 1", async () => {
@@ -112,6 +174,22 @@ describe("omniserve CLI arguments", () => {
         await running.stop();
       }
     }
+  });
+
+  test("an unreadable --passphrase-file gives one line and status 1", async () => {
+    const cert = await testCertificate();
+    const args = ["serve", "test/fixture/matrix/app.ts", "--cert", cert.certFile, "--key", cert.keyFile, "--passphrase-file", "no.txt"];
+    const { code, stderr } = await cli([...args, "--port", "0"]);
+    expect(code).toBe(1);
+    expect(stderr).toBe("omniserve: error: cannot read the TLS passphrase file no.txt: ENOENT [ERR_TLS]\n");
+  });
+
+  test("--passphrase-file without --cert and --key gives one line and status 1", async () => {
+    const { code, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", "--passphrase-file", "pass.txt", "--port", "0"]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      "omniserve: error: --cert and --key go together: give both PEM files (--passphrase-file is the passphrase of --key) [ERR_BAD_ARGUMENT]\n",
+    );
   });
 
   test("a missing certificate file gives one line and status 1", async () => {

@@ -10,12 +10,13 @@
  */
 import http from "node:http";
 import https from "node:https";
-import http2 from "node:http2";
+import http2, { type Http2ServerRequest } from "node:http2";
 import type { TlsOptions } from "node:tls";
 import type { ResolvedOptions } from "../../src/_options.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { logLine } from "../../src/_log.ts";
 import { sniffH2c } from "./_h2c.ts";
+import { boundStreamBody } from "./_slow.ts";
 
 /** What the adapter listens with: an HTTP/1.1 server, or an HTTP/2 one that also speaks HTTP/1.1. */
 export type NodeRaw = http.Server | https.Server | http2.Http2SecureServer;
@@ -40,7 +41,8 @@ export class NodeListeners {
 
   /** `tls`: the secure-context options of _tls.ts (certificates, SNI, client certificates), with `opts.tls`. */
   constructor(opts: ResolvedOptions, h1: http.ServerOptions, onRequest: OnRequest, tls?: TlsOptions) {
-    const onH2Request = h2Request(onRequest);
+    const idleMs = opts.idleTimeout * 1000;
+    const onH2Request = h2Request(onRequest, idleMs);
     if (tls && opts.http2) {
       const raw = http2.createSecureServer(
         { allowHTTP1: true, ...tls, settings: SETTINGS, noDelay: true } as http2.SecureServerOptions,
@@ -55,10 +57,9 @@ export class NodeListeners {
       this.raw = http.createServer(h1, onRequest);
       if (opts.http2) {
         this.h2 = http2.createServer({ settings: SETTINGS }, onH2Request as never);
-        this.#dropUndecided = sniffH2c(this.raw, this.h2, opts.idleTimeout * 1000);
+        this.#dropUndecided = sniffH2c(this.raw, this.h2, idleMs);
       }
     }
-    const idleMs = opts.idleTimeout * 1000;
     this.h2?.on("session", (session: http2.ServerHttp2Session) => {
       this.#sessions.add(session);
       session.once("close", () => this.#sessions.delete(session));
@@ -100,12 +101,13 @@ export class NodeListeners {
 const MAX_HEADER_LIST = 16 * 1024;
 
 /**
- * HTTP/2 requests before the shared handler: the header-list limit, and a
+ * HTTP/2 requests before the shared handler: the header-list limit; a
  * stream the client resets mid-body, which ends the compatibility request as
  * if the body were complete, made to fail instead (as a dropped HTTP/1.1
- * connection does), so a handler never takes a cut body for a whole one.
+ * connection does), so a handler never takes a cut body for a whole one; the
+ * body-progress bound of _slow.ts; and an early response (see {@link endEarly}).
  */
-function h2Request(onRequest: OnRequest): OnRequest {
+function h2Request(onRequest: OnRequest, idleMs: number): OnRequest {
   return (req, res) => {
     if (req.httpVersionMajor === 2) {
       if (headerListSize(req.rawHeaders) > MAX_HEADER_LIST) {
@@ -115,6 +117,12 @@ function h2Request(onRequest: OnRequest): OnRequest {
         return;
       }
       req.once("aborted", () => onAborted(req));
+      const stream = (req as unknown as Http2ServerRequest).stream;
+      if (!stream.endAfterHeaders) {
+        boundStreamBody(req as unknown as Http2ServerRequest, idleMs);
+        // The stream's own finish (the compatibility response's comes only at close), then Node's own ending.
+        stream.once("finish", () => setImmediate(() => endEarly(stream)));
+      }
     }
     onRequest(req, res);
   };
@@ -124,6 +132,19 @@ function headerListSize(raw: string[]): number {
   let size = 16 * raw.length; // 32 per field, two entries per field
   for (let i = 0; i < raw.length; i++) size += raw[i].length;
   return size;
+}
+
+/**
+ * A response sent before the request body arrived in full (a 413, or a
+ * handler that answers without reading): once it is written, RST_STREAM with
+ * NO_ERROR tells the client to stop sending (RFC 9113 8.1), as Deno and Bun
+ * do; the connection's other streams go on. Node does it itself only for a
+ * stream nobody read from; after a body read in part (a 413 at the limit),
+ * the client would wait on flow control for ever.
+ */
+function endEarly(stream: http2.ServerHttp2Stream): void {
+  // remoteClose: the client sent its END_STREAM (the body arrived whole, read or not): nothing to stop.
+  if (!stream.closed && !stream.destroyed && !stream.state.remoteClose) stream.close(http2.constants.NGHTTP2_NO_ERROR);
 }
 
 /** As node:http does for HTTP/1.1: fail a body read in progress; with nobody reading, nothing to tell. */

@@ -9,6 +9,9 @@
  * @module
  */
 import type { IncomingMessage, ServerOptions } from "node:http";
+import type { Http2ServerRequest } from "node:http2";
+import type { Socket } from "node:net";
+import type { Readable } from "node:stream";
 
 /** A request head must arrive whole within this long (Bun's fixed bound, uWebSockets' 10 s). */
 export const HEADERS_TIMEOUT_MS = 10_000;
@@ -25,12 +28,26 @@ export const HEAD_BOUND: ServerOptions = { headersTimeout: HEADERS_TIMEOUT_MS, c
  */
 export function boundBody(req: IncomingMessage, ms: number): void {
   const socket = req.socket;
+  bound(req, ms, socket, () => socket.destroy(), req);
+}
+
+/**
+ * {@link boundBody} for an HTTP/2 stream, on its connection's bytes (a stream's own are not counted without
+ * reading them, which Node's compatibility request does only once the handler reads). Until then the body
+ * waits in the stream's buffer: that one being full is Node not ready to read.
+ */
+export function boundStreamBody(req: Http2ServerRequest, ms: number): void {
+  const { stream } = req;
+  const session = stream.session!;
+  bound(req, ms, session.socket, () => session.destroy(), stream);
+}
+
+function bound(req: IncomingMessage | Http2ServerRequest, ms: number, socket: Socket, cut: () => void, held: Readable): void {
   let seen = socket.bytesRead;
   const timer = setInterval(() => {
     const read = socket.bytesRead;
-    if (read - seen < BODY_MIN_BYTES && !req.complete && req.readableLength < req.readableHighWaterMark) {
-      socket.destroy();
-    }
+    const ready = req.readableLength < req.readableHighWaterMark && held.readableLength < held.readableHighWaterMark;
+    if (read - seen < BODY_MIN_BYTES && !req.complete && ready) cut();
     seen = read;
   }, ms);
   timer.unref();

@@ -57,6 +57,8 @@ export interface Suite {
    * test/http/h2.ts has the HTTP/2 counterparts.
    */
   http1Only: typeof test;
+  /** `test` for a case about HTTP/2's own framing of a behaviour whose HTTP/1.1 case is `http1Only`: skipped over HTTP/1.1. */
+  http2Only: typeof test;
   /** curl's flags for the suite's protocol (and the test CA over TLS): put them before the URL. */
   curl(): string[];
   /** The test CA over h2 (TLS); undefined otherwise. */
@@ -105,6 +107,7 @@ export function conformance(runtime: Runtime, workers = 1, protocol: Protocol = 
         });
       },
       http1Only: test.skipIf(protocol !== "http/1.1") as typeof test,
+      http2Only: test.skipIf(protocol === "http/1.1") as typeof test,
       server: spawned,
       start,
       exception: (name) => applies(name, runtime),
@@ -114,13 +117,9 @@ export function conformance(runtime: Runtime, workers = 1, protocol: Protocol = 
     requests(suite);
     bodies(suite);
     errors(suite);
-    // About one HTTP/1.1 connection (lingering close, head and body timeouts, a client dropping its TCP
-    // connection): over HTTP/2 their counterparts are h2.ts's (413s, stream resets, idle GOAWAY).
-    if (protocol === "http/1.1") {
-      earlyResponses(suite);
-      logging(suite);
-      slowClients(suite);
-    }
+    earlyResponses(suite);
+    logging(suite);
+    slowClients(suite);
     signal(suite);
     server(suite);
     wire(suite);

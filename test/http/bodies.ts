@@ -15,6 +15,13 @@ export function bodies(s: Suite): void {
       expect(await (await s.fetch(`${s.url()}/body/json`, { method: "POST", body: JSON.stringify(json) })).json()).toEqual(json);
     });
 
+    test("a body the handler reads only after an await arrives whole, small or past the flow-control window", async () => {
+      for (const size of [5000, 200_000]) {
+        const res = await s.fetch(`${s.url()}/body/later`, { method: "POST", body: "x".repeat(size) });
+        expect(await res.text(), `${size} bytes`).toBe(String(size));
+      }
+    });
+
     test("a binary body of many MiB arrives intact", async () => {
       const bytes = randomBytes(6 * 1024 * 1024);
       const res = await s.fetch(`${s.url()}/body/bytes`, { method: "POST", body: bytes });

@@ -87,7 +87,7 @@ export const EXCEPTIONS = {
     runtimes: ["deno"],
     differs:
       "a request head that takes longer than 10 s, or a body trickling under 1 KiB per `idleTimeout`, keeps its " +
-      "connection open (Node and Bun close it)",
+      "connection open, over HTTP/1.1 and HTTP/2 (Node and Bun close it)",
     why:
       "Deno.serve has no header or body timeout (hyper's `header_read_timeout` needs a timer Deno does not install; " +
       "[denoland/deno#3515](https://github.com/denoland/deno/issues/3515)) and exposes no connections to close; " +

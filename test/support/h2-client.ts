@@ -227,3 +227,62 @@ export async function fetchH2(input: string | URL | Request, init: RequestInit |
     if (body !== undefined) stream.end(body);
   });
 }
+
+/** How an HTTP/2 upload went: the response, and how the stream ended once the response had. */
+export interface H2Upload {
+  status?: number;
+  body?: string;
+  /**
+   * `ended` when the stream closed without error after the response (the whole body taken, or RST_STREAM
+   * with NO_ERROR telling the client to stop sending, RFC 9113 8.1), `reset <code>` for an error code,
+   * `open` when it stayed half-open (the client's body stalled on flow control), `no response`.
+   */
+  end: string;
+}
+
+/**
+ * POST `size` bytes to `url` on `session`, in 64 KiB DATA frames, with a `content-length` when `declared`.
+ * After the response ends, waits up to `settleMs` for the stream to close. Node's client marks a stream
+ * the server reset with NO_ERROR as closed but never emits its `close` while its own body is unsent, so
+ * `stream.closed` is what tells.
+ */
+export function uploadH2(session: http2.ClientHttp2Session, url: string, size: number, declared: boolean, settleMs = 2000): Promise<H2Upload> {
+  const { pathname, search } = new URL(url);
+  const headers = { ":method": "POST", ":path": pathname + search, ...(declared ? { "content-length": String(size) } : {}) };
+  return new Promise((resolve) => {
+    const stream = session.request(headers);
+    let status: number | undefined;
+    let body = "";
+    let sent = 0;
+    const done = (end: string) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      resolve(status === undefined ? { end: "no response" } : { status, body, end });
+    };
+    const timer = setTimeout(() => done("no response"), 60_000);
+    let poll: ReturnType<typeof setInterval> | undefined;
+    stream.on("response", (h) => (status = Number(h[":status"])));
+    stream.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
+    stream.on("error", () => {});
+    stream.on("end", () => {
+      const until = Date.now() + settleMs;
+      poll = setInterval(() => {
+        if (stream.closed) done(stream.rstCode ? `reset ${stream.rstCode}` : "ended");
+        else if (Date.now() > until) done("open");
+      }, 20);
+    });
+    stream.on("close", () => {
+      if (poll === undefined) done(stream.rstCode ? `reset ${stream.rstCode}` : "ended");
+    });
+    const chunk = Buffer.alloc(64 * 1024, 120);
+    const pump = () => {
+      while (sent < size && !stream.closed) {
+        const n = Math.min(size - sent, chunk.length);
+        sent += n;
+        if (!stream.write(n === chunk.length ? chunk : chunk.subarray(0, n))) return void stream.once("drain", pump);
+      }
+      if (!stream.closed) stream.end();
+    };
+    pump();
+  });
+}
