@@ -72,7 +72,7 @@ export function logging(s: Suite): void {
 
     test("a handler's DOMException is logged by its name, not its numeric legacy code", async () => {
       const logged = s.server().stderr().length;
-      expect((await exchange(s.url(), get(s.url(), "/throw-dom"))).responses[0].status).toBe(500);
+      expect((await s.exchange(s.url(), get(s.url(), "/throw-dom"))).responses[0].status).toBe(500);
       await s.sleep(100);
       const line = s.server().stderr().slice(logged).split("\n")[0];
       expect(line).toBe("omniserve: GET /throw-dom: AbortError aborted on purpose");
