@@ -155,15 +155,26 @@ export class BunServer extends ServerBase<BunRaw, Request> {
 }
 
 /**
- * Bun writes no content-type on HEAD for a string body; reading the headers puts the
- * standard one in (see _response.ts), so HEAD matches GET.
+ * HEAD, where Bun's wire differs from its GET: it writes no content-type for a
+ * string body (reading the headers puts the standard one in, see _response.ts)
+ * and, over HTTP/1.1, no Date. The Date goes in here (over HTTP/2 Bun sends
+ * this one instead of its own, one field either way), so HEAD matches GET.
  */
 function withHeaders(response: Response | Promise<Response>): Response | Promise<Response> {
   if (response instanceof Promise) return response.then(withHeaders);
-  void response.headers;
-  return response;
+  const headers = response.headers;
+  if (headers.has("date")) return response;
+  const date = new Date().toUTCString();
+  try {
+    headers.set("date", date);
+    return response;
+  } catch {
+    // Immutable headers (a fetch() or Response.redirect() result): a copy with the same head.
+    const copy = new Headers(headers);
+    copy.set("date", date);
+    return new NativeResponse(response.body, { status: response.status, statusText: response.statusText, headers: copy });
+  }
 }
-
 
 /**
  * Install omniserve's standard Response as the global `Response` now (or,

@@ -232,12 +232,6 @@ export const EXCEPTIONS = {
       "request); Deno and Bun send neither, as HTTP/1.1 connections persist by default",
     why: "node:http writes both itself, after the app's headers, and has no option to leave them out; they restate the default and the idle timeout",
   },
-  bunHeadNoDate: {
-    area: "http",
-    runtimes: ["bun"],
-    differs: "over HTTP/1.1, a HEAD response carries no `Date` header; the GET does (over HTTP/2 both do)",
-    why: "Bun.serve leaves it out of HEAD responses on the wire (measured with 1.4.5)",
-  },
   bunJsonCharset: {
     area: "http",
     runtimes: ["bun"],
