@@ -357,12 +357,6 @@ export const EXCEPTIONS = {
     differs: "`terminate()` sends a 1000 close frame",
     why: "Deno's server WebSocket has no abrupt close",
   },
-  hookSees1006After1009: {
-    area: "ws",
-    runtimes: ["bun"],
-    differs: "1009 goes out on the wire, but the close hook sees 1006",
-    why: "Bun reports 1006 to its close handler after it sent 1009",
-  },
   backpressureCloseAbrupt: {
     area: "ws",
     runtimes: ["bun"],
