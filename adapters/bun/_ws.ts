@@ -29,17 +29,20 @@ export class BunWebSockets {
     const limits = hub.limits;
     this.handler = {
       maxPayloadLength: limits.maxPayloadLength,
-      idleTimeout: Math.min(limits.idleTimeout, 960),
+      // Bun's own idle timeout drops the connection without a close frame: the shared sweep pings and closes with 1001.
+      idleTimeout: 0,
+      sendPings: false,
       backpressureLimit: limits.backpressureLimit,
       closeOnBackpressureLimit: true,
       perMessageDeflate: limits.perMessageDeflate,
       publishToSelf: false,
-      sendPings: true,
       open(ws) {
         ws.data._ws = ws;
+        hub.idle.start();
         hub.opened(ws.data);
       },
       message(ws, message) {
+        ws.data._idleTicks = 0;
         hub.received(ws.data, typeof message === "string" ? message : new Uint8Array(message.buffer, message.byteOffset, message.byteLength));
       },
       close(ws, code, reason) {
@@ -47,6 +50,13 @@ export class BunWebSockets {
       },
       drain(ws) {
         hub.drained(ws.data);
+      },
+      // Bun answers pings itself; these only tell the idle sweep the client is there.
+      ping(ws) {
+        ws.data._idleTicks = 0;
+      },
+      pong(ws) {
+        ws.data._idleTicks = 0;
       },
     };
   }

@@ -364,12 +364,6 @@ export const EXCEPTIONS = {
     why:
       "Bun enforces the limit natively (`closeOnBackpressureLimit`, which also covers its native publish); memory stays bounded",
   },
-  idleCloseAbrupt: {
-    area: "ws",
-    runtimes: ["bun"],
-    differs: "an idle peer is pinged, then dropped without a 1001 frame; the close hook sees 1006",
-    why: "Bun's native idle timeout closes that way, and counts whole seconds (rounded up)",
-  },
   denoBackpressureLingers: {
     area: "ws",
     runtimes: ["deno"],

@@ -449,13 +449,8 @@ export function wsConformance(runtime: Runtime): void {
         expect(opcodes.slice(0, 2)).toEqual([OP.text, OP.ping]);
         const close = client!.frames.find((f) => f.opcode === OP.close);
         const seen = JSON.parse(await (await fetch(`${own.url}/closes?name=idle`)).text());
-        if (gap("idleCloseAbrupt")) {
-          // idleCloseAbrupt: no close frame, the hook sees 1006.
-          expect([close, seen.code]).toEqual([undefined, 1006]);
-          } else {
-          expect(closeInfo(close!).code).toBe(1001);
-          expect(seen.code).toBe(1001);
-        }
+        expect(closeInfo(close!).code).toBe(1001);
+        expect(seen.code).toBe(1001);
       } finally {
         await own.stop();
       }
