@@ -23,7 +23,7 @@ export class BunWebSockets {
   readonly handler: BunWebSocketHandler<BunPeer>;
 
   constructor(options: WebSocketOptions) {
-    this.pubsub = new BunPubSub(options.perMessageDeflate ?? false);
+    this.pubsub = new BunPubSub(options.perMessageDeflate ?? false, (topic) => this.#closeSlow(topic));
     // Every peer of this hub is a BunPeer, which is the BunSubscriber the native pub/sub needs.
     const hub = this.hub = new WsHub(options, this.pubsub as unknown as PubSub<PeerBase>);
     const limits = hub.limits;
@@ -32,8 +32,10 @@ export class BunWebSockets {
       // Bun's own idle timeout drops the connection without a close frame: the shared sweep pings and closes with 1001.
       idleTimeout: 0,
       sendPings: false,
+      // Bun's own enforcement drops the connection without a close frame; past the limit Bun drops the
+      // message instead and says so, and the peer is closed with 1008 (BunPeer.send, #closeSlow).
       backpressureLimit: limits.backpressureLimit,
-      closeOnBackpressureLimit: true,
+      closeOnBackpressureLimit: false,
       perMessageDeflate: limits.perMessageDeflate,
       publishToSelf: false,
       open(ws) {
@@ -59,6 +61,14 @@ export class BunWebSockets {
         ws.data._idleTicks = 0;
       },
     };
+  }
+
+  /** Bun dropped a published message: close each subscriber of `topic` past the limit (Bun drops only past it). */
+  #closeSlow(topic: string): void {
+    const limit = this.hub.limits.backpressureLimit;
+    for (const peer of this.hub.peers as Set<BunPeer>) {
+      if (peer.topics.has(topic) && peer._ws.getBufferedAmount() > limit) peer._overLimit();
+    }
   }
 
   /** Answer an `Upgrade: websocket` request: the hook's refusal, or undefined once Bun upgraded. */
@@ -121,7 +131,15 @@ class BunPeer extends PeerBase<WsHub> {
 
   send(data: unknown, options?: { compress?: boolean }): number {
     const payload = toWire(data);
-    return Math.max(0, this._ws.send(payload, this.#pubsub.compress(payload, options)));
+    const sent = this._ws.send(payload, this.#pubsub.compress(payload, options));
+    // 0 on an open socket: Bun dropped the message, the peer is past backpressureLimit.
+    if (sent === 0 && this._ws.readyState === 1) this._overLimit();
+    return Math.max(0, sent);
+  }
+
+  /** @internal past `backpressureLimit`: 1008, as on Node and Deno. */
+  _overLimit(): void {
+    this.close(CloseCode.policyViolation, "back-pressure limit exceeded");
   }
 
   close(code: number = CloseCode.normal, reason = ""): void {

@@ -357,13 +357,6 @@ export const EXCEPTIONS = {
     differs: "`terminate()` sends a 1000 close frame",
     why: "Deno's server WebSocket has no abrupt close",
   },
-  backpressureCloseAbrupt: {
-    area: "ws",
-    runtimes: ["bun"],
-    differs: "past `backpressureLimit` the peer is dropped without a 1008 frame; the close hook sees 1006",
-    why:
-      "Bun enforces the limit natively (`closeOnBackpressureLimit`, which also covers its native publish); memory stays bounded",
-  },
   denoBackpressureLingers: {
     area: "ws",
     runtimes: ["deno"],
@@ -393,13 +386,14 @@ export const EXCEPTIONS = {
       "connection stays open); Node answers the latest ping of each read",
     why: "Deno answers pings natively and writes each pong before it reads the next frame; pings never reach JavaScript",
   },
-  pingFloodDropped: {
+  pingFloodPongsQueued: {
     area: "ws",
     runtimes: ["bun"],
     differs:
-      "a client that floods pings and never reads is dropped without a close frame once its pongs pass " +
-      "`backpressureLimit` (the close hook sees 1006); Node keeps the connection and answers the latest ping of each read",
-    why: "Bun answers every ping natively and counts the pongs against the limit; memory stays bounded either way",
+      "a client that floods pings and never reads is kept, but gets a pong for every ping until its pongs fill " +
+      "`backpressureLimit` (later ones are dropped); a message sent to it before it reads them closes it with 1008. " +
+      "Node answers the latest ping of each read, so its pongs never pile up",
+    why: "Bun answers every ping natively (JavaScript is only told of it) and counts the pongs against the limit; memory stays bounded",
   },
 } satisfies Record<string, RuntimeException>;
 
