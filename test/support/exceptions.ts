@@ -181,7 +181,10 @@ export const EXCEPTIONS = {
     area: "http",
     runtimes: ["bun"],
     differs: "a binary body without content-type goes out as `application/octet-stream`",
-    why: "Bun.serve adds it on the wire; omniserve sets it in the headers too so HEAD still equals GET",
+    why:
+      "Bun.serve writes it for every body without a content-type (bytes, Blob or stream); deleting the header or " +
+      "setting it empty does not stop it (an empty one goes out beside Bun's; tried on 1.4.5). omniserve sets it in " +
+      "the headers too, so HEAD equals GET",
   },
   denoAbsoluteScheme: {
     area: "http",
