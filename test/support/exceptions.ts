@@ -362,7 +362,9 @@ export const EXCEPTIONS = {
     area: "ws",
     runtimes: ["deno"],
     differs: "`terminate()` sends a 1000 close frame",
-    why: "Deno's server WebSocket has no abrupt close",
+    why:
+      "Deno's WebSocket, server and client alike, has no abrupt close, only the closing handshake " +
+      "([denoland/deno#36337](https://github.com/denoland/deno/issues/36337) asks for one on the client)",
   },
   denoBackpressureLingers: {
     area: "ws",
