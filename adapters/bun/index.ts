@@ -22,6 +22,7 @@ import { checkPem } from "../../tls/check.ts";
 import type { TlsEntry } from "../../src/_tls.ts";
 import type { Runtime, ServeOptions } from "../../src/types.ts";
 import { installStandardResponse, NativeResponse, StandardResponse } from "./_response.ts";
+import { installInspect } from "./_inspect.ts";
 import { bun, type BunServeOptions, type BunServer as BunRaw } from "./host.ts";
 import { bunTls, claimPort, relisten } from "./_tls.ts";
 import { BunWebSockets } from "./_ws.ts";
@@ -74,7 +75,7 @@ export class BunServer extends ServerBase<BunRaw, Request> {
 
   constructor(options: ServeOptions) {
     super(options, { openTransport, checkPem, toNative });
-    installStandardResponse(options.overrideGlobalObjects !== false);
+    useGlobalResponse(options.overrideGlobalObjects !== false);
     const ws = this.#ws = options.websocket ? new BunWebSockets(options.websocket) : undefined;
     if (ws) this.attachHub(ws.hub);
     this.#draining = ws ? ws.pubsub.retired : new Set();
@@ -177,8 +178,9 @@ function withHeaders(response: Response | Promise<Response>): Response | Promise
 }
 
 /**
- * Install omniserve's standard Response as the global `Response` now (or,
- * with `false`, put Bun's own back): what a server does when it starts,
+ * Install omniserve's standard Response as the global `Response` now, and
+ * let `util.inspect()` show Bun's Request and Headers' fields (or, with
+ * `false`, put Bun's own back): what a server does when it starts,
  * unless `overrideGlobalObjects` is false. The CLI calls it before it loads
  * an app module, so libraries that capture `Response` at import capture this
  * one.
@@ -191,6 +193,7 @@ function withHeaders(response: Response | Promise<Response>): Response | Promise
  */
 export function useGlobalResponse(on = true): void {
   installStandardResponse(on);
+  installInspect(on);
 }
 
 /**

@@ -207,16 +207,6 @@ export const EXCEPTIONS = {
       "Deno's own `fetch` fails on a `Deno.serve` request: a bare `Deno.serve` handler calling `fetch(request)` throws the same " +
       "(measured on Deno 2.9.6); the request is Deno's own object, which omniserve hands over unwrapped",
   },
-  bunInspectEmpty: {
-    area: "http",
-    runtimes: ["bun"],
-    differs:
-      "`util.inspect(request)` / `util.inspect(request.headers)` print `Request {}` / `Headers {}` (`console.log` " +
-      "prints the fields)",
-    why:
-      "Bun's `node:util` does not inspect its native web objects ([oven-sh/bun#35292](https://github.com/oven-sh/bun/pull/35292), " +
-      "not in 1.4.5); fixing it means patching Bun's prototypes globally",
-  },
   nodeForeignChunked: {
     area: "http",
     runtimes: ["node"],
