@@ -217,14 +217,6 @@ export const EXCEPTIONS = {
       "such a Response hands the server a body stream; Deno and Bun learn its size from their own Response " +
       "underneath, Node's undici does not expose it",
   },
-  nodeKeepAliveHeaders: {
-    area: "http",
-    runtimes: ["node"],
-    differs:
-      "responses carry `Connection: keep-alive` and `Keep-Alive: timeout=<idleTimeout>` (`Connection: close` to an HTTP/1.0 " +
-      "request); Deno and Bun send neither, as HTTP/1.1 connections persist by default",
-    why: "node:http writes both itself, after the app's headers, and has no option to leave them out; they restate the default and the idle timeout",
-  },
   bunJsonCharset: {
     area: "http",
     runtimes: ["bun"],
