@@ -198,7 +198,7 @@ export interface ServeOptions {
    * omniserve's subclass (default true). On Node it is a light Response the
    * server writes without a stream (a large part of a small request's cost);
    * on Bun it puts the standard content-type into `response.headers` and HEAD
-   * responses. `instanceof Response` holds for native and replaced responses
+   * responses, and lets `util.inspect()` show a Request's and Headers' fields. `instanceof Response` holds for native and replaced responses
    * alike. With `false` the global stays native: Node then streams every
    * body (chunked, unless the app sets Content-Length) and Bun's HEAD
    * responses to string bodies carry no content-type. On Node 24, whose

@@ -26,9 +26,12 @@ export class BunPubSub implements PubSub<BunSubscriber> {
   /** Servers replaced by a certificate reload that may still hold subscribers. */
   readonly retired: Set<BunServer> = new Set();
   readonly #deflate: boolean;
+  /** Called when Bun dropped a message for a subscriber of `topic` that is past the back-pressure limit. */
+  readonly #dropped: (topic: string) => void;
 
-  constructor(perMessageDeflate: boolean) {
+  constructor(perMessageDeflate: boolean, dropped: (topic: string) => void) {
     this.#deflate = perMessageDeflate;
+    this.#dropped = dropped;
   }
 
   subscribe(peer: BunSubscriber, topic: string): void {
@@ -48,13 +51,16 @@ export class BunPubSub implements PubSub<BunSubscriber> {
     if (count <= 0) return 0;
     const payload = toWire(data);
     const compress = this.compress(payload, options);
-    // `publishToSelf: false` makes a socket's own publish skip it.
-    if (subscribed && except._server === server) except._ws.publish(topic, payload, compress);
-    else server.publish(topic, payload, compress);
+    // `publishToSelf: false` makes a socket's own publish skip it. Bun answers 0 when it dropped the
+    // message for a subscriber past `backpressureLimit` (-1 when one is merely behind; measured on 1.4.5).
+    let sent = subscribed && except._server === server
+      ? except._ws.publish(topic, payload, compress)
+      : server.publish(topic, payload, compress);
     for (const old of this.retired) {
-      if (subscribed && except._server === old) except._ws.publish(topic, payload, compress);
-      else old.publish(topic, payload, compress);
+      const result = subscribed && except._server === old ? except._ws.publish(topic, payload, compress) : old.publish(topic, payload, compress);
+      if (result === 0) sent = 0;
     }
+    if (sent === 0) this.#dropped(topic);
     return count;
   }
 

@@ -23,32 +23,52 @@ export class BunWebSockets {
   readonly handler: BunWebSocketHandler<BunPeer>;
 
   constructor(options: WebSocketOptions) {
-    this.pubsub = new BunPubSub(options.perMessageDeflate ?? false);
+    this.pubsub = new BunPubSub(options.perMessageDeflate ?? false, (topic) => this.#closeSlow(topic));
     // Every peer of this hub is a BunPeer, which is the BunSubscriber the native pub/sub needs.
     const hub = this.hub = new WsHub(options, this.pubsub as unknown as PubSub<PeerBase>);
     const limits = hub.limits;
     this.handler = {
       maxPayloadLength: limits.maxPayloadLength,
-      idleTimeout: Math.min(limits.idleTimeout, 960),
+      // Bun's own idle timeout drops the connection without a close frame: the shared sweep pings and closes with 1001.
+      idleTimeout: 0,
+      sendPings: false,
+      // Bun's own enforcement drops the connection without a close frame; past the limit Bun drops the
+      // message instead and says so, and the peer is closed with 1008 (BunPeer.send, #closeSlow).
       backpressureLimit: limits.backpressureLimit,
-      closeOnBackpressureLimit: true,
+      closeOnBackpressureLimit: false,
       perMessageDeflate: limits.perMessageDeflate,
       publishToSelf: false,
-      sendPings: true,
       open(ws) {
         ws.data._ws = ws;
+        hub.idle.start();
         hub.opened(ws.data);
       },
       message(ws, message) {
+        ws.data._idleTicks = 0;
         hub.received(ws.data, typeof message === "string" ? message : new Uint8Array(message.buffer, message.byteOffset, message.byteLength));
       },
       close(ws, code, reason) {
-        hub.closed(ws.data, code || CloseCode.abnormal, reason);
+        hub.closed(ws.data, sentCode(code, reason), reason);
       },
       drain(ws) {
         hub.drained(ws.data);
       },
+      // Bun answers pings itself; these only tell the idle sweep the client is there.
+      ping(ws) {
+        ws.data._idleTicks = 0;
+      },
+      pong(ws) {
+        ws.data._idleTicks = 0;
+      },
     };
+  }
+
+  /** Bun dropped a published message: close each subscriber of `topic` past the limit (Bun drops only past it). */
+  #closeSlow(topic: string): void {
+    const limit = this.hub.limits.backpressureLimit;
+    for (const peer of this.hub.peers as Set<BunPeer>) {
+      if (peer.topics.has(topic) && peer._ws.getBufferedAmount() > limit) peer._overLimit();
+    }
   }
 
   /** Answer an `Upgrade: websocket` request: the hook's refusal, or undefined once Bun upgraded. */
@@ -74,6 +94,20 @@ export class BunWebSockets {
   }
 }
 
+/**
+ * The code for the close hook. Bun tells its close handler 1006 for a
+ * connection it closed over a broken frame, although it sent a close frame
+ * with a code and one of uWebSockets' fixed reasons, which it passes along
+ * ("Received too big message" with 1009, "Received invalid UTF-8" with 1007,
+ * the other "Received ..." with 1002; measured on 1.4.5): the hook gets the
+ * code the client got, as on Node and Deno.
+ */
+function sentCode(code: number, reason: string): number {
+  if (code !== CloseCode.abnormal || !reason.startsWith("Received ")) return code || CloseCode.abnormal;
+  if (reason.startsWith("Received too big message")) return CloseCode.tooBig;
+  return reason === "Received invalid UTF-8" ? CloseCode.invalidData : CloseCode.protocolError;
+}
+
 /** A Bun ServerWebSocket as a crossws-shaped peer. */
 class BunPeer extends PeerBase<WsHub> {
   /** @internal set when Bun opens the socket */
@@ -97,7 +131,15 @@ class BunPeer extends PeerBase<WsHub> {
 
   send(data: unknown, options?: { compress?: boolean }): number {
     const payload = toWire(data);
-    return Math.max(0, this._ws.send(payload, this.#pubsub.compress(payload, options)));
+    const sent = this._ws.send(payload, this.#pubsub.compress(payload, options));
+    // 0 on an open socket: Bun dropped the message, the peer is past backpressureLimit.
+    if (sent === 0 && this._ws.readyState === 1) this._overLimit();
+    return Math.max(0, sent);
+  }
+
+  /** @internal past `backpressureLimit`: 1008, as on Node and Deno. */
+  _overLimit(): void {
+    this.close(CloseCode.policyViolation, "back-pressure limit exceeded");
   }
 
   close(code: number = CloseCode.normal, reason = ""): void {

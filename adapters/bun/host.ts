@@ -77,6 +77,8 @@ export interface BunWebSocketHandler<T> {
   message(ws: BunServerWebSocket<T>, message: string | Uint8Array): void;
   close?(ws: BunServerWebSocket<T>, code: number, reason: string): void;
   drain?(ws: BunServerWebSocket<T>): void;
+  ping?(ws: BunServerWebSocket<T>, data: Uint8Array): void;
+  pong?(ws: BunServerWebSocket<T>, data: Uint8Array): void;
   maxPayloadLength?: number;
   idleTimeout?: number;
   backpressureLimit?: number;

@@ -22,6 +22,7 @@ import { checkPem } from "../../tls/check.ts";
 import type { TlsEntry } from "../../src/_tls.ts";
 import type { Runtime, ServeOptions } from "../../src/types.ts";
 import { installStandardResponse, NativeResponse, StandardResponse } from "./_response.ts";
+import { installInspect } from "./_inspect.ts";
 import { bun, type BunServeOptions, type BunServer as BunRaw } from "./host.ts";
 import { bunTls, claimPort, relisten } from "./_tls.ts";
 import { BunWebSockets } from "./_ws.ts";
@@ -74,7 +75,7 @@ export class BunServer extends ServerBase<BunRaw, Request> {
 
   constructor(options: ServeOptions) {
     super(options, { openTransport, checkPem, toNative });
-    installStandardResponse(options.overrideGlobalObjects !== false);
+    useGlobalResponse(options.overrideGlobalObjects !== false);
     const ws = this.#ws = options.websocket ? new BunWebSockets(options.websocket) : undefined;
     if (ws) this.attachHub(ws.hub);
     this.#draining = ws ? ws.pubsub.retired : new Set();
@@ -155,19 +156,31 @@ export class BunServer extends ServerBase<BunRaw, Request> {
 }
 
 /**
- * Bun writes no content-type on HEAD for a string body; reading the headers puts the
- * standard one in (see _response.ts), so HEAD matches GET.
+ * HEAD, where Bun's wire differs from its GET: it writes no content-type for a
+ * string body (reading the headers puts the standard one in, see _response.ts)
+ * and, over HTTP/1.1, no Date. The Date goes in here (over HTTP/2 Bun sends
+ * this one instead of its own, one field either way), so HEAD matches GET.
  */
 function withHeaders(response: Response | Promise<Response>): Response | Promise<Response> {
   if (response instanceof Promise) return response.then(withHeaders);
-  void response.headers;
-  return response;
+  const headers = response.headers;
+  if (headers.has("date")) return response;
+  const date = new Date().toUTCString();
+  try {
+    headers.set("date", date);
+    return response;
+  } catch {
+    // Immutable headers (a fetch() or Response.redirect() result): a copy with the same head.
+    const copy = new Headers(headers);
+    copy.set("date", date);
+    return new NativeResponse(response.body, { status: response.status, statusText: response.statusText, headers: copy });
+  }
 }
 
-
 /**
- * Install omniserve's standard Response as the global `Response` now (or,
- * with `false`, put Bun's own back): what a server does when it starts,
+ * Install omniserve's standard Response as the global `Response` now, and
+ * let `util.inspect()` show Bun's Request and Headers' fields (or, with
+ * `false`, put Bun's own back): what a server does when it starts,
  * unless `overrideGlobalObjects` is false. The CLI calls it before it loads
  * an app module, so libraries that capture `Response` at import capture this
  * one.
@@ -180,6 +193,7 @@ function withHeaders(response: Response | Promise<Response>): Response | Promise
  */
 export function useGlobalResponse(on = true): void {
   installStandardResponse(on);
+  installInspect(on);
 }
 
 /**

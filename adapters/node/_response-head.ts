@@ -13,6 +13,13 @@ const CONNECTION_SPECIFIC = new Set(["connection", "keep-alive", "proxy-connecti
 
 export function writeHead(res: ServerResponse, status: number, statusText: string | undefined, headers: string[]): void {
   if ((res as { stream?: unknown }).stream === undefined) {
+    // node:http adds `Connection: keep-alive` and `Keep-Alive: timeout=N` where an HTTP/1.1 connection
+    // persists, and `Connection: close` to an HTTP/1.0 request, which closes anyway; Deno and Bun send
+    // neither, both being the default. With the header removed, Node sends none and still persists or
+    // closes as it would have. An app's own Connection header, or an HTTP/1.1 close, is left to Node.
+    if (res.req.httpVersionMinor === 1 ? res.shouldKeepAlive : !res.shouldKeepAlive) {
+      if (!hasHeader(headers, "connection")) res.removeHeader("connection");
+    }
     res.writeHead(status, statusText || undefined, headers);
     return;
   }
@@ -42,4 +49,13 @@ export function abortResponse(res: ServerResponse): void {
   const stream = (res as { stream?: http2.ServerHttp2Stream }).stream;
   if (stream === undefined) res.destroy();
   else stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+}
+
+/** True when the flat [name, value, ...] list names `lowerName` (any case). */
+export function hasHeader(flat: string[], lowerName: string): boolean {
+  for (let i = 0; i < flat.length; i += 2) {
+    const name = flat[i];
+    if (name.length === lowerName.length && name.toLowerCase() === lowerName) return true;
+  }
+  return false;
 }

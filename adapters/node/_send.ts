@@ -6,7 +6,7 @@
  * @module
  */
 import type { ServerResponse } from "node:http";
-import { abortResponse, writeHead } from "./_response-head.ts";
+import { abortResponse, hasHeader, writeHead } from "./_response-head.ts";
 import { logStreamError } from "../../src/_log.ts";
 import { chunkOf } from "../../src/compress/_one-chunk.ts";
 import { FastResponse, type FastParts } from "./_response.ts";
@@ -93,7 +93,7 @@ function sendStream(
   }
   const chunk = chunkOf(body); // a body compressed whole: written as it is, still without Content-Length
   if (chunk) {
-    res.writeHead(status, statusText || undefined, headers);
+    writeHead(res, status, statusText, headers);
     if (!isHead) res.write(chunk);
     res.end();
     return;
@@ -172,10 +172,4 @@ function flatHeaders(init: HeadersInit | undefined): string[] {
   return out;
 }
 
-function hasHeader(flat: string[], lowerName: string): boolean {
-  for (let i = 0; i < flat.length; i += 2) {
-    const name = flat[i];
-    if (name.length === lowerName.length && name.toLowerCase() === lowerName) return true;
-  }
-  return false;
-}
+

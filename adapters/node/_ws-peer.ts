@@ -44,8 +44,6 @@ export class NodePeer extends PeerBase<WsHub> {
   readonly socket: Socket;
   /** @internal permessage-deflate settings, when negotiated */
   readonly _deflate: Deflate | undefined;
-  /** @internal idle sweeps without traffic */
-  _idleTicks = 0;
   #state = OPEN;
   #closeCode: number | undefined;
   #closeReason = "";

@@ -28,7 +28,6 @@ export class NodeWebSockets {
   readonly hub: WsHub;
   readonly #fallback: (req: IncomingMessage, res: ServerResponse) => void;
   readonly #scheme: "http" | "https";
-  #sweep: ReturnType<typeof setInterval> | undefined;
 
   /** `fallback` serves upgrades that are not WebSocket (`Upgrade: h2c` from curl, say) as plain requests. */
   constructor(
@@ -73,7 +72,7 @@ export class NodeWebSockets {
         context: decision.context,
         protocol: decision.protocol,
       }, compress);
-      this.#startSweep();
+      this.hub.idle.start();
       peer.start(head);
     }).catch(() => socket.destroy());
   }
@@ -92,23 +91,7 @@ export class NodeWebSockets {
 
   /** Graceful stop: every peer gets 1001. */
   closeAll(): void {
-    clearInterval(this.#sweep);
-    this.#sweep = undefined;
     this.hub.closeAll(CloseCode.goingAway, "server shutting down");
-  }
-
-  /** Idle peers get a ping after about `idleTimeout`, and 1001 half of that later. */
-  #startSweep(): void {
-    const seconds = this.hub.limits.idleTimeout;
-    if (this.#sweep || seconds <= 0) return;
-    this.#sweep = setInterval(() => {
-      for (const peer of this.hub.peers as Set<NodePeer>) {
-        const ticks = ++peer._idleTicks;
-        if (ticks === 2) peer.ping();
-        else if (ticks >= 3) peer.close(CloseCode.goingAway, "idle timeout");
-      }
-    }, (seconds * 1000) / 2);
-    this.#sweep.unref();
   }
 }
 

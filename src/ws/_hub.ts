@@ -10,6 +10,7 @@ import { logLine } from "../_log.ts";
 import type { WebSocketOptions } from "../types.ts";
 import { WsMessage } from "./_message.ts";
 import { resolveWsLimits, type WsLimits } from "./_options.ts";
+import { IdleSweep } from "./_idle.ts";
 import type { PeerBase, PeerHub } from "./_peer.ts";
 import type { PublishOptions, PubSub } from "./_pubsub.ts";
 
@@ -20,12 +21,15 @@ export class WsHub implements PeerHub {
   readonly peers: Set<PeerBase> = new Set();
   /** Replaced by a shared pub/sub before any peer connects when instances share topics. */
   pubsub: PubSub<PeerBase>;
+  /** The idle timeout, for runtimes without a proper one of their own: an adapter starts it on its first peer. */
+  readonly idle: IdleSweep;
   readonly #closed: WeakSet<PeerBase> = new WeakSet();
 
   constructor(hooks: WebSocketOptions, pubsub: PubSub<PeerBase>) {
     this.hooks = hooks;
     this.limits = resolveWsLimits(hooks);
     this.pubsub = pubsub;
+    this.idle = new IdleSweep(this.peers, this.limits.idleTimeout);
   }
 
   /** Send to every subscriber of `topic` (but `except`); returns how many it was sent to. */
@@ -39,6 +43,7 @@ export class WsHub implements PeerHub {
 
   /** Close every open peer (graceful stop uses 1001). */
   closeAll(code: number, reason: string): void {
+    this.idle.stop();
     for (const peer of this.peers) peer.close(code, reason);
   }
 

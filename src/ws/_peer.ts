@@ -36,6 +36,8 @@ export abstract class PeerBase<H extends PeerHub = PeerHub> {
   readonly topics: Set<string> = new Set();
   /** @internal */
   readonly _hub: H;
+  /** @internal idle sweeps without a frame from the client (see _idle.ts); adapters reset it */
+  _idleTicks = 0;
   #id: string | undefined;
   #view: CrosswsPeer["websocket"] | undefined;
 

@@ -85,10 +85,6 @@ export function requests(s: Suite): void {
       test("request and request.headers can be inspected, before and after the body is read", async () => {
         const [status, seen] = await post("/request/inspect");
         expect(status).toBe(200);
-        if (exception("bunInspectEmpty")) {
-          expect(seen).toEqual({ headers: "Headers {}", request: "Request {}", usedRequest: true, bodyUsed: true });
-          return;
-        }
         expect(seen.headers).toMatch(/^Headers \{[^]*'x-a': '1'/);
         expect(seen.request).toMatch(/^Request \{/);
         expect(seen.request).toContain("method: 'POST'"); // each runtime lists the fields in its own order
