@@ -42,14 +42,14 @@ interface Entry {
 
 type Log = (line: string) => void;
 
-function blankRow(c: Contender, s: Scenario, ctx: RowContext): Row {
+function blankRow(c: Contender, s: Scenario, ctx: RowContext, control: boolean): Row {
   return {
     runtime: c.runtime,
     runtimeVersion: ctx.runtimeVersion,
     scenario: s.name,
     contender: c.name,
     detail: c.describe(s),
-    control: c.control,
+    control,
     status: "ok",
     generator: ctx.generator,
     machine: ctx.machine,
@@ -143,8 +143,9 @@ export async function runGroup(
   log: Log,
 ): Promise<Row[]> {
   const entries: Entry[] = contenders
-    .filter((c) => c.supports(scenario))
-    .map((contender) => ({ contender, row: blankRow(contender, scenario, ctx), cpu: [], clientCpu: [], redisCpu: [], redisShare: [], perCpu: [] }));
+    .filter((c) => c.supports(scenario) && !(settings.quick && c.fullRunsOnly))
+    // The first contender that supports a scenario is its control.
+    .map((contender, i) => ({ contender, row: blankRow(contender, scenario, ctx, i === 0), cpu: [], clientCpu: [], redisCpu: [], redisShare: [], perCpu: [] }));
 
   await Promise.all(entries.map(async (e) => {
     try {

@@ -43,14 +43,15 @@ export function processTree(pid: number): number[] {
 /** Every process of a running contender. */
 export const processesOf = (r: Running): number[] => [r.pid, ...(r.others ?? [])].flatMap(processTree);
 
-const READY = /listening on (https?:\/\/\S+)/;
+/** Our servers' ready line (stdout), and `deno serve`'s (stderr: "Listening on http://127.0.0.1:8000/"). */
+const READY = /listening on (https?:\/\/[^\s/]+)/i;
 
-/** Spawn `argv` and resolve once it prints its ready line. */
-export function spawnServer(argv: string[], timeoutMs = 30_000): Promise<Running> {
-  const child = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "pipe"], env: process.env });
+/** Spawn `argv` (with `env` added to ours) and resolve once it prints its ready line. */
+export function spawnServer(argv: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<Running> {
+  const child = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   let out = "";
   let err = "";
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
+  let started = false;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return new Promise((resolve, reject) => {
     const fail = (reason: string): void => {
@@ -62,10 +63,10 @@ export function spawnServer(argv: string[], timeoutMs = 30_000): Promise<Running
     child.once("error", (error) => fail(error.message));
     const onExit = (code: number | null): void => fail(`exited with status ${code}`);
     child.once("exit", onExit);
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      out += chunk;
-      const match = READY.exec(out);
+    const onOutput = (text: string): void => {
+      const match = started ? null : READY.exec(text);
       if (!match) return;
+      started = true;
       clearTimeout(timer);
       child.off("exit", onExit);
       resolve({
@@ -76,7 +77,9 @@ export function spawnServer(argv: string[], timeoutMs = 30_000): Promise<Running
           return exited;
         },
       });
-    });
+    };
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => onOutput(out += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => onOutput(err += chunk));
   });
 }
 

@@ -49,6 +49,8 @@ export interface WsScenario extends Base {
   idle: boolean;
   /** Served by two instances on one Redis; `url` is then two URLs, comma-separated. */
   redis?: boolean;
+  /** Served by `omniserve --workers 2` against one omniserve process (the control): pub/sub across workers. */
+  workers?: true;
   /** Clients offer permessage-deflate and send 2 KiB JSON messages, which servers compress (1 KiB threshold). */
   deflate?: boolean;
 }
@@ -202,6 +204,17 @@ export const SCENARIOS: Scenario[] = [
       const [a, b] = urls.split(",").map((u) => u.replace(/^http/, "ws") + "/");
       return checkBroadcast(a, 3000, b);
     },
+  },
+  {
+    name: "broadcast-workers",
+    title: "WebSocket broadcast across 2 workers (control: one omniserve process)",
+    kind: "ws",
+    app: app("broadcast"),
+    idle: false,
+    workers: true,
+    // The 32 bench clients connect one by one and the kernel (reusePort) or node:cluster spreads them over both
+    // workers, so most deliveries cross the bus; which worker holds a socket is not visible to this check.
+    check: (url) => checkBroadcast(url.replace(/^http/, "ws") + "/"),
   },
   {
     name: "broadcast-deflate",

@@ -53,11 +53,12 @@ async function main(): Promise<number> {
   if (!hasWrk && !settings.quick) return 1;
   if (!hasWrk) log("bench: quick mode continues with correctness checks only (no HTTP load step)");
 
+  // Before pinning: pinned to one CPU, this process would count one core.
+  const m = machine();
   if (!settings.quick) {
     settings.pinned = pinLoad();
     log(settings.pinned ? "bench: servers on CPU 0, load generators on the last CPU" : "bench: not pinning (needs taskset and 2+ cores)");
   }
-  const m = machine();
   const v = versions(hasWrk);
   const run: RunResult = { date: new Date().toISOString(), machine: m, versions: v, settings, rows: [] };
   const runtimes = (Object.keys(CONTENDERS) as Runtime[]).filter((r) => !args.runtimes || args.runtimes.includes(r));

@@ -38,6 +38,8 @@ describe("bench --quick", () => {
       for (const contender of ["raw", "omniserve"]) expect(seen).toContain(`${runtime}/broadcast-deflate/${contender}`);
       for (const contender of ["raw + Redis relay", "omniserve"]) expect(seen).toContain(`${runtime}/broadcast-redis/${contender}`);
       for (const scenario of ["hello", "json"]) expect(seen).toContain(`${runtime}/${scenario}/omniserve --workers 2`);
+      // Pub/sub across workers, against one omniserve process as the control.
+      for (const contender of ["omniserve", "omniserve --workers 2"]) expect(seen).toContain(`${runtime}/broadcast-workers/${contender}`);
       // Static files and compression: the raw runtime and omniserve, and nginx from Debian as the ceiling.
       for (const scenario of ["static", "gzip", "br"]) {
         for (const contender of ["raw", "omniserve"]) expect(seen).toContain(`${runtime}/${scenario}/${contender}`);
@@ -48,6 +50,8 @@ describe("bench --quick", () => {
         for (const contender of ["raw", "omniserve"]) expect(seen).toContain(`${runtime}/${scenario}/${contender}`);
       }
     }
+    // The by-hand ways to share a port (node:cluster, deno serve --parallel, reusePort) run in full runs only.
+    expect(run.rows.filter((r) => /by hand|--parallel/.test(r.contender))).toEqual([]);
     for (const row of run.rows) {
       expect(row.status, `${row.runtime} ${row.scenario} ${row.contender}`).toBe("ok");
     }
