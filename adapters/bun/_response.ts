@@ -22,11 +22,14 @@ export const NativeResponse: typeof Response = globalThis.Response;
 /** What Bun writes for a string body; the standard says `text/plain;charset=UTF-8` (case-insensitive). */
 const BUN_TEXT_PLAIN = "text/plain;charset=utf-8";
 const FORM_URLENCODED = "application/x-www-form-urlencoded;charset=UTF-8";
+const encoder = new TextEncoder();
 
 /** What `Response` is in a Bun server process. */
 export class StandardResponse extends NativeResponse {
   /** A string body whose standard content-type is not in the headers yet. */
   #text: boolean;
+  /** A body held in memory as given, for compress() to take without reading a stream. */
+  #held: string | Uint8Array | ArrayBuffer | undefined;
 
   constructor(body?: BodyInit | null, init?: ResponseInit) {
     // A stream that fails mid-way: Bun would drop the connection and say nothing (see _logged-stream.ts).
@@ -34,12 +37,24 @@ export class StandardResponse extends NativeResponse {
     // A string body keeps Bun's fast path (no Headers object); the content-type goes in
     // when someone reads the headers (middleware, or the adapter for HEAD).
     this.#text = typeof body === "string";
+    this.#held = this.#text || body instanceof Uint8Array || body instanceof ArrayBuffer ? body as string | Uint8Array | ArrayBuffer : undefined;
     if (this.#text) return;
     if (body instanceof URLSearchParams) {
       if (!super.headers.has("content-type")) super.headers.set("content-type", FORM_URLENCODED);
     } else if ((body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof Blob) && !typed(init?.headers) && !super.headers.has("content-type")) {
       super.headers.set("content-type", (body instanceof Blob && body.type) || "application/octet-stream");
     }
+  }
+
+  /**
+   * The bytes of a string, Uint8Array or ArrayBuffer body nobody has read,
+   * without reading the body's stream (which cost a compressed 100 KiB
+   * response about 6% of its time, profiled); undefined for any other body.
+   */
+  static heldBytes(response: Response): Uint8Array | undefined {
+    if (!(#held in response) || response.#held === undefined || response.bodyUsed) return undefined;
+    const held = response.#held;
+    return typeof held === "string" ? encoder.encode(held) : held instanceof ArrayBuffer ? new Uint8Array(held) : held;
   }
 
   override get headers(): Headers {

@@ -8,7 +8,6 @@
 import type { ServerResponse } from "node:http";
 import { abortResponse, hasHeader, writeHead } from "./_response-head.ts";
 import { logStreamError } from "../../src/_log.ts";
-import { chunkOf } from "../../src/compress/_one-chunk.ts";
 import { FastResponse, type FastParts } from "./_response.ts";
 import { fileParts } from "./_files.ts";
 import { sendFile } from "./_send-file.ts";
@@ -63,7 +62,8 @@ function sendFixed(
   }
   const length = body === null ? 0 : typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
   if (fast.contentType && !hasHeader(headers, "content-type")) headers.push("content-type", fast.contentType);
-  if (!hasHeader(headers, "content-length")) headers.push("content-length", String(length));
+  // A body compressed whole goes out without Content-Length, as a stream would (see FastResponse.unframed).
+  if (!fast.unframed && !hasHeader(headers, "content-length")) headers.push("content-length", String(length));
   writeHead(res, status, statusText, headers);
   if (isHead || body === null) res.end();
   else res.end(body);
@@ -89,13 +89,6 @@ function sendStream(
     writeHead(res, status, statusText, headers);
     res.end();
     if (body) body.cancel().catch(() => {});
-    return;
-  }
-  const chunk = chunkOf(body); // a body compressed whole: written as it is, still without Content-Length
-  if (chunk) {
-    writeHead(res, status, statusText, headers);
-    if (!isHead) res.write(chunk);
-    res.end();
     return;
   }
   const reader = body.getReader(); // throws for a locked stream, before anything is sent

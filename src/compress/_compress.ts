@@ -9,7 +9,7 @@ import { OmniserveError } from "../_errors.ts";
 import { isCompressible, loadMime, mimeLoaded } from "../_mime.ts";
 import type { CompressOptions, Encoding, MaybePromise } from "../types.ts";
 import { negotiate } from "./_accept.ts";
-import { compressedStream, type LiveBody, readBody, type WholeBody } from "./_body.ts";
+import { compressedStream, type LiveBody, readBody } from "./_body.ts";
 import type { Compressors } from "./_compressors.ts";
 import { oneChunk } from "./_one-chunk.ts";
 
@@ -90,7 +90,7 @@ function encode(rules: Rules, request: Request, response: Response): MaybePromis
   }
   const isHead = request.method === "HEAD";
   const held = rules.compressors.heldBody?.(response);
-  if (held) return finish(rules, response, choice, isHead, { whole: true, bytes: held });
+  if (held) return whole(rules, response, choice, isHead, held);
   const body = response.body;
   if (body === null && !isHead) return response;
   // A declared length (at or over the threshold, a file say) or no body: no need to look at it.
@@ -104,22 +104,32 @@ function encode(rules: Rules, request: Request, response: Response): MaybePromis
     const live: LiveBody = { whole: false, head: [], reader, pending: reader.read() };
     return rebuild(response, headers, compressedStream(live, rules.compressors.stream(choice)));
   }
-  return readBody(body).then((read) => finish(rules, response, choice, isHead, read));
+  return readBody(body).then((read) => {
+    if (read.whole) return whole(rules, response, choice, isHead, read.bytes);
+    const headers = compressedHeaders(response.headers, choice);
+    if (!isHead) return rebuild(response, headers, compressedStream(read, rules.compressors.stream(choice)));
+    read.reader.cancel().catch(() => {});
+    return rebuild(response, headers, endless());
+  });
 }
 
-/** The response for a body read whole, or as far as it would go without waiting. */
-async function finish(rules: Rules, response: Response, choice: Encoding, isHead: boolean, read: WholeBody | LiveBody): Promise<Response> {
-  if (read.whole && read.bytes.byteLength < rules.threshold) {
-    // Under the threshold: as it was (a HEAD's body is dropped by the runtime, which still counts it).
-    return rebuild(response, headerList(response.headers), read.bytes);
-  }
+/**
+ * The response for a body whose bytes are all known: compressed on the spot
+ * when it is small enough (the usual case: the response stays synchronous),
+ * else off the event loop.
+ */
+function whole(rules: Rules, response: Response, choice: Encoding, isHead: boolean, bytes: Uint8Array): MaybePromise<Response> {
+  // Under the threshold: as it was (a HEAD's body is dropped by the runtime, which still counts it).
+  if (bytes.byteLength < rules.threshold) return rebuild(response, headerList(response.headers), bytes);
   const headers = compressedHeaders(response.headers, choice);
-  if (isHead) {
-    if (!read.whole) read.reader.cancel().catch(() => {});
-    return rebuild(response, headers, endless());
-  }
-  if (read.whole) return rebuild(response, headers, oneChunk(await rules.compressors.bytes(choice, read.bytes)));
-  return rebuild(response, headers, compressedStream(read, rules.compressors.stream(choice)));
+  if (isHead) return rebuild(response, headers, endless());
+  const compressors = rules.compressors;
+  const done = (out: Uint8Array): Response => {
+    const init = { status: response.status, statusText: response.statusText, headers };
+    return compressors.compressedResponse ? compressors.compressedResponse(out, init) : new Response(oneChunk(out), init);
+  };
+  const out = compressors.bytesSync(choice, bytes);
+  return out ? done(out) : compressors.bytes(choice, bytes).then(done);
 }
 
 /** The response with `Vary: Accept-Encoding`, in place when its headers may be changed. */

@@ -22,6 +22,12 @@ export interface Compressors {
   readonly encodings: ReadonlySet<Encoding>;
   /** Compress a whole body held in memory (a large one off the event loop, where the runtime can). */
   bytes(encoding: Encoding, data: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Compress a whole body on the spot, when it is small enough for that
+   * (the size `bytes()` also compresses on the spot); undefined for a larger
+   * one, which goes to `bytes()`. Keeps the usual response synchronous.
+   */
+  bytesSync(encoding: Encoding, data: Uint8Array): Uint8Array | undefined;
   /** Start a streaming compressor. */
   stream(encoding: Encoding): StreamCompressor;
   /**
@@ -31,6 +37,13 @@ export interface Compressors {
    * cannot tell, and the body is read as a stream.
    */
   heldBody?(response: Response): Uint8Array | undefined;
+  /**
+   * A Response carrying `bytes` (a body compressed whole) that the runtime
+   * sends without Content-Length, as it sends a stream, so a HEAD (whose
+   * body is not compressed) has the GET's headers; built the runtime's
+   * cheapest way. Without it: a one-chunk web stream (_one-chunk.ts).
+   */
+  compressedResponse?(bytes: Uint8Array, init: ResponseInit): Response;
 }
 
 /**

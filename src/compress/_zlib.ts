@@ -72,17 +72,23 @@ export function zlibCompressors(zlib: ZlibModule, overrides: OneShotOverrides = 
     oneShot.zstd = zlib.zstdCompress;
     oneShotSync.zstd = zlib.zstdCompressSync;
   }
+  const bytesSync = (encoding: Encoding, data: Uint8Array): Uint8Array | undefined => {
+    if (data.byteLength > ON_THE_SPOT) return undefined;
+    const override = overrides[encoding];
+    return override ? override.sync(data) : oneShotSync[encoding]!.call(zlib, data, options[encoding]);
+  };
   return {
     encodings: new Set(Object.keys(create) as Encoding[]),
+    bytesSync,
     bytes(encoding, data) {
-      const override = overrides[encoding];
-      if (data.byteLength <= ON_THE_SPOT) {
-        try {
-          return Promise.resolve(override ? override.sync(data) : oneShotSync[encoding]!.call(zlib, data, options[encoding]));
-        } catch (error) {
-          return Promise.reject(error);
-        }
+      let out: Uint8Array | undefined;
+      try {
+        out = bytesSync(encoding, data);
+      } catch (error) {
+        return Promise.reject(error);
       }
+      if (out) return Promise.resolve(out);
+      const override = overrides[encoding];
       if (override) return override.async(data);
       return new Promise((resolve, reject) => {
         oneShot[encoding]!.call(zlib, data, options[encoding], (error, result) => error ? reject(error) : resolve(result));

@@ -16,6 +16,12 @@ export interface FoundFile {
   isDirectory: boolean;
 }
 
+/** Status and headers of a file response: a list, each name once. */
+export interface FileInit {
+  status: number;
+  headers: [string, string][];
+}
+
 /** The file facilities of one runtime. POSIX paths (`/`-separated). */
 export interface FileHost {
   /**
@@ -31,7 +37,7 @@ export interface FileHost {
    * A Response with `init`, whose body is bytes `start` to `end` (included)
    * of the file at `real`, sent the runtime's fastest way.
    */
-  respond(real: string, start: number, end: number, size: number, init: ResponseInit): Response;
+  respond(real: string, start: number, end: number, size: number, init: FileInit): Response;
 }
 
 const MISSING = new Set(["ENOENT", "ENOTDIR", "ELOOP", "ENAMETOOLONG"]);
