@@ -164,5 +164,3 @@ function flatHeaders(init: HeadersInit | undefined): string[] {
   }
   return out;
 }
-
-
