@@ -5,6 +5,7 @@
  */
 import { mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import process from "node:process";
 import { join } from "node:path";
 
 /** The folder every static contender serves (nginx included). */
@@ -24,9 +25,11 @@ export function ensureStaticFile(): string {
   mkdirSync(STATIC_DIR, { recursive: true });
   const bytes = new Uint8Array(STATIC_SIZE);
   for (let i = 0; i < bytes.length; i++) bytes[i] = i % 251;
-  writeFileSync(`${STATIC_FILE}.tmp`, bytes);
-  // Rename, so a contender starting at the same time never sees half a file.
-  renameSync(`${STATIC_FILE}.tmp`, STATIC_FILE);
+  // A name of this process's own, then a rename: a contender (or another bench run) starting at the same
+  // time never sees half a file.
+  const tmp = `${STATIC_FILE}.${process.pid}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, STATIC_FILE);
   return STATIC_FILE;
 }
 

@@ -1,0 +1,3 @@
+import { benchQuick } from "../support/bench-quick.ts";
+
+benchQuick("bun");
