@@ -67,7 +67,11 @@ export function staticFiles(s: Suite): void {
         const got = await req(path, { "accept-encoding": "br" });
         // Not pipelined: Bun drops a request pipelined behind an async handler (oven-sh/bun#33664).
         // With Connection: close, every byte after the head would be body.
-        const head = await s.exchange(server.url, get(server.url, path, "accept-encoding: br\r\nconnection: close\r\n", "HEAD"), { heads: [true] });
+        const head = await s.exchange(server.url, get(server.url, path, "accept-encoding: br\r\nconnection: close\r\n", "HEAD"), {
+          heads: [true],
+          // compress()'s HEAD answer to a compressible file is a stream Deno leaves open after the headers (denoH2HeadReset).
+          ...(s.exception("denoH2HeadReset") && s.protocol !== "http/1.1" ? { timeoutMs: 1000 } : {}),
+        });
         const res = head.responses[0];
         expect([res.status, headersOf(res)], path).toEqual([got.status, headersOf(got)]);
         expect(head.text.slice(head.text.indexOf("\r\n\r\n") + 4), path).toBe("");
