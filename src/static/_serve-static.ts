@@ -12,8 +12,8 @@ import { ranked } from "../compress/_accept.ts";
 import type { Encoding, ServerContext, StaticHandler, StaticOptions } from "../types.ts";
 import { entityTag, httpDate, ifRangeHolds, preconditions, type Validators } from "./_conditional.ts";
 import type { FileHost, FoundFile } from "./_files.ts";
-import { filePath } from "./_path.ts";
 import { parseRange } from "./_range.ts";
+import { targets, type Verdict } from "./_targets.ts";
 
 /** The signature of `serveStatic`, for the adapters to export. */
 export type ServeStatic = (options: StaticOptions) => StaticHandler;
@@ -28,11 +28,14 @@ interface Config {
   /** The root as found: a folder. */
   rootFound: FoundFile;
   index: string | false;
+  /** The root's index file, and its Content-Type. */
+  rootIndex: { file: string; type: string } | undefined;
+  /** From `request.url` to what it names (kept per URL, see _targets.ts). */
+  target: (url: string) => Verdict;
   etag: boolean;
   lastModified: boolean;
   cacheControl: string;
   precompressed: readonly Encoding[];
-  dotfiles: NonNullable<StaticOptions["dotfiles"]>;
   fallthrough: StaticOptions["fallthrough"];
 }
 
@@ -79,11 +82,12 @@ function configure(host: FileHost, options: StaticOptions): Config {
     root,
     rootFound: { ...found, real: root },
     index,
+    rootIndex: undefined,
+    target: targets(root, dotfiles),
     etag: options.etag ?? true,
     lastModified: options.lastModified ?? true,
     cacheControl: `public, max-age=${maxAge}${options.immutable ? ", immutable" : ""}`,
     precompressed,
-    dotfiles,
     fallthrough: options.fallthrough,
   };
 }
@@ -94,30 +98,27 @@ function serve(c: Config, request: Request, ctx: ServerContext | undefined): Res
     if (c.fallthrough) return c.fallthrough(request, ctx);
     return plain(405, "Method Not Allowed", { allow: "GET, HEAD" });
   }
-  let url: URL;
-  try {
-    url = new URL(request.url);
-  } catch {
-    return plain(400, "Bad Request"); // a runtime gave a URL without scheme or host (Bun, for an empty Host)
-  }
-  const path = filePath(url, c.dotfiles);
-  if (path === 403) return plain(403, "Forbidden");
-  if (path === 404) return notFound(c, request, ctx);
-  let name = path.relative;
+  const target = c.target(request.url);
+  if (target === 400) return plain(400, "Bad Request");
+  if (target === 403) return plain(403, "Forbidden");
+  if (target === 404) return notFound(c, request, ctx);
+  const path = target.path;
+  let type = target.type;
   // The root is a folder (checked at start-up): no stat for it; a root gone since then is a 404 at its index.
-  let file = name === "" ? c.rootFound : find(c, `${c.root}/${name}`, c.root);
+  let file = path.relative === "" ? c.rootFound : find(c, target.file, c.root);
   if (file === "outside") return plain(403, "Forbidden");
   if (file?.isDirectory) {
-    if (!path.folder) return redirect(`${path.pathname}/${url.search}`);
+    if (!path.folder) return redirect(`${path.pathname}/${target.search}`);
     if (c.index === false) return notFound(c, request, ctx);
-    name = c.index;
-    file = find(c, `${file.real}/${name}`, file.real);
+    const index = file === c.rootFound ? (c.rootIndex ??= { file: `${c.root}/${c.index}`, type: contentTypeFor(c.index) }) : undefined;
+    type = index ? index.type : contentTypeFor(c.index);
+    file = find(c, index ? index.file : `${file.real}/${c.index}`, file.real);
     if (file === "outside") return plain(403, "Forbidden");
   } else if (path.folder) {
     return notFound(c, request, ctx); // `/file.txt/` names a folder that is not one
   }
   if (!file?.isFile) return notFound(c, request, ctx);
-  return send(c, request, file, name);
+  return send(c, request, file, type);
 }
 
 /** Look `path` up (below `known`, a real folder); "outside" when a symlink leads out of the root. */
@@ -128,12 +129,12 @@ function find(c: Config, path: string, known?: string): FoundFile | "outside" | 
 }
 
 /**
- * Send `original`; its type is that of `name`, the name asked for (a
- * symlink's target may be named otherwise). Headers are built as a list: a
+ * Send `original` with the Content-Type `type`, that of the name asked for
+ * (a symlink's target may be named otherwise). Headers are built as a list: a
  * runtime sends a list as it is, where a Headers object costs a sorted walk
  * (undici's, on Node, measured in the sender).
  */
-function send(c: Config, request: Request, original: FoundFile, name: string): Response {
+function send(c: Config, request: Request, original: FoundFile, type: string): Response {
   let file = original;
   let encoding: Encoding | undefined;
   if (c.precompressed.length) {
@@ -169,7 +170,7 @@ function send(c: Config, request: Request, original: FoundFile, name: string): R
   }
   const start = range ? range.start : 0;
   const end = range ? range.end : size - 1;
-  headers.push(["content-type", contentTypeFor(name)], ["accept-ranges", "bytes"], ["content-length", String(end - start + 1)]);
+  headers.push(["content-type", type], ["accept-ranges", "bytes"], ["content-length", String(end - start + 1)]);
   if (encoding) headers.push(["content-encoding", encoding]);
   if (range) headers.push(["content-range", `bytes ${start}-${end}/${size}`]);
   const status = range ? 206 : 200;

@@ -3,7 +3,7 @@
  * outside the root (each gets 403 or 404, never a file's bytes), dotfiles,
  * a missing root, junk headers, and a 1 GiB file read by a slow client.
  */
-import { closeSync, mkdtempSync, openSync, rmSync, ftruncateSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync, ftruncateSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -116,6 +116,44 @@ export function staticSafety(s: Suite): void {
       await expect(s.start("test/fixture/static-app.ts", { STATIC_ROOT: "test/fixture/static/text.txt" })).rejects.toThrow(
         /root test\/fixture\/static\/text.txt is not a folder/,
       );
+    });
+
+    describe("a file that changes", () => {
+      let dir: string;
+      beforeAll(() => {
+        dir = mkdtempSync(join(tmpdir(), "omniserve-static-"));
+        writeFileSync(join(dir, "f.txt"), "first");
+        writeFileSync(`${dir}-outside.txt`, "outside");
+      });
+      afterAll(() => {
+        rmSync(dir, { recursive: true, force: true });
+        rmSync(`${dir}-outside.txt`, { force: true });
+      });
+      const changing = servedBy(() => s.start("test/fixture/static-app.ts", { STATIC_ROOT: dir }));
+
+      test("serveStatic() sends a file that changed with its new bytes, length and validators, and refuses it once it is a symlink out", async () => {
+        const seen = async (headers: Record<string, string> = {}) => {
+          const r = await ask(s, changing().url, "/f.txt", headers);
+          return { status: r.status, length: header(r, "content-length"), etag: header(r, "etag"), body: r.body.toString("latin1") };
+        };
+        const first = [await seen(), await seen()]; // asked twice: whatever is kept per URL or per file is kept now
+        expect(first[1]).toMatchObject({ status: 200, length: "5", body: "first" });
+        const file = join(dir, "f.txt");
+        writeFileSync(file, "a longer second body");
+        utimesSync(file, new Date(), new Date(Date.now() + 5000)); // a new date even on a coarse clock
+        const second = await seen();
+        expect(second).toMatchObject({ status: 200, length: "20", body: "a longer second body" });
+        expect(second.etag).not.toBe(first[1].etag);
+        expect((await seen({ "if-none-match": first[1].etag! })).status).toBe(200);
+        expect((await seen({ range: "bytes=2-7" })).body).toBe("longer");
+        writeFileSync(file, "3rd");
+        utimesSync(file, new Date(), new Date(Date.now() + 10000));
+        expect(await seen()).toMatchObject({ status: 200, length: "3", body: "3rd" });
+        unlinkSync(file);
+        expect((await seen()).status).toBe(404);
+        symlinkSync(`${dir}-outside.txt`, file);
+        expect((await seen()).status).toBe(403);
+      });
     });
 
     describe("a 1 GiB file", () => {
