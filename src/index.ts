@@ -22,7 +22,7 @@ export { OmniserveError, type ErrorCode } from "./_errors.ts";
 export declare function serve(options: ServeOptions): Server;
 
 /**
- * Install omniserve's Response as the global now (Node, Bun; nothing on Deno), or with `false` put the
+ * Install omniserve's Response as the global now, or with `false` put the
  * native one back: what `serve()` does when a server starts unless `overrideGlobalObjects` is false.
  */
 export declare function useGlobalResponse(on?: boolean): void;

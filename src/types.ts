@@ -194,18 +194,21 @@ export interface ServeOptions {
   /** Do not log errors (they still reach `error`). */
   silent?: boolean;
   /**
-   * Node and Bun: when the server starts, replace `globalThis.Response` with
-   * omniserve's subclass (default true). On Node it is a light Response the
-   * server writes without a stream (a large part of a small request's cost);
-   * on Bun it puts the standard content-type into `response.headers` and HEAD
-   * responses, and lets `util.inspect()` show a Request's and Headers' fields. `instanceof Response` holds for native and replaced responses
-   * alike. With `false` the global stays native: Node then streams every
-   * body (chunked, unless the app sets Content-Length) and Bun's HEAD
-   * responses to string bodies carry no content-type. On Node 24, whose
+   * When the server starts, replace `globalThis.Response` with omniserve's
+   * subclass (default true). On Node it is a light Response the server
+   * writes without a stream (a large part of a small request's cost); on Bun
+   * it puts the standard content-type into `response.headers` and HEAD
+   * responses, and lets `util.inspect()` show a Request's and Headers' fields;
+   * on Bun and Deno it lets compress() take a body given in memory without
+   * reading a stream. `instanceof Response` holds for native and replaced
+   * responses alike. With `false` the global stays native: Node then streams
+   * every body (chunked, unless the app sets Content-Length), Bun's HEAD
+   * responses to string bodies carry no content-type, and compress() reads
+   * every body on Deno and Bun through its stream. On Node 24, whose
    * `Request` keeps its state in private fields, it also replaces `Request`
    * and `fetch` with ones that take the server's request in
    * `new Request(request)` and `fetch(request)` (with `false` those calls
-   * throw there). Deno ignores it.
+   * throw there).
    * Importing omniserve never changes a global.
    */
   overrideGlobalObjects?: boolean;

@@ -1,13 +1,13 @@
 /**
  * Importing omniserve changes no global on any runtime; starting a server
- * replaces `Response` on Node and Bun unless `overrideGlobalObjects: false`.
+ * replaces `Response` unless `overrideGlobalObjects: false`.
  */
 import { execFile } from "node:child_process";
 import { describe, expect, test } from "vitest";
 import { runtimeArgv } from "../cli/runtime.ts";
 import type { Runtime } from "../src/types.ts";
 
-const REPLACES: Record<Runtime, string[]> = { node: ["Response"], deno: [], bun: ["Response"] };
+const REPLACES: Record<Runtime, string[]> = { node: ["Response"], deno: ["Response"], bun: ["Response"] };
 
 describe.each(["node", "deno", "bun"] as Runtime[])("globals on %s", (runtime) => {
   test("import changes no global; a server replaces Response only where documented and only when asked", async () => {

@@ -57,6 +57,14 @@ export class StandardResponse extends NativeResponse {
     return typeof held === "string" ? encoder.encode(held) : held instanceof ArrayBuffer ? new Uint8Array(held) : held;
   }
 
+  /**
+   * `instanceof Response` holds for Bun's own responses too: `clone()`,
+   * `Response.json()`, `Response.redirect()` and `fetch()` build those.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof NativeResponse;
+  }
+
   override get headers(): Headers {
     const headers = super.headers;
     if (this.#text) {

@@ -25,12 +25,13 @@ import { type Compress, makeCompress } from "../../src/compress/_compress.ts";
 import { makeServeStatic, type ServeStatic } from "../../src/static/_serve-static.ts";
 import { denoCompressors } from "./_compressors.ts";
 import { denoFiles } from "./_files.ts";
+import { DenoResponse, installDenoResponse, NativeResponse } from "./_response.ts";
 
 export type * from "../../src/types.ts";
 export { OmniserveError, type ErrorCode } from "../../src/_errors.ts";
 
-/** Deno.serve sends only Deno's own Response objects; others are rebuilt (see _foreign.ts). */
-const toNative = nativeResponses(globalThis.Response);
+/** Deno.serve sends only Deno's own Response objects (subclasses included); others are rebuilt (see _foreign.ts). */
+const toNative = nativeResponses(NativeResponse, DenoResponse);
 
 /**
  * Compress a fetch handler's responses with Deno's native `node:zlib` (see `compress` in the README).
@@ -67,6 +68,7 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
 
   constructor(options: ServeOptions) {
     super(options, { openTransport, checkPem, toNative, clientGone });
+    useGlobalResponse(options.overrideGlobalObjects !== false);
     if (options.websocket) this.attachHub((this.#ws = new DenoWebSockets(options.websocket)).hub);
     const tls = this.resolved.tls;
     this.#options = {
@@ -182,8 +184,12 @@ function withScheme(request: Request, origin: string): Request {
 }
 
 /**
- * Deno keeps its own `Response` (it sends only its own objects); this exists
- * so every entry point has the same surface.
+ * Install omniserve's Deno Response as the global `Response` now (or, with
+ * `false`, put Deno's own back): what a server does when it starts, unless
+ * `overrideGlobalObjects` is false. It is Deno's class with one note kept,
+ * whether the body was given in memory, so compress() takes such a body
+ * without reading a stream (_response.ts). The CLI calls it before it loads
+ * an app module.
  *
  * @example
  * ```ts
@@ -191,7 +197,9 @@ function withScheme(request: Request, origin: string): Request {
  * useGlobalResponse();
  * ```
  */
-export function useGlobalResponse(_on = true): void {}
+export function useGlobalResponse(on = true): void {
+  installDenoResponse(on);
+}
 
 /**
  * Start serving `options.fetch` on Deno.

@@ -90,6 +90,7 @@ function encode(rules: Rules, request: Request, response: Response): MaybePromis
   }
   const isHead = request.method === "HEAD";
   const held = rules.compressors.heldBody?.(response);
+  if (held instanceof Promise) return held.then((bytes) => whole(rules, response, choice, isHead, bytes));
   if (held) return whole(rules, response, choice, isHead, held);
   const body = response.body;
   if (body === null && !isHead) return response;

@@ -188,6 +188,16 @@ export function compression(s: Suite): void {
       }
     });
 
+    test("compress() sends a body in memory whole after a clone() or a look at its stream", async () => {
+      for (const path of ["/cloned", "/the-clone", "/stream-asked"]) {
+        for (const accept of ["gzip", "br"]) {
+          const res = await req(path, { "accept-encoding": accept });
+          expect([res.status, header(res, "content-encoding")], `${path} ${accept}`).toEqual([200, accept]);
+          expect(decode(accept, res.body).equals(json), `${path} ${accept}`).toBe(true);
+        }
+      }
+    });
+
     test("a response not wrapped in compress() is sent as is on every runtime (Deno's own compression is off)", async () => {
       for (const path of ["/plain/json", "/plain/stream"]) {
         const res = await req(path, { "accept-encoding": "gzip, br, zstd" });

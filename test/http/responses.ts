@@ -113,6 +113,16 @@ export function responses(s: Suite): void {
       expect([clone.status, clone.body.toString()]).toEqual([200, "cloned body"]);
     });
 
+    test("Response as the app sees it: instanceof, clone(), json(), redirect(), fetch() results and bodyUsed", async () => {
+      const { responses } = await s.exchange(s.url(), get(s.url(), "/response-class"));
+      expect(JSON.parse(responses[0].body.toString())).toEqual({
+        instances: [true, true, true, true, true, true],
+        texts: ["made", "made", '{"a":1}', "fetched", "read"],
+        used: [false, true, true, "TypeError"],
+        heads: [201, "1", 302, "http://example.test/"],
+      });
+    });
+
     test("response.headers shows the content-type the body will get, as middleware reads it", async () => {
       const { responses } = await s.exchange(s.url(), get(s.url(), "/seen-content-type"));
       expect(JSON.parse(responses[0].body.toString())).toEqual([
