@@ -7,71 +7,80 @@
  * joined its topic. Across machines omniserve uses Redis instead; this never
  * leaves the host.
  *
- * Frame: u32 length of the rest (big-endian), u8 kind (1 join, 2 leave,
- * 3 message), u16 topic length, topic (UTF-8), then for a message the
- * envelope of `src/pubsub/_envelope.ts`.
+ * Both sides write once per turn of the event loop: a worker sends the
+ * frames (`_bus-frames.ts`) of a turn in one write, and the relay forwards
+ * what it read to each other worker as the bytes it read, in one write per
+ * worker and turn.
  * @module
  */
 import { Buffer } from "node:buffer";
 import net from "node:net";
+import { setImmediate } from "node:timers";
 import { OmniserveError } from "../src/_errors.ts";
 import { logLine } from "../src/_log.ts";
 import type { Wire } from "../src/pubsub/_envelope.ts";
 import type { Transport } from "../src/pubsub/_shared.ts";
 import type { PubSubStats } from "../src/types.ts";
+import { FrameBatch, FrameReader, JOIN, LEAVE, MESSAGE } from "./_bus-frames.ts";
 
-const JOIN = 1;
-const LEAVE = 2;
-const MESSAGE = 3;
 /** A worker that stops reading is cut off past this much queued for it, so the relay's memory stays bounded. */
 const MAX_QUEUED = 64 * 1024 * 1024;
 
-function encode(kind: number, topic: string, payload?: Wire): Buffer {
-  const name = Buffer.from(topic, "utf8");
-  const size = payload === undefined ? 0 : typeof payload === "string" ? Buffer.byteLength(payload) : payload.byteLength;
-  const body = 1 + 2 + name.length + size;
-  const out = Buffer.allocUnsafe(4 + body);
-  out.writeUInt32BE(body, 0);
-  out[4] = kind;
-  out.writeUInt16BE(name.length, 5);
-  name.copy(out, 7);
-  if (typeof payload === "string") out.write(payload, 7 + name.length, "utf8");
-  else if (payload) out.set(payload, 7 + name.length);
-  return out;
-}
+/** What the relay forwards to one worker in this turn: slices of what it read, the last one still growing. */
+class Outbox {
+  readonly parts: Buffer[] = [];
+  bytes = 0;
+  #from: Buffer | undefined;
+  #start = 0;
+  #end = 0;
 
-/** Splits a byte stream into frames. */
-function reader(onFrame: (kind: number, topic: string, payload: Buffer, whole: Buffer) => void): (chunk: Buffer) => void {
-  let pending: Buffer = Buffer.alloc(0);
-  return (chunk) => {
-    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-    let off = 0;
-    while (pending.length - off >= 4) {
-      const size = pending.readUInt32BE(off);
-      if (pending.length - off - 4 < size) break;
-      const whole = pending.subarray(off, off + 4 + size);
-      const nameLength = whole.readUInt16BE(5);
-      onFrame(whole[4], whole.toString("utf8", 7, 7 + nameLength), whole.subarray(7 + nameLength), whole);
-      off += 4 + size;
+  /** Add `from[start..end]`; a frame that follows the last one in the same read extends its slice. */
+  add(from: Buffer, start: number, end: number): void {
+    this.bytes += end - start;
+    if (from === this.#from && start === this.#end) {
+      this.#end = end;
+      return;
     }
-    pending = off === pending.length ? Buffer.alloc(0) : pending.subarray(off);
-  };
+    this.#close();
+    this.#from = from;
+    this.#start = start;
+    this.#end = end;
+  }
+
+  /** Write everything to `socket` in one go. */
+  writeTo(socket: net.Socket): void {
+    this.#close();
+    if (this.parts.length === 1) socket.write(this.parts[0]);
+    else socket.write(Buffer.concat(this.parts, this.bytes));
+  }
+
+  #close(): void {
+    if (this.#from) this.parts.push(this.#from.subarray(this.#start, this.#end));
+    this.#from = undefined;
+  }
 }
 
 /** The relay, run by the supervising process. */
 export class BusRelay {
   readonly #server: net.Server;
+  readonly #maxQueued: number;
   readonly #topics: Map<string, Set<net.Socket>> = new Map();
+  /** The workers something is to be forwarded to at the end of this turn. */
+  #outboxes: Map<net.Socket, Outbox> = new Map();
 
-  private constructor(server: net.Server) {
+  private constructor(server: net.Server, maxQueued: number) {
     this.#server = server;
+    this.#maxQueued = maxQueued;
   }
 
-  /** Listen on the Unix socket `path`. */
-  static listen(path: string): Promise<BusRelay> {
+  /**
+   * Listen on the Unix socket `path`. A worker with more than `maxQueued`
+   * bytes not yet taken by its socket is disconnected (a smaller limit is for tests).
+   */
+  static listen(path: string, maxQueued: number = MAX_QUEUED): Promise<BusRelay> {
     return new Promise((resolve, reject) => {
       const server = net.createServer();
-      const relay = new BusRelay(server);
+      const relay = new BusRelay(server, maxQueued);
       server.on("connection", (socket) => relay.#accept(socket));
       server.once("error", reject);
       server.listen(path, () => resolve(relay));
@@ -84,8 +93,10 @@ export class BusRelay {
     socket.on("close", () => {
       for (const topic of joined) this.#leave(topic, socket);
     });
-    socket.on("data", reader((kind, topic, _payload, whole) => {
-      if (kind === JOIN) {
+    const reader = new FrameReader((kind, topic, bytes, start, _payload, end) => {
+      if (kind === MESSAGE) {
+        for (const other of this.#topics.get(topic) ?? []) if (other !== socket) this.#forward(other, bytes, start, end);
+      } else if (kind === JOIN) {
         joined.add(topic);
         let set = this.#topics.get(topic);
         if (!set) this.#topics.set(topic, set = new Set());
@@ -93,18 +104,31 @@ export class BusRelay {
       } else if (kind === LEAVE) {
         joined.delete(topic);
         this.#leave(topic, socket);
-      } else if (kind === MESSAGE) {
-        for (const other of this.#topics.get(topic) ?? []) {
-          if (other === socket) continue;
-          if (other.writableLength > MAX_QUEUED) {
-            logLine("pubsub: a worker stopped reading its messages; disconnecting it from the others");
-            other.destroy();
-            continue;
-          }
-          other.write(whole);
-        }
       }
-    }));
+    });
+    socket.on("data", (chunk: Buffer) => reader.push(chunk));
+  }
+
+  #forward(to: net.Socket, bytes: Buffer, start: number, end: number): void {
+    if (to.destroyed) return;
+    let box = this.#outboxes.get(to);
+    if (!box) {
+      if (this.#outboxes.size === 0) setImmediate(() => this.#flush());
+      this.#outboxes.set(to, box = new Outbox());
+    }
+    if (to.writableLength + box.bytes + end - start > this.#maxQueued) {
+      logLine("pubsub: a worker stopped reading its messages; disconnecting it from the others");
+      to.destroy();
+      this.#outboxes.delete(to);
+      return;
+    }
+    box.add(bytes, start, end);
+  }
+
+  #flush(): void {
+    const outboxes = this.#outboxes;
+    this.#outboxes = new Map();
+    for (const [socket, box] of outboxes) if (!socket.destroyed) box.writeTo(socket);
   }
 
   #leave(topic: string, socket: net.Socket): void {
@@ -129,6 +153,7 @@ export class BusTransport implements Transport {
   readonly #path: string;
   #socket: net.Socket | undefined;
   #stats: PubSubStats | undefined;
+  readonly #batch: FrameBatch = new FrameBatch();
 
   constructor(path: string) {
     this.#path = path;
@@ -143,7 +168,7 @@ export class BusTransport implements Transport {
         this.#socket = socket;
         stats.connected = true;
         // Topics joined before the connection (join() had no socket to write to).
-        for (const topic of joined) this.#write(encode(JOIN, topic));
+        for (const topic of joined) this.#add(JOIN, topic);
         socket.off("error", reject).on("error", () => {});
         resolve();
       });
@@ -153,34 +178,47 @@ export class BusTransport implements Transport {
         if (stats.connected) logLine("pubsub: lost the workers' relay; messages to other workers are dropped");
         stats.connected = false;
       });
-      socket.on("data", reader((kind, topic, payload) => {
-        if (kind === MESSAGE) receive(topic, payload);
-      }));
+      const reader = new FrameReader((kind, topic, bytes, _start, payload, end) => {
+        if (kind === MESSAGE) receive(topic, bytes.subarray(payload, end));
+      });
+      socket.on("data", (chunk: Buffer) => reader.push(chunk));
     });
   }
 
   join(topic: string): void {
-    this.#write(encode(JOIN, topic));
+    this.#add(JOIN, topic);
   }
 
   leave(topic: string): void {
-    this.#write(encode(LEAVE, topic));
+    this.#add(LEAVE, topic);
   }
 
   send(topic: string, message: Wire): void {
-    if (!this.#write(encode(MESSAGE, topic, message))) this.#stats!.dropped++;
+    if (!this.#add(MESSAGE, topic, message)) this.#stats!.dropped++;
   }
 
   close(): Promise<void> {
+    this.#flush();
     this.#socket?.destroy();
     this.#socket = undefined;
     return Promise.resolve();
   }
 
-  #write(frame: Buffer): boolean {
+  /** Add a frame to this turn's batch; false when there is no relay to send it to. */
+  #add(kind: number, topic: string, payload?: Wire): boolean {
     const socket = this.#socket;
     if (!socket || socket.destroyed) return false;
-    socket.write(frame);
+    if (this.#batch.empty) setImmediate(() => this.#flush());
+    this.#batch.add(kind, topic, payload);
     return true;
+  }
+
+  #flush(): void {
+    if (this.#batch.empty) return;
+    const socket = this.#socket;
+    const messages = this.#batch.messages;
+    const bytes = this.#batch.take();
+    if (socket && !socket.destroyed) socket.write(bytes);
+    else this.#stats!.dropped += messages;
   }
 }
