@@ -79,11 +79,13 @@ export async function serveWorkers(plan: WorkersPlan): Promise<never> {
   const start = (index: number, port: number | undefined): Promise<SpawnedServer> => {
     const flags = { ...plan.flags, port };
     const workerEnv = { ...env, OMNISERVE_WORKER: String(index) };
-    const options = { inherit: true, quietReady: true };
+    // A worker's log lines go straight to our stderr: copied through this process, each request line of
+    // `--log` woke it and took a fifth of the CPU of a hello run (measured, Node 20, bench/README.md).
+    const options = { inherit: true, quietReady: true, directStderr: true };
     if (!useCluster) {
       return startServer(modulePath, runtime, { ...flags, ...options, env: workerEnv, runtimeFlags: plan.runtimeFlags });
     }
-    cluster.setupPrimary({ exec: CHILD, args: childArgs(modulePath, flags), execArgv: plan.runtimeFlags, silent: true });
+    cluster.setupPrimary({ exec: CHILD, args: childArgs(modulePath, flags), execArgv: plan.runtimeFlags, stdio: ["ignore", "pipe", "inherit", "ipc"] });
     const worker = cluster.fork(workerEnv);
     return watchServer(worker.process, { runtime, modulePath, bin: process.execPath }, options);
   };
