@@ -11,6 +11,10 @@
  * that dies 5 times within 30 s stops the whole server with exit status 1; a
  * worker that cannot start at all (a module that throws at load) stops it at
  * once. SIGINT/SIGTERM stop every worker gracefully, then exit 0.
+ *
+ * Output: a worker's stderr (log lines, `--log`) is ours itself, so serving
+ * costs this process nothing; only its stdout passes through here, for the
+ * ready line. In steady state the supervisor makes no system call (strace).
  * @module
  */
 import cluster from "node:cluster";
