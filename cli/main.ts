@@ -105,7 +105,7 @@ async function serveCommand(args: string[]): Promise<void> {
   };
   process.on("SIGINT", forward);
   process.on("SIGTERM", forward);
-  const server = await startServer(modulePath, runtime, { ...flags, runtimeFlags, inherit: true }).catch((error) => {
+  const server = await startServer(modulePath, runtime, { ...flags, runtimeFlags, inherit: true, directStderr: true }).catch((error) => {
     // The child already printed its error to our stderr.
     const code = (error as { childExitCode?: number | null }).childExitCode;
     if (code !== undefined) process.exit(code || 1);

@@ -46,6 +46,12 @@ export interface SpawnOptions extends ServeFlags {
   inherit?: boolean;
   /** With `inherit`, leave the child's ready line out (a supervisor prints one line for all workers). */
   quietReady?: boolean;
+  /**
+   * Give the child our stderr itself rather than a pipe we copy from: its log lines (one per request with
+   * `--log`) then cost this process nothing. A start that fails has printed its error there already; the
+   * rejection's message is then only the exit status, and `stderr()` stays empty.
+   */
+  directStderr?: boolean;
   /** Give up waiting for the ready line after this long (default 30 s). */
   timeoutMs?: number;
   env?: Record<string, string>;
@@ -95,7 +101,7 @@ export function startServer(
     ? supervisorArgv(modulePath, runtime, options)
     : runtimeArgv(runtime, CHILD, childArgs(modulePath, options), options.runtimeFlags);
   const child = spawn(bin, args, {
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", "pipe", options.directStderr ? "inherit" : "pipe"],
     env: { ...process.env, ...options.env },
   });
   return watchServer(child, { runtime, modulePath, bin }, options);
@@ -114,7 +120,8 @@ export function watchServer(
   let out = "";
   let ready = false;
   const err = new TextTail(STDERR_KEPT);
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
+  // Null when the child writes to our stderr itself (`directStderr`).
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
     err.append(chunk);
     if (options.inherit) process.stderr.write(chunk);
   });

@@ -120,6 +120,22 @@ describe.each(RUNTIMES)("--workers 2 on %s", (runtime) => {
     expect(new Set(answers)).toEqual(new Set(["slow 0", "slow 1"]));
   }, 30_000);
 
+  test("--log: both workers' request lines reach stderr whole, one per request", async () => {
+    // Workers write to the supervisor's stderr itself (no copy through the supervisor): lines must stay intact.
+    const own = await startLocal(FIXTURE, runtime, { workers: 2, log: true });
+    try {
+      const seen = (await Promise.all(Array.from({ length: 4 }, () => whoAnswers(own.url, 10)))).flat();
+      expect(new Set(seen.map((s) => s.worker))).toEqual(new Set([0, 1]));
+      const lines = () => own.stderr().split("\n").filter((line) => line.includes("/worker"));
+      const deadline = Date.now() + 10_000;
+      while (lines().length < 40 && Date.now() < deadline) await sleep(50);
+      expect(lines()).toHaveLength(40);
+      for (const line of lines()) expect(line).toMatch(/^omniserve: GET \/worker 200 \d+\.\dms$/);
+    } finally {
+      await own.stop(20_000);
+    }
+  }, 60_000);
+
   test("a module that throws at load gives its error once, naming it, and exit 1, without a restart loop", async () => {
     const { code, stdout, stderr } = await cli(["serve", "test/fixture/throws.ts", "--runtime", runtime, "--workers", "2", "--port", "0"]);
     expect(code).toBe(1);
