@@ -116,12 +116,14 @@ function h2Request(onRequest: OnRequest, idleMs: number): OnRequest {
         res.end();
         return;
       }
-      req.once("aborted", () => onAborted(req));
       const stream = (req as unknown as Http2ServerRequest).stream;
+      // With END_STREAM on the headers there is no body to cut: no listener for it.
       if (!stream.endAfterHeaders) {
+        // Shared listeners, no closures: what a request holds lives as long as its upload (see bench/README.md).
+        req.once("aborted", onAborted);
         boundStreamBody(req as unknown as Http2ServerRequest, idleMs);
         // The stream's own finish (the compatibility response's comes only at close), then Node's own ending.
-        stream.once("finish", () => setImmediate(() => endEarly(stream)));
+        stream.once("finish", onStreamFinish);
       }
     }
     onRequest(req, res);
@@ -147,7 +149,11 @@ function endEarly(stream: http2.ServerHttp2Stream): void {
   if (!stream.closed && !stream.destroyed && !stream.state.remoteClose) stream.close(http2.constants.NGHTTP2_NO_ERROR);
 }
 
+function onStreamFinish(this: http2.ServerHttp2Stream): void {
+  setImmediate(endEarly, this);
+}
+
 /** As node:http does for HTTP/1.1: fail a body read in progress; with nobody reading, nothing to tell. */
-function onAborted(req: http.IncomingMessage): void {
-  if (!req.readableEnded && req.listenerCount("error") > 0) req.destroy(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+function onAborted(this: http.IncomingMessage): void {
+  if (!this.readableEnded && this.listenerCount("error") > 0) this.destroy(Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
 }
