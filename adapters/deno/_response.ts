@@ -24,8 +24,8 @@ export class DenoResponse extends NativeResponse {
 
   constructor(body?: BodyInit | null, init?: ResponseInit) {
     super(body, init);
-    this.#inMemory = typeof body === "string" || body instanceof Uint8Array || body instanceof ArrayBuffer ||
-      ArrayBuffer.isView(body) || body instanceof URLSearchParams;
+    this.#inMemory = typeof body === "string" || ArrayBuffer.isView(body) || body instanceof ArrayBuffer ||
+      body instanceof URLSearchParams;
   }
 
   /**
