@@ -65,6 +65,17 @@ export class StandardResponse extends NativeResponse {
     return value instanceof NativeResponse;
   }
 
+  /**
+   * Bun 1.4's clone() of a string body beyond ASCII forgets that it was text,
+   * and both responses then go out as `application/octet-stream` (the bug
+   * oven-sh/bun#33677's review describes). Putting the content-type in the
+   * headers first keeps it on both.
+   */
+  override clone(): Response {
+    if (this.#text) void this.headers;
+    return super.clone();
+  }
+
   override get headers(): Headers {
     const headers = super.headers;
     if (this.#text) {

@@ -113,6 +113,14 @@ export function responses(s: Suite): void {
       expect([clone.status, clone.body.toString()]).toEqual([200, "cloned body"]);
     });
 
+    test("a cloned string body keeps its text content-type, the clone and the original alike", async () => {
+      const text = exception("bunCharsetLowercase") ? "text/plain;charset=utf-8" : "text/plain;charset=UTF-8";
+      for (const which of ["clone", "original"]) {
+        const sent = (await s.exchange(s.url(), get(s.url(), `/clone-text?which=${which}`))).responses[0];
+        expect([which, sent.status, header(sent, "content-type"), sent.body.toString()]).toEqual([which, 200, text, "cl\u00f6ned b\u00f6dy"]);
+      }
+    });
+
     test("Response as the app sees it: instanceof, clone(), json(), redirect(), fetch() results and bodyUsed", async () => {
       const { responses } = await s.exchange(s.url(), get(s.url(), "/response-class"));
       expect(JSON.parse(responses[0].body.toString())).toEqual({
