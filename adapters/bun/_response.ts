@@ -9,6 +9,9 @@
  *   standard `UTF-8` in the headers of every string response costs Bun's fast
  *   path about 5% of a hello request (measured).
  * - A stream body that fails mid-way is logged in one line, as on Node.
+ * - A body with a null-body status (204, 304, ...) and `Response.redirect()`
+ *   to a relative URL are TypeErrors, as on Node and Deno; Bun sent them.
+ * - `clone()` of a string body keeps its content-type (see clone()).
  * - Bun adds `application/octet-stream` (or a Blob's type) to binary GET
  *   responses but not to HEAD; setting it explicitly keeps HEAD equal to GET.
  * @module
@@ -23,6 +26,7 @@ export const NativeResponse: typeof Response = globalThis.Response;
 const BUN_TEXT_PLAIN = "text/plain;charset=utf-8";
 const FORM_URLENCODED = "application/x-www-form-urlencoded;charset=UTF-8";
 const encoder = new TextEncoder();
+const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
 /** What `Response` is in a Bun server process. */
 export class StandardResponse extends NativeResponse {
@@ -32,6 +36,10 @@ export class StandardResponse extends NativeResponse {
   #held: string | Uint8Array | ArrayBuffer | undefined;
 
   constructor(body?: BodyInit | null, init?: ResponseInit) {
+    // Bun sends such a body's status without the body; the standard (and Node, Deno) refuse it.
+    if (body != null && init?.status !== undefined && NULL_BODY_STATUS.has(init.status)) {
+      throw new TypeError(`Response constructor: a ${init.status} response cannot have a body`);
+    }
     // A stream that fails mid-way: Bun would drop the connection and say nothing (see _logged-stream.ts).
     super(body instanceof ReadableStream ? loggedStream(body) : body, init);
     // A string body keeps Bun's fast path (no Headers object); the content-type goes in
@@ -55,6 +63,11 @@ export class StandardResponse extends NativeResponse {
     if (!(#held in response) || response.#held === undefined || response.bodyUsed) return undefined;
     const held = response.#held;
     return typeof held === "string" ? encoder.encode(held) : held instanceof ArrayBuffer ? new Uint8Array(held) : held;
+  }
+
+  /** Bun resolves a relative URL against nothing and sends it; the standard (and Node, Deno) refuse it. */
+  static override redirect(url: string | URL, status?: number): Response {
+    return NativeResponse.redirect(new URL(url).href, status);
   }
 
   /**

@@ -116,6 +116,8 @@ export class FastResponse {
       : body instanceof Blob && body.type
       ? body.type
       : undefined;
+    // A form's boundary is chosen when the body is built: the native Response says it.
+    if (type === undefined && isFormData(body)) return this._native().headers;
     if (type && !headers.has("content-type")) headers.set("content-type", type);
     return (this.#headers = headers);
   }
@@ -181,6 +183,11 @@ export class FastResponse {
       headers: this.#headers ?? this.#init?.headers,
     }));
   }
+}
+
+/** A FormData body, told without reading `globalThis.FormData` (which would load undici). */
+function isFormData(body: unknown): boolean {
+  return typeof body === "object" && body !== null && (body as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === "FormData";
 }
 
 // Everything else a Response has (clone, formData, blob, ...) goes to the native one.

@@ -137,6 +137,19 @@ export function responses(s: Suite): void {
         exception("bunCharsetLowercase") ? "text/plain;charset=utf-8" : "text/plain;charset=UTF-8",
         "application/x-www-form-urlencoded;charset=UTF-8",
         "x/y",
+        expect.stringMatching(/^multipart\/form-data; boundary=\S+$/),
+      ]);
+    });
+
+    test("a body with a null-body status and a redirect to a relative URL are TypeErrors in the app", async () => {
+      const { responses } = await s.exchange(s.url(), get(s.url(), "/response-rules"));
+      expect(JSON.parse(responses[0].body.toString())).toEqual([
+        "TypeError",
+        "TypeError",
+        "TypeError",
+        "TypeError",
+        [204, null],
+        [301, "http://example.test/"],
       ]);
     });
 
