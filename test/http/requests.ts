@@ -78,6 +78,13 @@ export function requests(s: Suite): void {
         expect(await post("/request/fetch-self")).toEqual([200, { ...sent, path: "/request/fetch-self", a: null, b: "2" }]);
       });
 
+      test("request.headers can be changed; a fetch() result's, Response.error()'s and Response.redirect()'s cannot", async () => {
+        const [status, seen] = await post("/request/headers-guards");
+        const request = exception("denoRequestHeadersImmutable") ? "TypeError" : "changed";
+        const responses = exception("bunResponseHeadersMutable") ? "changed" : "TypeError";
+        expect([status, seen]).toEqual([200, [request, responses, responses, responses]]);
+      });
+
       test("request.clone() reads the same body as the original", async () => {
         expect(await post("/request/clone")).toEqual([200, { clone: { ...sent, path: "/request/clone" }, original: "hello" }]);
       });

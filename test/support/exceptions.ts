@@ -207,6 +207,27 @@ export const EXCEPTIONS = {
       "Deno's own `fetch` fails on a `Deno.serve` request: a bare `Deno.serve` handler calling `fetch(request)` throws the same " +
       "(measured on Deno 2.9.6); the request is Deno's own object, which omniserve hands over unwrapped",
   },
+  denoRequestHeadersImmutable: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "`request.headers.set()` (or `append`, `delete`) on the request the server was given throws a TypeError; " +
+      "`new Request(request, { headers })` gives a request with other headers, as everywhere",
+    why:
+      "Deno.serve gives its requests' headers the `immutable` guard (since Deno 1.13: [oakserver/oak#385](https://github.com/oakserver/oak/issues/385); " +
+      "it broke [honojs/middleware#613](https://github.com/honojs/middleware/issues/613)). omniserve hands Deno's request over " +
+      "unwrapped: a mutable copy would cost every request and would not be what `request.clone()` and `fetch(request)` read",
+  },
+  bunResponseHeadersMutable: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "the headers of a `fetch()` result, `Response.error()` and `Response.redirect()` can be changed; the standard's " +
+      "`immutable` guard makes that a TypeError on Node and Deno",
+    why:
+      "Bun's `Headers` has no immutable guard; omniserve cannot add one to Bun's own responses without wrapping " +
+      "every `fetch()` result. Code that works on Node and Deno works on Bun",
+  },
   nodeForeignChunked: {
     area: "http",
     runtimes: ["node"],
