@@ -60,7 +60,7 @@ export class BunPubSub implements PubSub<BunSubscriber> {
       const result = subscribed && except._server === old ? except._ws.publish(topic, payload, compress) : old.publish(topic, payload, compress);
       if (result === 0) sent = 0;
     }
-    if (sent === 0) this.#dropped(topic);
+    if (sent === 0 && payload.length > 0) this.#dropped(topic);
     return count;
   }
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { CloseCode } from "../../src/ws/_close.ts";
-import { toWire } from "../../src/ws/_frame.ts";
+import { toWire, wireLength } from "../../src/ws/_frame.ts";
 import { WsHub } from "../../src/ws/_hub.ts";
 import { PeerBase, type PeerInit } from "../../src/ws/_peer.ts";
 import type { PubSub } from "../../src/ws/_pubsub.ts";
@@ -131,10 +131,13 @@ class BunPeer extends PeerBase<WsHub> {
 
   send(data: unknown, options?: { compress?: boolean }): number {
     const payload = toWire(data);
-    const sent = this._ws.send(payload, this.#pubsub.compress(payload, options));
-    // 0 on an open socket: Bun dropped the message, the peer is past backpressureLimit.
-    if (sent === 0 && this._ws.readyState === 1) this._overLimit();
-    return Math.max(0, sent);
+    const compress = this.#pubsub.compress(payload, options);
+    const sent = this._ws.send(payload, compress);
+    // 0 on an open socket: Bun dropped the message, the peer is past backpressureLimit
+    // (or the message was empty: 0 bytes sent).
+    if (sent === 0 && this._ws.readyState === 1 && payload.length > 0) this._overLimit();
+    // Bun says -1 for a message queued behind back-pressure, and counts compressed bytes.
+    return sent === 0 ? 0 : sent === -1 || compress ? wireLength(payload) : sent;
   }
 
   /** @internal past `backpressureLimit`: 1008, as on Node and Deno. */

@@ -13,7 +13,7 @@
  * @module
  */
 import { CloseCode } from "../../src/ws/_close.ts";
-import { toWire } from "../../src/ws/_frame.ts";
+import { toWire, wireLength } from "../../src/ws/_frame.ts";
 import { WsHub } from "../../src/ws/_hub.ts";
 import { PeerBase, type PeerInit } from "../../src/ws/_peer.ts";
 import { LocalPubSub } from "../../src/ws/_pubsub.ts";
@@ -129,7 +129,7 @@ class DenoPeer extends PeerBase<WsHub> {
 
   send(data: unknown, _options?: { compress?: boolean }): number {
     const payload = toWire(data);
-    return this._send(payload) ? (typeof payload === "string" ? payload.length : payload.byteLength) : 0;
+    return this._send(payload) ? wireLength(payload) : 0;
   }
 
   close(code: number = CloseCode.normal, reason = ""): void {

@@ -205,14 +205,14 @@ export class NodePeer extends PeerBase<WsHub> {
     if (pong) this.#overLimit();
   }
 
-  /** Bytes queued: the frame's length, or the message's while it is still being compressed. */
+  /** The message's length in bytes, or 0 when it was dropped. */
   send(data: unknown, options?: { compress?: boolean }): number {
     const { opcode, bytes } = toPayload(data);
     const frame = this._deflate && (options?.compress ?? bytes.length >= DEFLATE_THRESHOLD)
       ? deflateFrame(opcode, bytes, this._deflate.windowBits)
       : encodeFrame(opcode, bytes);
     if (frame instanceof PendingFrame) return this._writeLater(frame) ? bytes.length : 0;
-    return this._write(frame) ? frame.length : 0;
+    return this._write(frame) ? bytes.length : 0;
   }
 
   ping(data: unknown = ""): void {

@@ -23,6 +23,20 @@ export function toWire(data: SendData): string | Uint8Array {
   return textOf(data);
 }
 
+/** The length in bytes of a message from {@link toWire}: UTF-8 for text, counted without encoding it. */
+export function wireLength(wire: string | Uint8Array): number {
+  if (typeof wire !== "string") return wire.byteLength;
+  let length = wire.length;
+  for (let at = 0; at < wire.length; at++) {
+    const code = wire.charCodeAt(at);
+    if (code < 0x80) continue;
+    if (code < 0x800) length += 1;
+    else if (code < 0xdc00 && code >= 0xd800 && (wire.charCodeAt(at + 1) & 0xfc00) === 0xdc00) (length += 2, at++); // a pair: 4 bytes
+    else length += 2; // 3 bytes, a lone surrogate's U+FFFD too
+  }
+  return length;
+}
+
 /** `data` as the opcode and bytes of one message, by the rule of {@link toWire}. */
 export function toPayload(data: SendData): { opcode: number; bytes: Uint8Array } {
   const wire = toWire(data);

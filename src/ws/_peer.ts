@@ -53,7 +53,11 @@ export abstract class PeerBase<H extends PeerHub = PeerHub> {
   abstract get readyState(): number;
   /** Bytes queued for this peer and not yet written to the network. */
   abstract get bufferedAmount(): number;
-  /** Send one message: strings as text, bytes as binary, other values as JSON text. */
+  /**
+   * Send one message: strings as text, bytes as binary, other values as JSON
+   * text. Returns its length in bytes (UTF-8 for text, before compression),
+   * or 0 when it was dropped (the peer is closed or past `backpressureLimit`).
+   */
   abstract send(data: unknown, options?: { compress?: boolean }): number;
   /** Start the closing handshake with `code` (default 1000) and `reason`. */
   abstract close(code?: number, reason?: string): void;

@@ -5,12 +5,13 @@
  */
 import type { Message as CrosswsMessage, Peer as CrosswsPeer } from "crossws";
 import { describe, expect, test } from "vitest";
-import { encodeClose, encodeFrame, encodeMessage } from "../../src/ws/_frame.ts";
+import { encodeClose, encodeFrame, encodeMessage, wireLength } from "../../src/ws/_frame.ts";
 import type { WsMessage } from "../../src/ws/_message.ts";
 import { FrameParser, type ParserEvents } from "../../src/ws/_parser.ts";
 import type { PeerBase } from "../../src/ws/_peer.ts";
 import { TopicIndex } from "../../src/ws/_topics.ts";
 import { deflate, inflate, negotiateDeflate } from "../../adapters/node/_ws-deflate.ts";
+import { prng } from "../support/prng.ts";
 import { closePayload, frame, OP } from "../support/ws-client.ts";
 
 // A peer offers every public member of crossws's Peer, and a message every member of its Message.
@@ -96,6 +97,17 @@ describe("encodeFrame", () => {
     expect(encodeMessage(new Uint8Array([1]))[0]).toBe(0x82);
     expect(encodeMessage(new ArrayBuffer(1))[0]).toBe(0x82);
     expect(Buffer.from(encodeMessage({ a: 1 }).subarray(2)).toString()).toBe('{"a":1}');
+  });
+
+  test("wireLength() is the UTF-8 length TextEncoder gives, lone surrogates and pairs included", () => {
+    const rnd = prng(0x77697265);
+    const units = [0x41, 0x7f, 0x80, 0x7ff, 0x800, 0xe9, 0xfffd, 0xd83d, 0xde42, 0xdbff, 0xdc00, 0xffff];
+    const encoder = new TextEncoder();
+    for (let i = 0; i < 2000; i++) {
+      const text = String.fromCharCode(...Array.from({ length: Math.floor(rnd() * 12) }, () => units[Math.floor(rnd() * units.length)]));
+      expect(wireLength(text), JSON.stringify(text)).toBe(encoder.encode(text).length);
+    }
+    expect(wireLength(new Uint8Array(9))).toBe(9);
   });
 
   test("encodeClose() cuts the reason to fit a control frame", () => {

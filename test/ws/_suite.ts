@@ -73,6 +73,16 @@ export function wsConformance(runtime: Runtime): void {
         .toEqual({ name: "h2", protocol: "json", buffered: "number", id: "string" });
     });
 
+    test("peer.send() returns the message's length in bytes: UTF-8 for text, JSON text for objects", async () => {
+      const { client } = await RawClient.connect(`${server().url}/?name=sizes`);
+      clients.push(client!);
+      await client!.nextText();
+      client!.sendText("sizes");
+      expect([await client!.nextText(), (await client!.nextOf(OP.binary)).payload.length, await client!.nextText(), await client!.nextText()])
+        .toEqual(["h\u00e9llo \u{1F642}", 10, '{"a":1}', ""]);
+      expect(JSON.parse(await client!.nextText())).toEqual([11, 10, 7, 0]);
+    });
+
     test("upgrade names no subprotocol the hook did not choose (RFC 6455 4.2.2)", async () => {
       /** Connect offering `protocols`: the 101's status and subprotocol header, and what the peer says of itself. */
       const offer = async (query: string, protocols: string[]) => {
