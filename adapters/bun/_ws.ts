@@ -5,7 +5,7 @@
  * before `server.upgrade()`.
  * @module
  */
-import { CloseCode } from "../../src/ws/_close.ts";
+import { CloseCode, closeReason } from "../../src/ws/_close.ts";
 import { toWire, wireLength } from "../../src/ws/_frame.ts";
 import { WsHub } from "../../src/ws/_hub.ts";
 import { PeerBase, type PeerInit } from "../../src/ws/_peer.ts";
@@ -146,6 +146,7 @@ class BunPeer extends PeerBase<WsHub> {
   }
 
   close(code: number = CloseCode.normal, reason = ""): void {
+    reason = closeReason(code, reason);
     if (this._ws.readyState > 1) return;
     this._ws.close(code, reason);
   }

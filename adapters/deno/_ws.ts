@@ -12,7 +12,7 @@
  * connection until the client reads or leaves (`denoBackpressureLingers`).
  * @module
  */
-import { CloseCode } from "../../src/ws/_close.ts";
+import { CloseCode, closeReason } from "../../src/ws/_close.ts";
 import { toWire, wireLength } from "../../src/ws/_frame.ts";
 import { WsHub } from "../../src/ws/_hub.ts";
 import { PeerBase, type PeerInit } from "../../src/ws/_peer.ts";
@@ -133,6 +133,7 @@ class DenoPeer extends PeerBase<WsHub> {
   }
 
   close(code: number = CloseCode.normal, reason = ""): void {
+    reason = closeReason(code, reason);
     if (this.ws.readyState > 1) return;
     this.ws.close(code, reason);
     // The hub ignores a second report, so Deno's own close event later changes nothing.

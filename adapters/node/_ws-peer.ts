@@ -13,7 +13,7 @@
  * @module
  */
 import type { Socket } from "node:net";
-import { CloseCode, isSendableCloseCode } from "../../src/ws/_close.ts";
+import { CloseCode, closeReason } from "../../src/ws/_close.ts";
 import { encodeClose, encodeFrame, OPCODE, toPayload } from "../../src/ws/_frame.ts";
 import type { WsHub } from "../../src/ws/_hub.ts";
 import { FrameParser } from "../../src/ws/_parser.ts";
@@ -222,7 +222,7 @@ export class NodePeer extends PeerBase<WsHub> {
   }
 
   close(code: number = CloseCode.normal, reason = ""): void {
-    if (!isSendableCloseCode(code)) throw new RangeError(`invalid WebSocket close code ${code}`);
+    reason = closeReason(code, reason);
     if (this.#state !== OPEN) return;
     this.#state = CLOSING;
     // Reported to the close hook unless the client answers with its own close frame.

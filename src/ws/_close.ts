@@ -31,3 +31,27 @@ export function isSendableCloseCode(code: number): boolean {
   return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
     (code >= 3000 && code <= 4999);
 }
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * What `peer.close(code, reason)` sends, the same on every adapter: a code
+ * that may not be sent is a RangeError, and a reason past the 123 bytes a
+ * close frame holds is cut at a character boundary (Bun cuts so; Deno threw,
+ * Node cut mid-character, which a client refuses with 1007).
+ */
+export function closeReason(code: number, reason: string): string {
+  if (!isSendableCloseCode(code)) throw new RangeError(`invalid WebSocket close code ${code}`);
+  return fitReason(reason);
+}
+
+/** `reason` cut to at most 123 bytes of UTF-8 without splitting a character. */
+export function fitReason(reason: string): string {
+  if (reason.length <= 41) return reason; // 3 bytes a UTF-16 unit at most: it fits
+  const bytes = encoder.encode(reason);
+  if (bytes.length <= 123) return reason;
+  let end = 123;
+  while ((bytes[end] & 0xc0) === 0x80) end--; // back off a character's continuation bytes
+  return decoder.decode(bytes.subarray(0, end));
+}

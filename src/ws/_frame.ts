@@ -4,6 +4,8 @@
  * @module
  */
 
+import { fitReason } from "./_close.ts";
+
 export const OPCODE = { continuation: 0, text: 1, binary: 2, close: 8, ping: 9, pong: 10 } as const;
 
 const encoder = new TextEncoder();
@@ -85,8 +87,7 @@ export function encodeMessage(data: SendData): Uint8Array {
 /** A close frame; the reason is cut to fit the 125-byte control-frame limit. */
 export function encodeClose(code: number | undefined, reason = ""): Uint8Array {
   if (code === undefined) return encodeFrame(OPCODE.close, new Uint8Array(0));
-  let text = encoder.encode(reason);
-  if (text.length > 123) text = text.subarray(0, 123);
+  const text = encoder.encode(fitReason(reason));
   const payload = new Uint8Array(2 + text.length);
   payload[0] = code >>> 8;
   payload[1] = code & 0xff;

@@ -110,9 +110,11 @@ describe("encodeFrame", () => {
     expect(wireLength(new Uint8Array(9))).toBe(9);
   });
 
-  test("encodeClose() cuts the reason to fit a control frame", () => {
+  test("encodeClose() cuts the reason to fit a control frame, at a character", () => {
     const close = encodeClose(4000, "é".repeat(100));
-    expect(close[1]).toBe(125);
+    expect(close[1]).toBe(2 + 122);
+    expect(new TextDecoder("utf-8", { fatal: true }).decode(close.subarray(4))).toBe("é".repeat(61));
+    expect(encodeClose(4000, "x".repeat(200))[1]).toBe(125);
     expect(encodeClose(undefined).length).toBe(2);
   });
 });

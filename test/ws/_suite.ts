@@ -212,6 +212,19 @@ export function wsConformance(runtime: Runtime): void {
       await c.endedWithin();
     });
 
+    test("close() with a reason past 123 bytes cuts it at a character; a code that may not be sent is a RangeError", async () => {
+      const c = await connect("/?name=long-reason");
+      c.sendText("badcodes");
+      expect(JSON.parse(await c.nextText())).toEqual(Array(7).fill("RangeError"));
+      c.sendText("still open");
+      expect(await c.nextText()).toBe("still open");
+      c.sendText(`close:4002:${"\u00e9".repeat(100)}`); // 200 bytes of UTF-8: 61 characters (122 bytes) fit
+      expect(await c.closeFrame()).toEqual({ code: 4002, reason: "\u00e9".repeat(61) });
+      c.sendClose(4002, "\u00e9".repeat(61));
+      await c.endedWithin();
+      expect(JSON.parse(await until("/closes?name=long-reason", (b) => b !== "null"))).toEqual({ code: 4002, reason: "\u00e9".repeat(61) });
+    });
+
     test("terminate() drops the connection; the close hook sees 1006", async () => {
       const c = await connect("/?name=term");
       c.sendText("terminate");
