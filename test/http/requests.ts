@@ -36,6 +36,21 @@ export function requests(s: Suite): void {
       }
     });
 
+    s.http1Only("a method the parsers know (PATCH, WebDAV's, QUERY) reaches the app; an unknown one (FOO, lower-case get) too, but for Node and Bun", async () => {
+      for (const method of ["PATCH", "PROPFIND", "PURGE", "QUERY", "M-SEARCH"]) {
+        const { responses } = await s.exchange(s.url(), get(s.url(), "/method", "", method));
+        expect([method, responses[0]?.status, responses[0]?.body.toString()]).toEqual([method, 200, method]);
+      }
+      for (const method of ["FOO", "get"]) {
+        const reply = await s.exchange(s.url(), get(s.url(), "/method", "", method));
+        const seen = [method, reply.responses[0]?.status, reply.responses[0]?.body.toString(), reply.closed];
+        if (exception("nodeKnownMethodsOnly")) expect(seen).toEqual([method, 400, expect.any(String), expect.any(Boolean)]);
+        else if (exception("bunKnownMethodsOnly")) expect(seen).toEqual([method, undefined, undefined, true]);
+        else expect(seen).toEqual([method, 200, method, false]);
+      }
+      expect((await s.exchange(s.url(), get(s.url(), "/method"))).responses[0].status).toBe(200);
+    });
+
     s.http1Only("a HTTP/1.1 request without Host gets 400", async () => {
       const { responses } = await s.exchange(s.url(), "GET /url/x HTTP/1.1\r\n\r\n");
       if (exception("denoHostOptional")) {

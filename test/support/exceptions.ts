@@ -207,6 +207,24 @@ export const EXCEPTIONS = {
       "Deno's own `fetch` fails on a `Deno.serve` request: a bare `Deno.serve` handler calling `fetch(request)` throws the same " +
       "(measured on Deno 2.9.6); the request is Deno's own object, which omniserve hands over unwrapped",
   },
+  nodeKnownMethodsOnly: {
+    area: "http",
+    runtimes: ["node"],
+    differs:
+      "a request whose method is not in Node's list (`http.METHODS`: the standard's, WebDAV's, QUERY and a few more), " +
+      "such as `FOO` or a lower-case `get`, gets 400 before the app runs (RFC 9110 9.1 lets a method be any token)",
+    why: "Node's HTTP parser (llhttp) knows a fixed list of methods and refuses the rest before JavaScript runs",
+  },
+  bunKnownMethodsOnly: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "a request whose method is not in Bun's list, such as `FOO` or a lower-case `get`, is closed without an answer " +
+      "before the app runs",
+    why:
+      "Bun.serve's parser knows a fixed list of methods ([oven-sh/bun#6556](https://github.com/oven-sh/bun/issues/6556), " +
+      "[oven-sh/bun#21566](https://github.com/oven-sh/bun/issues/21566)) and drops the connection before JavaScript runs",
+  },
   denoRequestHeadersImmutable: {
     area: "http",
     runtimes: ["deno"],
