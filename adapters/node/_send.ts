@@ -8,6 +8,7 @@
 import type { ServerResponse } from "node:http";
 import { abortResponse, hasHeader, writeHead } from "./_response-head.ts";
 import { logStreamError } from "../../src/_log.ts";
+import { byteChunk } from "../../src/_logged-stream.ts";
 import { FastResponse, type FastParts } from "./_response.ts";
 import { fileParts } from "./_files.ts";
 import { sendFile } from "./_send-file.ts";
@@ -119,7 +120,7 @@ async function pipe(reader: ReadableStreamDefaultReader<Uint8Array>, res: Server
     for (;;) {
       const { done, value } = await reader.read();
       if (done || gone) break;
-      res.write(value);
+      res.write(byteChunk(value));
       if (res.writableLength > BUFFERED_LIMIT) await drained(res);
     }
     if (!gone) res.end();

@@ -70,6 +70,36 @@ export function logging(s: Suite): void {
       }
     });
 
+    test("stream chunks may be strings, ArrayBuffers or any view; anything else fails the body, logged once", async () => {
+      const sent = { string: "one,tw\u00f6", arraybuffer: "one,ab", dataview: "one,dv", uint16: "one,hi" };
+      if (exception("denoStreamChunksUint8ArrayOnly")) {
+        // Every chunk but a Uint8Array breaks the body after what came before it; Deno logs its own TypeError.
+        for (const kind of [...Object.keys(sent), "number", "blob"]) {
+          const logged = s.server().stderrLength();
+          const { responses } = await s.exchange(s.url(), get(s.url(), `/stream-chunk?kind=${kind}`), { timeoutMs: 2000 });
+          expect([kind, responses[0]?.status, responses[0]?.complete]).toEqual([kind, 200, false]);
+          await s.sleep(300);
+          const log = s.server().stderr(logged);
+          expect([kind, log.match(/^TypeError: expected typed ArrayBufferView$/gm)?.length, /^omniserve: /m.test(log)]).toEqual([kind, 1, false]);
+        }
+        return;
+      }
+      for (const [kind, body] of Object.entries(sent)) {
+        const { responses } = await s.exchange(s.url(), get(s.url(), `/stream-chunk?kind=${kind}`));
+        expect([kind, responses[0]?.status, responses[0]?.body.toString(), responses[0]?.complete]).toEqual([kind, 200, body, true]);
+      }
+      for (const kind of ["number", "blob"]) {
+        const logged = s.server().stderrLength();
+        const { responses } = await s.exchange(s.url(), get(s.url(), `/stream-chunk?kind=${kind}`), { timeoutMs: 2000 });
+        expect([kind, responses[0]?.complete]).not.toEqual([kind, true]);
+        await s.sleep(300);
+        const log = s.server().stderr(logged);
+        expect(log.match(/a response stream chunk must be bytes or a string/g), kind).toHaveLength(1);
+        expect(log, kind).toMatch(/^omniserve: ERR_RESPONSE_STREAM /);
+      }
+      expect((await s.exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
+    });
+
     test("a handler's DOMException is logged by its name, not its numeric legacy code", async () => {
       const logged = s.server().stderr().length;
       expect((await s.exchange(s.url(), get(s.url(), "/throw-dom"))).responses[0].status).toBe(500);
