@@ -23,6 +23,7 @@ import type { TlsEntry } from "../../src/_tls.ts";
 import type { Runtime, ServeOptions } from "../../src/types.ts";
 import { installStandardResponse, NativeResponse, StandardResponse } from "./_response.ts";
 import { installInspect } from "./_inspect.ts";
+import { installRequestBody } from "./_request-body.ts";
 import { bun, type BunServeOptions, type BunServer as BunRaw } from "./host.ts";
 import { bunTls, claimPort, relisten } from "./_tls.ts";
 import { BunWebSockets } from "./_ws.ts";
@@ -194,6 +195,7 @@ function withHeaders(response: Response | Promise<Response>): Response | Promise
 export function useGlobalResponse(on = true): void {
   installStandardResponse(on);
   installInspect(on);
+  installRequestBody(on);
 }
 
 /**

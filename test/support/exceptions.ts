@@ -241,10 +241,10 @@ export const EXCEPTIONS = {
     area: "http",
     runtimes: ["deno"],
     differs:
-      "`request.headers.set()` (or `append`, `delete`) on the request the server was given throws a TypeError; " +
-      "`new Request(request, { headers })` gives a request with other headers, as everywhere",
+      "over HTTP/1.1, `request.headers.set()` (or `append`, `delete`) on the request the server was given throws a " +
+      "TypeError (over HTTP/2 they can be changed); `new Request(request, { headers })` gives a request with other headers, as everywhere",
     why:
-      "Deno.serve gives its requests' headers the `immutable` guard (since Deno 1.13: [oakserver/oak#385](https://github.com/oakserver/oak/issues/385); " +
+      "Deno.serve gives its HTTP/1.1 requests' headers the `immutable` guard (since Deno 1.13: [oakserver/oak#385](https://github.com/oakserver/oak/issues/385); " +
       "it broke [honojs/middleware#613](https://github.com/honojs/middleware/issues/613)). omniserve hands Deno's request over " +
       "unwrapped: a mutable copy would cost every request and would not be what `request.clone()` and `fetch(request)` read",
   },

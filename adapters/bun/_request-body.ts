@@ -1,0 +1,53 @@
+/**
+ * Two ways Bun's own Request reads its body differently from the Fetch
+ * standard, and from Node and Deno (Bun 1.4.5):
+ * - `blob()` takes no type from Content-Type (it says `text/plain;charset=utf-8`
+ *   for a body it got as text, `""` after `clone()`); the standard gives the
+ *   Blob the request's MIME type, lower-cased.
+ * - `formData()` of a body it cannot parse throws a plain `Error`
+ *   ("FormData missing final boundary"); the standard says TypeError.
+ * While omniserve's globals are installed (see _response.ts), Bun's
+ * Request.prototype carries both fixes. Both cost only a call that reads the body.
+ * @module
+ */
+
+const nativeBlob = Request.prototype.blob;
+const nativeFormData = Request.prototype.formData;
+
+/** The type a Blob of a body with this Content-Type has: its MIME type without spaces, lower-cased; "" without one. */
+export function blobType(contentType: string | null): string {
+  if (contentType === null) return "";
+  const [essence, ...params] = contentType.split(";");
+  if (!/^[^\s/]+\/[^\s/]+$/.test(essence.trim())) return "";
+  let type = essence.trim();
+  for (const param of params) {
+    const at = param.indexOf("=");
+    if (at > 0) type += `;${param.slice(0, at).trim()}=${param.slice(at + 1).trim()}`;
+  }
+  return type.toLowerCase();
+}
+
+async function blob(this: Request): Promise<Blob> {
+  const type = blobType(this.headers.get("content-type"));
+  const body = await nativeBlob.call(this);
+  // Not slice(..., type) or new Blob(..., { type }): Bun adds a charset to types it knows
+  // (`text/javascript;charset=utf-8`), so the type is set on this Blob itself.
+  if (body.type !== type) Object.defineProperty(body, "type", { value: type, enumerable: true });
+  return body;
+}
+
+async function formData(this: Request): Promise<FormData> {
+  try {
+    return await nativeFormData.call(this);
+  } catch (error) {
+    if (error instanceof TypeError) throw error;
+    throw new TypeError((error as Error)?.message ?? String(error), { cause: error });
+  }
+}
+
+/** Give Bun's Request the standard `blob()` and `formData()` (or, with `false`, Bun's own again). */
+export function installRequestBody(on: boolean): void {
+  const proto = Request.prototype as unknown as Record<string, unknown>;
+  proto.blob = on ? blob : nativeBlob;
+  proto.formData = on ? formData : nativeFormData;
+}
