@@ -2,7 +2,8 @@
  * serve() as a library, on node, deno and bun: a port in use always surfaces
  * with ERR_PORT_IN_USE, even when nobody awaits ready() (Deno and Bun throw
  * from serve(); Node binds asynchronously, so it is an unhandled rejection),
- * and `server.url` shows the port picked for port 0 once ready() resolved.
+ * and `server.url` shows the port picked for port 0 once ready() resolved,
+ * and the address bound for hostname "localhost".
  */
 import { execFile } from "node:child_process";
 import net from "node:net";
@@ -49,5 +50,12 @@ describe.each(["node", "deno", "bun"] as Runtime[])("serve() listening on %s", (
     const { url, port } = JSON.parse(stdout);
     expect(port).toBeGreaterThan(0);
     expect(url).toBe(`http://127.0.0.1:${port}/`);
+  });
+
+  test("serve() on hostname localhost: url and hostname show the address it is bound to", async () => {
+    const { code, stdout } = await run(runtime, 0, "localhost");
+    expect(code).toBe(0);
+    const { url, port, hostname } = JSON.parse(stdout);
+    expect([url, hostname]).toEqual([`http://127.0.0.1:${port}/`, "127.0.0.1"]);
   });
 });

@@ -7,6 +7,8 @@
 export interface BunServer {
   readonly port: number;
   readonly hostname: string;
+  /** The address bound (Bun 1.1.x and later; undefined on a Unix socket). */
+  readonly address?: { address: string; family: string; port: number };
   readonly url: URL;
   stop(closeActiveConnections?: boolean): Promise<void> | void;
   reload(options: Partial<BunServeOptions>): void;

@@ -126,8 +126,9 @@ export class BunServer extends ServerBase<BunRaw, Request> {
     return this.#raw.port;
   }
 
+  /** The address bound, as Node and Deno say it (Bun's own `hostname` repeats "localhost" as given). */
   get hostname(): string {
-    return this.#raw.hostname;
+    return this.#raw.address?.address ?? this.#raw.hostname;
   }
 
   /** @internal */
