@@ -89,6 +89,8 @@ export function runtimeArgv(runtime: Runtime, script: string, args: string[], fl
     }
     case "bun":
       // Bun would read .env by itself; omniserve reads env files only when told (--env-file), on every runtime.
-      return [bin, "--no-env-file", ...flags, script, ...args];
+      // Bun would also fetch a package it cannot find from npm (where no node_modules is above the app):
+      // an import that fails on Node and Deno fails on Bun too.
+      return [bin, "--no-env-file", "--no-install", ...flags, script, ...args];
   }
 }

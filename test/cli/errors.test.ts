@@ -5,7 +5,9 @@
  * runtime's parser's), and a request error is followed by the app's frame, or
  * is one JSON object with `--log-format json`.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import type { Runtime } from "../../src/types.ts";
 import { cli, serveCli } from "../support/cli.ts";
@@ -50,6 +52,18 @@ describe.each(RUNTIMES)("load errors on %s", (runtime) => {
       '> 2 | import { greeting } from "./no-such-file.ts";',
       "    |                          ^",
     ]);
+  });
+
+  test("an import of a package that is not installed fails the same on every runtime (Bun installs nothing by itself)", async () => {
+    // Outside the repository: no node_modules above it, where Bun would otherwise fetch the package from npm.
+    const dir = mkdtempSync(join(tmpdir(), "omniserve-no-install-"));
+    const app = join(dir, "app.ts");
+    writeFileSync(app, 'import { Hono } from "hono";\nexport default new Hono();\n');
+    try {
+      expect((await loadFailure(app, runtime))[0]).toBe(`omniserve: error: ${app}:1:22: cannot find module "hono" [ERR_MODULE_LOAD]`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("an import of a name the module does not export reads the same on every runtime", async () => {

@@ -109,8 +109,8 @@ describe("runtime flags after --", () => {
     expect((await seen(["--runtime", "node", "--", "--max-old-space-size=200"])).execArgv).toEqual(["--max-old-space-size=200"]);
   });
 
-  test("bun gets the flags after -- (--smol), after omniserve's --no-env-file", async () => {
-    expect((await seen(["--runtime", "bun", "--", "--smol"])).execArgv).toEqual(["--no-env-file", "--smol"]);
+  test("bun gets the flags after -- (--smol), after omniserve's --no-env-file and --no-install", async () => {
+    expect((await seen(["--runtime", "bun", "--", "--smol"])).execArgv).toEqual(["--no-env-file", "--no-install", "--smol"]);
   });
 
   test("deno runs with -A unless the flags after -- give permissions, which then apply alone", async () => {
