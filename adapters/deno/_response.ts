@@ -24,6 +24,8 @@ export class DenoResponse extends NativeResponse {
 
   constructor(body?: BodyInit | null, init?: ResponseInit) {
     super(body, init);
+    // Deno sends a Blob chunked, although its size is known; Node and Bun send Content-Length.
+    if (body instanceof Blob && !super.headers.has("content-length")) super.headers.set("content-length", String(body.size));
     this.#inMemory = typeof body === "string" || ArrayBuffer.isView(body) || body instanceof ArrayBuffer ||
       body instanceof URLSearchParams;
   }

@@ -175,12 +175,6 @@ export const EXCEPTIONS = {
       "Deno.serve ends the request body stream as if complete; checking every body against its Content-Length in JS " +
       "would cost every upload on Deno",
   },
-  denoBlobChunked: {
-    area: "http",
-    runtimes: ["deno"],
-    differs: "a `Blob` body goes out chunked, without Content-Length, although its size is known",
-    why: "fixing it means replacing Deno's `Response` class, which costs every response; Blob bodies are rare",
-  },
   bunCharsetLowercase: {
     area: "http",
     runtimes: ["bun"],
