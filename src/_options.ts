@@ -63,17 +63,53 @@ export function resolveOptions(options: ServeOptions, checkPem?: CheckPem): Reso
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new OmniserveError("ERR_BAD_ARGUMENT", `port must be 0-65535, got ${String(options.port)}`);
   }
+  const hostname = options.hostname ?? "127.0.0.1";
+  if (typeof hostname !== "string" || hostname === "") {
+    throw new OmniserveError("ERR_BAD_ARGUMENT", `hostname must be a host name or address, got ${String(options.hostname)}`);
+  }
+  checkWebSocket(options.websocket);
   return {
     port,
-    hostname: options.hostname ?? "127.0.0.1",
-    maxRequestBodySize: options.maxRequestBodySize ?? DEFAULT_MAX_BODY,
-    idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT,
+    hostname,
+    maxRequestBodySize: wholeNumber("maxRequestBodySize", options.maxRequestBodySize, DEFAULT_MAX_BODY),
+    idleTimeout: wholeNumber("idleTimeout", options.idleTimeout, DEFAULT_IDLE_TIMEOUT),
     pubsub: resolvePubSub(options.pubsub),
     reusePort: options.reusePort ?? false,
     worker: Number(env("OMNISERVE_WORKER") ?? 0) || 0,
     tls: tlsEntries(options.tls, checkPem),
     http2: options.http2 ?? true,
   };
+}
+
+/**
+ * `value`, or `fallback` when it is undefined; anything but a whole number
+ * of 0 or more (Bun.serve takes whole numbers only) is ERR_BAD_ARGUMENT,
+ * before a runtime could refuse it in its own words, or take it.
+ */
+function wholeNumber(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+    throw new OmniserveError("ERR_BAD_ARGUMENT", `${name} must be a whole number of 0 or more, got ${String(value)}`);
+  }
+  return value;
+}
+
+const HOOKS = ["upgrade", "open", "message", "close", "error"] as const;
+const WS_LIMITS = ["maxPayloadLength", "idleTimeout", "backpressureLimit"] as const;
+
+/** The `websocket` option's hooks are functions and its limits whole numbers, or ERR_BAD_ARGUMENT. */
+function checkWebSocket(websocket: ServeOptions["websocket"]): void {
+  if (websocket === undefined) return;
+  if (websocket === null || typeof websocket !== "object") {
+    throw new OmniserveError("ERR_BAD_ARGUMENT", `websocket must be an object of hooks, got ${String(websocket)}`);
+  }
+  for (const hook of HOOKS) {
+    const value = (websocket as Record<string, unknown>)[hook];
+    if (value !== undefined && typeof value !== "function") {
+      throw new OmniserveError("ERR_BAD_ARGUMENT", `websocket.${hook} must be a function, got ${typeof value}`);
+    }
+  }
+  for (const limit of WS_LIMITS) wholeNumber(`websocket.${limit}`, websocket[limit], 0);
 }
 
 /** `http://host:port/`, with IPv6 hosts in brackets. */

@@ -3,7 +3,8 @@
  * with ERR_PORT_IN_USE, even when nobody awaits ready() (Deno and Bun throw
  * from serve(); Node binds asynchronously, so it is an unhandled rejection),
  * and `server.url` shows the port picked for port 0 once ready() resolved,
- * and the address bound for hostname "localhost".
+ * and the address bound for hostname "localhost"; a bad option is one
+ * ERR_BAD_ARGUMENT in the same words everywhere.
  */
 import { execFile } from "node:child_process";
 import net from "node:net";
@@ -50,6 +51,22 @@ describe.each(["node", "deno", "bun"] as Runtime[])("serve() listening on %s", (
     const { url, port } = JSON.parse(stdout);
     expect(port).toBeGreaterThan(0);
     expect(url).toBe(`http://127.0.0.1:${port}/`);
+  });
+
+  test("serve() with a bad option throws ERR_BAD_ARGUMENT naming it, the same words on every runtime", async () => {
+    const { code, stdout } = await run(runtime, 0, "bad");
+    expect(code).toBe(0);
+    expect(stdout.trim().split("\n")).toEqual([
+      "ERR_BAD_ARGUMENT hostname must be a host name or address, got 5",
+      "ERR_BAD_ARGUMENT hostname must be a host name or address, got ",
+      "ERR_BAD_ARGUMENT maxRequestBodySize must be a whole number of 0 or more, got -5",
+      "ERR_BAD_ARGUMENT maxRequestBodySize must be a whole number of 0 or more, got 1mb",
+      "ERR_BAD_ARGUMENT idleTimeout must be a whole number of 0 or more, got x",
+      "ERR_BAD_ARGUMENT idleTimeout must be a whole number of 0 or more, got 1.5",
+      "ERR_BAD_ARGUMENT websocket.open must be a function, got number",
+      "ERR_BAD_ARGUMENT websocket.maxPayloadLength must be a whole number of 0 or more, got -1",
+      "ERR_BAD_ARGUMENT websocket must be an object of hooks, got yes",
+    ]);
   });
 
   test("serve() on hostname localhost: url and hostname show the address it is bound to", async () => {
