@@ -25,7 +25,8 @@ const CHUNKED: [string, string] = ["transfer-encoding", "chunked"];
  * taken for HTTP/1.1 (HTTP/2 clients send `:authority`, not Host), one
  * without keeps the stream. Where the guess is wrong, an HTTP/1.0 client or
  * an HTTP/2 one that sends Host, hyper drops the header and sends the bytes
- * with their Content-Length (named exception `denoCompressedLength`).
+ * with their Content-Length; and code around compress() sees the header
+ * (named exception `denoCompressedLength`).
  */
 function compressedResponse(bytes: Uint8Array, init: CompressedInit, request: Request): Response {
   if (!request.headers.has("host")) return new NativeResponse(oneChunk(bytes), init);
