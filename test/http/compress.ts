@@ -143,6 +143,16 @@ export function compression(s: Suite): void {
       }
     });
 
+    s.http1Only("compress() answers an HTTP/1.0 request with the same coding and bytes, unchunked", async () => {
+      const host = new URL(server().url).host;
+      const { responses } = await s.exchange(server().url, `GET /json HTTP/1.0\r\nHost: ${host}\r\nAccept-Encoding: gzip\r\n\r\n`);
+      const res = responses[0];
+      const h = headersOf(res);
+      expect([res.status, h["content-encoding"], h.vary, res.chunked]).toEqual([200, "gzip", "Accept-Encoding", false]);
+      expect(h["content-length"]).toBe(s.exception("denoCompressedLength") ? String(res.body.length) : framed(res));
+      expect(decode("gzip", res.body).equals(json)).toBe(true);
+    });
+
     test("compress() compresses a streamed body as it goes, whole and decodable", async () => {
       const plain = (await req("/plain/stream")).body;
       expect(plain.length).toBe(64 * 16_388);
