@@ -19,6 +19,7 @@
 
 import { swapGlobalResponse } from "../../src/_global-response.ts";
 import { loggedStream } from "../../src/_logged-stream.ts";
+import { checkStatusText, standardBody } from "../../src/_body-init.ts";
 
 /** Bun's own Response class. */
 export const NativeResponse: typeof Response = globalThis.Response;
@@ -40,6 +41,8 @@ export class StandardResponse extends NativeResponse {
     if (body != null && init?.status !== undefined && NULL_BODY_STATUS.has(init.status)) {
       throw new TypeError(`Response constructor: a ${init.status} response cannot have a body`);
     }
+    if (body !== null && body !== undefined && typeof body !== "string") body = standardBody(body) as BodyInit;
+    checkStatusText(init?.statusText); // Bun takes any
     // A stream that fails mid-way: Bun would drop the connection and say nothing (see _logged-stream.ts).
     super(body instanceof ReadableStream ? loggedStream(body) : body, init);
     // A string body keeps Bun's fast path (no Headers object); the content-type goes in

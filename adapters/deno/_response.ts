@@ -13,6 +13,7 @@
  */
 
 import { swapGlobalResponse } from "../../src/_global-response.ts";
+import { standardBody } from "../../src/_body-init.ts";
 
 /** Deno's own Response class. */
 export const NativeResponse: typeof Response = globalThis.Response;
@@ -23,6 +24,7 @@ export class DenoResponse extends NativeResponse {
   #inMemory: boolean;
 
   constructor(body?: BodyInit | null, init?: ResponseInit) {
+    if (body !== null && body !== undefined && typeof body !== "string") body = standardBody(body) as BodyInit;
     super(body, init);
     // Deno sends a Blob chunked, although its size is known; Node and Bun send Content-Length.
     if (body instanceof Blob && !super.headers.has("content-length")) super.headers.set("content-length", String(body.size));

@@ -10,6 +10,7 @@
 
 import { swapGlobalResponse } from "../../src/_global-response.ts";
 import { delegateToNative } from "./_delegate.ts";
+import { checkStatusText, isFormData, standardBody } from "../../src/_body-init.ts";
 
 const NativeResponse: typeof Response = globalThis.Response;
 
@@ -41,6 +42,8 @@ export class FastResponse {
   #unframed = false;
 
   constructor(body?: BodyInit | null, init?: ResponseInit) {
+    if (body !== null && body !== undefined && typeof body !== "string") body = standardBody(body) as BodyInit;
+    checkStatusText(init?.statusText);
     this.#body = body ?? null;
     this.#init = init;
     const status = init?.status;
@@ -185,10 +188,6 @@ export class FastResponse {
   }
 }
 
-/** A FormData body, told without reading `globalThis.FormData` (which would load undici). */
-function isFormData(body: unknown): boolean {
-  return typeof body === "object" && body !== null && (body as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === "FormData";
-}
 
 // Everything else a Response has (clone, formData, blob, ...) goes to the native one.
 delegateToNative(FastResponse, NativeResponse, "Response");

@@ -137,6 +137,17 @@ export function responses(s: Suite): void {
       ]);
     });
 
+    test("a body of none of the body types (number, object, array) is its string, as text; a bad status text is a TypeError", async () => {
+      const text = exception("bunCharsetLowercase") ? "text/plain;charset=utf-8" : "text/plain;charset=UTF-8";
+      const { responses } = await s.exchange(s.url(), get(s.url(), "/body-init"));
+      expect(JSON.parse(responses[0].body.toString())).toEqual({
+        seen: [[text, "123"], [text, "[object Object]"], [text, "1,2"], [text, "true"]],
+        statusText: "TypeError",
+      });
+      const sent = (await s.exchange(s.url(), get(s.url(), "/body-init/sent"))).responses[0];
+      expect([sent.status, header(sent, "content-type"), sent.body.toString()]).toEqual([200, text, "1,2"]);
+    });
+
     test("a body with a null-body status and a redirect to a relative URL are TypeErrors in the app", async () => {
       const { responses } = await s.exchange(s.url(), get(s.url(), "/response-rules"));
       expect(JSON.parse(responses[0].body.toString())).toEqual([
