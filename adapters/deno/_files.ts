@@ -15,7 +15,7 @@ export const denoFiles: FileHost = {
     lstat: (path) => deno().lstatSync(path),
     fields: (s) => ({ size: s.size, mtimeMs: s.mtime?.getTime() ?? 0, isFile: s.isFile, isDirectory: s.isDirectory, isSymbolicLink: s.isSymlink }),
   }),
-  respond(real, start, end, size, init) {
+  respond({ real, size }, start, end, init) {
     // Opened synchronously, like the lookup: microseconds, and the response stays sync.
     const file = deno().openSync(real);
     const body = start === 0 && end === size - 1 ? file.readable : slice(file, start, end);

@@ -47,7 +47,7 @@ export function fileParts(response: Response): FileParts | undefined {
 
 export const nodeFiles: FileHost = {
   find: nodeFinder({ realpathSync, statSync, lstatSync }),
-  respond(real, start, end, _size, init) {
+  respond({ real }, start, end, init) {
     // The global Response: the light one while an omniserve server runs, else the native one.
     const response = new Response(fileStream(real, start, end), init);
     slices.set(response, { path: real, start, end });

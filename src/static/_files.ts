@@ -35,9 +35,9 @@ export interface FileHost {
   find(path: string, known?: string): FoundFile | undefined;
   /**
    * A Response with `init`, whose body is bytes `start` to `end` (included)
-   * of the file at `real`, sent the runtime's fastest way.
+   * of `file` (as this request's lookup found it), sent the runtime's fastest way.
    */
-  respond(real: string, start: number, end: number, size: number, init: FileInit): Response;
+  respond(file: FoundFile, start: number, end: number, init: FileInit): Response;
 }
 
 const MISSING = new Set(["ENOENT", "ENOTDIR", "ELOOP", "ENAMETOOLONG"]);
@@ -106,10 +106,15 @@ export function finder<S>(fs: FsCalls<S>): FileHost["find"] {
 export interface NodeStats {
   size: number;
   mtimeMs: number;
-  isFile(): boolean;
-  isDirectory(): boolean;
-  isSymbolicLink(): boolean;
+  /** The type bits and permissions (stat(2)'s st_mode). */
+  mode: number;
 }
+
+/** st_mode's type bits (POSIX `S_IFMT`) and the three types looked at. */
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
+const S_IFLNK = 0o120000;
 
 /** `find` from `node:fs`'s sync calls (Node's, and Bun's, which are native). */
 export function nodeFinder(fs: {
@@ -121,6 +126,11 @@ export function nodeFinder(fs: {
     realpath: (path) => fs.realpathSync.native(path),
     stat: (path) => fs.statSync(path),
     lstat: (path) => fs.lstatSync(path),
-    fields: (s) => ({ size: s.size, mtimeMs: s.mtimeMs, isFile: s.isFile(), isDirectory: s.isDirectory(), isSymbolicLink: s.isSymbolicLink() }),
+    // The type from the mode bits: one property read where isFile(), isDirectory() and isSymbolicLink() were
+    // three calls into Bun's native Stats (a tenth of the lookup there, profiled).
+    fields: (s) => {
+      const type = s.mode & S_IFMT;
+      return { size: s.size, mtimeMs: s.mtimeMs, isFile: type === S_IFREG, isDirectory: type === S_IFDIR, isSymbolicLink: type === S_IFLNK };
+    },
   });
 }
