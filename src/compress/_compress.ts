@@ -90,8 +90,8 @@ function encode(rules: Rules, request: Request, response: Response): MaybePromis
   }
   const isHead = request.method === "HEAD";
   const held = rules.compressors.heldBody?.(response);
-  if (held instanceof Promise) return held.then((bytes) => whole(rules, request, response, choice, isHead, bytes));
-  if (held) return whole(rules, request, response, choice, isHead, held);
+  if (held instanceof Promise) return held.then((bytes) => whole(rules, response, choice, isHead, bytes));
+  if (held) return whole(rules, response, choice, isHead, held);
   const body = response.body;
   if (body === null && !isHead) return response;
   // A declared length (at or over the threshold, a file say) or no body: no need to look at it.
@@ -106,7 +106,7 @@ function encode(rules: Rules, request: Request, response: Response): MaybePromis
     return rebuild(response, headers, compressedStream(live, rules.compressors.stream(choice)));
   }
   return readBody(body).then((read) => {
-    if (read.whole) return whole(rules, request, response, choice, isHead, read.bytes);
+    if (read.whole) return whole(rules, response, choice, isHead, read.bytes);
     const headers = compressedHeaders(response.headers, choice);
     if (!isHead) return rebuild(response, headers, compressedStream(read, rules.compressors.stream(choice)));
     read.reader.cancel().catch(() => {});
@@ -119,14 +119,7 @@ function encode(rules: Rules, request: Request, response: Response): MaybePromis
  * when it is small enough (the usual case: the response stays synchronous),
  * else off the event loop.
  */
-function whole(
-  rules: Rules,
-  request: Request,
-  response: Response,
-  choice: Encoding,
-  isHead: boolean,
-  bytes: Uint8Array,
-): MaybePromise<Response> {
+function whole(rules: Rules, response: Response, choice: Encoding, isHead: boolean, bytes: Uint8Array): MaybePromise<Response> {
   // Under the threshold: as it was (a HEAD's body is dropped by the runtime, which still counts it).
   if (bytes.byteLength < rules.threshold) return rebuild(response, headerList(response.headers), bytes);
   const headers = compressedHeaders(response.headers, choice);
@@ -134,7 +127,7 @@ function whole(
   const compressors = rules.compressors;
   const done = (out: Uint8Array): Response => {
     const init = { status: response.status, statusText: response.statusText, headers };
-    return compressors.compressedResponse ? compressors.compressedResponse(out, init, request) : new Response(oneChunk(out), init);
+    return compressors.compressedResponse ? compressors.compressedResponse(out, init) : new Response(oneChunk(out), init);
   };
   const out = compressors.bytesSync(choice, bytes);
   return out ? done(out) : compressors.bytes(choice, bytes).then(done);

@@ -16,13 +16,6 @@ export interface StreamCompressor {
   close(): void;
 }
 
-/** The init of a compressed response: its headers are a fresh list compress() built. */
-export interface CompressedInit {
-  status: number;
-  statusText: string;
-  headers: [string, string][];
-}
-
 /** The compressors of one runtime. */
 export interface Compressors {
   /** The codings this runtime can produce. */
@@ -49,10 +42,9 @@ export interface Compressors {
    * A Response carrying `bytes` (a body compressed whole) that the runtime
    * sends without Content-Length, as it sends a stream, so a HEAD (whose
    * body is not compressed) has the GET's headers; built the runtime's
-   * cheapest way, which may depend on the `request` (Deno's does). Without
-   * it: a one-chunk web stream (_one-chunk.ts).
+   * cheapest way. Without it: a one-chunk web stream (_one-chunk.ts).
    */
-  compressedResponse?(bytes: Uint8Array, init: CompressedInit, request: Request): Response;
+  compressedResponse?(bytes: Uint8Array, init: ResponseInit): Response;
 }
 
 /**

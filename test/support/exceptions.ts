@@ -175,19 +175,6 @@ export const EXCEPTIONS = {
       "Deno.serve ends the request body stream as if complete; checking every body against its Content-Length in JS " +
       "would cost every upload on Deno",
   },
-  denoCompressedLength: {
-    area: "http",
-    runtimes: ["deno"],
-    differs:
-      "a body compress() compressed whole goes to an HTTP/1.0 client, or to an HTTP/2 client that sends Host, with its " +
-      "Content-Length (the HEAD has none); every other request gets it without, as on Node and Bun. The Response compress() " +
-      "returns for a request with Host shows `transfer-encoding: chunked` in its headers (a middleware around compress() sees it)",
-    why:
-      "Deno sends bytes with Content-Length and only a stream without, and a one-chunk stream cost about 60-80 µs a request " +
-      "(5-7% of a 100 KiB gzip response, measured); the bytes go out with `Transfer-Encoding: chunked`, which hyper keeps on HTTP/1.1 " +
-      "and replaces with Content-Length on HTTP/1.0 and HTTP/2. Deno does not tell JavaScript the HTTP version: a request " +
-      "without Host (HTTP/2's usual) keeps the stream",
-  },
   bunCharsetLowercase: {
     area: "http",
     runtimes: ["bun"],
