@@ -28,6 +28,9 @@ export function isFormData(body: unknown): boolean {
   return typeof body === "object" && body !== null && (body as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === "FormData";
 }
 
+/** The statuses whose responses have no body (the Fetch standard's null body statuses). */
+export const NULL_BODY_STATUS: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
+
 /** RFC 9112's reason-phrase: tabs, spaces, visible ASCII and obs-text. */
 const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
 

@@ -19,7 +19,7 @@
 
 import { swapGlobalResponse } from "../../src/_global-response.ts";
 import { loggedStream } from "../../src/_logged-stream.ts";
-import { checkStatusText, standardBody } from "../../src/_body-init.ts";
+import { checkStatusText, NULL_BODY_STATUS, standardBody } from "../../src/_body-init.ts";
 
 /** Bun's own Response class. */
 export const NativeResponse: typeof Response = globalThis.Response;
@@ -27,7 +27,6 @@ export const NativeResponse: typeof Response = globalThis.Response;
 const BUN_TEXT_PLAIN = "text/plain;charset=utf-8";
 const FORM_URLENCODED = "application/x-www-form-urlencoded;charset=UTF-8";
 const encoder = new TextEncoder();
-const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
 /** What `Response` is in a Bun server process. */
 export class StandardResponse extends NativeResponse {
@@ -41,7 +40,7 @@ export class StandardResponse extends NativeResponse {
     if (body != null && init?.status !== undefined && NULL_BODY_STATUS.has(init.status)) {
       throw new TypeError(`Response constructor: a ${init.status} response cannot have a body`);
     }
-    if (body !== null && body !== undefined && typeof body !== "string") body = standardBody(body) as BodyInit;
+    body = standardBody(body) as BodyInit | null | undefined;
     checkStatusText(init?.statusText); // Bun takes any
     // A stream that fails mid-way: Bun would drop the connection and say nothing (see _logged-stream.ts).
     super(body instanceof ReadableStream ? loggedStream(body) : body, init);

@@ -24,7 +24,7 @@ export class DenoResponse extends NativeResponse {
   #inMemory: boolean;
 
   constructor(body?: BodyInit | null, init?: ResponseInit) {
-    if (body !== null && body !== undefined && typeof body !== "string") body = standardBody(body) as BodyInit;
+    body = standardBody(body) as BodyInit | null | undefined;
     super(body, init);
     // Deno sends a Blob chunked, although its size is known; Node and Bun send Content-Length.
     if (body instanceof Blob && !super.headers.has("content-length")) super.headers.set("content-length", String(body.size));

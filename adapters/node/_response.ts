@@ -10,7 +10,7 @@
 
 import { swapGlobalResponse } from "../../src/_global-response.ts";
 import { delegateToNative } from "./_delegate.ts";
-import { checkStatusText, isFormData, standardBody } from "../../src/_body-init.ts";
+import { checkStatusText, isFormData, NULL_BODY_STATUS, standardBody } from "../../src/_body-init.ts";
 
 const NativeResponse: typeof Response = globalThis.Response;
 
@@ -32,7 +32,6 @@ export interface FastParts {
 const TEXT_PLAIN = "text/plain;charset=UTF-8";
 /** Shared and never mutated: FastResponse copies into a Headers before anyone can write. */
 const JSON_HEADERS: [string, string][] = [["content-type", "application/json"]];
-const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
 export class FastResponse {
   #body: BodyInit | null;
@@ -42,7 +41,7 @@ export class FastResponse {
   #unframed = false;
 
   constructor(body?: BodyInit | null, init?: ResponseInit) {
-    if (body !== null && body !== undefined && typeof body !== "string") body = standardBody(body) as BodyInit;
+    body = standardBody(body) as BodyInit | null | undefined;
     checkStatusText(init?.statusText);
     this.#body = body ?? null;
     this.#init = init;
@@ -187,7 +186,6 @@ export class FastResponse {
     }));
   }
 }
-
 
 // Everything else a Response has (clone, formData, blob, ...) goes to the native one.
 delegateToNative(FastResponse, NativeResponse, "Response");
