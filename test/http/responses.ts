@@ -1,4 +1,6 @@
 /** Response framing and headers: Content-Length, HEAD, 204/304, content-types, cookies, streams. */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { describe, expect, test } from "vitest";
 import { get, header, headerAll } from "../support/http-client.ts";
 import type { Suite } from "./_suite.ts";
@@ -163,6 +165,17 @@ export function responses(s: Suite): void {
     test("several Set-Cookie headers stay separate", async () => {
       const { responses } = await s.exchange(s.url(), get(s.url(), "/cookies"));
       expect(headerAll(responses[0], "set-cookie")).toEqual(["a=1; Path=/", "b=2; Path=/; HttpOnly"]);
+    });
+
+    test("header names an object inherits (constructor, __proto__, toString) go out as given; a header set twice keeps both values", async () => {
+      // curl prints each field as it came, over HTTP/1.1 and HTTP/2 alike (Node's http2 client would join them).
+      const { stdout } = await promisify(execFile)("curl", ["-s", "-D", "-", "-o", "/dev/null", ...s.curl(), `${s.url()}/header-names`]);
+      const fields = stdout.split("\r\n").slice(1).filter(Boolean).map((line) => line.split(": "));
+      const values = (name: string) => fields.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
+      expect([values("constructor"), values("__proto__"), values("tostring")]).toEqual([["a"], ["b"], ["c"]]);
+      // The same value for a client either way (RFC 9110 5.3); on the wire one line or two.
+      expect(values("x-twice")).toEqual(exception("bunJoinsRepeatedHeaders") ? ["1, 2"] : ["1", "2"]);
+      expect((await s.fetch(`${s.url()}/header-names`)).headers.get("x-twice")).toBe("1, 2");
     });
 
     test("a streamed body arrives whole, chunked", async () => {

@@ -183,6 +183,16 @@ export const EXCEPTIONS = {
     why:
       "the standard spelling in every string response's headers costs Bun's fast path ~5% of a hello request (measured with the bench)",
   },
+  bunJoinsRepeatedHeaders: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "a response header the app sets twice (`append`, or twice in an init list) goes out as one line with the values " +
+      "joined by `, `; Node and Deno send one line per value. Set-Cookie stays one line per cookie everywhere",
+    why:
+      "Bun.serve writes the combined value its Headers gives; the two forms mean the same (RFC 9110 5.3), and a fetch() " +
+      "client reads `1, 2` from both",
+  },
   binaryContentType: {
     area: "http",
     runtimes: ["bun"],
