@@ -6,6 +6,7 @@
  * the CLI passes) it aborts `request.signal` after a normal response.
  * @module
  */
+import { installStandardUrl } from "./_url.ts";
 import { listenError } from "../../src/_errors.ts";
 import { nativeResponses } from "../../src/_foreign.ts";
 import { invoke } from "../../src/_handler.ts";
@@ -69,6 +70,7 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
   constructor(options: ServeOptions) {
     super(options, { openTransport, checkPem, toNative, clientGone });
     useGlobalResponse(options.overrideGlobalObjects !== false);
+    installStandardUrl();
     if (options.websocket) this.attachHub((this.#ws = new DenoWebSockets(options.websocket)).hub);
     const tls = this.resolved.tls;
     this.#options = {

@@ -13,6 +13,7 @@ import { Readable } from "node:stream";
 import { OmniserveError } from "../../src/_errors.ts";
 import { swapGlobal } from "../../src/_global-response.ts";
 import { BodyLimit } from "../../src/_limit.ts";
+import { origin, standardizeUrl, standardUrl } from "../../src/_url.ts";
 import { streamReset } from "./_response-head.ts";
 
 const NativeRequest: typeof Request = globalThis.Request;
@@ -48,8 +49,13 @@ function absoluteRest(target: string): string {
  * over TLS cannot make the app see plain http.
  */
 export function requestUrl(protocol: "http" | "https", target: string, host: string): string {
-  if (target.charCodeAt(0) !== 47 /* / */ && /^https?:\/\//i.test(target)) return `${protocol}://${absoluteRest(target)}`;
-  return `${protocol}://${host}${target}`;
+  if (target.charCodeAt(0) !== 47 /* / */) {
+    if (/^https?:\/\//i.test(target)) return standardizeUrl(`${protocol}://${absoluteRest(target)}`);
+    if (target === "*") target = "/*"; // OPTIONS * (asterisk form): the server's root, as Deno gives it
+  }
+  const base = origin(protocol, host);
+  // An invalid Host got a 400 before the app (headProblem); a WebSocket upgrade's was checked too.
+  return base === null ? `${protocol}://${host}${target}` : standardUrl(base, target);
 }
 
 /** Responses whose request body broke its framing mid-way; the server already answered 400. */

@@ -115,15 +115,23 @@ export const EXCEPTIONS = {
     area: "http",
     runtimes: ["bun"],
     differs:
-      "two Host headers are accepted, an empty Host gives a `request.url` without scheme or authority " +
+      "two Host headers are accepted; an empty or invalid Host (`bad host`, `user@host`) is answered, with a `request.url` " +
+      "without scheme or authority " +
       "([oven-sh/bun#33721](https://github.com/oven-sh/bun/pull/33721))",
     why: "checking Host in JS means reading `request.headers` on every request: 15-20% of a hello request on Bun",
+  },
+  bunAsteriskFormRefused: {
+    area: "http",
+    runtimes: ["bun"],
+    differs: "`OPTIONS * HTTP/1.1` (asterisk form, RFC 9112 3.2.4) gets 400; on Node and Deno the app gets it with `request.url` `http://host/*`",
+    why: "Bun.serve's parser refuses the target before JavaScript runs",
   },
   denoHostOptional: {
     area: "http",
     runtimes: ["deno"],
     differs:
-      "a request without Host, or with an empty one, is answered, with `request.url` on `http://localhost:PORT` " +
+      "a request without Host, or with an empty one, is answered, with `request.url` on `http://localhost:PORT`; one " +
+      "with an invalid Host (`bad host`) is answered too, with a `request.url` that does not parse " +
       "([denoland/deno#29872](https://github.com/denoland/deno/issues/29872), [denoland/deno#33234](https://github.com/denoland/deno/issues/33234))",
     why:
       "Deno does not tell JavaScript the HTTP version, and an HTTP/2 request has `:authority`, never Host: the adapter's " +
