@@ -22,7 +22,6 @@ export interface FileSlice {
 export interface FileParts {
   slice: FileSlice;
   status: number;
-  statusText: string | undefined;
   headers: HeadersInit | undefined;
 }
 
@@ -39,10 +38,10 @@ export function fileParts(response: Response): FileParts | undefined {
   if (!slice) return undefined;
   if (FastResponse.isFast(response)) {
     const parts = response._stream(); // undefined once the body was read
-    return parts && { slice, status: parts.status, statusText: parts.statusText, headers: parts.headers };
+    return parts && { slice, status: parts.status, headers: parts.headers };
   }
   if (response.bodyUsed || response.body?.locked) return undefined;
-  return { slice, status: response.status, statusText: response.statusText, headers: response.headers };
+  return { slice, status: response.status, headers: response.headers };
 }
 
 export const nodeFiles: FileHost = {

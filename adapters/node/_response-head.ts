@@ -5,13 +5,18 @@
  * (RFC 9113 8.2.2, 8.3.2): Node would throw for them, so they are left out.
  * @module
  */
-import { type ServerResponse, validateHeaderName, validateHeaderValue } from "node:http";
+import { type ServerResponse, STATUS_CODES, validateHeaderName, validateHeaderValue } from "node:http";
 import http2 from "node:http2";
 
 /** Header names HTTP/2 forbids (lower case). */
 const CONNECTION_SPECIFIC = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"]);
 
-export function writeHead(res: ServerResponse, status: number, statusText: string | undefined, headers: string[]): void {
+/**
+ * The head of a response. Its reason phrase is the status code's own, never the app's `statusText`, and
+ * empty for a code Node has none for: Deno and Bun send no other (a custom one is dropped), and clients
+ * read that as `statusText`.
+ */
+export function writeHead(res: ServerResponse, status: number, headers: string[]): void {
   if ((res as { stream?: unknown }).stream === undefined) {
     // node:http adds `Connection: keep-alive` and `Keep-Alive: timeout=N` where an HTTP/1.1 connection
     // persists, and `Connection: close` to an HTTP/1.0 request, which closes anyway; Deno and Bun send
@@ -20,7 +25,7 @@ export function writeHead(res: ServerResponse, status: number, statusText: strin
     if (res.req.httpVersionMinor === 1 ? res.shouldKeepAlive : !res.shouldKeepAlive) {
       if (!hasHeader(headers, "connection")) res.removeHeader("connection");
     }
-    res.writeHead(status, statusText || undefined, headers);
+    res.writeHead(status, STATUS_CODES[status] ?? "", headers);
     return;
   }
   respondH2((res as unknown as { stream: http2.ServerHttp2Stream }).stream, status, headers);

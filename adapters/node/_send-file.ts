@@ -27,13 +27,12 @@ const HIGH_WATER_MARK = 256 * 1024;
 export function sendFile(
   res: ServerResponse,
   status: number,
-  statusText: string,
   headers: string[],
   file: FileSlice,
   isHead: boolean,
 ): void | Promise<void> {
   if (isHead) {
-    writeHead(res, status, statusText, headers);
+    writeHead(res, status, headers);
     res.end();
     return;
   }
@@ -47,7 +46,7 @@ export function sendFile(
     return;
   }
   const stream = createReadStream("", { fd, start: file.start, end: file.end, highWaterMark: HIGH_WATER_MARK });
-  writeHead(res, status, statusText, headers);
+  writeHead(res, status, headers);
   return new Promise<void>((resolve) => {
     stream.once("error", (error) => {
       logRequestError(error);

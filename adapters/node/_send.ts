@@ -27,7 +27,7 @@ export function send(
 ): void | Promise<void> {
   if (close) res.shouldKeepAlive = false;
   const file = fileParts(response); // serveStatic(): the file goes straight to the socket
-  if (file) return sendFile(res, file.status, file.statusText ?? "", flatHeaders(file.headers), file.slice, isHead);
+  if (file) return sendFile(res, file.status, flatHeaders(file.headers), file.slice, isHead);
   const isFast = FastResponse.isFast(response);
   if (isFast) {
     const fast = response._fast();
@@ -40,7 +40,7 @@ export function send(
   if (isFast) {
     const stream = response._stream();
     if (stream) {
-      return sendStream(res, stream.status, stream.statusText, flatHeaders(stream.headers), stream.body, isHead);
+      return sendStream(res, stream.status, flatHeaders(stream.headers), stream.body, isHead);
     }
   }
   const native = isFast ? response._native() : response;
@@ -55,9 +55,8 @@ function sendFixed(
 ): void {
   const headers = flatHeaders(fast.headers);
   const status = fast.status;
-  const statusText = fast.statusText || undefined;
   if (bodiless(status)) {
-    writeHead(res, status, statusText, headers);
+    writeHead(res, status, headers);
     res.end();
     return;
   }
@@ -65,7 +64,7 @@ function sendFixed(
   if (fast.contentType && !hasHeader(headers, "content-type")) headers.push("content-type", fast.contentType);
   // A body compressed whole goes out without Content-Length, as a stream would (see FastResponse.unframed).
   if (!fast.unframed && !hasHeader(headers, "content-length")) headers.push("content-length", String(length));
-  writeHead(res, status, statusText, headers);
+  writeHead(res, status, headers);
   if (isHead || body === null) res.end();
   else res.end(body);
 }
@@ -74,26 +73,25 @@ function sendNative(res: ServerResponse, response: Response, isHead: boolean): v
   // The body before the headers: a light Response from another library (srvx's) builds its
   // native one for the body, and its headers then carry the content-type that body gives.
   const body = response.body;
-  return sendStream(res, response.status, response.statusText, flatHeaders(response.headers), body, isHead);
+  return sendStream(res, response.status, flatHeaders(response.headers), body, isHead);
 }
 
 function sendStream(
   res: ServerResponse,
   status: number,
-  statusText: string | undefined,
   headers: string[],
   body: ReadableStream<Uint8Array> | null,
   isHead: boolean,
 ): void | Promise<void> {
   if (body === null || bodiless(status)) {
     if (!bodiless(status) && !hasHeader(headers, "content-length")) headers.push("content-length", "0");
-    writeHead(res, status, statusText, headers);
+    writeHead(res, status, headers);
     res.end();
     if (body) body.cancel().catch(() => {});
     return;
   }
   const reader = body.getReader(); // throws for a locked stream, before anything is sent
-  writeHead(res, status, statusText, headers);
+  writeHead(res, status, headers);
   if (isHead) {
     res.end();
     reader.cancel().catch(() => {});

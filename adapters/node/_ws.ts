@@ -146,7 +146,7 @@ async function writeResponse(socket: Socket, response: Response): Promise<void> 
   const body = new Uint8Array(await response.arrayBuffer());
   const headers = new Headers(response.headers);
   for (const name of ["content-length", "transfer-encoding", "connection"]) headers.delete(name);
-  const text = response.statusText || STATUS_CODES[response.status] || "";
+  const text = STATUS_CODES[response.status] ?? ""; // the code's own phrase, as everywhere (see _response-head.ts)
   socket.end(Buffer.concat([
     Buffer.from(
       `HTTP/1.1 ${response.status} ${text}\r\n${headerLines(headers)}connection: close\r\ncontent-length: ${body.length}\r\n\r\n`,

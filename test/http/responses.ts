@@ -178,6 +178,20 @@ export function responses(s: Suite): void {
       expect((await s.fetch(`${s.url()}/header-names`)).headers.get("x-twice")).toBe("1, 2");
     });
 
+    s.http1Only("the reason phrase is the status code's own: an app's statusText is not sent, a code without one gets none", async () => {
+      const phrase = async (query: string) => {
+        const { responses } = await s.exchange(s.url(), get(s.url(), `/status?${query}`));
+        return responses[0].head.split("\r\n")[0].slice("HTTP/1.1 200 ".length);
+      };
+      expect(await phrase("code=200&text=Fine")).toBe("OK");
+      expect(await phrase("code=404&text=Gone%20Away")).toBe("Not Found");
+      expect(await phrase("code=451")).toBe("Unavailable For Legal Reasons");
+      expect(await phrase("code=418")).toBe(exception("denoReasonSpelling") ? "I'm a teapot" : "I'm a Teapot");
+      const unknown = exception("bunUnknownReason") ? "HM" : "";
+      expect(await phrase("code=299&text=Custom")).toBe(unknown);
+      expect((await s.fetch(`${s.url()}/status?code=299&text=Custom`)).statusText).toBe(unknown);
+    });
+
     test("a streamed body arrives whole, chunked", async () => {
       const { responses } = await s.exchange(s.url(), get(s.url(), "/stream"));
       expect(responses[0].body.toString()).toBe("one,two");

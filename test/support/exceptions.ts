@@ -201,6 +201,18 @@ export const EXCEPTIONS = {
       "Bun.serve writes the combined value its Headers gives; the two forms mean the same (RFC 9110 5.3), and a fetch() " +
       "client reads `1, 2` from both",
   },
+  bunUnknownReason: {
+    area: "http",
+    runtimes: ["bun"],
+    differs: "a status code with no reason phrase of its own (299, 599) goes out as `HTTP/1.1 299 HM`, so a client's `statusText` is `HM`; Node and Deno send an empty phrase",
+    why: "Bun.serve writes the status line itself and takes no reason phrase from JavaScript (it drops `statusText` too)",
+  },
+  denoReasonSpelling: {
+    area: "http",
+    runtimes: ["deno"],
+    differs: "two reason phrases are spelled differently: 203 `Non Authoritative Information` and 418 `I'm a teapot` (Node and Bun: `Non-Authoritative Information`, `I'm a Teapot`)",
+    why: "Deno.serve writes hyper's phrase for each code and takes none from JavaScript; clients ignore the phrase (RFC 9112 4)",
+  },
   binaryContentType: {
     area: "http",
     runtimes: ["bun"],
