@@ -143,6 +143,16 @@ export function requests(s: Suite): void {
         expect(await send("application/x-www-form-urlencoded", "a=1")).toEqual(["application/x-www-form-urlencoded", 3, "parsed"]);
       });
 
+      test("formData() gives each file part the type its Content-Type names", async () => {
+        const form = new FormData();
+        form.append("field", "value");
+        form.append("photo", new File(["x"], "photo", { type: "image/webp" })); // no extension
+        form.append("data", new File(["{}"], "a.txt", { type: "application/json" })); // an extension saying otherwise
+        const seen = await (await s.fetch(s.url() + "/request/form", { method: "POST", body: form })).json();
+        const [photo, data] = exception("bunMultipartFileType") ? ["", "text/plain;charset=utf-8"] : ["image/webp", "application/json"];
+        expect(seen).toEqual([["field", "value"], ["photo", "photo", photo, 1], ["data", "a.txt", data, 2]]);
+      });
+
       test("request.clone() reads the same body as the original", async () => {
         expect(await post("/request/clone")).toEqual([200, { clone: { ...sent, path: "/request/clone" }, original: "hello" }]);
       });

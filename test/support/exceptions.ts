@@ -201,6 +201,17 @@ export const EXCEPTIONS = {
       "Bun.serve writes the combined value its Headers gives; the two forms mean the same (RFC 9110 5.3), and a fetch() " +
       "client reads `1, 2` from both",
   },
+  bunMultipartFileType: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "`request.formData()` gives a file part the type its file name's extension suggests, not the part's Content-Type " +
+      "(`image/webp` named `photo` comes out as `\"\"`, `application/json` named `a.txt` as `text/plain;charset=utf-8`)",
+    why:
+      "Bun's multipart parser stops reading a part's headers once it has the name and file name " +
+      "([oven-sh/bun#33012](https://github.com/oven-sh/bun/issues/33012), fix in [oven-sh/bun#33013](https://github.com/oven-sh/bun/pull/33013)); " +
+      "Bun's FormData hands out a new File for each read, so the type cannot be set on the entries afterwards",
+  },
   bunUnknownReason: {
     area: "http",
     runtimes: ["bun"],
