@@ -63,10 +63,24 @@ function sendFixed(
   const length = body === null ? 0 : typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
   if (fast.contentType && !hasHeader(headers, "content-type")) headers.push("content-type", fast.contentType);
   // A body compressed whole goes out without Content-Length, as a stream would (see FastResponse.unframed).
-  if (!fast.unframed && !hasHeader(headers, "content-length")) headers.push("content-length", String(length));
+  // Otherwise the body's own length, whatever the app said: its Content-Length or Transfer-Encoding on a body of
+  // known size would misframe the connection (a short one leaves bytes that read as the next response), and
+  // Deno and Bun send the real length too. A HEAD without a body keeps the app's (the GET's length).
+  if (!fast.unframed && !(isHead && length === 0 && hasHeader(headers, "content-length"))) {
+    setLength(headers, length);
+  }
   writeHead(res, status, headers);
   if (isHead || body === null) res.end();
   else res.end(body);
+}
+
+/** `content-length: length` in the flat list, in place of any Content-Length or Transfer-Encoding there. */
+function setLength(flat: string[], length: number): void {
+  for (let i = flat.length - 2; i >= 0; i -= 2) {
+    const name = flat[i];
+    if ((name.length === 14 || name.length === 17) && /^(?:content-length|transfer-encoding)$/i.test(name)) flat.splice(i, 2);
+  }
+  flat.push("content-length", String(length));
 }
 
 function sendNative(res: ServerResponse, response: Response, isHead: boolean): void | Promise<void> {
@@ -91,13 +105,35 @@ function sendStream(
     return;
   }
   const reader = body.getReader(); // throws for a locked stream, before anything is sent
+  const declared = isHead ? undefined : declaredLength(headers);
   writeHead(res, status, headers);
   if (isHead) {
     res.end();
     reader.cancel().catch(() => {});
     return;
   }
-  return pipe(reader, res);
+  return pipe(reader, res, declared);
+}
+
+/**
+ * The Content-Length the app gave a streamed body, which the stream is then
+ * held to (see {@link pipe}); undefined when there is none. One that cannot
+ * frame the body is dropped from `flat`, and the body goes chunked: beside a
+ * Transfer-Encoding (which wins, RFC 9112 6.3), or not a number. As Deno does.
+ */
+function declaredLength(flat: string[]): number | undefined {
+  let at = -1;
+  let chunked = false;
+  for (let i = 0; i < flat.length; i += 2) {
+    const name = flat[i];
+    if (name.length === 14 && name.toLowerCase() === "content-length") at = i;
+    else if (name.length === 17 && name.toLowerCase() === "transfer-encoding") chunked = true;
+  }
+  if (at < 0) return undefined;
+  const value = flat[at + 1].trim();
+  if (!chunked && /^\d{1,15}$/.test(value)) return Number(value);
+  flat.splice(at, 2);
+  return undefined;
 }
 
 /**
@@ -107,7 +143,15 @@ function sendStream(
  */
 const BUFFERED_LIMIT = 256 * 1024;
 
-async function pipe(reader: ReadableStreamDefaultReader<Uint8Array>, res: ServerResponse): Promise<void> {
+/**
+ * Copy the stream to the response. With a `declared` length the body is held
+ * to it, as Deno holds it: bytes past it are cut and the stream cancelled (the
+ * connection stays in step for its next response), and a stream that ends
+ * short aborts the response, so the client never waits for bytes that will
+ * not come nor reads the next response's as this body.
+ */
+async function pipe(reader: ReadableStreamDefaultReader<Uint8Array>, res: ServerResponse, declared?: number): Promise<void> {
+  let left = declared ?? Infinity;
   let gone = false;
   const onClose = () => {
     gone = true;
@@ -118,10 +162,23 @@ async function pipe(reader: ReadableStreamDefaultReader<Uint8Array>, res: Server
     for (;;) {
       const { done, value } = await reader.read();
       if (done || gone) break;
-      res.write(byteChunk(value));
+      let chunk = byteChunk(value);
+      if (declared !== undefined) {
+        if (typeof chunk === "string") chunk = Buffer.from(chunk);
+        if (chunk.byteLength >= left) {
+          res.write(chunk.subarray(0, left));
+          left = 0;
+          reader.cancel().catch(() => {});
+          break;
+        }
+        left -= chunk.byteLength;
+      }
+      res.write(chunk);
       if (res.writableLength > BUFFERED_LIMIT) await drained(res);
     }
-    if (!gone) res.end();
+    if (gone) return;
+    if (declared !== undefined && left > 0) abortResponse(res);
+    else res.end();
   } catch (error) {
     if (!gone) {
       logStreamError(error);

@@ -2,7 +2,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, test } from "vitest";
-import { get, header, headerAll } from "../support/http-client.ts";
+import { get, header, headerAll, type RawResponse } from "../support/http-client.ts";
 import type { Suite } from "./_suite.ts";
 
 export function responses(s: Suite): void {
@@ -190,6 +190,32 @@ export function responses(s: Suite): void {
       const unknown = exception("bunUnknownReason") ? "HM" : "";
       expect(await phrase("code=299&text=Custom")).toBe(unknown);
       expect((await s.fetch(`${s.url()}/status?code=299&text=Custom`)).statusText).toBe(unknown);
+    });
+
+    s.http1Only("a wrong Content-Length from the app never misframes the connection: a whole body gets its own, a stream is held to it", async () => {
+      const next = get(s.url(), "/hello");
+      const pair = async (path: string, method = "GET") => {
+        const { responses, closed } = await s.exchange(s.url(), `${method} ${path} HTTP/1.1\r\nHost: ${new URL(s.url()).host}\r\n\r\n${next}`, { heads: [method === "HEAD"], responses: 2 });
+        return { first: responses[0], second: responses[1], closed };
+      };
+      const framed = (r: { first: RawResponse; second: RawResponse | undefined }) => [r.first.body.toString(), header(r.first, "content-length"), r.second?.body.toString()];
+      // A body of known size: its real length, whatever the app said; the next response reads cleanly.
+      expect(framed(await pair("/cl/fixed-over"))).toEqual(["hello world", "11", "Hello, World!"]);
+      expect(framed(await pair("/cl/fixed-under"))).toEqual(["hi", "2", "Hello, World!"]);
+      const te = await pair("/cl/fixed-te");
+      expect([te.first.body.toString(), te.second?.body.toString()]).toEqual(["abc", "Hello, World!"]);
+      expect(header(te.first, "content-length") !== undefined && header(te.first, "transfer-encoding") !== undefined).toBe(false);
+      expect(framed(await pair("/cl/null"))).toEqual(["", "0", "Hello, World!"]);
+      expect(header((await pair("/cl/null", "HEAD")).first, "content-length")).toBe("1000"); // HEAD: the GET's length, as the app says
+      // A stream: cut at the length it was given, or aborted when it ends short (Bun reads a small ended stream whole).
+      if (exception("bunShortStreamLength")) {
+        expect(framed(await pair("/cl/stream-over"))).toEqual(["hello world", "11", "Hello, World!"]);
+        expect(framed(await pair("/cl/stream-under"))).toEqual(["hi", "2", "Hello, World!"]);
+      } else {
+        expect(framed(await pair("/cl/stream-over"))).toEqual(["hello", "5", "Hello, World!"]);
+        const under = await pair("/cl/stream-under");
+        expect([under.first?.complete ?? false, under.second, under.closed]).toEqual([false, undefined, true]);
+      }
     });
 
     test("a streamed body arrives whole, chunked", async () => {
