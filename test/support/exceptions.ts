@@ -212,6 +212,16 @@ export const EXCEPTIONS = {
       "([oven-sh/bun#33012](https://github.com/oven-sh/bun/issues/33012), fix in [oven-sh/bun#33013](https://github.com/oven-sh/bun/pull/33013)); " +
       "Bun's FormData hands out a new File for each read, so the type cannot be set on the entries afterwards",
   },
+  bunPipelineBehindStream: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "a request pipelined behind one whose streamed response is still being written stops that stream after the " +
+      "chunk in flight, and the pipelined request is never answered (the client must time out); Node and Deno answer both in order",
+    why:
+      "Bun.serve's own behaviour, raw Bun.serve alike (tried on 1.4.5), related to " +
+      "[oven-sh/bun#33664](https://github.com/oven-sh/bun/issues/33664); browsers do not pipeline",
+  },
   bunUnknownReason: {
     area: "http",
     runtimes: ["bun"],
