@@ -96,15 +96,22 @@ function fromDeno(message: string, name: string | undefined): Cause | undefined 
 
 /** V8's `file:line`, source line and caret at the top of a stack (Node, some SyntaxErrors). */
 function fromArrow(stack: string): SourcePosition | undefined {
-  const m = /^(file:\/\/\S+|\/\S+):(\d+)\n.*\n( *)\^/.exec(stack);
-  return m ? { file: toPath(m[1]), line: Number(m[2]), column: m[3].length + 1 } : undefined;
+  // V8 draws no caret for an error at the end of the input: column 1 of the line it names.
+  const m = /^(file:\/\/\S+|\/\S+):(\d+)\n(?:.*\n( *)\^)?/.exec(stack);
+  return m ? { file: toPath(m[1]), line: Number(m[2]), column: (m[3]?.length ?? 0) + 1 } : undefined;
+}
+
+/** `node --check` reads a `.js` file outside a `"type": "module"` package as CommonJS, and passes ESM syntax errors there. */
+function checkAsModule(): string[] {
+  return process.allowedNodeEnvironmentFlags.has("--experimental-default-type") ? ["--experimental-default-type=module"] : [];
 }
 
 /** Node reports a JavaScript module's syntax error without a place: ask `node --check` of each local file. */
 function checkSyntax(modulePath: string): SourcePosition | undefined {
   for (const file of importGraph(modulePath).filter((f) => /\.[cm]?js$/.test(f))) {
     try {
-      execFileSync(process.execPath, ["--check", file], { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+      const flags = file.endsWith(".js") ? checkAsModule() : [];
+      execFileSync(process.execPath, [...flags, "--check", file], { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
     } catch (error) {
       const at = fromArrow(String((error as { stderr?: string }).stderr ?? ""));
       if (at) return at;
