@@ -114,7 +114,9 @@ export interface PeerCertificate {
  * reserved bits, bad opcode or close code), 1007 invalid UTF-8 text,
  * 1008 send buffer past `backpressureLimit`, 1009 message over
  * `maxPayloadLength`. The close hook sees 1005 for a close frame without a
- * code and 1006 for a dropped connection.
+ * code and 1006 for a dropped connection; after `peer.close()` it sees the
+ * code and reason the server sent, whatever the client answers, and runs only
+ * once `close()` (or `terminate()`) has returned.
  *
  * @example
  * ```ts

@@ -82,6 +82,8 @@ class DenoPeer extends PeerBase<WsHub> {
   /** At least `ws.bufferedAmount`: see {@link _send}. */
   #buffered = 0;
   #released: ReturnType<typeof setTimeout> | undefined;
+  /** The close frame `close()` sent: the close hook reports it, whatever the client answers (or a drop). */
+  #sent: { code: number; reason: string } | undefined;
 
   constructor(hub: WsHub, ws: WebSocket, init: PeerInit) {
     super(hub, init);
@@ -94,8 +96,11 @@ class DenoPeer extends PeerBase<WsHub> {
     ws.onerror = () => {}; // a close event follows
     ws.onclose = (event) => {
       clearTimeout(this.#released);
-      // Deno reports 0 for a connection dropped without a close frame.
-      hub.closed(this, event.code || CloseCode.abnormal, event.reason);
+      const sent = this.#sent;
+      // Deno reports 0 for a connection dropped without a close frame, and 1006 when a message
+      // arrived after its own close frame went out.
+      if (sent) hub.closed(this, sent.code, sent.reason);
+      else hub.closed(this, event.code || CloseCode.abnormal, event.reason);
     };
   }
 
@@ -136,6 +141,7 @@ class DenoPeer extends PeerBase<WsHub> {
     reason = closeReason(code, reason);
     if (this.ws.readyState > 1) return;
     this.ws.close(code, reason);
+    this.#sent = { code, reason };
     // The hub ignores a second report, so Deno's own close event later changes nothing.
     this.#released = setTimeout(() => this._hub.closed(this, code, reason), CLOSE_WAIT_MS);
   }

@@ -58,8 +58,10 @@ export class NodeWebSockets {
     decideUpgrade(this.hub.hooks, request, Array.isArray(protocols) ? protocols.join(", ") : protocols ?? null).then(async (decision) => {
       if (socket.destroyed) return;
       if (decision.refuse) return writeResponse(socket, decision.refuse);
+      // A Date, as Deno and Bun send on the 101 (and Node's http.Server on every other response).
       let head101 = "HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n" +
-        `sec-websocket-accept: ${createHash("sha1").update(key + GUID).digest("base64")}\r\n`;
+        `sec-websocket-accept: ${createHash("sha1").update(key + GUID).digest("base64")}\r\n` +
+        `date: ${new Date().toUTCString()}\r\n`;
       if (decision.protocol) head101 += `sec-websocket-protocol: ${decision.protocol}\r\n`;
       const compress = this.hub.limits.perMessageDeflate
         ? negotiateDeflate(req.headers["sec-websocket-extensions"])
@@ -146,6 +148,7 @@ async function writeResponse(socket: Socket, response: Response): Promise<void> 
   const body = new Uint8Array(await response.arrayBuffer());
   const headers = new Headers(response.headers);
   for (const name of ["content-length", "transfer-encoding", "connection"]) headers.delete(name);
+  if (!headers.has("date")) headers.set("date", new Date().toUTCString());
   const text = response.statusText || STATUS_CODES[response.status] || "";
   socket.end(Buffer.concat([
     Buffer.from(

@@ -83,6 +83,16 @@ export function wsConformance(runtime: Runtime): void {
       expect(JSON.parse(await client!.nextText())).toEqual([11, 10, 7, 0]);
     });
 
+    test("the 101 and an upgrade refusal carry a Date header", async () => {
+      const accepted = await RawClient.connect(`${server().url}/?name=date`);
+      clients.push(accepted.client!);
+      const refused = await RawClient.connect(`${server().url}/refuse`);
+      expect([accepted.handshake.status, refused.handshake.status]).toEqual([101, 403]);
+      for (const { headers } of [accepted.handshake, refused.handshake]) {
+        expect(new Date(headers.date).toUTCString()).toBe(headers.date);
+      }
+    });
+
     test("upgrade names no subprotocol the hook did not choose (RFC 6455 4.2.2)", async () => {
       /** Connect offering `protocols`: the 101's status and subprotocol header, and what the peer says of itself. */
       const offer = async (query: string, protocols: string[]) => {
@@ -194,6 +204,58 @@ export function wsConformance(runtime: Runtime): void {
       c.sendBinary(new Uint8Array([0, 1, 2, 255]));
       const bin = await c.next();
       expect([bin.opcode, [...bin.payload]]).toEqual([OP.binary, [0, 1, 2, 255]]);
+    });
+
+    test("a binary message reaches the app as a plain Uint8Array; arrayBuffer() holds only its bytes", async () => {
+      const c = await connect("/?name=bin");
+      // One write: the binary message shares its read with the next frame.
+      c.write(Buffer.concat([frame(OP.binary, new Uint8Array([104, 105, 33])), frame(OP.text, "lastbin")]));
+      expect([...(await c.nextOf(OP.binary)).payload]).toEqual([104, 105, 33]);
+      expect(JSON.parse(await c.nextText())).toEqual({
+        type: "Uint8Array",
+        same: true,
+        uint8Array: ["Uint8Array", 104, 105, 33],
+        arrayBuffer: [104, 105, 33],
+        text: "hi!",
+        blob: 3,
+      });
+    });
+
+    test("after close() or terminate() returns, the peer is closing: sends are dropped, the close hook has not run yet", async () => {
+      for (const command of ["closestate", "termstate"]) {
+        const c = await connect(`/?name=${command}`);
+        c.sendText(command);
+        const seen = JSON.parse(await until(`/after?name=${command}`, (b) => b !== "null"));
+        expect({ command, ...seen }).toEqual({ command, readyState: 2, sent: 0, closeHookRan: false });
+        await until(`/closes?name=${command}`, (b) => b !== "null");
+      }
+    });
+
+    test("after close() the close hook sees the code and reason the server sent, whatever the client answers", async () => {
+      const c = await connect("/?name=own-close");
+      c.sendText("close:4001:server bye");
+      expect(await c.closeFrame()).toEqual({ code: 4001, reason: "server bye" });
+      c.sendClose(4005, "client says");
+      await c.endedWithin();
+      const seen = JSON.parse(await until("/closes?name=own-close", (b) => b !== "null"));
+      expect(seen).toEqual({ code: 4001, reason: "server bye" });
+    });
+
+    test("a message crossing the server's close frame is not delivered; the close hook sees the server's code", async () => {
+      const c = await connect("/?name=crossed");
+      // One write: the second message is read after the server has closed.
+      c.write(Buffer.concat([frame(OP.text, "close:4001:crossed"), frame(OP.text, "crossing")]));
+      if (gap("denoCloseLostOnCrossing")) {
+        // denoCloseLostOnCrossing: the connection ends without the server's close frame.
+        await c.endedWithin();
+        expect(c.frames.filter((f) => f.opcode === OP.close)).toEqual([]);
+      } else {
+        expect(await c.closeFrame()).toEqual({ code: 4001, reason: "crossed" });
+        if (!c.socket.destroyed) c.sendClose(4001);
+        await c.endedWithin();
+      }
+      expect(c.frames.filter((f) => f.opcode === OP.text)).toEqual([]);
+      expect(JSON.parse(await until("/closes?name=crossed", (b) => b !== "null"))).toEqual({ code: 4001, reason: "crossed" });
     });
 
     test("close code and reason from the client reach the close hook", async () => {
