@@ -17,6 +17,7 @@ import { toWire, wireLength } from "../../src/ws/_frame.ts";
 import { WsHub } from "../../src/ws/_hub.ts";
 import { PeerBase, type PeerInit } from "../../src/ws/_peer.ts";
 import { LocalPubSub } from "../../src/ws/_pubsub.ts";
+import { UpgradeRequest } from "../../src/ws/_request.ts";
 import { checkHandshake, decideUpgrade } from "../../src/ws/_upgrade.ts";
 import type { WebSocketOptions } from "../../src/types.ts";
 import { deno } from "./host.ts";
@@ -64,10 +65,10 @@ export class DenoWebSockets {
  * its own Request from them on first read, so `peer.request` stays readable
  * for the peer's whole life.
  */
-function detached(request: Request): () => Request {
+function detached(request: Request): UpgradeRequest {
   const { url, method } = request;
   const headers = [...request.headers];
-  return () => new Request(url, { method, headers });
+  return new UpgradeRequest((signal) => new Request(url, { method, headers, signal }));
 }
 
 const encoder = new TextEncoder();

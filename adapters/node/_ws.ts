@@ -15,6 +15,7 @@ import { encodeFrame, toPayload } from "../../src/ws/_frame.ts";
 import { WsHub } from "../../src/ws/_hub.ts";
 import type { PeerBase } from "../../src/ws/_peer.ts";
 import { LocalPubSub, type PublishOptions } from "../../src/ws/_pubsub.ts";
+import { UpgradeRequest } from "../../src/ws/_request.ts";
 import { checkHandshake, decideUpgrade, isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 import type { WebSocketOptions } from "../../src/types.ts";
 import { asBuffer, DEFLATE_THRESHOLD, deflateFrame, negotiateDeflate, PendingFrame } from "./_ws-deflate.ts";
@@ -52,10 +53,9 @@ export class NodeWebSockets {
     // connection then holds a few strings, not a whole Request.
     const url = requestUrl(this.#scheme, req.url!, req.headers.host!); // checkHandshake saw a Host
     const raw = req.rawHeaders;
-    let built: Request | undefined;
-    const request = () => (built ??= toRequest(url, raw));
+    const request = new UpgradeRequest((signal) => toRequest(url, raw, signal));
     const protocols = req.headers["sec-websocket-protocol"];
-    decideUpgrade(this.hub.hooks, request, Array.isArray(protocols) ? protocols.join(", ") : protocols ?? null).then(async (decision) => {
+    decideUpgrade(this.hub.hooks, () => request.get(), Array.isArray(protocols) ? protocols.join(", ") : protocols ?? null).then(async (decision) => {
       if (socket.destroyed) return;
       if (decision.refuse) return writeResponse(socket, decision.refuse);
       // A Date, as Deno and Bun send on the 101 (and Node's http.Server on every other response).
@@ -127,10 +127,10 @@ function deliver(
   }
 }
 
-function toRequest(url: string, raw: string[]): Request {
+function toRequest(url: string, raw: string[], signal: AbortSignal): Request {
   const headers = new Headers();
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
-  return new Request(url, { headers });
+  return new Request(url, { headers, signal });
 }
 
 function headerLines(headers: Headers): string {

@@ -5,6 +5,7 @@
  */
 import type { Peer as CrosswsPeer } from "crossws";
 import type { PublishOptions, PubSub } from "./_pubsub.ts";
+import { UpgradeRequest } from "./_request.ts";
 
 /** What a peer needs from its server's hub (the hub in `_hub.ts` is one). */
 export interface PeerHub {
@@ -15,8 +16,8 @@ export interface PeerHub {
 
 /** What an adapter knows about a connection when it opens. */
 export interface PeerInit {
-  /** The upgrade request, or a function that builds it on first read. */
-  request: Request | (() => Request);
+  /** The upgrade request: the runtime's own (its signal aborts on close), or one built on first read. */
+  request: Request | UpgradeRequest;
   remoteAddress: string;
   context: Record<string, unknown>;
   protocol: string | undefined;
@@ -26,7 +27,7 @@ const OPEN = 1;
 
 /** A connected WebSocket; hooks see it as a crossws `Peer`. `H` is the adapter's hub type. */
 export abstract class PeerBase<H extends PeerHub = PeerHub> {
-  #request: Request | (() => Request);
+  readonly #request: Request | UpgradeRequest;
   /** The client address, as `ctx.ip` shows it. */
   readonly remoteAddress: string;
   readonly context: Record<string, unknown>;
@@ -66,10 +67,15 @@ export abstract class PeerBase<H extends PeerHub = PeerHub> {
   /** Send a ping control frame. */
   abstract ping(data?: unknown): void;
 
-  /** The upgrade request. */
+  /** The upgrade request; its signal aborts when the connection closes, before the close hook runs. */
   get request(): Request {
     const request = this.#request;
-    return typeof request === "function" ? (this.#request = request()) : request;
+    return request instanceof UpgradeRequest ? request.get() : request;
+  }
+
+  /** @internal the connection closed */
+  _closeRequest(): void {
+    if (this.#request instanceof UpgradeRequest) this.#request.close();
   }
 
   /** A random UUID, made on first read. */

@@ -146,6 +146,15 @@ export function wsConformance(runtime: Runtime): void {
       expect(JSON.parse(await client!.nextText())).toEqual(seen); // and later
     });
 
+    test("peer.request.signal aborts when the connection closes, before the close hook runs", async () => {
+      const c = await connect("/?name=signal");
+      c.sendText("signal");
+      expect(await c.nextText()).toBe("false");
+      c.sendClose(1000);
+      await c.endedWithin();
+      expect(await until("/aborted?name=signal", (b) => b !== "null")).toBe("true");
+    });
+
     test("upgrade with an absolute-form target: the hook and peer.request see the URL a plain request gets", async () => {
       const target = "http://abs.example:9/url?name=af&q=1";
       const plain = (await exchange(server().url, `GET ${target} HTTP/1.1\r\nHost: other.example\r\n\r\n`)).responses[0];
