@@ -73,6 +73,7 @@ export class NodeWebSockets {
         remoteAddress: plainIp(socket.remoteAddress),
         context: decision.context,
         protocol: decision.protocol,
+        extensions: compress?.header,
       }, compress);
       this.hub.idle.start();
       peer.start(head);

@@ -21,6 +21,8 @@ export interface PeerInit {
   remoteAddress: string;
   context: Record<string, unknown>;
   protocol: string | undefined;
+  /** The Sec-WebSocket-Extensions value of the 101, when the adapter knows it. */
+  extensions?: string;
 }
 
 const OPEN = 1;
@@ -33,6 +35,8 @@ export abstract class PeerBase<H extends PeerHub = PeerHub> {
   readonly context: Record<string, unknown>;
   /** The subprotocol the server echoed, or "". */
   readonly protocol: string;
+  /** The extensions the 101 named, or "". */
+  readonly extensions: string;
   /** Topics this peer is subscribed to. */
   readonly topics: Set<string> = new Set();
   /** @internal */
@@ -48,6 +52,7 @@ export abstract class PeerBase<H extends PeerHub = PeerHub> {
     this.remoteAddress = init.remoteAddress;
     this.context = init.context;
     this.protocol = init.protocol ?? "";
+    this.extensions = init.extensions ?? "";
   }
 
   /** `WebSocket.readyState` numbers: 0 connecting, 1 open, 2 closing, 3 closed. */
@@ -93,10 +98,10 @@ export abstract class PeerBase<H extends PeerHub = PeerHub> {
     return this._hub.peers as unknown as Set<CrosswsPeer>;
   }
 
-  /** A read-only WebSocket-like view (readyState, protocol, url, bufferedAmount). */
+  /** A read-only WebSocket-like view (readyState, protocol, extensions, url, bufferedAmount). */
   get websocket(): CrosswsPeer["websocket"] {
     if (this.#view) return this.#view;
-    const view = { protocol: this.protocol, extensions: "", url: this.request.url.replace(/^http/, "ws") };
+    const view = { protocol: this.protocol, extensions: this.extensions, url: this.request.url.replace(/^http/, "ws") };
     Object.defineProperties(view, {
       readyState: { get: () => this.readyState, enumerable: true },
       bufferedAmount: { get: () => this.bufferedAmount, enumerable: true },

@@ -424,6 +424,14 @@ export const EXCEPTIONS = {
       "Deno.upgradeWebSocket drops the connection when a data frame arrives while its close frame waits to be written " +
       "(measured on 2.9: 10 of 10 with both frames in one read); neither the frame nor the write reaches JavaScript",
   },
+  bunExtensionsUnknown: {
+    area: "ws",
+    runtimes: ["bun"],
+    differs: "`peer.websocket.extensions` is \"\" even when permessage-deflate was negotiated; Node gives the 101's value",
+    why:
+      "Bun negotiates the extension natively (its uWebSockets answers some offers differently from Node's, e.g. it " +
+      "declines `server_max_window_bits=10`) and its ServerWebSocket has no `extensions`; omniserve does not guess",
+  },
   pingFloodStallsReading: {
     area: "ws",
     runtimes: ["deno"],

@@ -413,6 +413,23 @@ export function wsConformance(runtime: Runtime): void {
       expect(await client!.nextText()).toBe("small");
     });
 
+    test("peer.websocket.extensions is what the 101 named", async () => {
+      const { client, handshake } = await RawClient.connect(server().url + "/", {
+        headers: { "Sec-WebSocket-Extensions": "permessage-deflate; client_max_window_bits" },
+      });
+      clients.push(client!);
+      await client!.nextText();
+      client!.sendText("extensions");
+      const named = handshake.headers["sec-websocket-extensions"] ?? "";
+      if (gap("bunExtensionsUnknown")) {
+        // bunExtensionsUnknown: Bun negotiated permessage-deflate but does not say so to JavaScript.
+        expect(named).toMatch(/^permessage-deflate/);
+        expect(await client!.nextText()).toBe("");
+        return;
+      }
+      expect(await client!.nextText()).toBe(named);
+    });
+
     test("publish reaches exactly the topic's subscribers, once each, in order", async () => {
       const a = await connect("/?topic=room");
       const b = await connect("/?topic=room&topic=side");
