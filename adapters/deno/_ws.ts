@@ -12,6 +12,7 @@
  * connection until the client reads or leaves (`denoBackpressureLingers`).
  * @module
  */
+import { logLine } from "../../src/_log.ts";
 import { CloseCode, closeReason } from "../../src/ws/_close.ts";
 import { toWire, wireLength } from "../../src/ws/_frame.ts";
 import { WsHub } from "../../src/ws/_hub.ts";
@@ -72,6 +73,7 @@ function detached(request: Request): UpgradeRequest {
 }
 
 const encoder = new TextEncoder();
+let pingWarned = false;
 /** How long a server-initiated close may wait for the client, as on Node. */
 const CLOSE_WAIT_MS = 1000;
 
@@ -152,8 +154,12 @@ class DenoPeer extends PeerBase<WsHub> {
     this.close();
   }
 
-  /** Deno's WebSocket cannot send pings from JavaScript; `idleTimeout` pings natively. */
-  ping(_data?: unknown): void {}
+  /** Deno's WebSocket cannot send pings from JavaScript (`idleTimeout` pings natively): says so once. */
+  ping(_data?: unknown): void {
+    if (pingWarned) return;
+    pingWarned = true;
+    logLine("websocket: peer.ping() sends nothing on Deno (its WebSocket cannot send pings from JavaScript)");
+  }
 
   #onMessage(data: string | ArrayBuffer): void {
     if (typeof data === "string") {

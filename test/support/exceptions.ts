@@ -432,6 +432,12 @@ export const EXCEPTIONS = {
       "Bun negotiates the extension natively (its uWebSockets answers some offers differently from Node's, e.g. it " +
       "declines `server_max_window_bits=10`) and its ServerWebSocket has no `extensions`; omniserve does not guess",
   },
+  denoNoPing: {
+    area: "ws",
+    runtimes: ["deno"],
+    differs: "`peer.ping()` sends nothing (one log line says so); the idle timeout still pings",
+    why: "Deno's WebSocket has no way to send a ping from JavaScript; `idleTimeout` is handed to Deno, which pings natively",
+  },
   pingFloodStallsReading: {
     area: "ws",
     runtimes: ["deno"],

@@ -319,6 +319,20 @@ export function wsConformance(runtime: Runtime): void {
       expect(pong.payload.toString()).toBe("are you there");
     });
 
+    test("peer.ping() sends a ping with its payload", async () => {
+      const c = await connect();
+      c.sendText("ping:are you there");
+      if (gap("denoNoPing")) {
+        // denoNoPing: nothing is sent (omniserve logs one line saying so).
+        expect(await c.nextText()).toBe("pinged");
+        expect(c.frames.filter((f) => f.opcode === OP.ping)).toEqual([]);
+        return;
+      }
+      const ping = await c.next();
+      expect([ping.opcode, ping.payload.toString()]).toEqual([OP.ping, "are you there"]);
+      expect(await c.nextText()).toBe("pinged");
+    });
+
     test("fragmented messages arrive whole, with a ping in between", async () => {
       const c = await connect();
       c.write(frame(OP.text, "frag", { fin: false }));
