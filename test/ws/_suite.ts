@@ -267,6 +267,15 @@ export function wsConformance(runtime: Runtime): void {
       expect(JSON.parse(await until("/closes?name=crossed", (b) => b !== "null"))).toEqual({ code: 4001, reason: "crossed" });
     });
 
+    test("bytes on a SharedArrayBuffer are sent as binary", async () => {
+      const c = await connect();
+      c.sendText("shared");
+      const sent = [];
+      for (let i = 0; i < 3; i++) sent.push([...(await c.nextOf(OP.binary)).payload]);
+      expect(sent).toEqual([[2, 3], [3, 4], [1, 2, 3, 4]]);
+      expect(JSON.parse(await c.nextText())).toEqual([2, 2, 4]);
+    });
+
     test("close code and reason from the client reach the close hook", async () => {
       const c = await connect("/?name=cc");
       c.sendClose(4002, "client bye");
@@ -286,7 +295,7 @@ export function wsConformance(runtime: Runtime): void {
     test("close() with a reason past 123 bytes cuts it at a character; a code that may not be sent is a RangeError", async () => {
       const c = await connect("/?name=long-reason");
       c.sendText("badcodes");
-      expect(JSON.parse(await c.nextText())).toEqual(Array(7).fill("RangeError"));
+      expect(JSON.parse(await c.nextText())).toEqual(Array(9).fill("RangeError")); // 999 ... 5000, 4000.7, "4001"
       c.sendText("still open");
       expect(await c.nextText()).toBe("still open");
       c.sendText(`close:4002:${"\u00e9".repeat(100)}`); // 200 bytes of UTF-8: 61 characters (122 bytes) fit
