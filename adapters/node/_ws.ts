@@ -45,7 +45,7 @@ export class NodeWebSockets {
   handle(req: IncomingMessage, duplex: Duplex, head: Buffer): void {
     const socket = duplex as Socket;
     socket.on("error", () => {});
-    if (!isWebSocketUpgrade(req.headers.upgrade)) return this.#plain(req, socket);
+    if (!isWebSocketUpgrade({ get: (name) => req.headers[name] as string | undefined })) return this.#plain(req, socket);
     const key = req.headers["sec-websocket-key"] as string;
     const bad = checkHandshake(req.method ?? "", req.headers.host, key, req.headers["sec-websocket-version"]);
     if (bad) return void writeResponse(socket, bad);

@@ -571,6 +571,14 @@ export function wsConformance(runtime: Runtime): void {
       expect(reply).toContain("plain http");
     });
 
+    test("Upgrade: websocket without the upgrade connection option goes to fetch", async () => {
+      for (const connection of [null, "close", "keep-alive"]) {
+        const { client, handshake } = await RawClient.connect(server().url + "/", { headers: { Connection: connection } });
+        client?.destroy();
+        expect({ connection, status: handshake.status, body: handshake.body }).toEqual({ connection, status: 200, body: "plain http" });
+      }
+    });
+
     test("a peer silent past idleTimeout is pinged, then closed", async () => {
       const own = await startLocal(FIXTURE, runtime, { env: { WS_IDLE_TIMEOUT: "1" } });
       try {
