@@ -55,8 +55,10 @@ export class NodeWebSockets {
     const raw = req.rawHeaders;
     const request = new UpgradeRequest((signal) => toRequest(url, raw, signal));
     const protocols = req.headers["sec-websocket-protocol"];
+    const watch = watchClient(socket, () => request.close());
     decideUpgrade(this.hub.hooks, () => request.get(), Array.isArray(protocols) ? protocols.join(", ") : protocols ?? null).then(async (decision) => {
-      if (socket.destroyed) return;
+      const early = watch();
+      if (early === undefined) return void socket.destroy();
       if (decision.refuse) return writeResponse(socket, decision.refuse);
       // A Date, as Deno and Bun send on the 101 (and Node's http.Server on every other response).
       let head101 = "HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n" +
@@ -76,7 +78,7 @@ export class NodeWebSockets {
         extensions: compress?.header,
       }, compress);
       this.hub.idle.start();
-      peer.start(head);
+      peer.start(early.length > 0 ? Buffer.concat([head, ...early]) : head);
     }).catch(() => socket.destroy());
   }
 
@@ -126,6 +128,39 @@ function deliver(
     if (frame instanceof PendingFrame) peer._writeLater(frame);
     else peer._write(frame);
   }
+}
+
+/** Bytes a client may send before it has the 101 (RFC 6455 says it sends none). */
+const EARLY_LIMIT = 64 * 1024;
+
+/**
+ * Read the socket while the upgrade hook decides, so a client that leaves
+ * before the 101 is seen: it gets no open or close hook and the hook's
+ * `request.signal` aborts, as on Bun and Deno. The returned function stops
+ * watching and gives the bytes read meanwhile, or undefined when the client
+ * left (or sent more than {@link EARLY_LIMIT}).
+ */
+function watchClient(socket: Socket, gone: () => void): () => Buffer[] | undefined {
+  const early: Buffer[] = [];
+  let size = 0;
+  let left = false;
+  const onData = (chunk: Buffer) => {
+    early.push(chunk);
+    if ((size += chunk.length) > EARLY_LIMIT) onEnd();
+  };
+  const onEnd = () => {
+    left = true;
+    gone();
+  };
+  socket.on("data", onData);
+  socket.once("end", onEnd);
+  socket.once("close", onEnd);
+  return () => {
+    socket.off("data", onData);
+    socket.off("end", onEnd);
+    socket.off("close", onEnd);
+    return left || socket.destroyed ? undefined : early;
+  };
 }
 
 function toRequest(url: string, raw: string[], signal: AbortSignal): Request {

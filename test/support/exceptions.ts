@@ -438,6 +438,16 @@ export const EXCEPTIONS = {
     differs: "`peer.ping()` sends nothing (one log line says so); the idle timeout still pings",
     why: "Deno's WebSocket has no way to send a ping from JavaScript; `idleTimeout` is handed to Deno, which pings natively",
   },
+  denoUpgradeHeldAfterClientLeft: {
+    area: "ws",
+    runtimes: ["deno"],
+    differs:
+      "a client that leaves while an async upgrade hook decides gets no hooks, as elsewhere, but Deno keeps that upgrade " +
+      "in flight: a graceful stop waits its whole 10 s deadline for it",
+    why:
+      "Deno.upgradeWebSocket on a connection that is already gone fires neither open, error nor close (measured on 2.9 " +
+      "over 6 s; `close()` while connecting changes nothing), and Deno.serve's shutdown waits for it",
+  },
   pingFloodStallsReading: {
     area: "ws",
     runtimes: ["deno"],

@@ -201,6 +201,25 @@ export function wsConformance(runtime: Runtime): void {
       expect(badVersion.handshake.headers["sec-websocket-version"]).toBe("13");
     });
 
+    test("a client that leaves while an async upgrade hook decides gets no open or close hook", async () => {
+      const own = await startOwn({});
+      const u = new URL(own.url);
+      const s = connectTcp(Number(u.port), u.hostname);
+      s.on("error", () => {});
+      s.write(`GET /slow-upgrade?name=gone HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      // The client leaves once the hook has started.
+      expect(await until("/after?name=gone", (b) => b !== "null", 5000, own.url)).toBe('"deciding"');
+      s.destroy();
+      expect(await until("/after?name=gone", (b) => b !== '"deciding"', 5000, own.url)).toBe('"decided"');
+      // A bounded wait for a hook that must not run.
+      expect(await until("/closes?name=gone", (b) => b !== "null", 1000, own.url)).toBe("null");
+      const from = own.stderrLength();
+      await own.stop();
+      // denoUpgradeHeldAfterClientLeft: Deno keeps that upgrade in flight; a graceful stop waits its deadline for it.
+      expect(own.stderr(from).includes("in-flight requests did not finish")).toBe(gap("denoUpgradeHeldAfterClientLeft"));
+    }, 30_000);
+
     test("plain HTTP requests still reach fetch", async () => {
       expect(await get("/")).toBe("plain http");
     });
