@@ -142,7 +142,7 @@ export interface WebSocketOptions {
   close?(peer: Peer, details: { code?: number; reason?: string }): MaybePromise<void>;
   /** A hook threw or rejected. */
   error?(peer: Peer, error: unknown): MaybePromise<void>;
-  /** The peer's send buffer drained after back-pressure (Node and Bun). */
+  /** The peer's send buffer drained after the network refused bytes (Node and Bun; Deno never calls it). */
   drain?(peer: Peer): MaybePromise<void>;
   /** Largest message accepted, in bytes (default 16 MiB); larger closes with 1009. */
   maxPayloadLength?: number;

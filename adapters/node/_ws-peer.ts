@@ -167,13 +167,10 @@ export class NodePeer extends PeerBase<WsHub> {
    */
   #writeNow(frame: Uint8Array): boolean {
     this.#cork();
-    if (!this.socket.write(frame)) {
-      // Cheap first: unsent bytes never exceed writableLength.
-      if (this.socket.writableLength > this.#limit) {
-        if (this.#corked) this._uncork();
-        if (this.#overLimit()) return false;
-      }
-      this.#wantDrain = true;
+    // Cheap first: unsent bytes never exceed writableLength.
+    if (!this.socket.write(frame) && this.socket.writableLength > this.#limit) {
+      if (this.#corked) this._uncork();
+      if (this.#overLimit()) return false;
     }
     return true;
   }
@@ -202,6 +199,9 @@ export class NodePeer extends PeerBase<WsHub> {
     this.#pong = undefined;
     if (pong && this.#state === OPEN) this.socket.write(pong);
     this.socket.uncork();
+    // The drain hook is for bytes the kernel refused, as on Bun: a burst the kernel took whole
+    // (write() said false only because it passed the stream's highWaterMark) calls no hook.
+    if (this.socket.writableNeedDrain && this.socket.writableLength > 0) this.#wantDrain = true;
     if (pong) this.#overLimit();
   }
 

@@ -438,6 +438,12 @@ export const EXCEPTIONS = {
     differs: "`peer.ping()` sends nothing (one log line says so); the idle timeout still pings",
     why: "Deno's WebSocket has no way to send a ping from JavaScript; `idleTimeout` is handed to Deno, which pings natively",
   },
+  denoNoDrain: {
+    area: "ws",
+    runtimes: ["deno"],
+    differs: "the `drain` hook never runs",
+    why: "Deno's WebSocket has no drain event; omniserve does not poll `bufferedAmount` to emulate one",
+  },
   denoUpgradeHeldAfterClientLeft: {
     area: "ws",
     runtimes: ["deno"],

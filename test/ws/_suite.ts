@@ -559,6 +559,28 @@ export function wsConformance(runtime: Runtime): void {
       expect(await until(`/count?topic=${topic}`, (n) => n === "0")).toBe("0");
     });
 
+    test("the drain hook runs once a send buffer filled by a client that stopped reading has drained", async () => {
+      const own = await startOwn({ WS_BACKPRESSURE: String(64 << 20) });
+      try {
+        const { client } = await RawClient.connect(`${own.url}/?name=drainer`);
+        clients.push(client!);
+        await client!.nextText();
+        client!.socket.pause();
+        client!.sendText("flood:128"); // 8 MiB, more than the kernel buffers between the two
+        // Once the server has handed it all to send(), part of it waits for the client: read everything.
+        expect(await until("/after?name=drainer", (b) => b !== "null", 10_000, own.url)).toBe('"flooded"');
+        expect(await (await fetch(`${own.url}/drains?name=drainer`)).text()).toBe("0");
+        client!.socket.resume();
+        for (let i = 0; i < 128; i++) await client!.nextOf(OP.binary);
+        const drains = Number(await until("/drains?name=drainer", (b) => b !== "0", 5000, own.url));
+        // denoNoDrain: the hook never runs.
+        if (gap("denoNoDrain")) expect(drains).toBe(0);
+        else expect(drains).toBeGreaterThan(0);
+      } finally {
+        await own.stop();
+      }
+    }, 30_000);
+
     test("a peer past backpressureLimit is closed with 1008, memory stays bounded", async () => {
       const c = await connect("/?name=slow");
       c.socket.pause();
