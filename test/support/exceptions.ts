@@ -448,8 +448,8 @@ export const EXCEPTIONS = {
     area: "ws",
     runtimes: ["deno"],
     differs:
-      "a client that leaves while an async upgrade hook decides gets no hooks, as elsewhere, but Deno keeps that upgrade " +
-      "in flight: a graceful stop waits its whole 10 s deadline for it",
+      "a client that leaves while an async upgrade hook decides gets no hooks, as elsewhere, but the hook's " +
+      "`request.signal` does not abort and Deno keeps that upgrade in flight: a graceful stop waits its whole 10 s deadline for it",
     why:
       "Deno.upgradeWebSocket on a connection that is already gone fires neither open, error nor close (measured on 2.9 " +
       "over 6 s; `close()` while connecting changes nothing), and Deno.serve's shutdown waits for it",
