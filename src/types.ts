@@ -114,7 +114,9 @@ export interface PeerCertificate {
  * reserved bits, bad opcode or close code), 1007 invalid UTF-8 text,
  * 1008 send buffer past `backpressureLimit`, 1009 message over
  * `maxPayloadLength`. The close hook sees 1005 for a close frame without a
- * code and 1006 for a dropped connection.
+ * code and 1006 for a dropped connection; after `peer.close()` it sees the
+ * code and reason the server sent, whatever the client answers, and runs only
+ * once `close()` (or `terminate()`) has returned.
  *
  * @example
  * ```ts
@@ -140,7 +142,7 @@ export interface WebSocketOptions {
   close?(peer: Peer, details: { code?: number; reason?: string }): MaybePromise<void>;
   /** A hook threw or rejected. */
   error?(peer: Peer, error: unknown): MaybePromise<void>;
-  /** The peer's send buffer drained after back-pressure (Node and Bun). */
+  /** The peer's send buffer drained after the network refused bytes (Node and Bun; Deno never calls it). */
   drain?(peer: Peer): MaybePromise<void>;
   /** Largest message accepted, in bytes (default 16 MiB); larger closes with 1009. */
   maxPayloadLength?: number;

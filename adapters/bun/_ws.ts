@@ -48,7 +48,14 @@ export class BunWebSockets {
         hub.received(ws.data, typeof message === "string" ? message : new Uint8Array(message.buffer, message.byteOffset, message.byteLength));
       },
       close(ws, code, reason) {
-        hub.closed(ws.data, sentCode(code, reason), reason);
+        const peer = ws.data;
+        if (!peer._closing) return hub.closed(peer, sentCode(code, reason), reason);
+        // Bun runs this inside peer.close() or terminate(): the hook runs once that call has returned,
+        // as on Node and Deno, and the peer reads as closing (2) until then.
+        queueMicrotask(() => {
+          peer._closing = false;
+          hub.closed(peer, sentCode(code, reason), reason);
+        });
       },
       drain(ws) {
         hub.drained(ws.data);
@@ -114,6 +121,8 @@ class BunPeer extends PeerBase<WsHub> {
   _ws!: BunServerWebSocket<BunPeer>;
   /** @internal the server that upgraded it (a certificate reload can leave two) */
   _server!: BunServer;
+  /** @internal from `close()` or `terminate()` until the close hook runs (Bun closes at once). */
+  _closing = false;
   readonly #pubsub: BunPubSub;
 
   constructor(hub: WsHub, pubsub: BunPubSub, init: PeerInit) {
@@ -122,7 +131,7 @@ class BunPeer extends PeerBase<WsHub> {
   }
 
   get readyState(): number {
-    return this._ws?.readyState ?? 0;
+    return this._closing ? 2 : this._ws?.readyState ?? 0;
   }
 
   get bufferedAmount(): number {
@@ -148,10 +157,13 @@ class BunPeer extends PeerBase<WsHub> {
   close(code: number = CloseCode.normal, reason = ""): void {
     reason = closeReason(code, reason);
     if (this._ws.readyState > 1) return;
+    this._closing = true;
     this._ws.close(code, reason);
   }
 
   terminate(): void {
+    if (this._ws.readyState > 1) return;
+    this._closing = true;
     this._ws.terminate();
   }
 

@@ -95,7 +95,7 @@ export class BunServer extends ServerBase<BunRaw, Request> {
       http2: this.resolved.http2,
       ...(tls ? { tls: bunTls(tls) } : {}),
       fetch: (request, server) => {
-        if (ws && isWebSocketUpgrade(request.headers.get("upgrade"))) {
+        if (ws && isWebSocketUpgrade(request.headers)) {
           return ws.upgrade(request, server, plainIp(server.requestIP(request)?.address));
         }
         const method = request.method;

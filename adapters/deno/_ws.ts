@@ -12,11 +12,13 @@
  * connection until the client reads or leaves (`denoBackpressureLingers`).
  * @module
  */
+import { logLine } from "../../src/_log.ts";
 import { CloseCode, closeReason } from "../../src/ws/_close.ts";
 import { toWire, wireLength } from "../../src/ws/_frame.ts";
 import { WsHub } from "../../src/ws/_hub.ts";
 import { PeerBase, type PeerInit } from "../../src/ws/_peer.ts";
 import { LocalPubSub } from "../../src/ws/_pubsub.ts";
+import { UpgradeRequest } from "../../src/ws/_request.ts";
 import { checkHandshake, decideUpgrade } from "../../src/ws/_upgrade.ts";
 import type { WebSocketOptions } from "../../src/types.ts";
 import { deno } from "./host.ts";
@@ -64,13 +66,14 @@ export class DenoWebSockets {
  * its own Request from them on first read, so `peer.request` stays readable
  * for the peer's whole life.
  */
-function detached(request: Request): () => Request {
+function detached(request: Request): UpgradeRequest {
   const { url, method } = request;
   const headers = [...request.headers];
-  return () => new Request(url, { method, headers });
+  return new UpgradeRequest((signal) => new Request(url, { method, headers, signal }));
 }
 
 const encoder = new TextEncoder();
+let pingWarned = false;
 /** How long a server-initiated close may wait for the client, as on Node. */
 const CLOSE_WAIT_MS = 1000;
 
@@ -82,6 +85,8 @@ class DenoPeer extends PeerBase<WsHub> {
   /** At least `ws.bufferedAmount`: see {@link _send}. */
   #buffered = 0;
   #released: ReturnType<typeof setTimeout> | undefined;
+  /** The close frame `close()` sent: the close hook reports it, whatever the client answers (or a drop). */
+  #sent: { code: number; reason: string } | undefined;
 
   constructor(hub: WsHub, ws: WebSocket, init: PeerInit) {
     super(hub, init);
@@ -94,8 +99,11 @@ class DenoPeer extends PeerBase<WsHub> {
     ws.onerror = () => {}; // a close event follows
     ws.onclose = (event) => {
       clearTimeout(this.#released);
-      // Deno reports 0 for a connection dropped without a close frame.
-      hub.closed(this, event.code || CloseCode.abnormal, event.reason);
+      const sent = this.#sent;
+      // Deno reports 0 for a connection dropped without a close frame, and 1006 when a message
+      // arrived after its own close frame went out.
+      if (sent) hub.closed(this, sent.code, sent.reason);
+      else hub.closed(this, event.code || CloseCode.abnormal, event.reason);
     };
   }
 
@@ -136,6 +144,7 @@ class DenoPeer extends PeerBase<WsHub> {
     reason = closeReason(code, reason);
     if (this.ws.readyState > 1) return;
     this.ws.close(code, reason);
+    this.#sent = { code, reason };
     // The hub ignores a second report, so Deno's own close event later changes nothing.
     this.#released = setTimeout(() => this._hub.closed(this, code, reason), CLOSE_WAIT_MS);
   }
@@ -145,8 +154,12 @@ class DenoPeer extends PeerBase<WsHub> {
     this.close();
   }
 
-  /** Deno's WebSocket cannot send pings from JavaScript; `idleTimeout` pings natively. */
-  ping(_data?: unknown): void {}
+  /** Deno's WebSocket cannot send pings from JavaScript (`idleTimeout` pings natively): says so once. */
+  ping(_data?: unknown): void {
+    if (pingWarned) return;
+    pingWarned = true;
+    logLine("websocket: peer.ping() sends nothing on Deno (its WebSocket cannot send pings from JavaScript)");
+  }
 
   #onMessage(data: string | ArrayBuffer): void {
     if (typeof data === "string") {

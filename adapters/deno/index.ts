@@ -137,7 +137,7 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
     const bodyless = method === "GET" || method === "HEAD";
     if (bodyless && !this.#ws) return invoke(this.handlers, request, this.context(info));
     const headers = request.headers;
-    if (this.#ws && isWebSocketUpgrade(headers.get("upgrade"))) {
+    if (this.#ws && isWebSocketUpgrade(headers)) {
       return this.#ws.upgrade(request, plainIp(info.remoteAddr.hostname)); // a non-GET gets 400 there
     }
     if (bodyless) return invoke(this.handlers, request, this.context(info));

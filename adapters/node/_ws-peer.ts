@@ -167,13 +167,10 @@ export class NodePeer extends PeerBase<WsHub> {
    */
   #writeNow(frame: Uint8Array): boolean {
     this.#cork();
-    if (!this.socket.write(frame)) {
-      // Cheap first: unsent bytes never exceed writableLength.
-      if (this.socket.writableLength > this.#limit) {
-        if (this.#corked) this._uncork();
-        if (this.#overLimit()) return false;
-      }
-      this.#wantDrain = true;
+    // Cheap first: unsent bytes never exceed writableLength.
+    if (!this.socket.write(frame) && this.socket.writableLength > this.#limit) {
+      if (this.#corked) this._uncork();
+      if (this.#overLimit()) return false;
     }
     return true;
   }
@@ -202,6 +199,9 @@ export class NodePeer extends PeerBase<WsHub> {
     this.#pong = undefined;
     if (pong && this.#state === OPEN) this.socket.write(pong);
     this.socket.uncork();
+    // The drain hook is for bytes the kernel refused, as on Bun: a burst the kernel took whole
+    // (write() said false only because it passed the stream's highWaterMark) calls no hook.
+    if (this.socket.writableNeedDrain && this.socket.writableLength > 0) this.#wantDrain = true;
     if (pong) this.#overLimit();
   }
 
@@ -225,7 +225,7 @@ export class NodePeer extends PeerBase<WsHub> {
     reason = closeReason(code, reason);
     if (this.#state !== OPEN) return;
     this.#state = CLOSING;
-    // Reported to the close hook unless the client answers with its own close frame.
+    // Reported to the close hook, whatever the client answers (as Bun reports it).
     this.#closeCode = code;
     this.#closeReason = reason;
     // After every message sent before it, even one still compressing.
@@ -235,24 +235,29 @@ export class NodePeer extends PeerBase<WsHub> {
     this.#timer = setTimeout(() => this.socket.destroy(), CLOSE_WAIT_MS);
   }
 
+  /** Drop the connection; from now on the peer is closing (sends are dropped) until the close hook runs. */
   terminate(): void {
+    if (this.#state === OPEN) this.#state = CLOSING;
     this.socket.destroy();
   }
 
   /**
    * The handshake ends: echo or send `send` (undefined: an empty close frame)
-   * if we have not sent a close yet, remember what the close hook reports, and
-   * end the TCP connection (the server closes first, RFC 6455 7.1.1).
+   * if we have not sent a close yet, and end the TCP connection (the server
+   * closes first, RFC 6455 7.1.1). The close hook reports the close frame that
+   * came first: after `close()`, the server's own, whatever the client answers.
    */
   #finish(send: number | undefined, code: number, reason: string): void {
     if (this.#state === CLOSED) return;
     // The connection is ending: messages still compressing are dropped.
     this.#queue = undefined;
     this.#queued = 0;
-    if (this.#state === OPEN) this.socket.write(encodeClose(send, reason));
+    if (this.#state === OPEN) {
+      this.socket.write(encodeClose(send, reason));
+      this.#closeCode = code;
+      this.#closeReason = reason;
+    }
     this.#state = CLOSING;
-    this.#closeCode = code;
-    this.#closeReason = reason;
     this.socket.end();
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => this.socket.destroy(), CLOSE_WAIT_MS);

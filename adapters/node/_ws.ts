@@ -15,6 +15,7 @@ import { encodeFrame, toPayload } from "../../src/ws/_frame.ts";
 import { WsHub } from "../../src/ws/_hub.ts";
 import type { PeerBase } from "../../src/ws/_peer.ts";
 import { LocalPubSub, type PublishOptions } from "../../src/ws/_pubsub.ts";
+import { UpgradeRequest } from "../../src/ws/_request.ts";
 import { checkHandshake, decideUpgrade, isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 import type { WebSocketOptions } from "../../src/types.ts";
 import { asBuffer, DEFLATE_THRESHOLD, deflateFrame, negotiateDeflate, PendingFrame } from "./_ws-deflate.ts";
@@ -44,7 +45,7 @@ export class NodeWebSockets {
   handle(req: IncomingMessage, duplex: Duplex, head: Buffer): void {
     const socket = duplex as Socket;
     socket.on("error", () => {});
-    if (!isWebSocketUpgrade(req.headers.upgrade)) return this.#plain(req, socket);
+    if (!isWebSocketUpgrade({ get: (name) => req.headers[name] as string | undefined })) return this.#plain(req, socket);
     const key = req.headers["sec-websocket-key"] as string;
     const bad = checkHandshake(req.method ?? "", req.headers.host, key, req.headers["sec-websocket-version"]);
     if (bad) return void writeResponse(socket, bad);
@@ -52,14 +53,17 @@ export class NodeWebSockets {
     // connection then holds a few strings, not a whole Request.
     const url = requestUrl(this.#scheme, req.url!, req.headers.host!); // checkHandshake saw a Host
     const raw = req.rawHeaders;
-    let built: Request | undefined;
-    const request = () => (built ??= toRequest(url, raw));
+    const request = new UpgradeRequest((signal) => toRequest(url, raw, signal));
     const protocols = req.headers["sec-websocket-protocol"];
-    decideUpgrade(this.hub.hooks, request, Array.isArray(protocols) ? protocols.join(", ") : protocols ?? null).then(async (decision) => {
-      if (socket.destroyed) return;
+    const watch = watchClient(socket, () => request.close());
+    decideUpgrade(this.hub.hooks, () => request.get(), Array.isArray(protocols) ? protocols.join(", ") : protocols ?? null).then(async (decision) => {
+      const early = watch();
+      if (early === undefined) return void socket.destroy();
       if (decision.refuse) return writeResponse(socket, decision.refuse);
+      // A Date, as Deno and Bun send on the 101 (and Node's http.Server on every other response).
       let head101 = "HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n" +
-        `sec-websocket-accept: ${createHash("sha1").update(key + GUID).digest("base64")}\r\n`;
+        `sec-websocket-accept: ${createHash("sha1").update(key + GUID).digest("base64")}\r\n` +
+        `date: ${new Date().toUTCString()}\r\n`;
       if (decision.protocol) head101 += `sec-websocket-protocol: ${decision.protocol}\r\n`;
       const compress = this.hub.limits.perMessageDeflate
         ? negotiateDeflate(req.headers["sec-websocket-extensions"])
@@ -71,9 +75,10 @@ export class NodeWebSockets {
         remoteAddress: plainIp(socket.remoteAddress),
         context: decision.context,
         protocol: decision.protocol,
+        extensions: compress?.header,
       }, compress);
       this.hub.idle.start();
-      peer.start(head);
+      peer.start(early.length > 0 ? Buffer.concat([head, ...early]) : head);
     }).catch(() => socket.destroy());
   }
 
@@ -125,10 +130,43 @@ function deliver(
   }
 }
 
-function toRequest(url: string, raw: string[]): Request {
+/** Bytes a client may send before it has the 101 (RFC 6455 says it sends none). */
+const EARLY_LIMIT = 64 * 1024;
+
+/**
+ * Read the socket while the upgrade hook decides, so a client that leaves
+ * before the 101 is seen: it gets no open or close hook and the hook's
+ * `request.signal` aborts, as on Bun and Deno. The returned function stops
+ * watching and gives the bytes read meanwhile, or undefined when the client
+ * left (or sent more than {@link EARLY_LIMIT}).
+ */
+function watchClient(socket: Socket, gone: () => void): () => Buffer[] | undefined {
+  const early: Buffer[] = [];
+  let size = 0;
+  let left = false;
+  const onData = (chunk: Buffer) => {
+    early.push(chunk);
+    if ((size += chunk.length) > EARLY_LIMIT) onEnd();
+  };
+  const onEnd = () => {
+    left = true;
+    gone();
+  };
+  socket.on("data", onData);
+  socket.once("end", onEnd);
+  socket.once("close", onEnd);
+  return () => {
+    socket.off("data", onData);
+    socket.off("end", onEnd);
+    socket.off("close", onEnd);
+    return left || socket.destroyed ? undefined : early;
+  };
+}
+
+function toRequest(url: string, raw: string[], signal: AbortSignal): Request {
   const headers = new Headers();
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
-  return new Request(url, { headers });
+  return new Request(url, { headers, signal });
 }
 
 function headerLines(headers: Headers): string {
@@ -146,6 +184,7 @@ async function writeResponse(socket: Socket, response: Response): Promise<void> 
   const body = new Uint8Array(await response.arrayBuffer());
   const headers = new Headers(response.headers);
   for (const name of ["content-length", "transfer-encoding", "connection"]) headers.delete(name);
+  if (!headers.has("date")) headers.set("date", new Date().toUTCString());
   const text = STATUS_CODES[response.status] ?? ""; // the code's own phrase, as everywhere (see _response-head.ts)
   socket.end(Buffer.concat([
     Buffer.from(

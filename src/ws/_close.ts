@@ -37,12 +37,16 @@ const decoder = new TextDecoder();
 
 /**
  * What `peer.close(code, reason)` sends, the same on every adapter: a code
- * that may not be sent is a RangeError, and a reason past the 123 bytes a
- * close frame holds is cut at a character boundary (Bun cuts so; Deno threw,
- * Node cut mid-character, which a client refuses with 1007).
+ * that may not be sent, or that is not an integer (Node and Bun cut 4000.7 to
+ * 4000, Deno rounded it to 4001; Bun threw on "4001", the others took it), is
+ * a RangeError, and a reason past the 123 bytes a close frame holds is cut at
+ * a character boundary (Bun cuts so; Deno threw, Node cut mid-character, which
+ * a client refuses with 1007).
  */
 export function closeReason(code: number, reason: string): string {
-  if (!isSendableCloseCode(code)) throw new RangeError(`invalid WebSocket close code ${code}`);
+  if (!Number.isInteger(code) || !isSendableCloseCode(code)) {
+    throw new RangeError(`invalid WebSocket close code ${String(code)}`);
+  }
   return fitReason(reason);
 }
 

@@ -19,10 +19,20 @@ export type SendData = string | ArrayBuffer | ArrayBufferView | unknown;
  * else becomes JSON text. Every adapter sends through this one rule.
  */
 export function toWire(data: SendData): string | Uint8Array {
-  if (typeof data === "string" || data instanceof Uint8Array) return data;
+  if (typeof data === "string") return data;
+  if (data instanceof Uint8Array) return data.buffer instanceof ArrayBuffer ? data : new Uint8Array(data);
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (ArrayBuffer.isView(data)) return toWire(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  if (isShared(data)) return new Uint8Array(data).slice();
   return textOf(data);
+}
+
+/**
+ * Bytes on a SharedArrayBuffer are copied: Deno's WebSocket refuses them (a
+ * TypeError), Node and Bun sent them, and the memory could change under a send.
+ */
+function isShared(data: unknown): data is SharedArrayBuffer {
+  return typeof SharedArrayBuffer === "function" && data instanceof SharedArrayBuffer;
 }
 
 /** The length in bytes of a message from {@link toWire}: UTF-8 for text, counted without encoding it. */

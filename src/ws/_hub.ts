@@ -63,6 +63,7 @@ export class WsHub implements PeerHub {
     if (this.#closed.has(peer)) return;
     this.#closed.add(peer);
     this.peers.delete(peer);
+    peer._closeRequest();
     for (const topic of peer.topics) this.pubsub.unsubscribe(peer, topic);
     if (this.hooks.close) this.#run(peer, () => this.hooks.close!(asPeer(peer), { code, reason }));
   }

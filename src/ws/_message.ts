@@ -16,7 +16,10 @@ export class WsMessage {
   #id: string | undefined;
 
   constructor(rawData: string | Uint8Array, peer: CrosswsPeer) {
-    this.rawData = rawData;
+    // Node's parser hands Buffers (views on the read chunk): the app gets a plain Uint8Array everywhere.
+    this.rawData = typeof rawData === "string" || rawData.constructor === Uint8Array
+      ? rawData
+      : new Uint8Array(rawData.buffer, rawData.byteOffset, rawData.byteLength);
     this.peer = peer;
   }
 
@@ -47,6 +50,7 @@ export class WsMessage {
     return typeof this.rawData === "string" ? encoder.encode(this.rawData) : this.rawData;
   }
 
+  /** The message's bytes alone: a view on a larger buffer (a read chunk holding other frames) is copied. */
   arrayBuffer(): ArrayBuffer {
     const bytes = this.uint8Array();
     return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength

@@ -5,6 +5,7 @@
  */
 import type { Peer as CrosswsPeer } from "crossws";
 import type { PublishOptions, PubSub } from "./_pubsub.ts";
+import { UpgradeRequest } from "./_request.ts";
 
 /** What a peer needs from its server's hub (the hub in `_hub.ts` is one). */
 export interface PeerHub {
@@ -15,23 +16,27 @@ export interface PeerHub {
 
 /** What an adapter knows about a connection when it opens. */
 export interface PeerInit {
-  /** The upgrade request, or a function that builds it on first read. */
-  request: Request | (() => Request);
+  /** The upgrade request: the runtime's own (its signal aborts on close), or one built on first read. */
+  request: Request | UpgradeRequest;
   remoteAddress: string;
   context: Record<string, unknown>;
   protocol: string | undefined;
+  /** The Sec-WebSocket-Extensions value of the 101, when the adapter knows it. */
+  extensions?: string;
 }
 
 const OPEN = 1;
 
 /** A connected WebSocket; hooks see it as a crossws `Peer`. `H` is the adapter's hub type. */
 export abstract class PeerBase<H extends PeerHub = PeerHub> {
-  #request: Request | (() => Request);
+  readonly #request: Request | UpgradeRequest;
   /** The client address, as `ctx.ip` shows it. */
   readonly remoteAddress: string;
   readonly context: Record<string, unknown>;
   /** The subprotocol the server echoed, or "". */
   readonly protocol: string;
+  /** The extensions the 101 named, or "". */
+  readonly extensions: string;
   /** Topics this peer is subscribed to. */
   readonly topics: Set<string> = new Set();
   /** @internal */
@@ -47,6 +52,7 @@ export abstract class PeerBase<H extends PeerHub = PeerHub> {
     this.remoteAddress = init.remoteAddress;
     this.context = init.context;
     this.protocol = init.protocol ?? "";
+    this.extensions = init.extensions ?? "";
   }
 
   /** `WebSocket.readyState` numbers: 0 connecting, 1 open, 2 closing, 3 closed. */
@@ -66,10 +72,15 @@ export abstract class PeerBase<H extends PeerHub = PeerHub> {
   /** Send a ping control frame. */
   abstract ping(data?: unknown): void;
 
-  /** The upgrade request. */
+  /** The upgrade request; its signal aborts when the connection closes, before the close hook runs. */
   get request(): Request {
     const request = this.#request;
-    return typeof request === "function" ? (this.#request = request()) : request;
+    return request instanceof UpgradeRequest ? request.get() : request;
+  }
+
+  /** @internal the connection closed */
+  _closeRequest(): void {
+    if (this.#request instanceof UpgradeRequest) this.#request.close();
   }
 
   /** A random UUID, made on first read. */
@@ -87,10 +98,10 @@ export abstract class PeerBase<H extends PeerHub = PeerHub> {
     return this._hub.peers as unknown as Set<CrosswsPeer>;
   }
 
-  /** A read-only WebSocket-like view (readyState, protocol, url, bufferedAmount). */
+  /** A read-only WebSocket-like view (readyState, protocol, extensions, url, bufferedAmount). */
   get websocket(): CrosswsPeer["websocket"] {
     if (this.#view) return this.#view;
-    const view = { protocol: this.protocol, extensions: "", url: this.request.url.replace(/^http/, "ws") };
+    const view = { protocol: this.protocol, extensions: this.extensions, url: this.request.url.replace(/^http/, "ws") };
     Object.defineProperties(view, {
       readyState: { get: () => this.readyState, enumerable: true },
       bufferedAmount: { get: () => this.bufferedAmount, enumerable: true },

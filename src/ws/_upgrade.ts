@@ -20,9 +20,19 @@ export interface Acceptance {
   protocol: string | undefined;
 }
 
-/** True for `Upgrade: websocket`, in any letter case. */
-export function isWebSocketUpgrade(upgradeHeader: string | null | undefined): boolean {
-  return typeof upgradeHeader === "string" && upgradeHeader.toLowerCase() === "websocket";
+const UPGRADE_OPTION = /(?:^|,)\s*upgrade\s*(?:,|$)/i;
+
+/**
+ * True for `Upgrade: websocket` (any letter case) sent with the `upgrade`
+ * connection option, as HTTP/1.1 requires of an upgrade (RFC 9110 7.8).
+ * Without that option the request is a plain one and goes to `fetch`, as
+ * Node's parser decides (Deno answered 400 and Bun upgraded it).
+ */
+export function isWebSocketUpgrade(headers: { get(name: string): string | null | undefined }): boolean {
+  const upgrade = headers.get("upgrade");
+  if (typeof upgrade !== "string" || upgrade.toLowerCase() !== "websocket") return false;
+  const connection = headers.get("connection");
+  return typeof connection === "string" && UPGRADE_OPTION.test(connection);
 }
 
 const KEY = /^[+/0-9A-Za-z]{21}[AQgw]==$/;

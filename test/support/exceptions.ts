@@ -465,6 +465,46 @@ export const EXCEPTIONS = {
       "Deno.upgradeWebSocket reads the whole message before JavaScript sees it and its cap is not configurable; " +
       "memory per connection can reach 64 MiB (measured: 4 peers sending 60 MiB took RSS to 529 MiB)",
   },
+  denoCloseLostOnCrossing: {
+    area: "ws",
+    runtimes: ["deno"],
+    differs:
+      "a client message read after `peer.close()` ends the connection without the server's close frame (the client " +
+      "sees 1006); the close hook still sees the code the server sent. Node and Bun send the close frame and ignore the message",
+    why:
+      "Deno.upgradeWebSocket drops the connection when a data frame arrives while its close frame waits to be written " +
+      "(measured on 2.9: 10 of 10 with both frames in one read); neither the frame nor the write reaches JavaScript",
+  },
+  bunExtensionsUnknown: {
+    area: "ws",
+    runtimes: ["bun"],
+    differs: "`peer.websocket.extensions` is \"\" even when permessage-deflate was negotiated; Node gives the 101's value",
+    why:
+      "Bun negotiates the extension natively (its uWebSockets answers some offers differently from Node's, e.g. it " +
+      "declines `server_max_window_bits=10`) and its ServerWebSocket has no `extensions`; omniserve does not guess",
+  },
+  denoNoPing: {
+    area: "ws",
+    runtimes: ["deno"],
+    differs: "`peer.ping()` sends nothing (one log line says so); the idle timeout still pings",
+    why: "Deno's WebSocket has no way to send a ping from JavaScript; `idleTimeout` is handed to Deno, which pings natively",
+  },
+  denoNoDrain: {
+    area: "ws",
+    runtimes: ["deno"],
+    differs: "the `drain` hook never runs",
+    why: "Deno's WebSocket has no drain event; omniserve does not poll `bufferedAmount` to emulate one",
+  },
+  denoUpgradeHeldAfterClientLeft: {
+    area: "ws",
+    runtimes: ["deno"],
+    differs:
+      "a client that leaves while an async upgrade hook decides gets no hooks, as elsewhere, but the hook's " +
+      "`request.signal` does not abort and Deno keeps that upgrade in flight: a graceful stop waits its whole 10 s deadline for it",
+    why:
+      "Deno.upgradeWebSocket on a connection that is already gone fires neither open, error nor close (measured on 2.9 " +
+      "over 6 s; `close()` while connecting changes nothing), and Deno.serve's shutdown waits for it",
+  },
   pingFloodStallsReading: {
     area: "ws",
     runtimes: ["deno"],

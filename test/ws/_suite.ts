@@ -83,6 +83,16 @@ export function wsConformance(runtime: Runtime): void {
       expect(JSON.parse(await client!.nextText())).toEqual([11, 10, 7, 0]);
     });
 
+    test("the 101 and an upgrade refusal carry a Date header", async () => {
+      const accepted = await RawClient.connect(`${server().url}/?name=date`);
+      clients.push(accepted.client!);
+      const refused = await RawClient.connect(`${server().url}/refuse`);
+      expect([accepted.handshake.status, refused.handshake.status]).toEqual([101, 403]);
+      for (const { headers } of [accepted.handshake, refused.handshake]) {
+        expect(new Date(headers.date).toUTCString()).toBe(headers.date);
+      }
+    });
+
     test("upgrade names no subprotocol the hook did not choose (RFC 6455 4.2.2)", async () => {
       /** Connect offering `protocols`: the 101's status and subprotocol header, and what the peer says of itself. */
       const offer = async (query: string, protocols: string[]) => {
@@ -136,6 +146,15 @@ export function wsConformance(runtime: Runtime): void {
       expect(JSON.parse(await client!.nextText())).toEqual(seen); // and later
     });
 
+    test("peer.request.signal aborts when the connection closes, before the close hook runs", async () => {
+      const c = await connect("/?name=signal");
+      c.sendText("signal");
+      expect(await c.nextText()).toBe("false");
+      c.sendClose(1000);
+      await c.endedWithin();
+      expect(await until("/aborted?name=signal", (b) => b !== "null")).toBe("true");
+    });
+
     test("upgrade with an absolute-form target: the hook and peer.request see the URL a plain request gets", async () => {
       const target = "http://abs.example:9/url?name=af&q=1";
       const plain = (await exchange(server().url, `GET ${target} HTTP/1.1\r\nHost: other.example\r\n\r\n`)).responses[0];
@@ -182,6 +201,27 @@ export function wsConformance(runtime: Runtime): void {
       expect(badVersion.handshake.headers["sec-websocket-version"]).toBe("13");
     });
 
+    test("a client that leaves while an async upgrade hook decides gets no open or close hook", async () => {
+      const own = await startOwn({});
+      const u = new URL(own.url);
+      const s = connectTcp(Number(u.port), u.hostname);
+      s.on("error", () => {});
+      s.write(`GET /slow-upgrade?name=gone HTTP/1.1\r\nHost: ${u.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      // The client leaves once the hook has started.
+      expect(await until("/after?name=gone", (b) => b !== "null", 5000, own.url)).toBe('"deciding"');
+      s.destroy();
+      // The hook's request.signal has aborted by then (denoUpgradeHeldAfterClientLeft: not on Deno).
+      const decided = gap("denoUpgradeHeldAfterClientLeft") ? '"decided"' : '"decided, aborted"';
+      expect(await until("/after?name=gone", (b) => b !== '"deciding"', 5000, own.url)).toBe(decided);
+      // A bounded wait for a hook that must not run.
+      expect(await until("/closes?name=gone", (b) => b !== "null", 1000, own.url)).toBe("null");
+      const from = own.stderrLength();
+      await own.stop();
+      // denoUpgradeHeldAfterClientLeft: Deno keeps that upgrade in flight; a graceful stop waits its deadline for it.
+      expect(own.stderr(from).includes("in-flight requests did not finish")).toBe(gap("denoUpgradeHeldAfterClientLeft"));
+    }, 30_000);
+
     test("plain HTTP requests still reach fetch", async () => {
       expect(await get("/")).toBe("plain http");
     });
@@ -194,6 +234,67 @@ export function wsConformance(runtime: Runtime): void {
       c.sendBinary(new Uint8Array([0, 1, 2, 255]));
       const bin = await c.next();
       expect([bin.opcode, [...bin.payload]]).toEqual([OP.binary, [0, 1, 2, 255]]);
+    });
+
+    test("a binary message reaches the app as a plain Uint8Array; arrayBuffer() holds only its bytes", async () => {
+      const c = await connect("/?name=bin");
+      // One write: the binary message shares its read with the next frame.
+      c.write(Buffer.concat([frame(OP.binary, new Uint8Array([104, 105, 33])), frame(OP.text, "lastbin")]));
+      expect([...(await c.nextOf(OP.binary)).payload]).toEqual([104, 105, 33]);
+      expect(JSON.parse(await c.nextText())).toEqual({
+        type: "Uint8Array",
+        same: true,
+        uint8Array: ["Uint8Array", 104, 105, 33],
+        arrayBuffer: [104, 105, 33],
+        text: "hi!",
+        blob: 3,
+      });
+    });
+
+    test("after close() or terminate() returns, the peer is closing: sends are dropped, the close hook has not run yet", async () => {
+      for (const command of ["closestate", "termstate"]) {
+        const c = await connect(`/?name=${command}`);
+        c.sendText(command);
+        const seen = JSON.parse(await until(`/after?name=${command}`, (b) => b !== "null"));
+        expect({ command, ...seen }).toEqual({ command, readyState: 2, sent: 0, closeHookRan: false });
+        await until(`/closes?name=${command}`, (b) => b !== "null");
+      }
+    });
+
+    test("after close() the close hook sees the code and reason the server sent, whatever the client answers", async () => {
+      const c = await connect("/?name=own-close");
+      c.sendText("close:4001:server bye");
+      expect(await c.closeFrame()).toEqual({ code: 4001, reason: "server bye" });
+      c.sendClose(4005, "client says");
+      await c.endedWithin();
+      const seen = JSON.parse(await until("/closes?name=own-close", (b) => b !== "null"));
+      expect(seen).toEqual({ code: 4001, reason: "server bye" });
+    });
+
+    test("a message crossing the server's close frame is not delivered; the close hook sees the server's code", async () => {
+      const c = await connect("/?name=crossed");
+      // One write: the second message is read after the server has closed.
+      c.write(Buffer.concat([frame(OP.text, "close:4001:crossed"), frame(OP.text, "crossing")]));
+      if (gap("denoCloseLostOnCrossing")) {
+        // denoCloseLostOnCrossing: the connection ends without the server's close frame.
+        await c.endedWithin();
+        expect(c.frames.filter((f) => f.opcode === OP.close)).toEqual([]);
+      } else {
+        expect(await c.closeFrame()).toEqual({ code: 4001, reason: "crossed" });
+        if (!c.socket.destroyed) c.sendClose(4001);
+        await c.endedWithin();
+      }
+      expect(c.frames.filter((f) => f.opcode === OP.text)).toEqual([]);
+      expect(JSON.parse(await until("/closes?name=crossed", (b) => b !== "null"))).toEqual({ code: 4001, reason: "crossed" });
+    });
+
+    test("bytes on a SharedArrayBuffer are sent as binary", async () => {
+      const c = await connect();
+      c.sendText("shared");
+      const sent = [];
+      for (let i = 0; i < 3; i++) sent.push([...(await c.nextOf(OP.binary)).payload]);
+      expect(sent).toEqual([[2, 3], [3, 4], [1, 2, 3, 4]]);
+      expect(JSON.parse(await c.nextText())).toEqual([2, 2, 4]);
     });
 
     test("close code and reason from the client reach the close hook", async () => {
@@ -215,7 +316,7 @@ export function wsConformance(runtime: Runtime): void {
     test("close() with a reason past 123 bytes cuts it at a character; a code that may not be sent is a RangeError", async () => {
       const c = await connect("/?name=long-reason");
       c.sendText("badcodes");
-      expect(JSON.parse(await c.nextText())).toEqual(Array(7).fill("RangeError"));
+      expect(JSON.parse(await c.nextText())).toEqual(Array(9).fill("RangeError")); // 999 ... 5000, 4000.7, "4001"
       c.sendText("still open");
       expect(await c.nextText()).toBe("still open");
       c.sendText(`close:4002:${"\u00e9".repeat(100)}`); // 200 bytes of UTF-8: 61 characters (122 bytes) fit
@@ -246,6 +347,20 @@ export function wsConformance(runtime: Runtime): void {
       c.write(frame(OP.ping, "are you there"));
       const pong = await c.nextOf(OP.pong);
       expect(pong.payload.toString()).toBe("are you there");
+    });
+
+    test("peer.ping() sends a ping with its payload", async () => {
+      const c = await connect();
+      c.sendText("ping:are you there");
+      if (gap("denoNoPing")) {
+        // denoNoPing: nothing is sent (omniserve logs one line saying so).
+        expect(await c.nextText()).toBe("pinged");
+        expect(c.frames.filter((f) => f.opcode === OP.ping)).toEqual([]);
+        return;
+      }
+      const ping = await c.next();
+      expect([ping.opcode, ping.payload.toString()]).toEqual([OP.ping, "are you there"]);
+      expect(await c.nextText()).toBe("pinged");
     });
 
     test("fragmented messages arrive whole, with a ping in between", async () => {
@@ -342,6 +457,23 @@ export function wsConformance(runtime: Runtime): void {
       expect(await client!.nextText()).toBe("small");
     });
 
+    test("peer.websocket.extensions is what the 101 named", async () => {
+      const { client, handshake } = await RawClient.connect(server().url + "/", {
+        headers: { "Sec-WebSocket-Extensions": "permessage-deflate; client_max_window_bits" },
+      });
+      clients.push(client!);
+      await client!.nextText();
+      client!.sendText("extensions");
+      const named = handshake.headers["sec-websocket-extensions"] ?? "";
+      if (gap("bunExtensionsUnknown")) {
+        // bunExtensionsUnknown: Bun negotiated permessage-deflate but does not say so to JavaScript.
+        expect(named).toMatch(/^permessage-deflate/);
+        expect(await client!.nextText()).toBe("");
+        return;
+      }
+      expect(await client!.nextText()).toBe(named);
+    });
+
     test("publish reaches exactly the topic's subscribers, once each, in order", async () => {
       const a = await connect("/?topic=room");
       const b = await connect("/?topic=room&topic=side");
@@ -429,6 +561,28 @@ export function wsConformance(runtime: Runtime): void {
       expect(await until(`/count?topic=${topic}`, (n) => n === "0")).toBe("0");
     });
 
+    test("the drain hook runs once a send buffer filled by a client that stopped reading has drained", async () => {
+      const own = await startOwn({ WS_BACKPRESSURE: String(64 << 20) });
+      try {
+        const { client } = await RawClient.connect(`${own.url}/?name=drainer`);
+        clients.push(client!);
+        await client!.nextText();
+        client!.socket.pause();
+        client!.sendText("flood:128"); // 8 MiB, more than the kernel buffers between the two
+        // Once the server has handed it all to send(), part of it waits for the client: read everything.
+        expect(await until("/after?name=drainer", (b) => b !== "null", 10_000, own.url)).toBe('"flooded"');
+        expect(await (await fetch(`${own.url}/drains?name=drainer`)).text()).toBe("0");
+        client!.socket.resume();
+        for (let i = 0; i < 128; i++) await client!.nextOf(OP.binary);
+        const drains = Number(await until("/drains?name=drainer", (b) => b !== "0", 5000, own.url));
+        // denoNoDrain: the hook never runs.
+        if (gap("denoNoDrain")) expect(drains).toBe(0);
+        else expect(drains).toBeGreaterThan(0);
+      } finally {
+        await own.stop();
+      }
+    }, 30_000);
+
     test("a peer past backpressureLimit is closed with 1008, memory stays bounded", async () => {
       const c = await connect("/?name=slow");
       c.socket.pause();
@@ -458,6 +612,14 @@ export function wsConformance(runtime: Runtime): void {
       });
       expect(reply).toMatch(/^HTTP\/1\.1 200/);
       expect(reply).toContain("plain http");
+    });
+
+    test("Upgrade: websocket without the upgrade connection option goes to fetch", async () => {
+      for (const connection of [null, "close", "keep-alive"]) {
+        const { client, handshake } = await RawClient.connect(server().url + "/", { headers: { Connection: connection } });
+        client?.destroy();
+        expect({ connection, status: handshake.status, body: handshake.body }).toEqual({ connection, status: 200, body: "plain http" });
+      }
     });
 
     test("a peer silent past idleTimeout is pinged, then closed", async () => {
