@@ -57,10 +57,20 @@ export function toPayload(data: SendData): { opcode: number; bytes: Uint8Array }
     : { opcode: OPCODE.binary, bytes: wire };
 }
 
-/** Non-binary, non-string data as text: JSON for plain values, `String()` otherwise. */
+/**
+ * Non-binary, non-string data as text, as crossws sends it: nothing for null
+ * and undefined, `{}` for a function or symbol, JSON for plain values,
+ * `String()` otherwise. A Blob is a TypeError: its bytes can only be read
+ * later, and sending its JSON (`{}`) would lose them without a word.
+ */
 export function textOf(data: unknown): string {
   if (typeof data === "string") return data;
-  if (data === null || typeof data !== "object") return String(data);
+  if (data === null || data === undefined) return "";
+  if (typeof data === "function" || typeof data === "symbol") return "{}";
+  if (typeof data !== "object") return String(data);
+  if (typeof Blob === "function" && data instanceof Blob) {
+    throw new TypeError("peer.send() cannot send a Blob: send its bytes (await blob.bytes())");
+  }
   const own = (data as { toString?: unknown }).toString;
   return own === Object.prototype.toString || own === Array.prototype.toString
     ? JSON.stringify(data)

@@ -83,6 +83,16 @@ export function wsConformance(runtime: Runtime): void {
       expect(JSON.parse(await client!.nextText())).toEqual([11, 10, 7, 0]);
     });
 
+    test("send() of null or undefined sends empty text and a function {}, as crossws does; a Blob is a TypeError", async () => {
+      const { client } = await RawClient.connect(`${server().url}/?name=odd`);
+      clients.push(client!);
+      await client!.nextText();
+      client!.sendText("odd-sends");
+      const got = [];
+      for (let i = 0; i < 6; i++) got.push(await client!.nextText());
+      expect(got).toEqual(["", "", "{}", "true", "12", "TypeError"]);
+    });
+
     test("the 101 and an upgrade refusal carry a Date header", async () => {
       const accepted = await RawClient.connect(`${server().url}/?name=date`);
       clients.push(accepted.client!);
