@@ -6,13 +6,21 @@ import { get } from "../support/http-client.ts";
 import type { Suite } from "./_suite.ts";
 
 export function bodies(s: Suite): void {
-  const sleep = s.sleep;
+  const { exception, sleep } = s;
   describe("bodies", () => {
     test("text and JSON bodies arrive intact", async () => {
       const text = "héllo wörld ✓".repeat(1000);
       expect(await (await s.fetch(`${s.url()}/body/text`, { method: "POST", body: text })).text()).toBe(String(text.length));
       const json = { a: [1, 2, { b: "c" }], d: "é" };
       expect(await (await s.fetch(`${s.url()}/body/json`, { method: "POST", body: JSON.stringify(json) })).json()).toEqual(json);
+    });
+
+    s.http1Only("a POST without a body, or with Content-Length: 0, has an empty request.body (Bun: null)", async () => {
+      const host = new URL(s.url()).host;
+      for (const extra of ["", "Content-Length: 0\r\n"]) {
+        const { responses } = await s.exchange(s.url(), `POST /body/none HTTP/1.1\r\nHost: ${host}\r\n${extra}\r\n`);
+        expect(JSON.parse(responses[0].body.toString()), extra || "no length").toEqual([exception("bunEmptyBodyNull") ? "null" : "stream", ""]);
+      }
     });
 
     test("a body the handler reads only after an await arrives whole, small or past the flow-control window", async () => {

@@ -222,6 +222,16 @@ export const EXCEPTIONS = {
       "Bun.serve's own behaviour, raw Bun.serve alike (tried on 1.4.5), related to " +
       "[oven-sh/bun#33664](https://github.com/oven-sh/bun/issues/33664); browsers do not pipeline",
   },
+  bunEmptyBodyNull: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "a POST (or any method but GET and HEAD) that carries no body, or `Content-Length: 0`, has `request.body` null; " +
+      "Node and Deno give an empty stream. `text()` and the other readers give the same empty result everywhere",
+    why:
+      "Bun's Request decides `body` natively; an empty stream on every such request would cost a stream per request, " +
+      "and Deno's choice (a stream) cannot be changed from JavaScript either",
+  },
   bunUnknownReason: {
     area: "http",
     runtimes: ["bun"],
