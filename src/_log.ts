@@ -48,19 +48,37 @@ export function logRequestError(error: unknown, request?: Request): void {
   const err = error as { code?: unknown; name?: unknown; message?: unknown } | undefined;
   // A string code (Node's, omniserve's) names the error best; DOMException's numeric legacy code does not.
   const code = typeof err?.code === "string" ? err.code : undefined;
-  const what = err && typeof err === "object"
+  // A plain object (`throw { status: 400 }`) is shown by its contents, not as a bare "Error".
+  const plain = err !== null && typeof err === "object" && err.message === undefined && !(err instanceof Error);
+  const what = plain
+    ? `thrown ${thrownValue(err)}`
+    : err && typeof err === "object"
     ? `${code ?? String(err.name ?? "Error")} ${String(err.message ?? "")}`
     : String(error);
   const path = request ? pathOf(request.url) : undefined;
   const frames = appFrames(error);
   const fields = {
     ...(request ? { method: request.method, path } : {}),
-    error: err && typeof err === "object"
+    error: plain
+      ? { message: what }
+      : err && typeof err === "object"
       ? { name: String(err.name ?? "Error"), ...(code === undefined ? {} : { code }), message: String(err.message ?? ""), stack: frames }
       : { message: String(error) },
   };
   const where = request ? `${request.method} ${path}: ` : "";
   writeLog("error", `${where}${what.replace(/\s+/g, " ").trim()}`, fields, frames.map((f) => `    at ${f}`));
+}
+
+/** A thrown value that is no Error, as JSON (cut at 200 characters), or as `String()` when it has none. */
+function thrownValue(value: object): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // a cycle or a BigInt
+  }
+  text ??= String(value);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 /** One line per request (`omniserve serve --log`): `GET /path 200 1.2ms`. */

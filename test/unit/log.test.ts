@@ -19,3 +19,10 @@ test("logRequestError names an error with a string code by the code", () => {
   expect(line(new OmniserveError("ERR_BODY_TOO_LARGE", "too big"))).toBe("omniserve: ERR_BODY_TOO_LARGE too big");
   expect(line(Object.assign(new Error("aborted"), { code: "ECONNRESET" }))).toBe("omniserve: ECONNRESET aborted");
 });
+
+test("logRequestError shows a thrown value that is no Error by its contents", () => {
+  expect(line({ status: 400, reason: "bad" })).toBe('omniserve: thrown {"status":400,"reason":"bad"}');
+  expect(line({ big: 1n })).toBe("omniserve: thrown [object Object]");
+  expect(line({ text: "x".repeat(300) })).toBe(`omniserve: thrown {"text":"${"x".repeat(191)}…`);
+  expect(line("plain string")).toBe("omniserve: plain string");
+});
