@@ -132,11 +132,11 @@ export function fail(
     if (result instanceof NativeResponse) return fromErrorHook(h, result, request);
     if (isThenable(result)) {
       return (result as Promise<unknown>).then(
-        (value) => value instanceof NativeResponse ? fromErrorHook(h, value, request) : errorHookFailed(h, notAResponse(value), request),
+        (value) => value instanceof NativeResponse ? fromErrorHook(h, value, request) : errorHookFailed(h, notAResponse(value, "error hook"), request),
         (error2) => errorHookFailed(h, error2, request),
       );
     }
-    return errorHookFailed(h, notAResponse(result), request);
+    return errorHookFailed(h, notAResponse(result, "error hook"), request);
   } catch (error2) {
     return errorHookFailed(h, error2, request);
   }
@@ -165,11 +165,11 @@ function clientGone(request: Request): boolean {
   }
 }
 
-function notAResponse(value: unknown): OmniserveError {
+function notAResponse(value: unknown, who = "handler"): OmniserveError {
   const what = value === null ? "null" : typeof value === "object"
     ? (value as object).constructor?.name ?? "object"
     : typeof value;
-  return new OmniserveError("ERR_INVALID_RESPONSE", `handler returned ${what}, not a Response`);
+  return new OmniserveError("ERR_INVALID_RESPONSE", `${who} returned ${what}, not a Response`);
 }
 
 function isThenable(value: unknown): boolean {

@@ -140,6 +140,14 @@ describe("invoke()", () => {
       }), req, ctx);
       expect(broken.status).toBe(500);
       expect(log).toHaveBeenCalledTimes(1);
+      const wrong = await invoke(new Handlers({
+        fetch: () => {
+          throw new Error("boom");
+        },
+        error: () => "not a response" as unknown as Response,
+      }), req, ctx);
+      expect(wrong.status).toBe(500);
+      expect(String(log.mock.calls[1][0]).split("\n")[0]).toBe("omniserve: GET /path: ERR_INVALID_RESPONSE error hook returned string, not a Response");
     } finally {
       log.mockRestore();
     }
