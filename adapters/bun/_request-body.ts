@@ -11,6 +11,8 @@
  * @module
  */
 
+import { filePartTypes, multipartBoundary } from "./_multipart-types.ts";
+
 const nativeBlob = Request.prototype.blob;
 const nativeFormData = Request.prototype.formData;
 
@@ -37,12 +39,43 @@ async function blob(this: Request): Promise<Blob> {
 }
 
 async function formData(this: Request): Promise<FormData> {
+  const contentType = this.headers.get("content-type");
+  const boundary = multipartBoundary(contentType);
+  if (boundary === undefined) return parsed(nativeFormData.call(this));
+  // Multipart: Bun types each file by its name's extension, so the parts' own types are put back.
+  const body = new Uint8Array(await this.arrayBuffer());
+  const form = await parsed(new Response(body, { headers: { "content-type": contentType! } }).formData());
+  return retyped(form, filePartTypes(body, boundary));
+}
+
+async function parsed(form: Promise<FormData>): Promise<FormData> {
   try {
-    return await nativeFormData.call(this);
+    return await form;
   } catch (error) {
     if (error instanceof TypeError) throw error;
     throw new TypeError((error as Error)?.message ?? String(error), { cause: error });
   }
+}
+
+/**
+ * `form` with each file given the type its part named (and, for `filename=""`, the name ""). Bun's FormData hands
+ * out a new File on every read, so the entries are appended anew; Bun's File
+ * still adds `;charset=utf-8` to a text type (`text/plain`, `application/json`).
+ */
+function retyped(form: FormData, types: string[]): FormData {
+  const out = new FormData();
+  let file = 0;
+  for (const [name, value] of form) {
+    if (typeof value === "string") {
+      out.append(name, value);
+      continue;
+    }
+    const type = types[file++] ?? value.type;
+    const fileName = (value.name as string | undefined) ?? ""; // Bun: undefined for `filename=""`
+    if (type === value.type && fileName === value.name) out.append(name, value);
+    else out.append(name, new File([value], fileName, { type, lastModified: value.lastModified }));
+  }
+  return out;
 }
 
 /** Give Bun's Request the standard `blob()` and `formData()` (or, with `false`, Bun's own again). */

@@ -205,13 +205,14 @@ export const EXCEPTIONS = {
     area: "http",
     runtimes: ["bun"],
     differs:
-      "`request.formData()` gives a file part the type its file name's extension suggests, not the part's Content-Type " +
-      "(`image/webp` named `photo` comes out as `\"\"`, `application/json` named `a.txt` as `text/plain;charset=utf-8`)",
+      "`request.formData()` gives a file part of a text type `;charset=utf-8` more than its Content-Type says " +
+      "(`application/json` comes out as `application/json;charset=utf-8`, `text/plain` as `text/plain;charset=utf-8`)",
     why:
-      "Bun's multipart parser stops reading a part's headers once it has the name and file name " +
-      "([oven-sh/bun#33012](https://github.com/oven-sh/bun/issues/33012), fix in [oven-sh/bun#33013](https://github.com/oven-sh/bun/pull/33013)); " +
-      "Bun's FormData hands out a new File for each read, so the type cannot be set on the entries afterwards",
+      "Bun's parser types a file by its name's extension ([oven-sh/bun#33012](https://github.com/oven-sh/bun/issues/33012)), " +
+      "so omniserve reads each part's Content-Type itself and makes the File anew, and Bun's File constructor adds the charset " +
+      "to the types it knows as text; its FormData hands out a new File on every read, so the type cannot be set afterwards",
   },
+
   bunPipelineBehindStream: {
     area: "http",
     runtimes: ["bun"],
