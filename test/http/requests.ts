@@ -48,6 +48,13 @@ export function requests(s: Suite): void {
       else expect(responses[0].body.toString()).toBe("http://example.test/*");
     });
 
+    s.http1Only("CONNECT (authority form) reaches the app with request.url http://host:port/ (Node closes it; Bun's URL has no scheme)", async () => {
+      const { responses, closed } = await s.exchange(s.url(), "CONNECT example.test:443 HTTP/1.1\r\nHost: example.test:443\r\n\r\n", { timeoutMs: 2000 });
+      if (exception("nodeConnectClosed")) expect([responses.length, closed]).toEqual([0, true]);
+      else if (exception("bunConnectUrl")) expect(responses[0].body.toString()).toBe("example.test:443");
+      else expect(responses[0].body.toString()).toBe("http://example.test:443/");
+    });
+
     s.http1Only("an absolute-form request target wins over the Host header", async () => {
       const { responses } = await s.exchange(s.url(), "GET http://abs.example:9/url?q=1 HTTP/1.1\r\nHost: other.example\r\n\r\n");
       expect(responses[0].body.toString()).toBe(

@@ -233,6 +233,20 @@ export const EXCEPTIONS = {
       "Bun's Request decides `body` natively; an empty stream on every such request would cost a stream per request, " +
       "and Deno's choice (a stream) cannot be changed from JavaScript either",
   },
+  nodeConnectClosed: {
+    area: "http",
+    runtimes: ["node"],
+    differs: "a CONNECT request (authority form, RFC 9112 3.2.3) is closed without an answer; Deno and Bun hand it to the app",
+    why:
+      "node:http gives CONNECT to a `connect` event with the bare socket and no response object, outside the request " +
+      "path every other method takes, and a standard Request cannot be built with the method CONNECT (a forbidden method)",
+  },
+  bunConnectUrl: {
+    area: "http",
+    runtimes: ["bun"],
+    differs: "a CONNECT request's `request.url` is the authority alone (`example.test:443`), no URL; Deno gives `http://example.test:443/`",
+    why: "Bun.serve passes the authority-form target as the URL; rebuilding it would mean reading `request.method` on every request",
+  },
   bunUnknownReason: {
     area: "http",
     runtimes: ["bun"],
