@@ -20,7 +20,6 @@ export type FastBody = string | Uint8Array | Blob | null;
 /** What the sender needs from a FastResponse. */
 export interface FastParts {
   status: number;
-  statusText: string | undefined;
   headers: HeadersInit | undefined;
   body: FastBody;
   /** The content-type the Fetch standard gives this body when none is set. */
@@ -158,7 +157,6 @@ export class FastResponse {
     }
     return {
       status: this.#init?.status ?? 200,
-      statusText: this.#init?.statusText,
       headers: this.#headers ?? this.#init?.headers,
       body: body as FastBody,
       contentType,
@@ -167,11 +165,10 @@ export class FastResponse {
   }
 
   /** Status, headers and stream of a ReadableStream body, or undefined. @internal */
-  _stream(): { status: number; statusText: string | undefined; headers: HeadersInit | undefined; body: ReadableStream<Uint8Array> } | undefined {
+  _stream(): { status: number; headers: HeadersInit | undefined; body: ReadableStream<Uint8Array> } | undefined {
     if (this.#native || !(this.#body instanceof ReadableStream)) return undefined;
     return {
       status: this.#init?.status ?? 200,
-      statusText: this.#init?.statusText,
       headers: this.#headers ?? this.#init?.headers,
       body: this.#body,
     };
