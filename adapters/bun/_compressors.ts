@@ -5,8 +5,7 @@
  * Bun 1.4). Bun's
  * CompressionStream holds Brotli and Zstandard output until its buffer fills,
  * so it cannot flush a server-sent event. A body the standard Response holds
- * in memory is taken as it is, and the compressed bytes go out as one
- * direct-stream write.
+ * in memory is taken as it is.
  * @module
  */
 import zlib from "node:zlib";
@@ -14,7 +13,7 @@ import type { Compressors } from "../../src/compress/_compressors.ts";
 import { LEVELS } from "../../src/compress/_compressors.ts";
 import { type ZlibModule, zlibCompressors } from "../../src/compress/_zlib.ts";
 import { bun } from "./host.ts";
-import { NativeResponse, StandardResponse } from "./_response.ts";
+import { StandardResponse } from "./_response.ts";
 
 export const bunCompressors: Compressors = {
   ...zlibCompressors(zlib as unknown as ZlibModule, {
@@ -24,22 +23,5 @@ export const bunCompressors: Compressors = {
     },
   }),
   heldBody: (response) => StandardResponse.heldBytes(response),
-  compressedResponse: (bytes, init) => new NativeResponse(directChunk(bytes), init),
 };
 
-/**
- * `bytes` as Bun's "direct" stream, which Bun.serve writes without the
- * queue of a default stream (about 7 µs less per response, measured), and
- * Bun's own Response: the standard one would wrap the stream to log a
- * failure this one cannot have. Bun frames it as any finished stream
- * (chunked; Content-Length under 256 bytes, `bunShortStreamLength`).
- */
-function directChunk(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream({
-    type: "direct",
-    pull(controller: { write(chunk: Uint8Array): void; end(): void }) {
-      controller.write(bytes);
-      controller.end();
-    },
-  } as unknown as UnderlyingDefaultSource<Uint8Array>);
-}

@@ -6,8 +6,7 @@
  * 128 KiB are compressed on the spot, larger ones on the thread pool.
  * Zstandard arrives with Node 22.15; on older Node it is not offered.
  * A string or byte body of the light Response is taken as it is, without
- * building undici's Response and reading its stream, and the compressed bytes
- * go out the same way, with no web stream.
+ * building undici's Response and reading its stream.
  * @module
  */
 import { Buffer } from "node:buffer";
@@ -24,5 +23,4 @@ export const nodeCompressors: Compressors = {
     if (typeof body === "string") return Buffer.from(body);
     return body instanceof Uint8Array ? body : undefined;
   },
-  compressedResponse: (bytes, init) => FastResponse.unframed(bytes, init),
 };

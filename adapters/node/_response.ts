@@ -24,8 +24,6 @@ export interface FastParts {
   body: FastBody;
   /** The content-type the Fetch standard gives this body when none is set. */
   contentType: string | undefined;
-  /** Sent without Content-Length (chunked over HTTP/1.1), as a stream body is. */
-  unframed: boolean;
 }
 
 const TEXT_PLAIN = "text/plain;charset=UTF-8";
@@ -37,7 +35,6 @@ export class FastResponse {
   #init: ResponseInit | undefined;
   #headers: Headers | undefined;
   #native: Response | undefined;
-  #unframed = false;
 
   constructor(body?: BodyInit | null, init?: ResponseInit) {
     body = standardBody(body) as BodyInit | null | undefined;
@@ -59,19 +56,6 @@ export class FastResponse {
     const headers = new Headers(init.headers);
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
     return new FastResponse(body, { ...init, headers }) as unknown as Response;
-  }
-
-  /**
-   * A Response of `bytes` that the sender writes without Content-Length, as
-   * it writes a stream: compress() sends a body compressed whole so, and its
-   * HEAD keeps the GET's headers. No web stream is built (in Node 20 a
-   * ReadableStream's constructor alone was 3-4% of a compressed 100 KiB
-   * response, profiled).
-   */
-  static unframed(bytes: Uint8Array, init: ResponseInit): Response {
-    const response = new FastResponse(bytes as BodyInit, init);
-    response.#unframed = true;
-    return response as unknown as Response;
   }
 
   static redirect(url: string | URL, status?: number): Response {
@@ -160,7 +144,6 @@ export class FastResponse {
       headers: this.#headers ?? this.#init?.headers,
       body: body as FastBody,
       contentType,
-      unframed: this.#unframed,
     };
   }
 

@@ -62,11 +62,10 @@ function sendFixed(
   }
   const length = body === null ? 0 : typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
   if (fast.contentType && !hasHeader(headers, "content-type")) headers.push("content-type", fast.contentType);
-  // A body compressed whole goes out without Content-Length, as a stream would (see FastResponse.unframed).
-  // Otherwise the body's own length, whatever the app said: its Content-Length or Transfer-Encoding on a body of
+  // The body's own length, whatever the app said: its Content-Length or Transfer-Encoding on a body of
   // known size would misframe the connection (a short one leaves bytes that read as the next response), and
   // Deno and Bun send the real length too. A HEAD without a body keeps the app's (the GET's length).
-  if (!fast.unframed && !(isHead && length === 0 && hasHeader(headers, "content-length"))) {
+  if (!(isHead && length === 0 && hasHeader(headers, "content-length"))) {
     setLength(headers, length);
   }
   writeHead(res, status, headers);

@@ -11,7 +11,6 @@ import type { CompressOptions, Encoding, MaybePromise } from "../types.ts";
 import { negotiate } from "./_accept.ts";
 import { compressedStream, type LiveBody, readBody } from "./_body.ts";
 import type { Compressors } from "./_compressors.ts";
-import { oneChunk } from "./_one-chunk.ts";
 
 /**
  * The platform's Response, captured at import. Adapters install their
@@ -90,8 +89,8 @@ function encode(rules: Rules, request: Request, response: Response): MaybePromis
   }
   const isHead = request.method === "HEAD";
   const held = rules.compressors.heldBody?.(response);
-  if (held instanceof Promise) return held.then((bytes) => whole(rules, response, choice, isHead, bytes));
-  if (held) return whole(rules, response, choice, isHead, held);
+  if (held instanceof Promise) return held.then((bytes) => whole(rules, response, choice, bytes));
+  if (held) return whole(rules, response, choice, held);
   const body = response.body;
   if (body === null && !isHead) return response;
   // A declared length (at or over the threshold, a file say) or no body: no need to look at it.
@@ -106,7 +105,7 @@ function encode(rules: Rules, request: Request, response: Response): MaybePromis
     return rebuild(response, headers, compressedStream(live, rules.compressors.stream(choice)));
   }
   return readBody(body).then((read) => {
-    if (read.whole) return whole(rules, response, choice, isHead, read.bytes);
+    if (read.whole) return whole(rules, response, choice, read.bytes);
     const headers = compressedHeaders(response.headers, choice);
     if (!isHead) return rebuild(response, headers, compressedStream(read, rules.compressors.stream(choice)));
     read.reader.cancel().catch(() => {});
@@ -117,20 +116,20 @@ function encode(rules: Rules, request: Request, response: Response): MaybePromis
 /**
  * The response for a body whose bytes are all known: compressed on the spot
  * when it is small enough (the usual case: the response stays synchronous),
- * else off the event loop.
+ * else off the event loop, and sent as bytes, so with the compressed length
+ * as Content-Length on every runtime. A HEAD is compressed too: its head
+ * carries the GET's Content-Length, and the runtime drops the body. Sending
+ * the bytes as a one-chunk stream instead (no length, and a HEAD with no
+ * work) cost Deno 2.9 12% more CPU per 100 KiB gzip response (measured:
+ * 746 against 663 ms per 1,000 responses, raw Deno.serve).
  */
-function whole(rules: Rules, response: Response, choice: Encoding, isHead: boolean, bytes: Uint8Array): MaybePromise<Response> {
+function whole(rules: Rules, response: Response, choice: Encoding, bytes: Uint8Array): MaybePromise<Response> {
   // Under the threshold: as it was (a HEAD's body is dropped by the runtime, which still counts it).
   if (bytes.byteLength < rules.threshold) return rebuild(response, headerList(response.headers), bytes);
   const headers = compressedHeaders(response.headers, choice);
-  if (isHead) return rebuild(response, headers, endless());
   const compressors = rules.compressors;
-  const done = (out: Uint8Array): Response => {
-    const init = { status: response.status, statusText: response.statusText, headers };
-    return compressors.compressedResponse ? compressors.compressedResponse(out, init) : new Response(oneChunk(out), init);
-  };
   const out = compressors.bytesSync(choice, bytes);
-  return out ? done(out) : compressors.bytes(choice, bytes).then(done);
+  return out ? rebuild(response, headers, out) : compressors.bytes(choice, bytes).then((o) => rebuild(response, headers, o));
 }
 
 /** The response with `Vary: Accept-Encoding`, in place when its headers may be changed. */
@@ -147,7 +146,7 @@ function varied(response: Response): Response {
   }
 }
 
-/** RFC 9110 8.4, 8.6, 8.8.1: the coding, no Content-Length (the length changes), and a weak ETag (the bytes differ). */
+/** RFC 9110 8.4, 8.6, 8.8.1: the coding, not the app's Content-Length (the length changes), and a weak ETag (the bytes differ). */
 function compressedHeaders(original: Headers, encoding: Encoding): [string, string][] {
   const headers = headerList(original, true);
   headers.push(["content-encoding", encoding]);

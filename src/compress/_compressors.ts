@@ -38,13 +38,6 @@ export interface Compressors {
    * undefined when it cannot tell, and the body is read as a stream.
    */
   heldBody?(response: Response): Uint8Array | Promise<Uint8Array> | undefined;
-  /**
-   * A Response carrying `bytes` (a body compressed whole) that the runtime
-   * sends without Content-Length, as it sends a stream, so a HEAD (whose
-   * body is not compressed) has the GET's headers; built the runtime's
-   * cheapest way. Without it: a one-chunk web stream (_one-chunk.ts).
-   */
-  compressedResponse?(bytes: Uint8Array, init: ResponseInit): Response;
 }
 
 /**

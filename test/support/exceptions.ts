@@ -377,7 +377,7 @@ export const EXCEPTIONS = {
     runtimes: ["bun"],
     differs:
       "a streamed body that has ended, under 256 bytes, when Bun starts sending it goes out with Content-Length, not chunked " +
-      "(`compress()` output of a body just over the threshold, say); its HEAD, with no body, has none",
+      "(a stream the app fills and closes at once, say); its HEAD, with no body, has none",
     why:
       "Bun.serve reads such a stream whole before it writes the head, natively; holding every stream open for a timer tick " +
       "to stop it would delay every streamed response",
