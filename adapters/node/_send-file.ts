@@ -10,7 +10,7 @@
  */
 import { createReadStream, openSync } from "node:fs";
 import type { ServerResponse } from "node:http";
-import { abortResponse, writeHead } from "./_response-head.ts";
+import { abortResponse, writeHead, writeWhole } from "./_response-head.ts";
 import { logRequestError } from "../../src/_log.ts";
 import type { FileSlice } from "./_files.ts";
 
@@ -32,8 +32,7 @@ export function sendFile(
   isHead: boolean,
 ): void | Promise<void> {
   if (isHead) {
-    writeHead(res, status, headers);
-    res.end();
+    writeWhole(res, status, headers, null);
     return;
   }
   let fd: number;

@@ -6,7 +6,7 @@
  * @module
  */
 import type { ServerResponse } from "node:http";
-import { abortResponse, hasHeader, writeHead } from "./_response-head.ts";
+import { abortResponse, hasHeader, writeHead, writeWhole } from "./_response-head.ts";
 import { logStreamError } from "../../src/_log.ts";
 import { byteChunk } from "../../src/_logged-stream.ts";
 import { FastResponse, type FastParts } from "./_response.ts";
@@ -56,8 +56,7 @@ function sendFixed(
   const headers = flatHeaders(fast.headers);
   const status = fast.status;
   if (bodiless(status)) {
-    writeHead(res, status, headers);
-    res.end();
+    writeWhole(res, status, headers, null);
     return;
   }
   const length = body === null ? 0 : typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
@@ -68,9 +67,7 @@ function sendFixed(
   if (!(isHead && length === 0 && hasHeader(headers, "content-length"))) {
     setLength(headers, length);
   }
-  writeHead(res, status, headers);
-  if (isHead || body === null) res.end();
-  else res.end(body);
+  writeWhole(res, status, headers, isHead ? null : body);
 }
 
 /** `content-length: length` in the flat list, in place of any Content-Length or Transfer-Encoding there. */
@@ -98,19 +95,18 @@ function sendStream(
 ): void | Promise<void> {
   if (body === null || bodiless(status)) {
     if (!bodiless(status) && !hasHeader(headers, "content-length")) headers.push("content-length", "0");
-    writeHead(res, status, headers);
-    res.end();
+    writeWhole(res, status, headers, null);
     if (body) body.cancel().catch(() => {});
     return;
   }
   const reader = body.getReader(); // throws for a locked stream, before anything is sent
   const declared = isHead ? undefined : declaredLength(headers);
-  writeHead(res, status, headers);
   if (isHead) {
-    res.end();
+    writeWhole(res, status, headers, null);
     reader.cancel().catch(() => {});
     return;
   }
+  writeHead(res, status, headers);
   return pipe(reader, res, declared);
 }
 
