@@ -176,7 +176,7 @@ function send(c: Config, request: Request, original: FoundFile, type: string): R
   const status = range ? 206 : 200;
   // HEAD: the GET's headers, Content-Length included, and no body for the runtime to open.
   if (request.method === "HEAD" || size === 0) return new Response(null, { status, headers });
-  return c.host.respond(file, start, end, { status, headers });
+  return c.host.respond(file, start, end, { status, headers, rangeIgnored: rangeHeader !== null && !range });
 }
 
 function notFound(c: Config, request: Request, ctx: ServerContext | undefined): Promise<Response> | Response {

@@ -3,7 +3,7 @@
  * outside the root (each gets 403 or 404, never a file's bytes), dotfiles,
  * a missing root, junk headers, and a 1 GiB file read by a slow client.
  */
-import { closeSync, mkdtempSync, openSync, rmSync, ftruncateSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync, ftruncateSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -129,7 +129,8 @@ export function staticSafety(s: Suite): void {
         rmSync(dir, { recursive: true, force: true });
         rmSync(`${dir}-outside.txt`, { force: true });
       });
-      const changing = servedBy(() => s.start("test/fixture/static-app.ts", { STATIC_ROOT: dir }));
+      // A long idle timeout: a connection that closes in the cut-short case below was closed for the cut, not for idling.
+      const changing = servedBy(() => s.start("test/fixture/static-app.ts", { STATIC_ROOT: dir, IDLE_TIMEOUT: "200" }));
 
       test("serveStatic() sends a file that changed with its new bytes, length and validators, and refuses it once it is a symlink out", async () => {
         const seen = async (headers: Record<string, string> = {}) => {
@@ -159,6 +160,45 @@ export function staticSafety(s: Suite): void {
         expect((await seen()).status).toBe(404);
         symlinkSync(`${dir}-outside.txt`, file);
         expect((await seen()).status).toBe(403);
+      });
+
+      s.http1Only("serveStatic() closes the connection when the file is cut short while it is sent, never ending a short body cleanly", async () => {
+        // Sparse, and far larger than the socket buffers can hold: most of it is still unread when it is cut.
+        const SIZE = 64 * 1024 * 1024;
+        const file = join(dir, "cut.bin");
+        for (const range of ["", "Range: bytes=1-\r\n"]) {
+          const fd = openSync(file, "w");
+          ftruncateSync(fd, SIZE);
+          closeSync(fd);
+          const { hostname, port } = new URL(changing().url);
+          const socket = net.connect(Number(port), hostname);
+          socket.on("error", () => {}); // a reset is one way to say "short"
+          const closed = new Promise<true>((resolve) => socket.once("close", () => resolve(true)));
+          let received = 0;
+          let head = "";
+          await new Promise<void>((resolve) => {
+            socket.on("data", (chunk: Buffer) => {
+              if (!head) {
+                head = chunk.toString("latin1").split("\r\n\r\n")[0];
+                socket.pause(); // the head is out: cut the file now
+                resolve();
+              }
+              received += chunk.length;
+            });
+            socket.write(get(changing().url, "/cut.bin", range));
+          });
+          truncateSync(file, 1024 * 1024);
+          socket.resume();
+          expect(head, range).toMatch(range ? /^HTTP\/1\.1 206/ : /^HTTP\/1\.1 200/);
+          if (s.exception("bunCutFileKeptOpen")) {
+            // Bun ends the body short and keeps the connection, as if the response were complete.
+            expect(await Promise.race([closed, s.sleep(1500).then(() => false)]), range).toBe(false);
+            socket.destroy();
+          } else {
+            expect(await closed, range).toBe(true);
+          }
+          expect(received, range).toBeLessThan(SIZE);
+        }
       });
     });
 

@@ -364,6 +364,16 @@ export const EXCEPTIONS = {
       "Bun.serve writes it for a `Bun.file()` body of those types; the way around is a JavaScript stream, which gives up " +
       "sendfile(2), the speed the file path is for",
   },
+  bunCutFileKeptOpen: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "a file cut shorter while `serveStatic()` sends it ends short of its Content-Length with the connection left open, " +
+      "as if the response were complete, until `idleTimeout`; Node and Deno close the connection at once",
+    why:
+      "Bun.serve sends the file natively (sendfile(2)) and takes the early end of the file for the end of the response " +
+      "([oven-sh/bun#41622](https://github.com/oven-sh/bun/pull/41622), open); a JavaScript stream would give up sendfile(2)",
+  },
   noZstdOnNode20: {
     area: "http",
     runtimes: ["node"],
