@@ -368,8 +368,9 @@ export const EXCEPTIONS = {
     area: "http",
     runtimes: ["bun"],
     differs:
-      "a file cut shorter while `serveStatic()` sends it ends short of its Content-Length with the connection left open, " +
-      "as if the response were complete, until `idleTimeout`; Node and Deno close the connection at once",
+      "a file cut shorter while `serveStatic()` sends it over HTTP/1.1 ends short of its Content-Length with the connection " +
+      "left open, as if the response were complete, until `idleTimeout`; Node and Deno close the connection at once " +
+      "(over HTTP/2 every runtime ends that stream early, which the client sees)",
     why:
       "Bun.serve sends the file natively (sendfile(2)) and takes the early end of the file for the end of the response " +
       "([oven-sh/bun#41622](https://github.com/oven-sh/bun/pull/41622), open); a JavaScript stream would give up sendfile(2)",
