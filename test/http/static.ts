@@ -103,6 +103,8 @@ export function staticFiles(s: Suite): void {
         ["bytes=0-99999999999999999999999", 0, size - 1],
         ["bytes=-99999", 0, size - 1],
         ["BYTES=10-19", 10, 19],
+        [`bytes=${"0".repeat(20)}10-${"0".repeat(20)}19`, 10, 19], // leading zeros are no larger a number
+        [`bytes=-${"0".repeat(20)}5`, size - 5, size - 1],
       ];
       for (const [range, start, end] of cases) {
         const res = await req("/text.txt", { range });

@@ -50,6 +50,10 @@ describe("parseRange()", () => {
       ["bytes=", undefined],
       ["bytes=-", undefined],
       ["bytes= 0-1", { start: 0, end: 1 }],
+      [`bytes=${"0".repeat(30)}1-${"0".repeat(30)}2`, { start: 1, end: 2 }],
+      [`bytes=-${"0".repeat(30)}5`, { start: 995, end: 999 }],
+      [`bytes=-${"0".repeat(30)}`, "unsatisfiable"],
+      [`bytes=${"0".repeat(30)}-`, { start: 0, end: 999 }],
     ];
     for (const [header, expected] of cases) expect(parseRange(header, size), header).toEqual(expected);
     expect(parseRange("bytes=0-", 0)).toBe("unsatisfiable");
