@@ -19,7 +19,9 @@ export interface Validators {
 let lastTag = { size: NaN, mtimeMs: NaN, suffix: "", tag: "" };
 
 /**
- * A strong ETag from size and modification time; `suffix` tells
+ * A strong ETag from size and modification time in whole milliseconds,
+ * rounded toward zero as Deno gives them (`Math.floor` made a file from
+ * before 1970 one millisecond off on Node and Bun); `suffix` tells
  * precompressed siblings apart. The last one is kept, as the date below (a
  * file is asked for many times; building the string was 7% of a static
  * request on Bun, profiled).
@@ -27,7 +29,7 @@ let lastTag = { size: NaN, mtimeMs: NaN, suffix: "", tag: "" };
 export function entityTag(size: number, mtimeMs: number, suffix = ""): string {
   const last = lastTag;
   if (last.size === size && last.mtimeMs === mtimeMs && last.suffix === suffix) return last.tag;
-  const tag = `"${Math.floor(mtimeMs).toString(16)}-${size.toString(16)}${suffix}"`;
+  const tag = `"${Math.trunc(mtimeMs).toString(16)}-${size.toString(16)}${suffix}"`;
   lastTag = { size, mtimeMs, suffix, tag };
   return tag;
 }

@@ -162,6 +162,27 @@ export function staticSafety(s: Suite): void {
         expect((await seen()).status).toBe(403);
       });
 
+      test("serveStatic() makes the ETag from the modification time in whole milliseconds, rounded toward zero", async () => {
+        const { execFileSync } = await import("node:child_process");
+        // Times in nanoseconds, set with touch(1), which takes them whole (utimes from JavaScript rounds to a double).
+        const times: [string, bigint][] = [
+          ["old.txt", -315619199876543211n], // 1959-12-31 23:58:43.876543211, before the epoch
+          ["near.txt", 1577836800000999999n], // 0.000001 ms short of a whole millisecond
+          ["whole.txt", 1577836800123000000n],
+        ];
+        for (const [name, ns] of times) {
+          writeFileSync(join(dir, name), "x");
+          const seconds = ns / 1_000_000_000n; // BigInt division rounds toward zero, as Deno's stat does
+          const fraction = String((ns < 0n ? -ns : ns) % 1_000_000_000n).padStart(9, "0");
+          execFileSync("touch", ["-d", `@${ns < 0n && seconds === 0n ? "-" : ""}${seconds}.${fraction}`, join(dir, name)]);
+          let ms = ns / 1_000_000n;
+          // node:fs has the time as a double of milliseconds: within 0.12 µs below a whole millisecond it rounds up.
+          if (name === "near.txt" && s.exception("mtimeAsDouble")) ms += 1n;
+          const res = await ask(s, changing().url, `/${name}`);
+          expect([res.status, header(res, "etag")], name).toEqual([200, `"${ms < 0n ? "-" + (-ms).toString(16) : ms.toString(16)}-1"`]);
+        }
+      });
+
       s.http1Only("serveStatic() closes the connection when the file is cut short while it is sent, never ending a short body cleanly", async () => {
         // Sparse, and far larger than the socket buffers can hold: most of it is still unread when it is cut.
         const SIZE = 64 * 1024 * 1024;
