@@ -76,7 +76,7 @@ export function staticFiles(s: Suite): void {
     });
 
     test("serveStatic() answers HEAD with the GET headers and no body", async () => {
-      for (const path of ["/text.txt", "/", "/pixel.png", "/empty.txt", "/pre/app.js", "/sub", "/missing.txt", "/gz/text.txt", "/gz-pre/style.css"]) {
+      for (const path of ["/text.txt", "/", "/pixel.png", "/empty.txt", "/pre/app.js", "/sub", "/missing.txt", "/.env", "/gz/text.txt", "/gz-pre/style.css"]) {
         const got = await req(path, { "accept-encoding": "br" });
         // Not pipelined: Bun drops a request pipelined behind an async handler (oven-sh/bun#33664).
         // With Connection: close, every byte after the head would be body.
