@@ -109,6 +109,11 @@ export function staticSafety(s: Suite): void {
       expect((await ask(s, server().url, "/small.txt")).body.toString()).toBe("tiny\n");
     });
 
+    test("serveStatic() opens a file only to send it: Responses the app drops unsent hold no file", async () => {
+      const { opened } = await (await s.fetch(`${server().url}/__dropped`)).json();
+      expect(opened).toBe(s.exception("denoFileOpenedEarly") ? 50 : 0);
+    });
+
     test("serveStatic() with a root that does not exist fails at start-up with ERR_STATIC_ROOT's sentence", async () => {
       await expect(s.start("test/fixture/static-app.ts", { STATIC_ROOT: "/no/such/folder" })).rejects.toThrow(
         /serveStatic\(\): root \/no\/such\/folder does not exist/,
