@@ -4,8 +4,8 @@
  * synchronously (microseconds on a local disk, as nginx does; an async open
  * cost a thread-pool trip per request, measured), so a file that vanished
  * since the lookup still gets a clean 500; a read error, or a file cut short,
- * after the head aborts the connection (never a clean end to a short body). Piping keeps memory flat
- * for a slow client.
+ * after the head aborts the connection (never a clean end to a short body).
+ * Piping keeps memory flat for a slow client.
  * @module
  */
 import { createReadStream, openSync } from "node:fs";
