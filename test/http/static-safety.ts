@@ -3,7 +3,7 @@
  * outside the root (each gets 403 or 404, never a file's bytes), dotfiles,
  * a missing root, junk headers, and a 1 GiB file read by a slow client.
  */
-import { closeSync, mkdtempSync, openSync, rmSync, ftruncateSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync, ftruncateSync, statSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -180,6 +180,7 @@ export function staticSafety(s: Suite): void {
           const seconds = ns / 1_000_000_000n; // BigInt division rounds toward zero, as Deno's stat does
           const fraction = String((ns < 0n ? -ns : ns) % 1_000_000_000n).padStart(9, "0");
           execFileSync("touch", ["-d", `@${ns < 0n && seconds === 0n ? "-" : ""}${seconds}.${fraction}`, join(dir, name)]);
+          expect(statSync(join(dir, name), { bigint: true }).mtimeNs, `${name}: the file system keeps nanoseconds`).toBe(ns);
           let ms = ns / 1_000_000n;
           // node:fs has the time as a double of milliseconds: within 0.12 µs below a whole millisecond it rounds up.
           if (name === "near.txt" && s.exception("mtimeAsDouble")) ms += 1n;
