@@ -36,6 +36,13 @@ const ASKS: Ask[] = [
   ["static", "GET", "/gz/data.json", "Accept-Encoding: gzip\r\n"],
   ["static", "HEAD", "/gz/data.json", "Accept-Encoding: br\r\n"],
   ["static", "POST", "/text.txt"],
+  // Found probing the three side by side (each was answered differently, or wrongly, before).
+  ["static", "GET", "/text.txt", "Range: bytes = 0-9\r\n"],
+  ["static", "GET", "/text.txt", "Range: bytes=0-9\r\nRange: bytes=20-29\r\n"],
+  ["static", "GET", "/text.txt", `Range: bytes=0-9\r\nIf-Range: W/${etag}\r\n`],
+  ["static", "GET", "/text.txt", "If-Modified-Since: 2030\r\n"],
+  ["static", "GET", "/text.txt", `If-None-Match: "x"${etag}"\r\n`],
+  ["static", "HEAD", "/missing.txt"],
   ["compress", "GET", "/json", "Accept-Encoding: gzip, deflate, br, zstd\r\n"],
   ["compress", "GET", "/json", "Accept-Encoding: gzip\r\n"],
   ["compress", "GET", "/stream", "Accept-Encoding: gzip\r\n"],

@@ -5,7 +5,7 @@
  * @module
  */
 import { lstatSync, realpathSync, statSync } from "node:fs";
-import { type FileHost, type FoundFile, nodeFinder } from "../../src/static/_files.ts";
+import { type FileHost, type FileInit, type FoundFile, nodeFinder } from "../../src/static/_files.ts";
 import { bun } from "./host.ts";
 import { NativeResponse } from "./_response.ts";
 
@@ -56,9 +56,26 @@ function samePairs(a: [string, string][], b: [string, string][]): boolean {
   return true;
 }
 
+/**
+ * A whole file for a request whose Range omniserve does not apply. Bun.serve
+ * applies a request's Range itself to a 200 whose body is a whole
+ * `Bun.file()` (its own parser, which takes `bytes = 0-4` and the first of
+ * two Range headers), so the body is a slice that Bun does not count as
+ * whole: one byte past the end of a file whose size Bun has not read (a fresh
+ * `Bun.file()`; once the size is known, `slice()` clamps to it). Bun still
+ * sends the file to its end, with sendfile(2). Rare (a Range with several
+ * parts, or an If-Range that no longer holds), so the cached file object is
+ * not used.
+ */
+function wholeIgnoringRange(found: FoundFile, init: FileInit): Response {
+  const body = bun().file(found.real).slice(0, found.size + 1);
+  return new NativeResponse(body, { status: init.status, headers: Object.fromEntries(init.headers) });
+}
+
 export const bunFiles: FileHost = {
   find: nodeFinder({ realpathSync, statSync, lstatSync }),
   respond(found, start, end, init) {
+    if (init.rangeIgnored) return wholeIgnoringRange(found, init);
     const entry = keptFor(found);
     if (start === 0 && end === found.size - 1) return new NativeResponse(entry.file, { status: init.status, headers: headOf(entry, init.headers) });
     // A range: Bun's own Response with the headers as an object (half the time of a list of pairs).

@@ -36,7 +36,9 @@ function slice(file: DenoFsFile, start: number, end: number): ReadableStream<Uin
         const n = left > 0 ? await file.read(buffer) : null;
         if (n === null) {
           file.close();
-          controller.close();
+          // Short of the range's end: the file was cut since the lookup; an error, never a clean short body.
+          if (left > 0) controller.error(new Error(`file ended ${left} bytes before the range's end: cut since it was looked up`));
+          else controller.close();
           return;
         }
         left -= n;

@@ -69,7 +69,9 @@ function fileStream(path: string, start: number, end: number): ReadableStream<Ui
         const { bytesRead, buffer } = length > 0 ? await handle.read(new Uint8Array(length), 0, length, position) : { bytesRead: 0, buffer: undefined };
         if (bytesRead === 0) {
           close();
-          controller.close();
+          // Short of `end`: the file was cut since the lookup; an error, so the body never ends cleanly short.
+          if (position <= end) controller.error(new Error(`${path} ended at byte ${position}, before byte ${end}: cut since it was looked up`));
+          else controller.close();
           return;
         }
         position += bytesRead;

@@ -3,9 +3,9 @@
  * the socket, as a `node:http` user writes it. The file is opened first,
  * synchronously (microseconds on a local disk, as nginx does; an async open
  * cost a thread-pool trip per request, measured), so a file that vanished
- * since the lookup still gets a clean 500; a read error after the head aborts
- * the connection (never a clean end to a short body). Piping keeps memory flat
- * for a slow client.
+ * since the lookup still gets a clean 500; a read error, or a file cut short,
+ * after the head aborts the connection (never a clean end to a short body).
+ * Piping keeps memory flat for a slow client.
  * @module
  */
 import { createReadStream, openSync } from "node:fs";
@@ -51,10 +51,17 @@ export function sendFile(
       logRequestError(error);
       abortResponse(res); // the head is out: abort rather than end a short body cleanly
     });
+    // A file cut shorter since the lookup ends the read early, with no error: the body is short of its
+    // Content-Length, and a clean end would leave the client waiting for the rest (or, on a keep-alive
+    // connection, reading the next response as this one's body). Abort instead, as Deno's server does.
+    stream.once("end", () => {
+      if (stream.bytesRead < file.end - file.start + 1) abortResponse(res);
+      else res.end();
+    });
     res.once("close", () => {
       stream.destroy(); // closes the file, also when the client left early
       resolve();
     });
-    stream.pipe(res);
+    stream.pipe(res, { end: false });
   });
 }

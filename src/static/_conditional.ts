@@ -6,6 +6,7 @@
  * every check is one linear scan.
  * @module
  */
+import { parseHttpDate } from "./_http-date.ts";
 
 /** A file's validators; either may be off. */
 export interface Validators {
@@ -18,7 +19,9 @@ export interface Validators {
 let lastTag = { size: NaN, mtimeMs: NaN, suffix: "", tag: "" };
 
 /**
- * A strong ETag from size and modification time; `suffix` tells
+ * A strong ETag from size and modification time in whole milliseconds,
+ * rounded toward zero as Deno gives them (`Math.floor` made a file from
+ * before 1970 one millisecond off on Node and Bun); `suffix` tells
  * precompressed siblings apart. The last one is kept, as the date below (a
  * file is asked for many times; building the string was 7% of a static
  * request on Bun, profiled).
@@ -26,7 +29,7 @@ let lastTag = { size: NaN, mtimeMs: NaN, suffix: "", tag: "" };
 export function entityTag(size: number, mtimeMs: number, suffix = ""): string {
   const last = lastTag;
   if (last.size === size && last.mtimeMs === mtimeMs && last.suffix === suffix) return last.tag;
-  const tag = `"${Math.floor(mtimeMs).toString(16)}-${size.toString(16)}${suffix}"`;
+  const tag = `"${Math.trunc(mtimeMs).toString(16)}-${size.toString(16)}${suffix}"`;
   lastTag = { size, mtimeMs, suffix, tag };
   return tag;
 }
@@ -77,25 +80,31 @@ export function ifRangeHolds(header: string | null, v: Validators): boolean {
 
 /**
  * True when a list of entity-tags names `etag` (or is `*`). Weak comparison
- * ignores `W/`; strong comparison refuses a weak tag. A tag cannot contain a
- * quote, so the quoted tag found in the list is that whole tag.
+ * ignores `W/`; strong comparison refuses a weak tag. A tag counts only as a
+ * whole list member: what stands before it (or its `W/`) and after it is the
+ * list's start or end, a comma or whitespace, so `"x"1-2""` or `"1-2"x` name
+ * nothing.
  */
 function listHas(list: string, etag: string | undefined, strong: boolean): boolean {
   if (list.trim() === "*") return true;
   if (etag === undefined) return false;
-  let at = list.indexOf(etag);
-  while (at >= 0) {
+  for (let at = list.indexOf(etag); at >= 0; at = list.indexOf(etag, at + 1)) {
     const weak = at >= 2 && list[at - 2] === "W" && list[at - 1] === "/";
+    const start = weak ? at - 2 : at;
+    if (!separates(list, start - 1) || !separates(list, at + etag.length)) continue;
     if (!strong || !weak) return true;
-    at = list.indexOf(etag, at + 1);
   }
   return false;
 }
 
-/** An HTTP-date in whole seconds; undefined for anything that is not one (RFC 9110 5.6.7 says ignore it). */
+/** True at either end of a list, and at a comma, space or tab. */
+function separates(list: string, i: number): boolean {
+  if (i < 0 || i >= list.length) return true;
+  const c = list[i];
+  return c === "," || c === " " || c === "\t";
+}
+
+/** An HTTP-date in whole seconds; undefined for anything that is not one (RFC 9110 13.1.3 says ignore it). */
 function date(value: string | null): number | undefined {
-  // The longest valid form (obsolete RFC 850) is under 40 characters: longer is junk, parsed by no one.
-  if (value === null || value.length > 40) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+  return value === null ? undefined : parseHttpDate(value);
 }

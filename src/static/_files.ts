@@ -20,6 +20,12 @@ export interface FoundFile {
 export interface FileInit {
   status: number;
   headers: [string, string][];
+  /**
+   * The request has a Range this response does not apply (a 200 for the whole
+   * file: a Range omniserve ignores, or one If-Range turned off). A runtime
+   * server that applies Range to file bodies on its own must be kept from it.
+   */
+  rangeIgnored: boolean;
 }
 
 /** The file facilities of one runtime. POSIX paths (`/`-separated). */

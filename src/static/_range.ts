@@ -48,12 +48,19 @@ export function parseRange(header: string, size: number): ByteRange | "unsatisfi
   return { start, end };
 }
 
-/** A run of ASCII digits as a number (Infinity when too long to be a file offset); undefined for anything else. */
+/**
+ * A run of ASCII digits as a number (Infinity when too long to be a file
+ * offset); undefined for anything else. Leading zeros do not count towards
+ * the length: `0000000000000000000001` is 1.
+ */
 function digits(text: string): number | undefined {
   if (text === "") return undefined;
+  let significant = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 48 || c > 57) return undefined;
+    if (significant < 0 && c !== 48) significant = i;
   }
-  return text.length > MAX_DIGITS ? Infinity : Number(text);
+  if (significant < 0) return 0;
+  return text.length - significant > MAX_DIGITS ? Infinity : Number(text.slice(significant));
 }

@@ -3,7 +3,7 @@
  * outside the root (each gets 403 or 404, never a file's bytes), dotfiles,
  * a missing root, junk headers, and a 1 GiB file read by a slow client.
  */
-import { closeSync, mkdtempSync, openSync, rmSync, ftruncateSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync, ftruncateSync, statSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -109,6 +109,11 @@ export function staticSafety(s: Suite): void {
       expect((await ask(s, server().url, "/small.txt")).body.toString()).toBe("tiny\n");
     });
 
+    test("serveStatic() opens a file only to send it: Responses the app drops unsent hold no file", async () => {
+      const { opened } = await (await s.fetch(`${server().url}/__dropped`)).json();
+      expect(opened).toBe(s.exception("denoFileOpenedEarly") ? 50 : 0);
+    });
+
     test("serveStatic() with a root that does not exist fails at start-up with ERR_STATIC_ROOT's sentence", async () => {
       await expect(s.start("test/fixture/static-app.ts", { STATIC_ROOT: "/no/such/folder" })).rejects.toThrow(
         /serveStatic\(\): root \/no\/such\/folder does not exist/,
@@ -129,7 +134,8 @@ export function staticSafety(s: Suite): void {
         rmSync(dir, { recursive: true, force: true });
         rmSync(`${dir}-outside.txt`, { force: true });
       });
-      const changing = servedBy(() => s.start("test/fixture/static-app.ts", { STATIC_ROOT: dir }));
+      // A long idle timeout: a connection that closes in the cut-short case below was closed for the cut, not for idling.
+      const changing = servedBy(() => s.start("test/fixture/static-app.ts", { STATIC_ROOT: dir, IDLE_TIMEOUT: "200" }));
 
       test("serveStatic() sends a file that changed with its new bytes, length and validators, and refuses it once it is a symlink out", async () => {
         const seen = async (headers: Record<string, string> = {}) => {
@@ -159,6 +165,67 @@ export function staticSafety(s: Suite): void {
         expect((await seen()).status).toBe(404);
         symlinkSync(`${dir}-outside.txt`, file);
         expect((await seen()).status).toBe(403);
+      });
+
+      test("serveStatic() makes the ETag from the modification time in whole milliseconds, rounded toward zero", async () => {
+        const { execFileSync } = await import("node:child_process");
+        // Times in nanoseconds, set with touch(1), which takes them whole (utimes from JavaScript rounds to a double).
+        const times: [string, bigint][] = [
+          ["old.txt", -315619199876543211n], // 1959-12-31 23:58:43.876543211, before the epoch
+          ["near.txt", 1577836800000999999n], // 0.000001 ms short of a whole millisecond
+          ["whole.txt", 1577836800123000000n],
+        ];
+        for (const [name, ns] of times) {
+          writeFileSync(join(dir, name), "x");
+          const seconds = ns / 1_000_000_000n; // BigInt division rounds toward zero, as Deno's stat does
+          const fraction = String((ns < 0n ? -ns : ns) % 1_000_000_000n).padStart(9, "0");
+          execFileSync("touch", ["-d", `@${ns < 0n && seconds === 0n ? "-" : ""}${seconds}.${fraction}`, join(dir, name)]);
+          expect(statSync(join(dir, name), { bigint: true }).mtimeNs, `${name}: the file system keeps nanoseconds`).toBe(ns);
+          let ms = ns / 1_000_000n;
+          // node:fs has the time as a double of milliseconds: within 0.12 µs below a whole millisecond it rounds up.
+          if (name === "near.txt" && s.exception("mtimeAsDouble")) ms += 1n;
+          const res = await ask(s, changing().url, `/${name}`);
+          expect([res.status, header(res, "etag")], name).toEqual([200, `"${ms < 0n ? "-" + (-ms).toString(16) : ms.toString(16)}-1"`]);
+        }
+      });
+
+      s.http1Only("serveStatic() closes the connection when the file is cut short while it is sent, never ending a short body cleanly", async () => {
+        // Sparse, and far larger than the socket buffers can hold: most of it is still unread when it is cut.
+        const SIZE = 64 * 1024 * 1024;
+        const file = join(dir, "cut.bin");
+        for (const range of ["", "Range: bytes=1-\r\n"]) {
+          const fd = openSync(file, "w");
+          ftruncateSync(fd, SIZE);
+          closeSync(fd);
+          const { hostname, port } = new URL(changing().url);
+          const socket = net.connect(Number(port), hostname);
+          socket.on("error", () => {}); // a reset is one way to say "short"
+          const closed = new Promise<true>((resolve) => socket.once("close", () => resolve(true)));
+          let received = 0;
+          let head = "";
+          await new Promise<void>((resolve) => {
+            socket.on("data", (chunk: Buffer) => {
+              if (!head) {
+                head = chunk.toString("latin1").split("\r\n\r\n")[0];
+                socket.pause(); // the head is out: cut the file now
+                resolve();
+              }
+              received += chunk.length;
+            });
+            socket.write(get(changing().url, "/cut.bin", range));
+          });
+          truncateSync(file, 1024 * 1024);
+          socket.resume();
+          expect(head, range).toMatch(range ? /^HTTP\/1\.1 206/ : /^HTTP\/1\.1 200/);
+          if (s.exception("bunCutFileKeptOpen")) {
+            // Bun ends the body short and keeps the connection, as if the response were complete.
+            expect(await Promise.race([closed, s.sleep(1500).then(() => false)]), range).toBe(false);
+            socket.destroy();
+          } else {
+            expect(await closed, range).toBe(true);
+          }
+          expect(received, range).toBeLessThan(SIZE);
+        }
       });
     });
 
@@ -219,6 +286,11 @@ export function staticSafety(s: Suite): void {
       expect(curl("--compressed", `${server().url}/pre/app.js`).equals(bytesOf("app.js"))).toBe(true);
       expect(curl("--compressed", `${server().url}/gz/data.json`).equals(bytesOf("data.json"))).toBe(true);
       expect(curl("-o", "/dev/null", "-w", "%{http_code}", `${server().url}/../static-outside/secret.txt`).toString()).toBe("404");
+      // HEAD of a refusal or a miss is headers only, also on Deno over HTTP/2 (which resets a HEAD stream whose
+      // Response has a body: curl -I failed there with PROTOCOL_ERROR).
+      for (const [path, status] of [["/missing.txt", "404"], ["/.env", "403"], ["/text.txt", "200"], ["/sub", "301"]]) {
+        expect(curl("-I", "-o", "/dev/null", "-w", "%{http_code}", `${server().url}${path}`).toString(), path).toBe(status);
+      }
     });
   });
 }

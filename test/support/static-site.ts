@@ -18,7 +18,7 @@ export function bytesOf(name: string): Buffer {
 export function validatorsOf(name: string, suffix = ""): { etag: string; lastModified: string } {
   const stat = statSync(join(SITE, name));
   return {
-    etag: `"${Math.floor(stat.mtimeMs).toString(16)}-${stat.size.toString(16)}${suffix}"`,
+    etag: `"${Math.trunc(stat.mtimeMs).toString(16)}-${stat.size.toString(16)}${suffix}"`,
     lastModified: new Date(Math.floor(stat.mtimeMs / 1000) * 1000).toUTCString(),
   };
 }

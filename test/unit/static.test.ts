@@ -8,6 +8,7 @@ import { describe, expect, test } from "vitest";
 import { negotiate, ranked } from "../../src/compress/_accept.ts";
 import { contentTypeFor, isCompressible, loadMime } from "../../src/_mime.ts";
 import { ifRangeHolds, preconditions } from "../../src/static/_conditional.ts";
+import { parseHttpDate } from "../../src/static/_http-date.ts";
 import { filePath } from "../../src/static/_path.ts";
 import { parseRange } from "../../src/static/_range.ts";
 import type { Encoding } from "../../src/types.ts";
@@ -49,6 +50,10 @@ describe("parseRange()", () => {
       ["bytes=", undefined],
       ["bytes=-", undefined],
       ["bytes= 0-1", { start: 0, end: 1 }],
+      [`bytes=${"0".repeat(30)}1-${"0".repeat(30)}2`, { start: 1, end: 2 }],
+      [`bytes=-${"0".repeat(30)}5`, { start: 995, end: 999 }],
+      [`bytes=-${"0".repeat(30)}`, "unsatisfiable"],
+      [`bytes=${"0".repeat(30)}-`, { start: 0, end: 999 }],
     ];
     for (const [header, expected] of cases) expect(parseRange(header, size), header).toEqual(expected);
     expect(parseRange("bytes=0-", 0)).toBe("unsatisfiable");
@@ -164,10 +169,85 @@ describe("preconditions()", () => {
     expect(preconditions(h({ "if-match": 'W/"abc-1"' }), v)).toBe(412);
     expect(preconditions(h({ "if-match": '"x", "abc-1"' }), v)).toBe("proceed");
     expect(preconditions(h({ "if-unmodified-since": at(v.modified - 1) }), v)).toBe(412);
+    // A tag counts as a whole list member only.
+    for (const list of ['"x"abc-1""', '"abc-1"x', 'x"abc-1"', '"abc-1""', 'XW/"abc-1"']) {
+      expect(preconditions(h({ "if-none-match": list }), v), list).toBe("proceed");
+    }
+    for (const list of ['"x","abc-1"', '"x" ,\tW/"abc-1"', ' "abc-1" ']) expect(preconditions(h({ "if-none-match": list }), v), list).toBe(304);
+    expect(preconditions(h({ "if-modified-since": "2099" }), v)).toBe("proceed");
     expect(ifRangeHolds('"abc-1"', v)).toBe(true);
     expect(ifRangeHolds('W/"abc-1"', v)).toBe(false);
     expect(ifRangeHolds(at(v.modified), v)).toBe(true);
     expect(ifRangeHolds(at(v.modified + 1), v)).toBe(false);
+  });
+});
+
+describe("parseHttpDate()", () => {
+  test("parseHttpDate() reads the three forms of RFC 9110 5.6.7 and nothing else", () => {
+    const at = Date.UTC(1994, 10, 6, 8, 49, 37) / 1000;
+    const cases: [string, number | undefined][] = [
+      ["Sun, 06 Nov 1994 08:49:37 GMT", at],
+      ["Sunday, 06-Nov-94 08:49:37 GMT", at],
+      ["Sun Nov  6 08:49:37 1994", at],
+      ["Sun Nov 06 08:49:37 1994", at],
+      ["Thu, 01 Jan 1970 00:00:00 GMT", 0],
+      ["Tue, 29 Feb 2028 12:00:00 GMT", Date.UTC(2028, 1, 29, 12) / 1000],
+      ["Wed, 31 Dec 1998 23:59:60 GMT", Date.UTC(1999, 0, 1) / 1000], // a leap second
+      ["Sat, 01 Jan 0050 00:00:00 GMT", new Date("0050-01-01T00:00:00Z").getTime() / 1000], // not 1950
+      ["Sun, 06 Nov 1994 08:49:37 UTC", undefined],
+      ["Sun, 06 Nov 1994 08:49:37 +0000", undefined],
+      ["Sun, 06 Nov 1994 08:49:37", undefined],
+      ["sun, 06 nov 1994 08:49:37 gmt", undefined],
+      ["Sun, 6 Nov 1994 08:49:37 GMT", undefined],
+      ["Sun,  06 Nov 1994 08:49:37 GMT", undefined],
+      ["Xyz, 06 Nov 1994 08:49:37 GMT", undefined],
+      ["Sun, 31 Nov 1994 08:49:37 GMT", undefined],
+      ["Sun, 29 Feb 1994 08:49:37 GMT", undefined],
+      ["Sun, 00 Nov 1994 08:49:37 GMT", undefined],
+      ["Sun, 06 Nov 1994 24:00:00 GMT", undefined],
+      ["Sun, 06 Nov 1994 08:60:00 GMT", undefined],
+      ["Sun, 06 Nov 1994 08:49:61 GMT", undefined],
+      ["Sun, 06 Nov 1994 08-49-37 GMT", undefined],
+      ["Sun, 06 Nov 19x4 08:49:37 GMT", undefined],
+      ["Sun, 06 Xxx 1994 08:49:37 GMT", undefined],
+      ["Sun, 06-Nov-94 08:49:37 GMT", undefined], // a short day name in the RFC 850 form
+      ["Sunday, 06 Nov 1994 08:49:37 GMT", undefined],
+      ["Sun Nov 6 08:49:37 1994", undefined],
+      ["1994-11-06T08:49:37Z", undefined],
+      ["2030", undefined],
+      ["0", undefined],
+      ["", undefined],
+      ["x".repeat(29), undefined],
+      ["x".repeat(31), undefined],
+    ];
+    for (const [value, expected] of cases) expect(parseHttpDate(value), value).toBe(expected);
+  });
+
+  test("parseHttpDate() reads a two-digit year more than 50 years ahead as the century before", () => {
+    const year = new Date().getUTCFullYear();
+    const yy = (y: number) => String(y % 100).padStart(2, "0");
+    const yearOf = (value: string) => new Date(parseHttpDate(value)! * 1000).getUTCFullYear();
+    // The day name is not checked against the date (RFC 9110 asks for none of that).
+    expect(yearOf(`Monday, 01-Jan-${yy(year + 49)} 00:00:00 GMT`)).toBe(year + 49);
+    expect(yearOf(`Monday, 01-Jan-${yy(year + 51)} 00:00:00 GMT`)).toBe(year + 51 - 100);
+    expect(yearOf(`Monday, 01-Jan-${yy(year)} 00:00:00 GMT`)).toBe(year);
+  });
+
+  test("parseHttpDate() reads back every time Date#toUTCString writes, in all three forms, on 5,000 random times", () => {
+    const next = random(9110);
+    const names = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+    const now = new Date().getUTCFullYear();
+    for (let i = 0; i < 5000; i++) {
+      const seconds = Math.floor(next() * 2 ** 32);
+      const date = new Date(seconds * 1000);
+      const imf = date.toUTCString();
+      expect(parseHttpDate(imf), imf).toBe(seconds);
+      const [, day, month, year, time] = imf.split(" ");
+      const asctime = `${imf.slice(0, 3)} ${month} ${day.replace(/^0/, " ")} ${time} ${year}`;
+      expect(parseHttpDate(asctime), asctime).toBe(seconds);
+      const rfc850 = `${names[date.getUTCDay()]}, ${day}-${month}-${year.slice(2)} ${time} GMT`;
+      if (Number(year) > now - 50 && Number(year) <= now + 50) expect(parseHttpDate(rfc850), rfc850).toBe(seconds);
+    }
   });
 });
 
