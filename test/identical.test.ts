@@ -73,9 +73,8 @@ describe("serveStatic() and compress() on node, deno and bun", () => {
     if (applies("bunFileDisposition", runtime) && headers["content-disposition"] === `filename="${name}"`) {
       delete headers["content-disposition"];
     }
-    if (applies("bunShortStreamLength", runtime) && coding && headers["content-length"] === String(res.body.length) && res.body.length < 256) {
-      delete headers["content-length"];
-    }
+    // A compressed body's length is its compressor's (compressedBytes): compared as "the body's own length".
+    if (coding && headers["content-length"] === String(res.body.length)) headers["content-length"] = "the body's length";
     const body = res.body.length ? decode(coding, res.body) : res.body; // a HEAD has no body to decode
     const hash = (bytes: Buffer) => `${bytes.length} bytes, sha256 ${createHash("sha256").update(bytes).digest("hex")}`;
     return { status: res.status, headers, body: hash(body), raw: hash(res.body) };
