@@ -11,6 +11,16 @@ import { toWire } from "../../src/ws/_frame.ts";
 import type { PublishOptions, PubSub } from "../../src/ws/_pubsub.ts";
 import type { BunServer, BunServerWebSocket } from "./host.ts";
 
+/**
+ * The native name of `topic`. Bun refuses an empty topic name (an Error on
+ * subscribe, publish and subscriberCount) where Node and Deno take it, so ""
+ * and every name starting with NUL get one more NUL in front: a one-to-one
+ * mapping that leaves every other name as it is.
+ */
+function nativeTopic(topic: string): string {
+  return topic === "" || topic.charCodeAt(0) === 0 ? "\0" + topic : topic;
+}
+
 /** What this needs of a peer: its Bun socket and its topics. */
 export interface BunSubscriber {
   readonly _ws: BunServerWebSocket<unknown>;
@@ -35,12 +45,12 @@ export class BunPubSub implements PubSub<BunSubscriber> {
   }
 
   subscribe(peer: BunSubscriber, topic: string): void {
-    peer._ws.subscribe(topic);
+    peer._ws.subscribe(nativeTopic(topic));
   }
 
   unsubscribe(peer: BunSubscriber, topic: string): void {
     // A closed socket has already left its topics natively.
-    if (peer._ws.readyState === 1) peer._ws.unsubscribe(topic);
+    if (peer._ws.readyState === 1) peer._ws.unsubscribe(nativeTopic(topic));
   }
 
   publish(topic: string, data: unknown, except: BunSubscriber | undefined, options: PublishOptions | undefined): number {
@@ -50,14 +60,15 @@ export class BunPubSub implements PubSub<BunSubscriber> {
     const count = this.count(topic) - (subscribed ? 1 : 0);
     if (count <= 0) return 0;
     const payload = toWire(data);
+    const name = nativeTopic(topic);
     const compress = this.compress(payload, options);
     // `publishToSelf: false` makes a socket's own publish skip it. Bun answers 0 when it dropped the
     // message for a subscriber past `backpressureLimit` (-1 when one is merely behind; measured on 1.4.5).
     let sent = subscribed && except._server === server
-      ? except._ws.publish(topic, payload, compress)
-      : server.publish(topic, payload, compress);
+      ? except._ws.publish(name, payload, compress)
+      : server.publish(name, payload, compress);
     for (const old of this.retired) {
-      const result = subscribed && except._server === old ? except._ws.publish(topic, payload, compress) : old.publish(topic, payload, compress);
+      const result = subscribed && except._server === old ? except._ws.publish(name, payload, compress) : old.publish(name, payload, compress);
       if (result === 0) sent = 0;
     }
     if (sent === 0 && payload.length > 0) this.#dropped(topic);
@@ -65,8 +76,9 @@ export class BunPubSub implements PubSub<BunSubscriber> {
   }
 
   count(topic: string): number {
-    let count = this.server?.subscriberCount(topic) ?? 0;
-    for (const old of this.retired) count += old.subscriberCount(topic);
+    const name = nativeTopic(topic);
+    let count = this.server?.subscriberCount(name) ?? 0;
+    for (const old of this.retired) count += old.subscriberCount(name);
     return count;
   }
 

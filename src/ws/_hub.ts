@@ -13,6 +13,7 @@ import { resolveWsLimits, type WsLimits } from "./_options.ts";
 import { IdleSweep } from "./_idle.ts";
 import type { PeerBase, PeerHub } from "./_peer.ts";
 import type { PublishOptions, PubSub } from "./_pubsub.ts";
+import { topicName } from "./_topics.ts";
 
 /** The WebSocket side of one server. */
 export class WsHub implements PeerHub {
@@ -34,11 +35,11 @@ export class WsHub implements PeerHub {
 
   /** Send to every subscriber of `topic` (but `except`); returns how many it was sent to. */
   publish(topic: string, data: unknown, except?: PeerBase, options?: PublishOptions): number {
-    return this.pubsub.publish(topic, data, except, options);
+    return this.pubsub.publish(topicName(topic), data, except, options);
   }
 
   subscriberCount(topic: string): number {
-    return this.pubsub.count(topic);
+    return this.pubsub.count(topicName(topic));
   }
 
   /** Close every open peer (graceful stop uses 1001). */

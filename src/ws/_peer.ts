@@ -6,6 +6,7 @@
 import type { Peer as CrosswsPeer } from "crossws";
 import type { PublishOptions, PubSub } from "./_pubsub.ts";
 import { UpgradeRequest } from "./_request.ts";
+import { topicName } from "./_topics.ts";
 
 /** What a peer needs from its server's hub (the hub in `_hub.ts` is one). */
 export interface PeerHub {
@@ -110,19 +111,21 @@ export abstract class PeerBase<H extends PeerHub = PeerHub> {
   }
 
   subscribe(topic: string): void {
+    topic = topicName(topic);
     if (this.topics.has(topic) || this.readyState > OPEN) return;
     this.topics.add(topic);
     this._hub.pubsub.subscribe(this, topic);
   }
 
   unsubscribe(topic: string): void {
+    topic = topicName(topic);
     if (!this.topics.delete(topic)) return;
     this._hub.pubsub.unsubscribe(this, topic);
   }
 
   /** Send to every subscriber of `topic` except this peer. */
   publish(topic: string, data: unknown, options?: PublishOptions): void {
-    this._hub.pubsub.publish(topic, data, this, options);
+    this._hub.pubsub.publish(topicName(topic), data, this, options);
   }
 
   /** crossws's adapter hook; the same as `publish` here. */

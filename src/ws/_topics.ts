@@ -4,6 +4,20 @@
  * @module
  */
 
+/** What `isWellFormed` and `toWellFormed` are (ES2024; every runtime here has them, the lib we build with does not). */
+type Wellformed = { isWellFormed(): boolean; toWellFormed(): string };
+
+/**
+ * A topic as pub/sub keys it: its UTF-8 text, so a lone surrogate is U+FFFD.
+ * Bun's native topics and every link between processes carry topics as UTF-8,
+ * where "\uD800" and "\uFFFD" are one name; keying every runtime the same
+ * way keeps `peer.topics`, `subscriberCount` and delivery identical.
+ */
+export function topicName(topic: string): string {
+  const name = typeof topic === "string" ? topic : String(topic);
+  return (name as unknown as Wellformed).isWellFormed() ? name : (name as unknown as Wellformed).toWellFormed();
+}
+
 /** Subscribers per topic; empty topics are dropped so the map stays small. */
 export class TopicIndex<P> {
   readonly #topics: Map<string, Set<P>> = new Map();

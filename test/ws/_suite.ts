@@ -571,6 +571,38 @@ export function wsConformance(runtime: Runtime): void {
       expect(await until(`/count?topic=${topic}`, (n) => n === "0")).toBe("0");
     });
 
+    test("topics are keyed by their UTF-8 text: the empty topic works, a lone surrogate is U+FFFD", async () => {
+      const a = await connect();
+      const b = await connect();
+      // Bun's native topics refuse "": it must still be a topic like any other.
+      for (const client of [a, b]) {
+        client.sendText("sub:");
+        expect(await client.nextText()).toBe("ok:sub:");
+      }
+      expect(await get("/count?topic=")).toBe("2");
+      a.sendText("pub::to empty");
+      expect(await b.nextText()).toBe("to empty");
+      expect(await get("/publish?topic=", { method: "POST", body: "all" })).toBe("2");
+      expect([await a.nextText(), await b.nextText()]).toEqual(["all", "all"]);
+      // "\ud800" and "\ufffd" are one topic as UTF-8 (Bun's, and every link between processes).
+      a.sendText('subj:"\\ud800"');
+      expect(await a.nextText()).toBe('ok:subj:"\\ud800"');
+      b.sendText("sub:\ufffd");
+      expect(await b.nextText()).toBe("ok:sub:\ufffd");
+      expect(await get("/count?topic=%EF%BF%BD")).toBe("2");
+      a.sendText("topics");
+      expect(JSON.parse(await a.nextText())).toEqual(["", "\ufffd"]);
+      a.sendText('pubj:"\\udc00":lone');
+      expect(await b.nextText()).toBe("lone");
+      b.sendText('pubj:"\\ud800":back');
+      expect(await a.nextText()).toBe("back");
+      a.sendText('unsub:\ufffd');
+      expect(await a.nextText()).toBe("ok:unsub:\ufffd");
+      a.sendText("topics");
+      expect(await a.nextText()).toBe(JSON.stringify([""]));
+      expect(await get("/count?topic=%EF%BF%BD")).toBe("1");
+    });
+
     test("the drain hook runs once a send buffer filled by a client that stopped reading has drained", async () => {
       const own = await startOwn({ WS_BACKPRESSURE: String(64 << 20) });
       try {
