@@ -88,6 +88,26 @@ describe.each(RUNTIMES)("--workers 2 on %s", (runtime) => {
     }
   }, 60_000);
 
+  test("a topic of more than 64 KiB in UTF-8 crosses the workers, and its subscribers leaving crashes no worker", async () => {
+    const before = new Set((await whoAnswers(server().url, 20)).map((s) => s.pid));
+    const room: RawClient[] = [];
+    for (let i = 0; i < 10; i++) {
+      const { client } = await RawClient.connect(server().url);
+      clients.push(client!);
+      expect(await client!.nextText()).toBe("hello 127.0.0.1");
+      client!.sendText("subn:70000:\u00e9"); // 140,000 bytes of UTF-8
+      expect(await client!.nextText()).toBe("ok:subn:70000:\u00e9");
+      room.push(client!);
+    }
+    await sleep(300); // the relay joins are in flight
+    room[0].sendText("pubn:70000:\u00e9:long");
+    for (const client of room.slice(1)) expect(await client.nextText(10_000)).toBe("long");
+    for (const client of room) client.destroy(); // each worker leaves the topic on the relay
+    await sleep(300);
+    const after = await whoAnswers(server().url, 20);
+    expect(new Set(after.map((s) => s.pid))).toEqual(before);
+  }, 60_000);
+
   test("a worker killed with SIGKILL is restarted, clients of the other see no error, and both answer again", async () => {
     const kept = await oneConnection(server().url);
     const survivor = await kept.ask();

@@ -1,7 +1,8 @@
 /**
  * The frames of the workers' relay (`bus.ts`), batched per turn of the event
  * loop. Frame: u32 length of the rest (big-endian), u8 kind (1 join, 2 leave,
- * 3 message), u16 topic length, topic (UTF-8), then for a message the
+ * 3 message), u32 topic length (a topic may be longer than 64 KiB, as it may
+ * in one process), topic (UTF-8), then for a message the
  * envelope of `src/pubsub/_envelope.ts`.
  *
  * A worker writes every frame of a turn into one buffer and the socket gets
@@ -19,7 +20,7 @@ export const JOIN = 1;
 export const LEAVE = 2;
 export const MESSAGE = 3;
 /** Bytes before the topic: length, kind, topic length. */
-const HEAD = 7;
+const HEAD = 9;
 /** The smallest buffer a batch starts with. */
 const MIN_BATCH = 4096;
 
@@ -43,12 +44,12 @@ export class FrameBatch {
     }
     const name = this.#name;
     const size = payload === undefined ? 0 : typeof payload === "string" ? Buffer.byteLength(payload) : payload.byteLength;
-    const body = 3 + name.length + size;
+    const body = HEAD - 4 + name.length + size;
     const at = this.#reserve(4 + body);
     const out = this.#buffer;
     out.writeUInt32BE(body, at);
     out[at + 4] = kind;
-    out.writeUInt16BE(name.length, at + 5);
+    out.writeUInt32BE(name.length, at + 5);
     out.set(name, at + HEAD);
     if (typeof payload === "string") out.write(payload, at + HEAD + name.length, "utf8");
     else if (payload) out.set(payload, at + HEAD + name.length);
@@ -142,7 +143,7 @@ export class FrameReader {
   }
 
   #emit(bytes: Buffer, start: number, end: number): void {
-    const length = bytes.readUInt16BE(start + 5);
+    const length = bytes.readUInt32BE(start + 5);
     const from = start + HEAD;
     this.#onFrame(bytes[start + 4], this.#topicOf(bytes, from, length), bytes, start, from + length, end);
   }
