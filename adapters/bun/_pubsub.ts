@@ -54,12 +54,13 @@ export class BunPubSub implements PubSub<BunSubscriber> {
   }
 
   publish(topic: string, data: unknown, except: BunSubscriber | undefined, options: PublishOptions | undefined): number {
+    // Encoded first, so data that cannot be sent (a Blob) is a TypeError whether or not anyone listens.
+    const payload = toWire(data);
     const server = this.server;
     if (!server) return 0;
     const subscribed = except !== undefined && except.topics.has(topic) && except._ws.readyState === 1;
     const count = this.count(topic) - (subscribed ? 1 : 0);
     if (count <= 0) return 0;
-    const payload = toWire(data);
     const name = nativeTopic(topic);
     const compress = this.compress(payload, options);
     // `publishToSelf: false` makes a socket's own publish skip it. Bun answers 0 when it dropped the

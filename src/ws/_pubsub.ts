@@ -7,6 +7,7 @@
  * @module
  */
 import type { PublishOptions } from "../types.ts";
+import { toWire } from "./_frame.ts";
 import { TopicIndex } from "./_topics.ts";
 
 export type { PublishOptions };
@@ -51,10 +52,12 @@ export class LocalPubSub<P> implements PubSub<P> {
   }
 
   publish(topic: string, data: unknown, except: P | undefined, options: PublishOptions | undefined): number {
+    // Encoded first, so data that cannot be sent (a Blob) is a TypeError whether or not anyone listens.
+    const wire = toWire(data);
     const subscribers = this.#index.get(topic);
     if (!subscribers) return 0;
     const count = subscribers.size - (except !== undefined && subscribers.has(except) ? 1 : 0);
-    if (count > 0) this.#deliver(subscribers, data, except, options);
+    if (count > 0) this.#deliver(subscribers, wire, except, options);
     return count;
   }
 

@@ -571,6 +571,14 @@ export function wsConformance(runtime: Runtime): void {
       expect(await until(`/count?topic=${topic}`, (n) => n === "0")).toBe("0");
     });
 
+    test("publish of a Blob is a TypeError, whether or not the topic has subscribers", async () => {
+      expect(await get("/publish?topic=nobody-blob&blob=1", { method: "POST" })).toBe("TypeError");
+      const a = await connect("/?topic=blob");
+      expect(await get("/publish?topic=blob&blob=1", { method: "POST" })).toBe("TypeError");
+      a.sendText("fence");
+      expect(await a.nextText()).toBe("fence"); // nothing was sent
+    });
+
     test("topics are keyed by their UTF-8 text: the empty topic works, a lone surrogate is U+FFFD", async () => {
       const a = await connect();
       const b = await connect();
