@@ -144,6 +144,7 @@ class DenoPeer extends PeerBase<WsHub> {
     reason = closeReason(code, reason);
     if (this.ws.readyState > 1) return;
     this.ws.close(code, reason);
+    this._leaveTopics();
     this.#sent = { code, reason };
     // The hub ignores a second report, so Deno's own close event later changes nothing.
     this.#released = setTimeout(() => this._hub.closed(this, code, reason), CLOSE_WAIT_MS);

@@ -225,6 +225,7 @@ export class NodePeer extends PeerBase<WsHub> {
     reason = closeReason(code, reason);
     if (this.#state !== OPEN) return;
     this.#state = CLOSING;
+    this._leaveTopics();
     // Reported to the close hook, whatever the client answers (as Bun reports it).
     this.#closeCode = code;
     this.#closeReason = reason;
@@ -237,7 +238,7 @@ export class NodePeer extends PeerBase<WsHub> {
 
   /** Drop the connection; from now on the peer is closing (sends are dropped) until the close hook runs. */
   terminate(): void {
-    if (this.#state === OPEN) this.#state = CLOSING;
+    if (this.#state === OPEN) (this.#state = CLOSING, this._leaveTopics());
     this.socket.destroy();
   }
 
@@ -253,6 +254,7 @@ export class NodePeer extends PeerBase<WsHub> {
     this.#queue = undefined;
     this.#queued = 0;
     if (this.#state === OPEN) {
+      this._leaveTopics();
       this.socket.write(encodeClose(send, reason));
       this.#closeCode = code;
       this.#closeReason = reason;

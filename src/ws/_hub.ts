@@ -65,7 +65,7 @@ export class WsHub implements PeerHub {
     this.#closed.add(peer);
     this.peers.delete(peer);
     peer._closeRequest();
-    for (const topic of peer.topics) this.pubsub.unsubscribe(peer, topic);
+    peer._leaveTopics();
     if (this.hooks.close) this.#run(peer, () => this.hooks.close!(asPeer(peer), { code, reason }));
   }
 

@@ -123,6 +123,15 @@ export abstract class PeerBase<H extends PeerHub = PeerHub> {
     this._hub.pubsub.unsubscribe(this, topic);
   }
 
+  /**
+   * @internal The peer is closing (close(), terminate()) or closed: it leaves
+   * every topic now, so no publish counts it, as on Bun, whose connection
+   * ends inside close(). `topics` still names them (as in crossws).
+   */
+  _leaveTopics(): void {
+    for (const topic of this.topics) this._hub.pubsub.unsubscribe(this, topic);
+  }
+
   /** Send to every subscriber of `topic` except this peer. */
   publish(topic: string, data: unknown, options?: PublishOptions): void {
     this._hub.pubsub.publish(topicName(topic), data, this, options);

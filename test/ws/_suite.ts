@@ -579,6 +579,18 @@ export function wsConformance(runtime: Runtime): void {
       expect(await a.nextText()).toBe("fence"); // nothing was sent
     });
 
+    test("a peer that starts closing leaves its topics at once: subscriberCount and publish no longer count it", async () => {
+      const a = await connect("/?topic=leaving&name=leaver");
+      const b = await connect("/?topic=leaving");
+      expect(await get("/count?topic=leaving")).toBe("2");
+      a.sendText("closecount:leaving");
+      const seen = JSON.parse(await until("/after?name=leaver", (body) => body !== "null"));
+      // As on Bun, where the connection ends inside close(); peer.topics still names the topic (as in crossws).
+      expect(seen).toEqual({ count: 1, published: 1, topics: ["leaving"] });
+      expect(await b.nextText()).toBe("after");
+      expect((await a.nextOf(OP.close)).payload.readUInt16BE(0)).toBe(4004);
+    });
+
     test("topics are keyed by their UTF-8 text: the empty topic works, a lone surrogate is U+FFFD", async () => {
       const a = await connect();
       const b = await connect();
