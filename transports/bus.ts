@@ -25,6 +25,8 @@ import { FrameBatch, FrameReader, JOIN, LEAVE, MESSAGE } from "./_bus-frames.ts"
 
 /** A worker that stops reading is cut off past this much queued for it, so the relay's memory stays bounded. */
 const MAX_QUEUED = 64 * 1024 * 1024;
+/** Longest wait between a worker's attempts to reach the relay again. */
+const MAX_BACKOFF_MS = 2000;
 
 /** What the relay forwards to one worker in this turn: slices of what it read, the last one still growing. */
 class Outbox {
@@ -154,6 +156,13 @@ export class BusTransport implements Transport {
   #socket: net.Socket | undefined;
   #stats: PubSubStats | undefined;
   readonly #batch: FrameBatch = new FrameBatch();
+  #receive: ((topic: string, message: Uint8Array) => void) | undefined;
+  /** The topics joined (the caller's set), joined again on every connection. */
+  #joined: ReadonlySet<string> = new Set();
+  #lost = false;
+  #closed = false;
+  #retries = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(path: string) {
     this.#path = path;
@@ -161,28 +170,59 @@ export class BusTransport implements Transport {
 
   start(receive: (topic: string, message: Uint8Array) => void, stats: PubSubStats, joined: ReadonlySet<string>): Promise<void> {
     this.#stats = stats;
+    this.#receive = receive;
+    this.#joined = joined;
+    return this.#connect().catch((error: Error) => {
+      throw new OmniserveError("ERR_PUBSUB", `cannot reach the workers' pub/sub relay at ${this.#path}: ${error.message}`);
+    });
+  }
+
+  /**
+   * Connect and join every topic in use (one joined before the connection,
+   * or while it was down, included). A connection lost while the server runs
+   * (the relay cuts off a worker it has queued too much for) is made again,
+   * with backoff, so the worker is not left apart from the others for good.
+   */
+  #connect(): Promise<void> {
+    const stats = this.#stats!;
     return new Promise((resolve, reject) => {
       const socket = net.connect(this.#path);
       socket.setNoDelay(true);
       socket.once("connect", () => {
         this.#socket = socket;
+        this.#retries = 0;
+        for (const topic of this.#joined) this.#add(JOIN, topic);
+        if (this.#lost) {
+          this.#lost = false;
+          stats.reconnects++;
+          logLine("pubsub: back on the workers' relay");
+        }
         stats.connected = true;
-        // Topics joined before the connection (join() had no socket to write to).
-        for (const topic of joined) this.#add(JOIN, topic);
         socket.off("error", reject).on("error", () => {});
         resolve();
       });
-      socket.once("error", (error) =>
-        reject(new OmniserveError("ERR_PUBSUB", `cannot reach the workers' pub/sub relay at ${this.#path}: ${error.message}`)));
+      socket.once("error", reject);
       socket.on("close", () => {
-        if (stats.connected) logLine("pubsub: lost the workers' relay; messages to other workers are dropped");
+        if (this.#socket !== socket) return; // never connected: the caller retries or reports it
+        this.#socket = undefined;
         stats.connected = false;
+        if (this.#closed) return;
+        if (!this.#lost) logLine("pubsub: lost the workers' relay; messages to other workers are dropped until it is back");
+        this.#lost = true;
+        this.#retry();
       });
       const reader = new FrameReader((kind, topic, bytes, _start, payload, end) => {
-        if (kind === MESSAGE) receive(topic, bytes.subarray(payload, end));
+        if (kind === MESSAGE) this.#receive!(topic, bytes.subarray(payload, end));
       });
       socket.on("data", (chunk: Buffer) => reader.push(chunk));
     });
+  }
+
+  #retry(): void {
+    const wait = Math.min(50 * 2 ** this.#retries++, MAX_BACKOFF_MS);
+    this.#timer = setTimeout(() => {
+      if (!this.#closed) this.#connect().catch(() => this.#closed || this.#retry());
+    }, wait);
   }
 
   join(topic: string): void {
@@ -198,6 +238,8 @@ export class BusTransport implements Transport {
   }
 
   close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
     this.#flush();
     this.#socket?.destroy();
     this.#socket = undefined;

@@ -62,12 +62,16 @@ describe("FrameBatch and FrameReader", () => {
 const stats = (): PubSubStats => ({ connected: false, published: 0, delivered: 0, dropped: 0, malformed: 0, reconnects: 0 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A relay that queues at most 1 MiB for a worker, and two workers' transports (not started). */
+async function relayWithTwo(): Promise<{ path: string; relay: BusRelay; a: BusTransport; b: BusTransport }> {
+  const path = join(mkdtempSync(join(tmpdir(), "omniserve-bus-")), "bus.sock");
+  const relay = await BusRelay.listen(path, 1024 * 1024);
+  return { path, relay, a: new BusTransport(path), b: new BusTransport(path) };
+}
+
 describe("BusRelay", () => {
   test("30,000 messages in bursts reach the other worker once each, in order, while a worker that stops reading is cut off", async () => {
-    const path = join(mkdtempSync(join(tmpdir(), "omniserve-bus-")), "bus.sock");
-    const relay = await BusRelay.listen(path, 1024 * 1024);
-    const a = new BusTransport(path);
-    const b = new BusTransport(path);
+    const { path, relay, a, b } = await relayWithTwo();
     const received: string[] = [];
     await a.start(() => {}, stats(), new Set());
     await b.start((topic, message) => received.push(`${topic} ${Buffer.from(message).toString()}`), stats(), new Set(["room"]));
@@ -101,4 +105,26 @@ describe("BusRelay", () => {
       await relay.close();
     }
   }, 60_000);
+
+  test("a worker the relay cut off (more queued for it than the bound) connects again and gets the room's messages", async () => {
+    const { relay, a, b } = await relayWithTwo();
+    const received: string[] = [];
+    const bStats = stats();
+    await a.start(() => {}, stats(), new Set());
+    await b.start((topic, message) => received.push(`${topic} ${message.byteLength}`), bStats, new Set(["room"]));
+    try {
+      while (relay.members("room") < 1) await sleep(10);
+      a.send("room", "x".repeat(2 * 1024 * 1024)); // more than the relay queues for one worker: b is cut off
+      const deadline = Date.now() + 10_000;
+      while (bStats.reconnects < 1 && Date.now() < deadline) await sleep(20);
+      expect(bStats).toMatchObject({ connected: true, reconnects: 1 });
+      while (relay.members("room") < 1 && Date.now() < deadline) await sleep(10);
+      a.send("room", "after");
+      while (received.length < 1 && Date.now() < deadline) await sleep(20);
+      expect(received).toEqual(["room 5"]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await relay.close();
+    }
+  }, 30_000);
 });
