@@ -53,8 +53,9 @@ function newOrigin(): Uint8Array {
   return id;
 }
 
+/** The flags byte; `compress: null` is no choice, as a local publish reads it (`compress ?? default`). */
 const flagsOf = (binary: boolean, options: PublishOptions | undefined): number =>
-  (binary ? BINARY : 0) | (options?.compress === undefined ? 0 : HAS_COMPRESS | (options.compress ? COMPRESS : 0));
+  (binary ? BINARY : 0) | (options?.compress == null ? 0 : HAS_COMPRESS | (options.compress ? COMPRESS : 0));
 
 /** Encodes and decodes the messages of one instance; the heads of its text messages are built once. */
 export class Envelopes {
