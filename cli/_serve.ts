@@ -4,13 +4,15 @@
  * and stop gracefully on SIGINT/SIGTERM.
  * @module
  */
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { register } from "node:module";
+import { basename, join, resolve } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
 import { hasCode, OmniserveError } from "../src/_errors.ts";
 import { type LogFormat, logLine } from "../src/_log.ts";
 import type { ServeOptions, Server } from "../src/types.ts";
+import { resolveLocal } from "./_imports.ts";
 import { loadError } from "./_load-error.ts";
 import { withRequestLog } from "./_request-log.ts";
 import { currentRuntime } from "./runtime.ts";
@@ -89,10 +91,18 @@ export async function loadApp(modulePath: string): Promise<ServeOptions> {
   if (!existsSync(file)) {
     throw new OmniserveError("ERR_MODULE_NOT_FOUND", `cannot find app module ${modulePath}`);
   }
+  if (statSync(file).isDirectory()) {
+    // Bun would import the folder's index, Node and Deno refuse: every runtime refuses, naming the file to give.
+    const index = resolveLocal(join(file, "x"), "./index");
+    const hint = index ? `: give the file, ${join(modulePath, basename(index))}` : ": give the app module's file";
+    throw new OmniserveError("ERR_MODULE_NOT_FOUND", `app module ${modulePath} is a folder${hint}`);
+  }
   if (currentRuntime() === "node" && /\.[cm]?tsx?$/.test(file)) {
-    // Both hooks: a .ts file outside a "type": "module" package is CommonJS to Node.
+    // Both hooks: a .cts file, and a package's compiled CommonJS, are CommonJS to Node.
     (await import("tsx/esm/api")).register();
     (await import("tsx/cjs/api")).register();
+    // Then a .ts file is a module even outside a "type": "module" package, as on Deno and Bun.
+    register(new URL("./_ts-module-hook.js", import.meta.url));
   }
   let mod;
   try {
@@ -104,9 +114,11 @@ export async function loadApp(modulePath: string): Promise<ServeOptions> {
   // `export default` compiled to CommonJS arrives as { __esModule, default }.
   if (app && typeof app.fetch !== "function" && app.__esModule && app.default) app = app.default;
   if (!app || typeof app.fetch !== "function") {
+    // A bare handler is the likeliest slip: `deno serve` and Bun refuse it too, so say how to wrap it.
+    const wrap = typeof app === "function" ? "; it exports a function: export default { fetch: yourFunction }" : "";
     throw new OmniserveError(
       "ERR_NO_FETCH",
-      `${modulePath} must export default an object with a fetch(request) method (or a Hono app)`,
+      `${modulePath} must export default an object with a fetch(request) method (or a Hono app)${wrap}`,
     );
   }
   return app as ServeOptions;

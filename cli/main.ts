@@ -26,13 +26,19 @@ function parsePort(value: string | undefined): number | undefined {
   return port;
 }
 
-/** `--workers N|auto`: a whole number from 1, or the CPUs this process may use. */
+/**
+ * The most `--workers` accepted: a typo (`--workers 3000`) must not start thousands of runtimes on a
+ * machine, and past a few per CPU more processes only contend for it.
+ */
+const MAX_WORKERS = 256;
+
+/** `--workers N|auto`: a whole number from 1 to {@link MAX_WORKERS}, or the CPUs this process may use. */
 function parseWorkers(value: string | undefined): number {
   if (value === undefined) return 1;
   if (value === "auto") return availableParallelism();
   const count = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isInteger(count) || count < 1) {
-    throw badArgument(`--workers must be a whole number from 1, or auto; got "${value}"`);
+  if (!/^\d+$/.test(value) || !Number.isInteger(count) || count < 1 || count > MAX_WORKERS) {
+    throw badArgument(`--workers must be a whole number from 1 to ${MAX_WORKERS}, or auto; got "${value}"`);
   }
   return count;
 }

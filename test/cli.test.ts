@@ -62,6 +62,33 @@ describe.each(RUNTIMES)("omniserve serve on %s", (runtime) => {
     expect(stderr).toMatch(/must export default an object with a fetch\(request\) method.*\[ERR_NO_FETCH\]/);
   });
 
+  test("serve with a function as the default export says how to wrap it, in one line and status 1", async () => {
+    const { code, stderr } = await cli(["serve", "test/fixture/formats/function.ts", "--runtime", runtime, "--port", "0"]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      "omniserve: error: test/fixture/formats/function.ts must export default an object with a fetch(request) method (or a Hono app); " +
+        "it exports a function: export default { fetch: yourFunction } [ERR_NO_FETCH]\n",
+    );
+  });
+
+  test("serve with a folder refuses it on every runtime (Bun alone would import its index), naming the file", async () => {
+    const { code, stderr } = await cli(["serve", "test/fixture/formats/folder", "--runtime", runtime, "--port", "0"]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      "omniserve: error: app module test/fixture/formats/folder is a folder: give the file, test/fixture/formats/folder/index.ts [ERR_MODULE_NOT_FOUND]\n",
+    );
+  });
+
+  test("a .ts module in a CommonJS package whose top-level await rejects points at it", async () => {
+    const { code, stdout, stderr } = await cli(["serve", "test/fixture/formats/cjs/rejects.ts", "--runtime", runtime, "--port", "0"]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    // The column is the runtime's: V8 points at `new`, JavaScriptCore at `Error`.
+    expect(stderr.split("\n")[0]).toMatch(
+      /^omniserve: error: test\/fixture\/formats\/cjs\/rejects\.ts:2:(22|26): Error: rejected on purpose \[ERR_MODULE_LOAD\]$/,
+    );
+  });
+
   test("serve on a port in use gives one line and status 1", async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", () => resolve()));
@@ -196,6 +223,18 @@ describe("omniserve CLI arguments", () => {
     const { code, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", "--cert", "no.pem", "--key", "no.pem", "--port", "0"]);
     expect(code).toBe(1);
     expect(stderr).toBe("omniserve: error: cannot read the TLS certificate file no.pem: ENOENT [ERR_TLS]\n");
+  });
+
+  test.each([["--port", "-1"], ["-p", "-1"], ["--port", "65536"], ["--port", "abc"]])("%s %s gives the port's line and status 1", async (flag, value) => {
+    const { code, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", flag, value]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(`omniserve: error: --port must be a number from 0 to 65535, got "${value}" [ERR_BAD_ARGUMENT]\n`);
+  });
+
+  test.each(["--port", "-p"])("%s followed by another option says it needs a value", async (flag) => {
+    const { code, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", flag, "--log"]);
+    expect(code).toBe(1);
+    expect(stderr.split("\n")[0]).toBe("omniserve: error: --port needs a value [ERR_BAD_ARGUMENT]");
   });
 
   test("an unknown option gives its line, then the command's usage, and status 1", async () => {
