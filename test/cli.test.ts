@@ -89,6 +89,25 @@ describe.each(RUNTIMES)("omniserve serve on %s", (runtime) => {
     );
   });
 
+  test.each([
+    ["no-such-host.invalid", "no such host no-such-host.invalid"],
+    ["192.0.2.1", "192.0.2.1 is not an address of this machine"], // TEST-NET-1 (RFC 5737): no machine has it
+  ])("serve --hostname %s gives one line in the same words on every runtime, and status 1", async (hostname, reason) => {
+    const { code, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", "--runtime", runtime, "--port", "0", "--hostname", hostname]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(`omniserve: error: cannot listen on ${hostname}:0: ${reason} [ERR_LISTEN]\n`);
+  });
+
+  test("serve --hostname [::1] (as written in a URL) listens on ::1", async () => {
+    const server = await serveCli(["serve", "test/fixture/matrix/app.ts", "--runtime", runtime, "--port", "0", "--hostname", "[::1]"]);
+    try {
+      expect(server.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
+      expect(await (await fetch(server.url)).text()).toBe(runtime);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+
   test("serve on a port in use gives one line and status 1", async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", () => resolve()));
