@@ -12,6 +12,7 @@ import { pathToFileURL } from "node:url";
 import { hasCode, OmniserveError } from "../src/_errors.ts";
 import { type LogFormat, logLine } from "../src/_log.ts";
 import type { ServeOptions, Server } from "../src/types.ts";
+import { fatal } from "./_fatal.ts";
 import { resolveLocal } from "./_imports.ts";
 import { loadError } from "./_load-error.ts";
 import { withRequestLog } from "./_request-log.ts";
@@ -104,11 +105,19 @@ export async function loadApp(modulePath: string): Promise<ServeOptions> {
     // Then a .ts file is a module even outside a "type": "module" package, as on Deno and Bun.
     register(new URL("./_ts-module-hook.js", import.meta.url));
   }
+  // A top-level await that never settles leaves nothing to run: Node would exit 0 and Bun 1, both without a
+  // word. (Deno ends the process with its own error first: the named exception `unsettledTopLevelAwait`.)
+  const unsettled = () => {
+    fatal(new OmniserveError("ERR_MODULE_LOAD", `${modulePath} never finished loading: a top-level await in it never settled`));
+  };
+  process.once("beforeExit", unsettled);
   let mod;
   try {
     mod = await import(pathToFileURL(file).href);
   } catch (error) {
     throw loadError(error, file);
+  } finally {
+    process.off("beforeExit", unsettled);
   }
   let app = mod.default;
   // `export default` compiled to CommonJS arrives as { __esModule, default }.
