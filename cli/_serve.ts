@@ -86,6 +86,9 @@ function tlsFromFiles({ certFile, keyFile, passphraseFile }: ListenFlags): NonNu
   return passphraseFile === undefined ? tls : { ...tls, passphrase: readPem(passphraseFile, "passphrase").split(/\r?\n/)[0] };
 }
 
+/** The file names an app module may have: the extensions all three runtimes load as JavaScript or TypeScript. */
+const MODULE_FILE = /\.[cm]?[jt]sx?$/;
+
 /** Import `modulePath` and return its default export, checked. */
 export async function loadApp(modulePath: string): Promise<ServeOptions> {
   const file = resolve(modulePath);
@@ -97,6 +100,10 @@ export async function loadApp(modulePath: string): Promise<ServeOptions> {
     const index = resolveLocal(join(file, "x"), "./index");
     const hint = index ? `: give the file, ${join(modulePath, basename(index))}` : ": give the app module's file";
     throw new OmniserveError("ERR_MODULE_NOT_FOUND", `app module ${modulePath} is a folder${hint}`);
+  }
+  if (!MODULE_FILE.test(file)) {
+    // Deno would read any text as JavaScript, Bun take it as an empty module, Node refuse: every runtime refuses.
+    throw new OmniserveError("ERR_MODULE_LOAD", `app module ${modulePath} is not a JavaScript or TypeScript file (.ts, .mts, .cts, .tsx, .js, .mjs, .cjs, .jsx)`);
   }
   if (currentRuntime() === "node" && /\.[cm]?tsx?$/.test(file)) {
     // Both hooks: a .cts file, and a package's compiled CommonJS, are CommonJS to Node.

@@ -79,6 +79,14 @@ describe.each(RUNTIMES)("omniserve serve on %s", (runtime) => {
     );
   });
 
+  test("serve with a file that is not JavaScript or TypeScript refuses it on every runtime (Deno would run it, Bun serve nothing)", async () => {
+    const { code, stderr } = await cli(["serve", "test/fixture/formats/app.txt", "--runtime", runtime, "--port", "0"]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      "omniserve: error: app module test/fixture/formats/app.txt is not a JavaScript or TypeScript file (.ts, .mts, .cts, .tsx, .js, .mjs, .cjs, .jsx) [ERR_MODULE_LOAD]\n",
+    );
+  });
+
   test("a .ts module in a CommonJS package whose top-level await rejects points at it", async () => {
     const { code, stdout, stderr } = await cli(["serve", "test/fixture/formats/cjs/rejects.ts", "--runtime", runtime, "--port", "0"]);
     expect(code).toBe(1);
