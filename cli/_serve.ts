@@ -105,7 +105,7 @@ export async function loadApp(modulePath: string): Promise<ServeOptions> {
     // Deno would read any text as JavaScript, Bun take it as an empty module, Node refuse: every runtime refuses.
     throw new OmniserveError("ERR_MODULE_LOAD", `app module ${modulePath} is not a JavaScript or TypeScript file (.ts, .mts, .cts, .tsx, .js, .mjs, .cjs, .jsx)`);
   }
-  if (currentRuntime() === "node" && /\.[cm]?tsx?$/.test(file)) {
+  if (currentRuntime() === "node" && /\.([cm]?tsx?|jsx)$/.test(file)) {
     // Both hooks: a .cts file, and a package's compiled CommonJS, are CommonJS to Node.
     (await import("tsx/esm/api")).register();
     (await import("tsx/cjs/api")).register();

@@ -18,7 +18,7 @@ import type { Runtime } from "../src/types.ts";
 const RUNTIMES: Runtime[] = ["node", "deno", "bun"];
 
 describe.each(RUNTIMES)("omniserve serve on %s", (runtime) => {
-  test.each(["app.mts", "app.js", "app.mjs", "cjs/app.ts"])("serve loads a %s module", async (file) => {
+  test.each(["app.mts", "app.js", "app.mjs", "cjs/app.ts", "cjs/app.jsx"])("serve loads a %s module", async (file) => {
     const server = await startLocal(`test/fixture/formats/${file}`, runtime);
     try {
       expect(await (await fetch(server.url)).text()).toBe(file.startsWith("cjs/") ? "cjs" : file.split(".")[1]);
