@@ -83,6 +83,12 @@ describe.each(RUNTIMES)("load errors on %s", (runtime) => {
     expect(lines[2]).toBe('> 2 | throw new Error("this module refuses to load");');
   });
 
+  test("a string thrown while the module loads is named as what was thrown, not as an Error", async () => {
+    expect(await loadFailure(`${DIR}/throws-string.ts`, runtime)).toEqual([
+      `omniserve: error: cannot load ${DIR}/throws-string.ts: it threw "a string, on purpose", not an Error [ERR_MODULE_LOAD]`,
+    ]);
+  });
+
   test("a top-level await that never settles gives one line and status 1 (Node would exit 0 without a word)", async () => {
     const { code, stdout, stderr } = await cli(["serve", `${DIR}/never-settles.ts`, "--runtime", runtime, "--port", "0"]);
     expect(code).toBe(1);
