@@ -279,6 +279,15 @@ describe("omniserve CLI arguments", () => {
 });
 
 describe("omniserve test", () => {
+  test("omniserve test with a command that cannot run stops after the first runtime with one line and status 1", async () => {
+    const { code, stdout, stderr } = await cli(["test", "test/fixture/matrix/app.ts", "--", "no-such-command-zz", "run"]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("\nomniserve: testing test/fixture/matrix/app.ts on node\n");
+    expect(stderr).toBe(
+      "omniserve: error: cannot run no-such-command-zz: not found on PATH (for a package's command, put npx before it) [ERR_BAD_ARGUMENT]\n",
+    );
+  });
+
   test("omniserve test runs the user's vitest on every runtime and shows which tests differ", async () => {
     const json = join(mkdtempSync(join(tmpdir(), "omniserve-cli-")), "result.json");
     const { code, stdout } = await cli([
