@@ -85,6 +85,22 @@ describe.each(["node", "deno", "bun"] as Runtime[])("a signal while the module l
   }, 30_000);
 });
 
+describe.each(["node", "deno", "bun"] as Runtime[])("a signal while the module loads, with --watch or --workers, on %s", (runtime) => {
+  test.each([["--watch"], ["--workers", "2"]])("SIGINT to the CLI with %s leaves no process to finish loading", async (...mode) => {
+    const child = spawn("node", [BIN, "serve", "test/fixture/slow-start.ts", "--runtime", runtime, "--port", "0", ...mode]);
+    let err = "";
+    child.stderr.setEncoding("utf8").on("data", (c: string) => err += c);
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    expect(await within(20_000, () => /loading in \d+/.test(err))).toBe(true);
+    child.kill("SIGINT");
+    await exited;
+    await sleep(300); // every worker's first line, if it was still on its way
+    const loaders = [...err.matchAll(/loading in (\d+)/g)].map((m) => Number(m[1]));
+    // Each load takes 10 s: a server process still there after 5 s would have finished it, and served nobody.
+    expect(await within(5000, () => loaders.every((pid) => !alive(pid)))).toBe(true);
+  }, 40_000);
+});
+
 describe.each(["deno", "bun"] as Runtime[])("the omniserve process and its %s server process", (runtime) => {
   test("SIGKILL to the server process: the CLI exits 1 with one line naming the signal", async () => {
     const server = await serveCli(["serve", APP, "--runtime", runtime, "--port", "0"]);
