@@ -49,7 +49,7 @@ export const SERVE: CommandSpec = {
     },
     { name: "http2", help: "speak HTTP/2 too: h2 by ALPN with --cert, h2c (prior knowledge) without (default: on, unless the module says http2: false)" },
     { name: "no-http2", help: "HTTP/1.1 only (default: off)" },
-    { name: "workers", short: "w", value: "N|auto", help: "server processes on one port; auto: one per CPU (default: 1)" },
+    { name: "workers", short: "w", value: "N|auto", help: "server processes on one port, 1 to 256; auto: one per CPU (default: 1)" },
     { name: "pubsub", value: "URL", help: "Redis URL for pub/sub across instances (default: $OMNISERVE_PUBSUB)" },
     { name: "watch", help: "restart gracefully when the module or a file it imports changes (default: off)" },
     { name: "env-file", value: "FILE", multiple: true, help: "read variables from FILE; repeatable, the environment wins (default: none; .env is not read)" },
@@ -164,6 +164,22 @@ export function nearest(typed: string, names: string[]): string | undefined {
 /** What parseArgs gives back: strings, switches and repeatable strings. */
 export type ParsedValues = Record<string, string | boolean | string[] | undefined>;
 
+/**
+ * `--port -1` as `--port=-1`: parseArgs takes a value that starts with `-` for an option ("ambiguous"), so
+ * a negative number after an option that wants a value is joined to it, and gets that option's own check.
+ */
+function negativeValues(command: CommandSpec, args: string[]): string[] {
+  const valued = (arg: string) =>
+    command.options.find((o) => o.value && (arg === `--${o.name}` || (o.short !== undefined && arg === `-${o.short}`)));
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const option = valued(args[i]);
+    if (option && /^-\d/.test(args[i + 1] ?? "")) out.push(`--${option.name}=${args[++i]}`);
+    else out.push(args[i]);
+  }
+  return out;
+}
+
 /** Parse `args` against `command`'s options; mistakes throw {@link badArgument}. */
 export function parseCommand(command: CommandSpec, args: string[]): { values: ParsedValues; positionals: string[] } {
   const options = Object.fromEntries(command.options.map((o) => [o.name, {
@@ -172,7 +188,10 @@ export function parseCommand(command: CommandSpec, args: string[]): { values: Pa
     ...(o.multiple ? { multiple: true } : {}),
   }]));
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true }) as { values: ParsedValues; positionals: string[] };
+    return parseArgs({ args: negativeValues(command, args), options, allowPositionals: true, strict: true }) as {
+      values: ParsedValues;
+      positionals: string[];
+    };
   } catch (error) {
     const { code, message } = error as { code?: string; message: string };
     const unknown = /Unknown option '([^']+)'/.exec(message);
@@ -181,8 +200,12 @@ export function parseCommand(command: CommandSpec, args: string[]): { values: Pa
       const near = typed.length > 1 ? nearest(typed, command.options.map((o) => o.name)) : undefined;
       throw badArgument(`unknown option ${unknown[1]} for ${command.name}${near ? `; did you mean --${near}?` : ""}`, command);
     }
-    const missing = /Option '(-\w, )?(--[\w-]+)[^']*' argument missing/.exec(message);
-    if (missing) throw badArgument(`${missing[2]} needs a value`, command);
+    // "Ambiguous": the next word is an option (`--port --log`), so the value is missing.
+    const missing = /Option '(?:-\w, )?(--?[\w-]+)[^']*' argument (missing|is ambiguous)/.exec(message);
+    if (missing) {
+      const name = command.options.find((o) => `-${o.short}` === missing[1])?.name;
+      throw badArgument(`${name ? `--${name}` : missing[1]} needs a value`, command);
+    }
     const needless = /Option '(-\w, )?(--[\w-]+)' does not take an argument/.exec(message);
     if (needless) throw badArgument(`${needless[2]} is a switch and takes no value`, command);
     throw badArgument(message.split("\n")[0], command);

@@ -8,10 +8,14 @@ import process from "node:process";
 import { setLogFormat } from "../src/_log.ts";
 import { fatal } from "./_fatal.ts";
 import { watchParent } from "./_parent.ts";
-import { type ServeFlags, serveModule } from "./_serve.ts";
+import { type ServedModule, type ServeFlags, serveModule } from "./_serve.ts";
 
 const parent = process.ppid;
 const [modulePath, json] = process.argv.slice(2);
 const flags = JSON.parse(json ?? "{}") as ServeFlags;
 if (flags.logFormat) setLogFormat(flags.logFormat);
-serveModule(modulePath, flags).then(({ stop }) => watchParent(stop, parent), fatal);
+// Watched from the start: a CLI gone while the module still loads (SIGINT to `--watch` or `--workers`) must not
+// leave this process behind to finish loading and serve for nobody.
+let served: ServedModule | undefined;
+watchParent(() => served ? served.stop() : process.exit(1), parent);
+serveModule(modulePath, flags).then((module) => served = module, fatal);

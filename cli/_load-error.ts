@@ -126,7 +126,11 @@ function firstAppFrame(error: unknown): SourcePosition | undefined {
 }
 
 function cause(error: unknown, modulePath: string): Cause {
-  const e = (error ?? {}) as Loose;
+  // `throw "text"` carries no name and no place: say what was thrown, not "Error: text".
+  if (error === null || (typeof error !== "object" && typeof error !== "function")) {
+    return { what: `it threw ${typeof error === "string" ? JSON.stringify(error) : String(error)}, not an Error` };
+  }
+  const e = error as Loose;
   const message = String(e.message ?? error).replace(ANSI, "");
   const named = `${e.name ?? "Error"}: ${message.split("\n")[0]}`;
   if (e.name === "BuildMessage" && e.position?.file) {
@@ -157,6 +161,6 @@ function cause(error: unknown, modulePath: string): Cause {
  */
 export function loadError(error: unknown, modulePath: string): OmniserveError & { detail: string[] } {
   const { at, what } = cause(error, modulePath);
-  const message = at ? `${displayPath(at.file)}:${at.line}:${at.column}: ${what}` : `cannot load ${modulePath}: ${what}`;
+  const message = at ? `${displayPath(at.file)}:${at.line}:${at.column}: ${what}` : `cannot load ${displayPath(modulePath)}: ${what}`;
   return Object.assign(new OmniserveError("ERR_MODULE_LOAD", message, { cause: error }), { detail: at ? codeFrame(at) : [] });
 }

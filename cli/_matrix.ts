@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { OmniserveError } from "../src/_errors.ts";
 import type { Runtime } from "../src/types.ts";
 import type { TestStatus } from "./_vitest-reporter.ts";
 import { startServer } from "./spawn.ts";
@@ -41,15 +42,16 @@ function isVitest(command: string[]): boolean {
 }
 
 function runCommand(command: string[], env: Record<string, string>): Promise<number | null> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const child = spawn(command[0], command.slice(1), {
       stdio: "inherit",
       env: { ...process.env, ...env },
       shell: process.platform === "win32",
     });
-    child.once("error", (error) => {
-      process.stderr.write(`omniserve: error: cannot run ${command[0]}: ${error.message}\n`);
-      resolve(127);
+    // A command that cannot start would fail the same on every runtime: one line, and no matrix.
+    child.once("error", (error: NodeJS.ErrnoException) => {
+      const why = error.code === "ENOENT" ? "not found on PATH (for a package's command, put npx before it)" : error.message;
+      reject(new OmniserveError("ERR_BAD_ARGUMENT", `cannot run ${command[0]}: ${why}`));
     });
     child.once("exit", (code) => resolve(code));
   });
@@ -73,8 +75,8 @@ async function runOne(options: MatrixOptions, runtime: Runtime, dir: string): Pr
   }
   const report = join(dir, `${runtime}.json`);
   const command = isVitest(options.command) ? [...options.command, "--reporter=default", `--reporter=${REPORTER}`] : options.command;
-  const exitCode = await runCommand(command, { OMNISERVE_URL: server.url, OMNISERVE_RUNTIME: runtime, OMNISERVE_VITEST_REPORT: report });
-  await server.stop();
+  const exitCode = await runCommand(command, { OMNISERVE_URL: server.url, OMNISERVE_RUNTIME: runtime, OMNISERVE_VITEST_REPORT: report })
+    .finally(() => server.stop());
   return {
     runtime,
     ok: exitCode === 0,

@@ -4,13 +4,16 @@
  * and stop gracefully on SIGINT/SIGTERM.
  * @module
  */
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { register } from "node:module";
+import { basename, join, resolve } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
 import { hasCode, OmniserveError } from "../src/_errors.ts";
 import { type LogFormat, logLine } from "../src/_log.ts";
 import type { ServeOptions, Server } from "../src/types.ts";
+import { fatal } from "./_fatal.ts";
+import { resolveLocal } from "./_imports.ts";
 import { loadError } from "./_load-error.ts";
 import { withRequestLog } from "./_request-log.ts";
 import { currentRuntime } from "./runtime.ts";
@@ -83,30 +86,55 @@ function tlsFromFiles({ certFile, keyFile, passphraseFile }: ListenFlags): NonNu
   return passphraseFile === undefined ? tls : { ...tls, passphrase: readPem(passphraseFile, "passphrase").split(/\r?\n/)[0] };
 }
 
+/** The file names an app module may have: the extensions all three runtimes load as JavaScript or TypeScript. */
+const MODULE_FILE = /\.[cm]?[jt]sx?$/;
+
 /** Import `modulePath` and return its default export, checked. */
 export async function loadApp(modulePath: string): Promise<ServeOptions> {
   const file = resolve(modulePath);
   if (!existsSync(file)) {
     throw new OmniserveError("ERR_MODULE_NOT_FOUND", `cannot find app module ${modulePath}`);
   }
-  if (currentRuntime() === "node" && /\.[cm]?tsx?$/.test(file)) {
-    // Both hooks: a .ts file outside a "type": "module" package is CommonJS to Node.
+  if (statSync(file).isDirectory()) {
+    // Bun would import the folder's index, Node and Deno refuse: every runtime refuses, naming the file to give.
+    const index = resolveLocal(join(file, "x"), "./index");
+    const hint = index ? `: give the file, ${join(modulePath, basename(index))}` : ": give the app module's file";
+    throw new OmniserveError("ERR_MODULE_NOT_FOUND", `app module ${modulePath} is a folder${hint}`);
+  }
+  if (!MODULE_FILE.test(file)) {
+    // Deno would read any text as JavaScript, Bun take it as an empty module, Node refuse: every runtime refuses.
+    throw new OmniserveError("ERR_MODULE_LOAD", `app module ${modulePath} is not a JavaScript or TypeScript file (.ts, .mts, .cts, .tsx, .js, .mjs, .cjs, .jsx)`);
+  }
+  if (currentRuntime() === "node" && /\.([cm]?tsx?|jsx)$/.test(file)) {
+    // Both hooks: a .cts file, and a package's compiled CommonJS, are CommonJS to Node.
     (await import("tsx/esm/api")).register();
     (await import("tsx/cjs/api")).register();
+    // Then a .ts file is a module even outside a "type": "module" package, as on Deno and Bun.
+    register(new URL("./_ts-module-hook.js", import.meta.url));
   }
+  // A top-level await that never settles leaves nothing to run: Node would exit 0 and Bun 1, both without a
+  // word. (Deno ends the process with its own error first: the named exception `unsettledTopLevelAwait`.)
+  const unsettled = () => {
+    fatal(new OmniserveError("ERR_MODULE_LOAD", `${modulePath} never finished loading: a top-level await in it never settled`));
+  };
+  process.once("beforeExit", unsettled);
   let mod;
   try {
     mod = await import(pathToFileURL(file).href);
   } catch (error) {
     throw loadError(error, file);
+  } finally {
+    process.off("beforeExit", unsettled);
   }
   let app = mod.default;
   // `export default` compiled to CommonJS arrives as { __esModule, default }.
   if (app && typeof app.fetch !== "function" && app.__esModule && app.default) app = app.default;
   if (!app || typeof app.fetch !== "function") {
+    // A bare handler is the likeliest slip: `deno serve` and Bun refuse it too, so say how to wrap it.
+    const wrap = typeof app === "function" ? "; it exports a function: export default { fetch: yourFunction }" : "";
     throw new OmniserveError(
       "ERR_NO_FETCH",
-      `${modulePath} must export default an object with a fetch(request) method (or a Hono app)`,
+      `${modulePath} must export default an object with a fetch(request) method (or a Hono app)${wrap}`,
     );
   }
   return app as ServeOptions;

@@ -3,6 +3,7 @@
  * The options are declared in `_args.ts`, which renders `--help` from them.
  * @module
  */
+import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import process from "node:process";
@@ -26,13 +27,19 @@ function parsePort(value: string | undefined): number | undefined {
   return port;
 }
 
-/** `--workers N|auto`: a whole number from 1, or the CPUs this process may use. */
+/**
+ * The most `--workers` accepted: a typo (`--workers 3000`) must not start thousands of runtimes on a
+ * machine, and past a few per CPU more processes only contend for it.
+ */
+const MAX_WORKERS = 256;
+
+/** `--workers N|auto`: a whole number from 1 to {@link MAX_WORKERS}, or the CPUs this process may use. */
 function parseWorkers(value: string | undefined): number {
   if (value === undefined) return 1;
   if (value === "auto") return availableParallelism();
   const count = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isInteger(count) || count < 1) {
-    throw badArgument(`--workers must be a whole number from 1, or auto; got "${value}"`);
+  if (!/^\d+$/.test(value) || !Number.isInteger(count) || count < 1 || count > MAX_WORKERS) {
+    throw badArgument(`--workers must be a whole number from 1 to ${MAX_WORKERS}, or auto; got "${value}"`);
   }
   return count;
 }
@@ -97,22 +104,33 @@ async function serveCommand(args: string[]): Promise<void> {
   }
   // Listen for signals before the server is up: its ready line can reach whoever waits for it (and sends
   // SIGTERM) before this process has seen it.
-  let stopping = false;
-  const started: { stop?: () => unknown } = {};
-  const forward = () => {
-    stopping = true;
-    started.stop?.();
+  let stopping: NodeJS.Signals | undefined;
+  const started: { child?: ChildProcess; stop?: () => unknown } = {};
+  const forward = (signal: NodeJS.Signals) => {
+    stopping = signal;
+    // Before the ready line the server process has no handler yet: the signal ends it at once, as it
+    // ends this process when the server runs in here (omniserve on Node serving on Node).
+    if (started.stop) started.stop();
+    else started.child?.kill(signal);
   };
   process.on("SIGINT", forward);
   process.on("SIGTERM", forward);
-  const server = await startServer(modulePath, runtime, { ...flags, runtimeFlags, inherit: true, directStderr: true }).catch((error) => {
-    // The child already printed its error to our stderr.
-    const code = (error as { childExitCode?: number | null }).childExitCode;
-    if (code !== undefined) process.exit(code || 1);
-    throw error;
-  });
+  const onSpawn = (child: ChildProcess) => started.child = child;
+  const server = await startServer(modulePath, runtime, { ...flags, runtimeFlags, inherit: true, directStderr: true, onSpawn }).catch(
+    (error) => {
+      if (stopping) {
+        // Stopped while starting: end by the same signal, with no error line.
+        process.off("SIGINT", forward).off("SIGTERM", forward);
+        process.kill(process.pid, stopping);
+        return new Promise<never>(() => {});
+      }
+      // The child already printed its error to our stderr.
+      const code = (error as { childExitCode?: number | null }).childExitCode;
+      if (code !== undefined) process.exit(code || 1);
+      throw error;
+    },
+  );
   started.stop = () => server.stop();
-  if (stopping) started.stop();
   // A server process ended by a signal we did not ask for (SIGKILL, the OOM killer) is a crash, never a clean exit.
   server.child.once("exit", (code, signal) => {
     if (signal && !(stopping && (signal === "SIGINT" || signal === "SIGTERM"))) {

@@ -59,6 +59,8 @@ export interface SpawnOptions extends ServeFlags {
   workers?: number;
   /** Flags for the runtime, before the script (`omniserve serve ... -- <flags>`). */
   runtimeFlags?: string[];
+  /** Called with the child process as soon as it is spawned, before it is ready (to pass a signal on). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 /** The arguments of `_child.js` after the script: `<module> <flags as JSON>`. */
@@ -104,6 +106,7 @@ export function startServer(
     stdio: ["ignore", "pipe", options.directStderr ? "inherit" : "pipe"],
     env: { ...process.env, ...options.env },
   });
+  options.onSpawn?.(child);
   return watchServer(child, { runtime, modulePath, bin }, options);
 }
 

@@ -46,13 +46,29 @@ export function hasCode(error: unknown, code: ErrorCode): boolean {
 }
 
 /**
+ * Why a listen failed, in the same words on every runtime: each says it its own way (a host that does not
+ * resolve is ENOTFOUND to Node, "failed to lookup address information" to Deno, EINVAL to Bun).
+ */
+function listenReason(e: { code?: string; message?: string }, hostname: string): string | undefined {
+  const literal = /^[\d.]+$|:/.test(hostname);
+  if (e.code === "ENOTFOUND" || /failed to lookup address/.test(e.message ?? "") || (e.code === "EINVAL" && !literal)) {
+    return `no such host ${hostname}`;
+  }
+  if (e.code === "EADDRNOTAVAIL") return `${hostname} is not an address of this machine`;
+  if (e.code === "EINVAL") return `${hostname} is not an address this machine can listen on`;
+  return undefined;
+}
+
+/**
  * The error for a server that could not listen: ERR_PORT_IN_USE with a
  * sentence a user can act on, else ERR_LISTEN. Node and Bun say EADDRINUSE,
  * Deno says AddrInUse.
  */
 export function listenError(error: unknown, where: { port: number; hostname: string }): OmniserveError {
   const e = error as { code?: string; name?: string; message?: string };
-  return e.code === "EADDRINUSE" || e.name === "AddrInUse"
-    ? new OmniserveError("ERR_PORT_IN_USE", `port ${where.port} is already in use on ${where.hostname}`)
-    : new OmniserveError("ERR_LISTEN", `cannot listen on ${where.hostname}:${where.port}: ${e.message ?? String(error)}`, { cause: error });
+  if (e.code === "EADDRINUSE" || e.name === "AddrInUse") {
+    return new OmniserveError("ERR_PORT_IN_USE", `port ${where.port} is already in use on ${where.hostname}`);
+  }
+  const reason = listenReason(e, where.hostname) ?? e.message ?? String(error);
+  return new OmniserveError("ERR_LISTEN", `cannot listen on ${where.hostname}:${where.port}: ${reason}`, { cause: error });
 }

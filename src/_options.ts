@@ -63,9 +63,10 @@ export function resolveOptions(options: ServeOptions, checkPem?: CheckPem): Reso
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new OmniserveError("ERR_BAD_ARGUMENT", `port must be 0-65535, got ${String(options.port)}`);
   }
-  const hostname = options.hostname ?? "127.0.0.1";
+  // `[::1]` as written in a URL is `::1`: Deno and Bun take the brackets, Node's lookup would not.
+  const hostname = typeof options.hostname === "string" ? options.hostname.replace(/^\[(.*)\]$/, "$1") : options.hostname ?? "127.0.0.1";
   if (typeof hostname !== "string" || hostname === "") {
-    throw new OmniserveError("ERR_BAD_ARGUMENT", `hostname must be a host name or address, got ${String(options.hostname)}`);
+    throw new OmniserveError("ERR_BAD_ARGUMENT", `hostname must be a host name or address, got ${options.hostname === "" ? '""' : String(options.hostname)}`);
   }
   checkWebSocket(options.websocket);
   return {

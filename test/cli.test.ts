@@ -18,7 +18,7 @@ import type { Runtime } from "../src/types.ts";
 const RUNTIMES: Runtime[] = ["node", "deno", "bun"];
 
 describe.each(RUNTIMES)("omniserve serve on %s", (runtime) => {
-  test.each(["app.mts", "app.js", "app.mjs", "cjs/app.ts"])("serve loads a %s module", async (file) => {
+  test.each(["app.mts", "app.js", "app.mjs", "cjs/app.ts", "cjs/app.jsx"])("serve loads a %s module", async (file) => {
     const server = await startLocal(`test/fixture/formats/${file}`, runtime);
     try {
       expect(await (await fetch(server.url)).text()).toBe(file.startsWith("cjs/") ? "cjs" : file.split(".")[1]);
@@ -60,6 +60,60 @@ describe.each(RUNTIMES)("omniserve serve on %s", (runtime) => {
     expect(code).toBe(1);
     expect(stderr.trim().split("\n")).toHaveLength(1);
     expect(stderr).toMatch(/must export default an object with a fetch\(request\) method.*\[ERR_NO_FETCH\]/);
+  });
+
+  test("serve with a function as the default export says how to wrap it, in one line and status 1", async () => {
+    const { code, stderr } = await cli(["serve", "test/fixture/formats/function.ts", "--runtime", runtime, "--port", "0"]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      "omniserve: error: test/fixture/formats/function.ts must export default an object with a fetch(request) method (or a Hono app); " +
+        "it exports a function: export default { fetch: yourFunction } [ERR_NO_FETCH]\n",
+    );
+  });
+
+  test("serve with a folder refuses it on every runtime (Bun alone would import its index), naming the file", async () => {
+    const { code, stderr } = await cli(["serve", "test/fixture/formats/folder", "--runtime", runtime, "--port", "0"]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      "omniserve: error: app module test/fixture/formats/folder is a folder: give the file, test/fixture/formats/folder/index.ts [ERR_MODULE_NOT_FOUND]\n",
+    );
+  });
+
+  test("serve with a file that is not JavaScript or TypeScript refuses it on every runtime (Deno would run it, Bun serve nothing)", async () => {
+    const { code, stderr } = await cli(["serve", "test/fixture/formats/app.txt", "--runtime", runtime, "--port", "0"]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      "omniserve: error: app module test/fixture/formats/app.txt is not a JavaScript or TypeScript file (.ts, .mts, .cts, .tsx, .js, .mjs, .cjs, .jsx) [ERR_MODULE_LOAD]\n",
+    );
+  });
+
+  test("a .ts module in a CommonJS package whose top-level await rejects points at it", async () => {
+    const { code, stdout, stderr } = await cli(["serve", "test/fixture/formats/cjs/rejects.ts", "--runtime", runtime, "--port", "0"]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    // The column is the runtime's: V8 points at `new`, JavaScriptCore at `Error`.
+    expect(stderr.split("\n")[0]).toMatch(
+      /^omniserve: error: test\/fixture\/formats\/cjs\/rejects\.ts:2:(22|26): Error: rejected on purpose \[ERR_MODULE_LOAD\]$/,
+    );
+  });
+
+  test.each([
+    ["no-such-host.invalid", "no such host no-such-host.invalid"],
+    ["192.0.2.1", "192.0.2.1 is not an address of this machine"], // TEST-NET-1 (RFC 5737): no machine has it
+  ])("serve --hostname %s gives one line in the same words on every runtime, and status 1", async (hostname, reason) => {
+    const { code, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", "--runtime", runtime, "--port", "0", "--hostname", hostname]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(`omniserve: error: cannot listen on ${hostname}:0: ${reason} [ERR_LISTEN]\n`);
+  });
+
+  test("serve --hostname [::1] (as written in a URL) listens on ::1", async () => {
+    const server = await serveCli(["serve", "test/fixture/matrix/app.ts", "--runtime", runtime, "--port", "0", "--hostname", "[::1]"]);
+    try {
+      expect(server.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
+      expect(await (await fetch(server.url)).text()).toBe(runtime);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
   });
 
   test("serve on a port in use gives one line and status 1", async () => {
@@ -198,6 +252,18 @@ describe("omniserve CLI arguments", () => {
     expect(stderr).toBe("omniserve: error: cannot read the TLS certificate file no.pem: ENOENT [ERR_TLS]\n");
   });
 
+  test.each([["--port", "-1"], ["-p", "-1"], ["--port", "65536"], ["--port", "abc"]])("%s %s gives the port's line and status 1", async (flag, value) => {
+    const { code, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", flag, value]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(`omniserve: error: --port must be a number from 0 to 65535, got "${value}" [ERR_BAD_ARGUMENT]\n`);
+  });
+
+  test.each(["--port", "-p"])("%s followed by another option says it needs a value", async (flag) => {
+    const { code, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", flag, "--log"]);
+    expect(code).toBe(1);
+    expect(stderr.split("\n")[0]).toBe("omniserve: error: --port needs a value [ERR_BAD_ARGUMENT]");
+  });
+
   test("an unknown option gives its line, then the command's usage, and status 1", async () => {
     const { code, stdout, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", "--prot", "1"]);
     expect(code).toBe(1);
@@ -213,6 +279,15 @@ describe("omniserve CLI arguments", () => {
 });
 
 describe("omniserve test", () => {
+  test("omniserve test with a command that cannot run stops after the first runtime with one line and status 1", async () => {
+    const { code, stdout, stderr } = await cli(["test", "test/fixture/matrix/app.ts", "--", "no-such-command-zz", "run"]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("\nomniserve: testing test/fixture/matrix/app.ts on node\n");
+    expect(stderr).toBe(
+      "omniserve: error: cannot run no-such-command-zz: not found on PATH (for a package's command, put npx before it) [ERR_BAD_ARGUMENT]\n",
+    );
+  });
+
   test("omniserve test runs the user's vitest on every runtime and shows which tests differ", async () => {
     const json = join(mkdtempSync(join(tmpdir(), "omniserve-cli-")), "result.json");
     const { code, stdout } = await cli([

@@ -63,7 +63,7 @@ describe("README", () => {
   const readme = readFileSync("README.md", "utf8");
 
   test("README exception tables are rendered from test/support/exceptions.ts", () => {
-    for (const area of ["http", "ws"] as const) {
+    for (const area of ["http", "ws", "cli"] as const) {
       expect(tableIn(readme, area), `README's ${area} exceptions differ from the registry: run npm run readme`).toBe(exceptionsTable(area));
     }
   });

@@ -58,7 +58,7 @@ describe.each(["node", "deno", "bun"] as Runtime[])("serve() listening on %s", (
     expect(code).toBe(0);
     expect(stdout.trim().split("\n")).toEqual([
       "ERR_BAD_ARGUMENT hostname must be a host name or address, got 5",
-      "ERR_BAD_ARGUMENT hostname must be a host name or address, got ",
+      `ERR_BAD_ARGUMENT hostname must be a host name or address, got ""`,
       "ERR_BAD_ARGUMENT maxRequestBodySize must be a whole number of 0 or more, got -5",
       "ERR_BAD_ARGUMENT maxRequestBodySize must be a whole number of 0 or more, got 1mb",
       "ERR_BAD_ARGUMENT idleTimeout must be a whole number of 0 or more, got x",

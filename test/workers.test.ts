@@ -168,11 +168,17 @@ describe.each(RUNTIMES)("--workers 2 on %s", (runtime) => {
 });
 
 describe("--workers bad input", () => {
-  test.each(["0", "-1", "abc", "1.5"])("--workers %s gives one line and exit 1", async (value) => {
+  test.each(["0", "-1", "abc", "1.5", "257", "99999"])("--workers %s gives one line and exit 1", async (value) => {
     const { code, stderr } = await cli(["serve", FIXTURE, `--workers=${value}`]);
     expect(code).toBe(1);
     expect(stderr.trim().split("\n")).toEqual([
-      `omniserve: error: --workers must be a whole number from 1, or auto; got "${value}" [ERR_BAD_ARGUMENT]`,
+      `omniserve: error: --workers must be a whole number from 1 to 256, or auto; got "${value}" [ERR_BAD_ARGUMENT]`,
     ]);
+  });
+
+  test("--workers -2 (a negative number after a space) is the value, not an option", async () => {
+    const { code, stderr } = await cli(["serve", FIXTURE, "-w", "-2"]);
+    expect(code).toBe(1);
+    expect(stderr).toBe('omniserve: error: --workers must be a whole number from 1 to 256, or auto; got "-2" [ERR_BAD_ARGUMENT]\n');
   });
 });

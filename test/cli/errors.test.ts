@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import type { Runtime } from "../../src/types.ts";
 import { cli, serveCli } from "../support/cli.ts";
+import { applies } from "../support/exceptions.ts";
 
 /** The line of the fixture's `throw new Error("thrown on purpose")`, which the logged stack must name. */
 const THROW_LINE = readFileSync("test/fixture/http-app.ts", "utf8").split("\n")
@@ -80,6 +81,24 @@ describe.each(RUNTIMES)("load errors on %s", (runtime) => {
     // The column is the runtime's: V8 points at `new`, JavaScriptCore at `Error`.
     expect(lines[0]).toMatch(/^omniserve: error: test\/fixture\/throws\.ts:2:(7|11): Error: this module refuses to load \[ERR_MODULE_LOAD\]$/);
     expect(lines[2]).toBe('> 2 | throw new Error("this module refuses to load");');
+  });
+
+  test("a string thrown while the module loads is named as what was thrown, not as an Error", async () => {
+    expect(await loadFailure(`${DIR}/throws-string.ts`, runtime)).toEqual([
+      `omniserve: error: cannot load ${DIR}/throws-string.ts: it threw "a string, on purpose", not an Error [ERR_MODULE_LOAD]`,
+    ]);
+  });
+
+  test("a top-level await that never settles gives one line and status 1 (Node would exit 0 without a word)", async () => {
+    const { code, stdout, stderr } = await cli(["serve", `${DIR}/never-settles.ts`, "--runtime", runtime, "--port", "0"]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    if (applies("unsettledTopLevelAwait", runtime)) expect(stderr).toContain("Top-level await promise never resolved");
+    else {
+      expect(stderr).toBe(
+        `omniserve: error: ${DIR}/never-settles.ts never finished loading: a top-level await in it never settled [ERR_MODULE_LOAD]\n`,
+      );
+    }
   });
 
   test("a request error with --log-format json is one JSON object with the request and the app's frames", async () => {

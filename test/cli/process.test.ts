@@ -4,9 +4,10 @@
  * server processes never outlive it, even when it is killed with SIGKILL; and
  * runtime flags after `--` reach the runtime.
  */
+import { spawn } from "node:child_process";
 import { describe, expect, test } from "vitest";
 import type { Runtime } from "../../src/types.ts";
-import { cli, serveCli } from "../support/cli.ts";
+import { BIN, cli, serveCli } from "../support/cli.ts";
 
 const APP = "test/fixture/ws-app.ts";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -65,6 +66,41 @@ describe.each(["node", "deno", "bun"] as Runtime[])("the omniserve process on %s
 });
 
 // On Node the CLI serves in its own process; on Deno and Bun it starts one server process and waits for it.
+describe.each(["node", "deno", "bun"] as Runtime[])("a signal while the module loads, on %s", (runtime) => {
+  test.each(["SIGINT", "SIGTERM"] as const)("%s ends the CLI and the loading process at once, by that signal, with no ready line", async (signal) => {
+    const child = spawn("node", [BIN, "serve", "test/fixture/slow-start.ts", "--runtime", runtime, "--port", "0"]);
+    let out = "";
+    let err = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => out += c);
+    child.stderr.setEncoding("utf8").on("data", (c: string) => err += c);
+    const exited = new Promise((resolve) => child.once("exit", (code, sig) => resolve(code ?? sig)));
+    // Loading takes 10 s: a signal passed on only after the ready line would let the server start first.
+    expect(await within(20_000, () => /loading in \d+/.test(err))).toBe(true);
+    const loader = Number(/loading in (\d+)/.exec(err)![1]);
+    child.kill(signal);
+    expect(await exited).toBe(signal);
+    expect(out).toBe("");
+    expect(err).toBe(`slow-start: loading in ${loader}\n`);
+    expect(await within(2000, () => !alive(loader))).toBe(true);
+  }, 30_000);
+});
+
+describe.each(["node", "deno", "bun"] as Runtime[])("a signal while the module loads, with --watch or --workers, on %s", (runtime) => {
+  test.each([["--watch"], ["--workers", "2"]])("SIGINT to the CLI with %s leaves no process to finish loading", async (...mode) => {
+    const child = spawn("node", [BIN, "serve", "test/fixture/slow-start.ts", "--runtime", runtime, "--port", "0", ...mode]);
+    let err = "";
+    child.stderr.setEncoding("utf8").on("data", (c: string) => err += c);
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    expect(await within(20_000, () => /loading in \d+/.test(err))).toBe(true);
+    child.kill("SIGINT");
+    await exited;
+    await sleep(300); // every worker's first line, if it was still on its way
+    const loaders = [...err.matchAll(/loading in (\d+)/g)].map((m) => Number(m[1]));
+    // Each load takes 10 s: a server process still there after 5 s would have finished it, and served nobody.
+    expect(await within(5000, () => loaders.every((pid) => !alive(pid)))).toBe(true);
+  }, 40_000);
+});
+
 describe.each(["deno", "bun"] as Runtime[])("the omniserve process and its %s server process", (runtime) => {
   test("SIGKILL to the server process: the CLI exits 1 with one line naming the signal", async () => {
     const server = await serveCli(["serve", APP, "--runtime", runtime, "--port", "0"]);

@@ -1,6 +1,6 @@
 /**
  * The README's exception tables, rendered from the registry: one for the
- * HTTP contract, one for WebSockets, each between its pair of markers. The
+ * HTTP contract, one for WebSockets, one for the CLI, each between its pair of markers. The
  * README never says more than the registry, so the two cannot drift.
  * @module
  */
@@ -31,6 +31,6 @@ export function tableIn(readme: string, area: Area): string | undefined {
 /** `readme` with both tables rendered afresh between their markers. */
 export function withExceptionTables(readme: string): string {
   let text = readme;
-  for (const area of ["http", "ws"] as const) text = withBlock(text, `exceptions:${area}`, exceptionsTable(area));
+  for (const area of ["http", "ws", "cli"] as const) text = withBlock(text, `exceptions:${area}`, exceptionsTable(area));
   return text;
 }

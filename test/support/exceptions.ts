@@ -19,8 +19,8 @@ import type { Runtime } from "../../src/types.ts";
 
 /** One exception, as the README's tables show it (markdown allowed in the texts). */
 export interface RuntimeException {
-  /** Which README table: the HTTP contract or WebSockets. */
-  area: "http" | "ws";
+  /** Which README table: the HTTP contract, WebSockets, or the CLI. */
+  area: "http" | "ws" | "cli";
   runtimes: Runtime[];
   /** What the runtime does instead of the contract. */
   differs: string;
@@ -579,6 +579,16 @@ export const EXCEPTIONS = {
       "`backpressureLimit` (later ones are dropped); a message sent to it before it reads them closes it with 1008. " +
       "Node answers the latest ping of each read, so its pongs never pile up",
     why: "Bun answers every ping natively (JavaScript is only told of it) and counts the pongs against the limit; memory stays bounded",
+  },
+  unsettledTopLevelAwait: {
+    area: "cli",
+    runtimes: ["deno"],
+    differs:
+      "an app module whose top-level `await` never settles ends with Deno's own error (`Top-level await promise never resolved`, " +
+      "its line and a stack frame) and status 1, where Node and Bun print omniserve's one line",
+    why:
+      "Deno ends the process when only a pending top-level await is left, before any `beforeExit` or `beforeunload` " +
+      "listener runs, so omniserve never gets a turn",
   },
 } satisfies Record<string, RuntimeException>;
 
