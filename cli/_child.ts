@@ -8,6 +8,7 @@ import process from "node:process";
 import { setLogFormat } from "../src/_log.ts";
 import { fatal } from "./_fatal.ts";
 import { watchParent } from "./_parent.ts";
+import { currentRuntime } from "./runtime.ts";
 import { type ServedModule, type ServeFlags, serveModule } from "./_serve.ts";
 
 const parent = process.ppid;
@@ -15,7 +16,14 @@ const [modulePath, json] = process.argv.slice(2);
 const flags = JSON.parse(json ?? "{}") as ServeFlags;
 if (flags.logFormat) setLogFormat(flags.logFormat);
 // Watched from the start: a CLI gone while the module still loads (SIGINT to `--watch` or `--workers`) must not
-// leave this process behind to finish loading and serve for nobody.
+// leave this process behind to finish loading and serve for nobody. Not on Deno, which never reports a top-level
+// await that never settles while a timer is armed, even an unref'd one (it would hang for ever): there the watch
+// starts once the module has loaded (the named exception denoWatchAfterLoad).
 let served: ServedModule | undefined;
-watchParent(() => served ? served.stop() : process.exit(1), parent);
-serveModule(modulePath, flags).then((module) => served = module, fatal);
+const onGone = () => served ? served.stop() : process.exit(1);
+const watchDuringLoad = currentRuntime() !== "deno";
+if (watchDuringLoad) watchParent(onGone, parent);
+serveModule(modulePath, flags).then((module) => {
+  served = module;
+  if (!watchDuringLoad) watchParent(onGone, parent);
+}, fatal);

@@ -590,6 +590,17 @@ export const EXCEPTIONS = {
       "Deno ends the process when only a pending top-level await is left, before any `beforeExit` or `beforeunload` " +
       "listener runs, so omniserve never gets a turn",
   },
+  denoWatchAfterLoad: {
+    area: "cli",
+    runtimes: ["deno"],
+    differs:
+      "with `--watch` or `--workers`, a server process whose CLI is gone (SIGINT) while its module still loads finishes " +
+      "loading, then stops within half a second; on Node and Bun it stops at once",
+    why:
+      "the watch on the CLI is a timer, and Deno 2.9 never reports a top-level await that never settles while any timer " +
+      "is armed, even an unref'd one (tried: `node:timers` setInterval with unref, `Deno.unrefTimer`, chained timeouts): " +
+      "it would hang for ever instead of `unsettledTopLevelAwait`'s error",
+  },
 } satisfies Record<string, RuntimeException>;
 
 /** The names of the exceptions in one README table. */
