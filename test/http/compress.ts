@@ -99,13 +99,15 @@ export function compression(s: Suite): void {
       }
     });
 
-    test("compress() answers HEAD with the headers GET would have", async () => {
+    test("compress() answers HEAD with the headers GET would have, and no body where the GET's length is known", async () => {
       for (const path of ["/json", "/head", "/small", "/png", "/stream"]) {
         for (const accept of ["br", "gzip", "identity"]) {
           const label = `${path} ${accept}`;
           const res = await req(path, { "accept-encoding": accept });
           const got = headersOf(res);
-          const denoH2Head = s.exception("denoH2HeadReset") && s.protocol !== "http/1.1";
+          // The GETs with no length: a live stream, and `/head`'s compressed, a stream compress() codes as it goes.
+          const streamed = path === "/stream" || (path === "/head" && accept !== "identity");
+          const denoH2Head = s.exception("denoH2HeadReset") && s.protocol !== "http/1.1" && streamed;
           const head = await s.exchange(server().url, get(server().url, path, `accept-encoding: ${accept}\r\nconnection: close\r\n`, "HEAD"), {
             heads: [true],
             ...(denoH2Head ? { timeoutMs: 1000 } : {}), // a stream Deno leaves open after the headers
@@ -115,9 +117,10 @@ export function compression(s: Suite): void {
           if (path === "/head" && got["content-encoding"]) delete got["content-length"];
           expect(headersOf(head.responses[0]), label).toEqual(got);
           expect(head.text.slice(head.text.indexOf("\r\n\r\n") + 4), label).toBe("");
-          // Deno over HTTP/2 resets a HEAD stream after the headers when the Response had a body (denoH2HeadReset);
-          // which of compress()'s HEAD answers carry one is compress()'s business, so only the headers are compared.
-          if (!denoH2Head) expect(head.reset, label).toBe(false);
+          // Where the length is known compress() answers HEAD with a null body, which Deno ends cleanly over
+          // HTTP/2 too; a HEAD whose GET has no length keeps a body, which Deno never ends (denoH2HeadReset).
+          if (s.protocol === "http/1.1") expect(head.reset, label).toBe(false);
+          else expect([head.closed, head.reset], label).toEqual([denoH2Head, false]);
         }
       }
     });

@@ -76,18 +76,21 @@ export function staticFiles(s: Suite): void {
     });
 
     test("serveStatic() answers HEAD with the GET headers and no body", async () => {
+      const streamedOnDeno = (path: string) => s.exception("denoH2HeadReset") && s.protocol !== "http/1.1" && path.startsWith("/gz");
       for (const path of ["/text.txt", "/", "/pixel.png", "/empty.txt", "/pre/app.js", "/sub", "/missing.txt", "/.env", "/gz/text.txt", "/gz-pre/style.css"]) {
         const got = await req(path, { "accept-encoding": "br" });
         // Not pipelined: Bun drops a request pipelined behind an async handler (oven-sh/bun#33664).
         // With Connection: close, every byte after the head would be body.
         const head = await s.exchange(server.url, get(server.url, path, "accept-encoding: br\r\nconnection: close\r\n", "HEAD"), {
           heads: [true],
-          // compress()'s HEAD answer to a compressible file is a stream Deno leaves open after the headers (denoH2HeadReset).
-          ...(s.exception("denoH2HeadReset") && s.protocol !== "http/1.1" ? { timeoutMs: 1000 } : {}),
+          ...(streamedOnDeno(path) ? { timeoutMs: 1000 } : {}),
         });
         const res = head.responses[0];
         expect([res.status, headersOf(res)], path).toEqual([got.status, headersOf(got)]);
         expect(head.text.slice(head.text.indexOf("\r\n\r\n") + 4), path).toBe("");
+        // Every answer is a null body but compress()'s to a compressible file (`/gz`), a stream (its GET is coded as it
+        // goes, with no length), which Deno leaves open after the headers over HTTP/2 (denoH2HeadReset).
+        if (s.protocol !== "http/1.1") expect([head.closed, head.reset], path).toEqual([streamedOnDeno(path), false]);
       }
     });
 
