@@ -4,8 +4,8 @@
  * sendfile(2): no JavaScript touches the bytes.
  * @module
  */
-import { lstatSync, realpathSync, statSync } from "node:fs";
-import { type FileHost, type FileInit, type FoundFile, nodeFinder } from "../../src/static/_files.ts";
+import { closeSync, constants, fstatSync, lstatSync, openSync, realpathSync, statSync } from "node:fs";
+import { type FileHost, type FileInit, type FoundFile, nodeFinder, nodeOpens } from "../../src/static/_files.ts";
 import { bun } from "./host.ts";
 import { NativeResponse } from "./_response.ts";
 
@@ -72,9 +72,13 @@ function wholeIgnoringRange(found: FoundFile, init: FileInit): Response {
   return new NativeResponse(body, { status: init.status, headers: Object.fromEntries(init.headers) });
 }
 
+const opens = nodeOpens({ openSync, fstatSync, closeSync, constants });
+
 export const bunFiles: FileHost = {
   find: nodeFinder({ realpathSync, statSync, lstatSync }),
   respond(found, start, end, init) {
+    // Checked now, while serveStatic() can still answer 404 or fall through: Bun opens the path only to send it.
+    if (!opens(found.real)) return undefined;
     if (init.rangeIgnored) return wholeIgnoringRange(found, init);
     const entry = keptFor(found);
     if (start === 0 && end === found.size - 1) return new NativeResponse(entry.file, { status: init.status, headers: headOf(entry, init.headers) });

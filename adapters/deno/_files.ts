@@ -5,7 +5,7 @@
  * range is read from a seek, as far as its end.
  * @module
  */
-import { type FileHost, finder } from "../../src/static/_files.ts";
+import { type FileHost, finder, isUnopenable } from "../../src/static/_files.ts";
 import { deno, type DenoFileInfo, type DenoFsFile } from "./host.ts";
 
 export const denoFiles: FileHost = {
@@ -16,12 +16,34 @@ export const denoFiles: FileHost = {
     fields: (s) => ({ size: s.size, mtimeMs: s.mtime?.getTime() ?? 0, isFile: s.isFile, isDirectory: s.isDirectory, isSymbolicLink: s.isSymlink }),
   }),
   respond({ real, size }, start, end, init) {
-    // Opened synchronously, like the lookup: microseconds, and the response stays sync.
-    const file = deno().openSync(real);
+    const file = openRegular(real);
+    if (!file) return undefined;
     const body = start === 0 && end === size - 1 ? file.readable : slice(file, start, end);
     return new Response(body, init);
   },
 };
+
+/**
+ * The file at `path`, opened synchronously like the lookup (microseconds, and
+ * the response stays sync), or undefined when it is not there to send any
+ * more: removed since the lookup, a folder in its place (which opens, and
+ * fails only when read: the stat of the open file, 1.7 µs), or unreadable.
+ * Deno.openSync has no non-blocking mode: a FIFO swapped in for the file
+ * between lookup and open would block it (the probe through `node:fs`'s
+ * O_NONBLOCK open costs Deno 30 µs, measured).
+ */
+function openRegular(path: string): DenoFsFile | undefined {
+  let file: DenoFsFile;
+  try {
+    file = deno().openSync(path);
+  } catch (error) {
+    if (isUnopenable(error)) return undefined;
+    throw error;
+  }
+  if (file.statSync().isFile) return file;
+  file.close();
+  return undefined;
+}
 
 const CHUNK = 64 * 1024;
 

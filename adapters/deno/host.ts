@@ -50,6 +50,8 @@ export interface DenoFsFile {
   readonly readable: ReadableStream<Uint8Array>;
   read(buffer: Uint8Array): Promise<number | null>;
   seekSync(offset: number, whence: 0): number;
+  /** The open file's stat (fstat). */
+  statSync(): DenoFileInfo;
   close(): void;
 }
 

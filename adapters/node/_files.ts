@@ -6,9 +6,9 @@
  * Response goes: middleware, hono, another server.
  * @module
  */
-import { lstatSync, realpathSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, realpathSync, statSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
-import { type FileHost, nodeFinder } from "../../src/static/_files.ts";
+import { type FileHost, nodeFinder, nodeOpens } from "../../src/static/_files.ts";
 import { FastResponse } from "./_response.ts";
 
 /** A byte range of a file, for the sender. */
@@ -44,9 +44,13 @@ export function fileParts(response: Response): FileParts | undefined {
   return { slice, status: response.status, headers: response.headers };
 }
 
+const opens = nodeOpens({ openSync, fstatSync, closeSync, constants });
+
 export const nodeFiles: FileHost = {
   find: nodeFinder({ realpathSync, statSync, lstatSync }),
   respond({ real }, start, end, init) {
+    // Checked now, while serveStatic() can still answer 404 or fall through; the sender opens it again.
+    if (!opens(real)) return undefined;
     // The global Response: the light one while an omniserve server runs, else the native one.
     const response = new Response(fileStream(real, start, end), init);
     slices.set(response, { path: real, start, end });

@@ -2,13 +2,14 @@
  * Send a file response on Node: a `node:fs` read stream piped straight to
  * the socket, as a `node:http` user writes it. The file is opened first,
  * synchronously (microseconds on a local disk, as nginx does; an async open
- * cost a thread-pool trip per request, measured), so a file that vanished
- * since the lookup still gets a clean 500; a read error, or a file cut short,
+ * cost a thread-pool trip per request, measured) and non-blocking (a FIFO in
+ * the file's place would wait for a writer), so a file that vanished since
+ * serveStatic() checked it still gets a clean 500; a read error, or a file cut short,
  * after the head aborts the connection (never a clean end to a short body).
  * Piping keeps memory flat for a slow client.
  * @module
  */
-import { createReadStream, openSync } from "node:fs";
+import { constants, createReadStream, openSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import { abortResponse, writeHead, writeWhole } from "./_response-head.ts";
 import { logRequestError } from "../../src/_log.ts";
@@ -37,7 +38,7 @@ export function sendFile(
   }
   let fd: number;
   try {
-    fd = openSync(file.path, "r");
+    fd = openSync(file.path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     logRequestError(error);
     res.writeHead(500, { "content-type": "text/plain;charset=UTF-8", "content-length": "21" });

@@ -41,16 +41,28 @@ export interface FileHost {
   find(path: string, known?: string): FoundFile | undefined;
   /**
    * A Response with `init`, whose body is bytes `start` to `end` (included)
-   * of `file` (as this request's lookup found it), sent the runtime's fastest way.
+   * of `file` (as this request's lookup found it), sent the runtime's fastest
+   * way. Undefined when the path no longer opens as a regular file: removed
+   * since the lookup, a folder or a FIFO in its place, a dangling symlink,
+   * or unreadable. The request then gets what a missing file gets.
    */
-  respond(file: FoundFile, start: number, end: number, init: FileInit): Response;
+  respond(file: FoundFile, start: number, end: number, init: FileInit): Response | undefined;
 }
 
 const MISSING = new Set(["ENOENT", "ENOTDIR", "ELOOP", "ENAMETOOLONG"]);
+/** Opening a file the lookup found: also a file made unreadable since (a server that may not read it has nothing to send). */
+const UNOPENABLE = new Set([...MISSING, "EACCES", "EPERM"]);
+
+const codeOf = (error: unknown): string => (error as { code?: string } | null)?.code ?? "";
 
 /** True for an error that means "nothing is there" (the same codes on Node, Deno and Bun): a 404, not a 500. */
 export function isMissing(error: unknown): boolean {
-  return MISSING.has((error as { code?: string } | null)?.code ?? "");
+  return MISSING.has(codeOf(error));
+}
+
+/** True for an error opening a found file that means it is not there to send any more: a 404, not a 500. */
+export function isUnopenable(error: unknown): boolean {
+  return UNOPENABLE.has(codeOf(error));
 }
 
 /** A stat result's fields omniserve reads. */
@@ -121,6 +133,38 @@ const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
 const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
+
+/**
+ * Whether a path opens as a regular file now, from `node:fs`'s sync calls
+ * (Node's, and Bun's, which are native), for a runtime that opens the file
+ * again only when it sends it: the lookup's stat says what was there, not
+ * that it can be opened. Opened non-blocking: a FIFO put in the file's place
+ * would make a blocking open wait for a writer, and the whole server with it.
+ * Three system calls: about 6 µs on Bun, 7.6 on Node (measured on a loaded
+ * machine, against 2.6 and 4.3 for the lookup's lstat).
+ */
+export function nodeOpens(fs: {
+  openSync(path: string, flags: number): number;
+  fstatSync(fd: number): NodeStats;
+  closeSync(fd: number): void;
+  constants: { O_RDONLY: number; O_NONBLOCK: number };
+}): (path: string) => boolean {
+  const flags = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
+  return (path) => {
+    let fd: number;
+    try {
+      fd = fs.openSync(path, flags);
+    } catch (error) {
+      if (isUnopenable(error)) return false;
+      throw error;
+    }
+    try {
+      return (fs.fstatSync(fd).mode & S_IFMT) === S_IFREG;
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
+}
 
 /** `find` from `node:fs`'s sync calls (Node's, and Bun's, which are native). */
 export function nodeFinder(fs: {

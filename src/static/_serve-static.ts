@@ -118,7 +118,8 @@ function serve(c: Config, request: Request, ctx: ServerContext | undefined): Res
     return notFound(c, request, ctx); // `/file.txt/` names a folder that is not one
   }
   if (!file?.isFile) return notFound(c, request, ctx);
-  return send(c, request, file, type);
+  // Undefined: the file no longer opens as one (gone since the lookup, say), so what a missing file gets.
+  return send(c, request, file, type) ?? notFound(c, request, ctx);
 }
 
 /** Look `path` up (below `known`, a real folder); "outside" when a symlink leads out of the root. */
@@ -132,9 +133,10 @@ function find(c: Config, path: string, known?: string): FoundFile | "outside" | 
  * Send `original` with the Content-Type `type`, that of the name asked for
  * (a symlink's target may be named otherwise). Headers are built as a list: a
  * runtime sends a list as it is, where a Headers object costs a sorted walk
- * (undici's, on Node, measured in the sender).
+ * (undici's, on Node, measured in the sender). Undefined when the file does
+ * not open as one any more (FileHost.respond).
  */
-function send(c: Config, request: Request, original: FoundFile, type: string): Response {
+function send(c: Config, request: Request, original: FoundFile, type: string): Response | undefined {
   let file = original;
   let encoding: Encoding | undefined;
   if (c.precompressed.length) {

@@ -167,6 +167,26 @@ export function staticSafety(s: Suite): void {
         expect((await seen()).status).toBe(403);
       });
 
+      test("serveStatic() answers a file gone between its lookup and its open as a missing one: 404 or the fallthrough, nothing logged", async () => {
+        const notFound = await ask(s, changing().url, "/never-there.txt");
+        const fellThrough = await ask(s, changing().url, "/fall/never-there.txt");
+        const logged = changing().stderrLength();
+        for (const how of ["gone", "folder", "dangling"]) {
+          for (const fall of [false, true]) {
+            const label = `${how}${fall ? " fall" : ""}`;
+            writeFileSync(join(dir, "swap.txt"), "swapped out");
+            const res = await ask(s, changing().url, `/__swap?how=${how}&name=swap.txt${fall ? "&fall" : ""}`);
+            const expected = fall ? fellThrough : notFound;
+            expect([res.status, header(res, "x-swapped"), header(res, "content-type")], label)
+              .toEqual([expected.status, "true", header(expected, "content-type")]);
+            expect(res.body.toString(), label).toBe(expected.body.toString().replace("never-there", "swap"));
+            rmSync(join(dir, "swap.txt"), { recursive: true, force: true });
+          }
+        }
+        await s.sleep(100);
+        expect(changing().stderr(logged)).toBe("");
+      });
+
       test("serveStatic() makes the ETag from the modification time in whole milliseconds, rounded toward zero", async () => {
         const { execFileSync } = await import("node:child_process");
         // Times in nanoseconds, set with touch(1), which takes them whole (utimes from JavaScript rounds to a double).

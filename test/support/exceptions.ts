@@ -364,8 +364,11 @@ export const EXCEPTIONS = {
       "`serveStatic()` files of some `application/` types (unknown extensions' `application/octet-stream`, PDF, ZIP, XML, web manifests) " +
       "carry `Content-Disposition: filename=\"name\"`, with no disposition type",
     why:
-      "Bun.serve writes it for a `Bun.file()` body of those types; the way around is a JavaScript stream, which gives up " +
-      "sendfile(2), the speed the file path is for",
+      "Bun.serve writes it for a `Bun.file(path)` body of those types, from the path's last part. A `Bun.file(fd)` " +
+      "body goes without it, but Bun never closes a descriptor it is given (20 responses left 20 open, still after " +
+      "`Bun.gc(true)`), there is no hook for when a response is sent, and a slice of one went out with the whole " +
+      "file's Content-Length (100000 for 990 bytes; 1.4.5). A JavaScript stream gives up sendfile(2), the speed the " +
+      "file path is for",
   },
   bunCutFileKeptOpen: {
     area: "http",
