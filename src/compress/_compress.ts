@@ -6,6 +6,7 @@
  * @module
  */
 import { OmniserveError } from "../_errors.ts";
+import { textResponse } from "../_text-response.ts";
 import { isCompressible, loadMime, mimeLoaded } from "../_mime.ts";
 import type { CompressOptions, Encoding, MaybePromise } from "../types.ts";
 import { negotiate } from "./_accept.ts";
@@ -87,7 +88,7 @@ function encode(rules: Rules, request: Request, response: Response): MaybePromis
   if (choice === "identity") return isHead ? headOnly(rules, varied(response)) : varied(response);
   if (choice === "unacceptable") {
     response.body?.cancel().catch(() => {});
-    return notAcceptable();
+    return notAcceptable(request.method);
   }
   const held = rules.compressors.heldBody?.(response);
   if (held instanceof Promise) return held.then((bytes) => whole(rules, response, choice, bytes, isHead));
@@ -235,9 +236,6 @@ function endless(): ReadableStream<Uint8Array> {
 }
 
 /** RFC 9110 12.5.3: the client refused identity and every coding we have. */
-function notAcceptable(): Response {
-  return new Response("Not Acceptable", {
-    status: 406,
-    headers: { "content-type": "text/plain;charset=UTF-8", vary: "Accept-Encoding" },
-  });
+function notAcceptable(method: string): Response {
+  return textResponse(method, 406, "Not Acceptable", { vary: "Accept-Encoding" });
 }

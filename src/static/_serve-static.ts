@@ -7,6 +7,7 @@
  * @module
  */
 import { OmniserveError } from "../_errors.ts";
+import { textResponse as plain } from "../_text-response.ts";
 import { contentTypeFor, loadMime, mimeLoaded } from "../_mime.ts";
 import { ranked } from "../compress/_accept.ts";
 import type { Encoding, ServerContext, StaticHandler, StaticOptions } from "../types.ts";
@@ -188,16 +189,4 @@ function notFound(c: Config, request: Request, ctx: ServerContext | undefined): 
 
 function redirect(location: string): Response {
   return new Response(null, { status: 301, headers: { location } });
-}
-
-/**
- * A short text answer. To HEAD, the GET's headers with no body: a Response
- * with a body answers HEAD fine on Node and Bun, but Deno resets such an
- * HTTP/2 stream after its headers (denoH2HeadReset; `curl -I --http2` failed
- * on every 404), and here the length is known.
- */
-function plain(method: string, status: number, text: string, extra?: Record<string, string>): Response {
-  const headers = { "content-type": "text/plain;charset=UTF-8", ...extra };
-  if (method === "HEAD") return new Response(null, { status, headers: { ...headers, "content-length": String(text.length) } });
-  return new Response(text, { status, headers });
 }
