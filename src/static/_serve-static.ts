@@ -137,10 +137,10 @@ function find(c: Config, path: string, known?: string): FoundFile | "outside" | 
  * (undici's, on Node, measured in the sender). Undefined when the file does
  * not open as one any more (FileHost.respond).
  */
-function send(c: Config, request: Request, original: FoundFile, type: string): Response | undefined {
+function send(c: Config, request: Request, original: FoundFile, type: string, siblings = true): Response | undefined {
   let file = original;
   let encoding: Encoding | undefined;
-  if (c.precompressed.length) {
+  if (c.precompressed.length && siblings) {
     for (const accepted of ranked(request.headers.get("accept-encoding"), c.precompressed)) {
       const sibling = find(c, original.real + SIBLING[accepted], original.real.slice(0, original.real.lastIndexOf("/")));
       if (sibling && sibling !== "outside" && sibling.isFile) {
@@ -179,7 +179,9 @@ function send(c: Config, request: Request, original: FoundFile, type: string): R
   const status = range ? 206 : 200;
   // HEAD: the GET's headers, Content-Length included, and no body for the runtime to open.
   if (request.method === "HEAD" || size === 0) return new Response(null, { status, headers });
-  return c.host.respond(file, start, end, { status, headers, rangeIgnored: rangeHeader !== null && !range });
+  const response = c.host.respond(file, start, end, { status, headers, rangeIgnored: rangeHeader !== null && !range });
+  // A precompressed sibling gone since its lookup: the file itself, as if the sibling had never been there.
+  return response ?? (encoding ? send(c, request, original, type, false) : undefined);
 }
 
 function notFound(c: Config, request: Request, ctx: ServerContext | undefined): Promise<Response> | Response {

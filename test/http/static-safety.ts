@@ -167,7 +167,7 @@ export function staticSafety(s: Suite): void {
         expect((await seen()).status).toBe(403);
       });
 
-      test("serveStatic() answers a file gone between its lookup and its open as a missing one: 404 or the fallthrough, nothing logged", async () => {
+      test("serveStatic() answers a file gone between its lookup and its open as a missing one (404 or the fallthrough; for a precompressed sibling, the file), nothing logged", async () => {
         const notFound = await ask(s, changing().url, "/never-there.txt");
         const fellThrough = await ask(s, changing().url, "/fall/never-there.txt");
         const logged = changing().stderrLength();
@@ -183,6 +183,12 @@ export function staticSafety(s: Suite): void {
             rmSync(join(dir, "swap.txt"), { recursive: true, force: true });
           }
         }
+        // A precompressed sibling gone since its lookup: the file itself goes out instead.
+        writeFileSync(join(dir, "pre.txt"), "the file itself");
+        writeFileSync(join(dir, "pre.txt.br"), "not really brotli");
+        const res = await ask(s, changing().url, "/__swap?how=gone&name=pre.txt&swap=pre.txt.br&pre");
+        expect([res.status, header(res, "x-swapped"), header(res, "content-encoding"), header(res, "vary"), res.body.toString()])
+          .toEqual([200, "true", undefined, "Accept-Encoding", "the file itself"]);
         await s.sleep(100);
         expect(changing().stderr(logged)).toBe("");
       });
