@@ -1,14 +1,20 @@
 /**
  * The parsers behind serveStatic() and compress(), each against a table and
  * against a second, independent transcription of its RFC grammar (regular
- * expressions, written for clarity, not speed) on random inputs; and the
- * path rules against the safety property they exist for.
+ * expressions, written for clarity, not speed) on random inputs; the
+ * path rules against the safety property they exist for; and the check that
+ * a found file still opens, on real files.
  */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { negotiate, ranked } from "../../src/compress/_accept.ts";
 import { contentTypeFor, isCompressible, loadMime } from "../../src/_mime.ts";
 import { ifRangeHolds, preconditions } from "../../src/static/_conditional.ts";
 import { parseHttpDate } from "../../src/static/_http-date.ts";
+import { nodeOpens } from "../../src/static/_files.ts";
 import { filePath } from "../../src/static/_path.ts";
 import { parseRange } from "../../src/static/_range.ts";
 import type { Encoding } from "../../src/types.ts";
@@ -269,5 +275,22 @@ describe("media types", () => {
     expect(isCompressible("application/octet-stream")).toBe(false);
     expect(isCompressible("application/x-unknown")).toBe(false);
     expect(isCompressible(null)).toBe(false);
+  });
+});
+
+describe("nodeOpens()", () => {
+  test("nodeOpens() is true for a regular file only, and never waits on a FIFO", () => {
+    const dir = fs.mkdtempSync(join(tmpdir(), "omniserve-opens-"));
+    try {
+      fs.writeFileSync(join(dir, "file"), "x");
+      fs.mkdirSync(join(dir, "folder"));
+      fs.symlinkSync(join(dir, "nowhere"), join(dir, "dangling"));
+      execFileSync("mkfifo", [join(dir, "fifo")]); // a blocking open would wait here for a writer, for ever
+      const opens = nodeOpens(fs);
+      const seen = ["file", "folder", "dangling", "fifo", "missing", "file/below"].map((name) => [name, opens(join(dir, name))]);
+      expect(seen).toEqual([["file", true], ["folder", false], ["dangling", false], ["fifo", false], ["missing", false], ["file/below", false]]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
