@@ -94,7 +94,8 @@ function encode(rules: Rules, request: Request, response: Response): MaybePromis
   if (held instanceof Promise) return held.then((bytes) => whole(rules, response, choice, bytes, isHead));
   if (held) return whole(rules, response, choice, held, isHead);
   const body = response.body;
-  if (body === null && !isHead) return response;
+  // No body, as the GET has none (a HEAD with a declared length stands for a GET with a body: compressed below).
+  if (body === null && (!isHead || !response.headers.has("content-length"))) return response;
   // A declared length (at or over the threshold, a file say) or no body: no need to look at it.
   if (body === null || response.headers.has("content-length")) {
     const headers = compressedHeaders(response.headers, choice);

@@ -100,7 +100,7 @@ export function compression(s: Suite): void {
     });
 
     test("compress() answers HEAD with the headers GET would have, and no body where the GET's length is known", async () => {
-      for (const path of ["/json", "/head", "/small", "/png", "/stream"]) {
+      for (const path of ["/json", "/head", "/small", "/png", "/stream", "/empty"]) {
         for (const accept of ["br", "gzip", "identity", "identity;q=0"]) {
           const label = `${path} ${accept}`;
           const res = await req(path, { "accept-encoding": accept });
