@@ -149,27 +149,17 @@ function sized(response: Response, headers: [string, string][], bytes: Uint8Arra
 }
 
 /**
- * To HEAD, a response compress() does not encode, with its head and no
- * body when the GET's length is known: declared, or a body held in memory
- * (its bytes are counted). A live stream keeps its body: its length is known
- * only at its end.
+ * To HEAD, a response compress() does not encode, with its head and no body
+ * when the runtime holds the body in memory: its GET goes out with that
+ * length on every runtime, so the HEAD does too (counted here). Any other
+ * body is left as it is, framed by the runtime as its GET is (a stream whose
+ * GET is chunked gets no Content-Length on HEAD either).
  */
 function headOnly(rules: Rules, response: Response): MaybePromise<Response> {
-  const headers = headerList(response.headers, "as-is");
-  if (response.headers.has("content-length")) {
-    response.body?.cancel().catch(() => {});
-    return rebuild(response, headers, null);
-  }
   const held = rules.compressors.heldBody?.(response);
-  if (held instanceof Promise) return held.then((bytes) => sized(response, headers, bytes, true));
-  if (held) return sized(response, headers, held, true);
-  const body = response.body;
-  if (body === null) return response;
-  return readBody(body).then((read) => {
-    if (read.whole) return sized(response, headers, read.bytes, true);
-    read.reader.cancel().catch(() => {});
-    return rebuild(response, headers, endless());
-  });
+  if (held === undefined) return response;
+  const headers = headerList(response.headers, "as-is");
+  return held instanceof Promise ? held.then((bytes) => sized(response, headers, bytes, true)) : sized(response, headers, held, true);
 }
 
 /** The response with `Vary: Accept-Encoding`, in place when its headers may be changed. */

@@ -119,9 +119,10 @@ export function compression(s: Suite): void {
           expect(headersOf(head.responses[0]), label).toEqual(got);
           expect(head.text.slice(head.text.indexOf("\r\n\r\n") + 4), label).toBe("");
           // Where the length is known compress() answers HEAD with a null body, which Deno ends cleanly over
-          // HTTP/2 too; a HEAD whose GET has no length keeps a body, which Deno never ends (denoH2HeadReset).
+          // HTTP/2 too. A HEAD whose GET has no length keeps a body (denoH2HeadReset): the app's own stream, left
+          // as it is for identity, is reset; the stream compress() gives a coded HEAD is never ended.
           if (s.protocol === "http/1.1") expect(head.reset, label).toBe(false);
-          else expect([head.closed, head.reset], label).toEqual([denoH2Head, false]);
+          else expect([head.closed, head.reset], label).toEqual([denoH2Head, denoH2Head && accept === "identity"]);
         }
       }
     });

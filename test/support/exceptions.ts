@@ -158,7 +158,8 @@ export const EXCEPTIONS = {
       "over HTTP/2, a HEAD answered with a Response that has a body: its headers arrive (the GET's), then the stream " +
       "is reset with PROTOCOL_ERROR (`curl -I --http2` fails), or, for a streamed body, never ended. `serveStatic()` " +
       "and `compress()` answer HEAD with no body wherever the GET's length is known; what remains is an app's own " +
-      "HEAD Response with a body, and `compress()`'s HEAD where its GET is coded as a stream (a live body, a file)",
+      "HEAD Response with a body (`compress()` leaves a stream or a Blob as it is), and `compress()`'s HEAD where its " +
+      "GET is coded as a stream (a live body, a file)",
     why:
       "raw `Deno.serve` does the same (2.9.6); a null-body Response with the GET's Content-Length avoids it, but " +
       "the adapter cannot know a body's length without reading it (an endless stream, say), and a null body with no " +
