@@ -412,6 +412,16 @@ export const EXCEPTIONS = {
       "(with the default order, br for every browser on every runtime)",
     why: "`node:zlib` has Zstandard from Node 22.15 (and 23.8); omniserve supports Node 20, and a JavaScript zstd would be far slower",
   },
+  bunStreamLengthDropped: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "a streamed body still open when the head goes out is sent chunked and whole, without the Content-Length the app " +
+      "gave (node and deno send that length, cut a longer stream at it and abort a shorter one)",
+    why:
+      "Bun.serve removes an app's Content-Length from every stream response and frames it as chunked, natively " +
+      "([oven-sh/bun#10507](https://github.com/oven-sh/bun/issues/10507)); the only way around is to buffer the whole stream",
+  },
   bunShortStreamLength: {
     area: "http",
     runtimes: ["bun"],
