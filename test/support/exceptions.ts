@@ -482,6 +482,16 @@ export const EXCEPTIONS = {
     differs: "invalid UTF-8 in a text frame drops the connection without a 1007 close frame",
     why: "Deno.upgradeWebSocket validates UTF-8 in Rust; the frame never reaches JavaScript",
   },
+  denoProtocolErrorsDropped: {
+    area: "ws",
+    runtimes: ["deno"],
+    differs:
+      "a frame that breaks RFC 6455 (a control frame over 125 bytes or fragmented, a continuation without a start, " +
+      "a reserved opcode or RSV bit, a one-byte close payload, a close reason that is not UTF-8) drops the connection " +
+      "without a 1002 or 1007 close frame (the close hook sees 1006); a close frame over 125 bytes is taken, and " +
+      "echoed, as the close it names",
+    why: "Deno.upgradeWebSocket parses frames in Rust and never hands a protocol error to JavaScript",
+  },
   unmaskedAccepted: {
     area: "ws",
     runtimes: ["deno"],
