@@ -43,15 +43,18 @@ export function scanHead(raw: string[]): Head {
  * Why RFC 9112 says 400 for this head, or undefined when it is fine: more than
  * one Host, or an empty or invalid one, in origin or asterisk form (3.2), or a
  * Transfer-Encoding whose final coding is not chunked (6.3), which Node's
- * parser refuses only after the request event (the adapter's 400 goes first).
+ * parser refuses only after the request event (the adapter's 400 goes first),
+ * or any Transfer-Encoding in an HTTP/1.0 request, whose framing 6.1 calls
+ * faulty (Node's parser reads it as chunked; Deno and Bun answer 400).
  */
-export function headProblem(head: Head, absoluteForm: boolean): string | undefined {
+export function headProblem(head: Head, absoluteForm: boolean, http10: boolean): string | undefined {
   if (head.hosts > 1) return "more than one Host header";
   if (head.hosts === 1 && !absoluteForm) {
     if (head.host === "") return "empty Host header";
     if (origin("http", head.host!) === null) return "invalid Host header";
   }
   const te = head.transferEncoding;
+  if (te !== undefined && http10) return "Transfer-Encoding in an HTTP/1.0 request";
   // Empty list elements do not count (RFC 9110 5.6.1): "chunked, " ends with chunked, as Node's parser reads it.
   if (te !== undefined && !/(^|,)\s*chunked[\s,]*$/i.test(te)) return `Transfer-Encoding "${te}" does not end with chunked`;
   return undefined;

@@ -24,6 +24,7 @@ import { announcedBody, type Body, closeAfterEarly } from "./_linger.ts";
 import { boundBody, HEAD_BOUND } from "./_slow.ts";
 import { brokenBody, clientGone, installRequest, NodeRequest, type RequestSource } from "./_request.ts";
 import { installFastResponse } from "./_response.ts";
+import { inLine } from "./_pipeline.ts";
 import { send } from "./_send.ts";
 import { NodeTls, nodeTlsInfo } from "./_tls.ts";
 import { NodeWebSockets } from "./_ws.ts";
@@ -155,7 +156,8 @@ export class NodeServer extends ServerBase<NodeRaw, http.IncomingMessage> {
     // Lingering close and the body-progress bound act on an HTTP/1.1 connection; an HTTP/2 stream's
     // end or reset is the stream's own (req.socket there is the whole session's).
     const body = req.httpVersionMajor === 2 ? 0 : announcedBody(head);
-    const problem = headProblem(head, req.url!.charCodeAt(0) !== 47 /* / */ && req.url !== "*");
+    const absoluteForm = req.url!.charCodeAt(0) !== 47 /* / */ && req.url !== "*";
+    const problem = headProblem(head, absoluteForm, req.httpVersionMajor === 1 && req.httpVersionMinor === 0);
     if (problem !== undefined) {
       logLine(`rejected a request from ${plainIp(req.socket.remoteAddress)}: 400 Bad Request (${problem})`);
       refusedHead.add(res);
@@ -164,11 +166,16 @@ export class NodeServer extends ServerBase<NodeRaw, http.IncomingMessage> {
     if (declaredTooLarge(head.contentLength, this.resolved.maxRequestBodySize)) {
       return this.#reply(req, res, tooLarge(), true, body);
     }
-    if (body !== 0) boundBody(req, this.resolved.idleTimeout * 1000);
-    const request = new NodeRequest(req, res, this.#src, head.host);
-    respond(this.handlers, request as unknown as Request, this.context(req), (response) => {
-      this.#reply(req, res, response, false, body, request);
-    });
+    const start = () => {
+      // Bounded from the start only: a pipelined body waiting its turn is not read, through no fault of the client.
+      if (body !== 0) boundBody(req, this.resolved.idleTimeout * 1000);
+      const request = new NodeRequest(req, res, this.#src, head.host);
+      respond(this.handlers, request as unknown as Request, this.context(req), (response) => {
+        this.#reply(req, res, response, false, body, request);
+      });
+    };
+    if (req.httpVersionMajor === 2) start();
+    else inLine(req, res, start);
   }
 
   #reply(

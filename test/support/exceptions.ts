@@ -105,6 +105,16 @@ export const EXCEPTIONS = {
       "[denoland/deno#3515](https://github.com/denoland/deno/issues/3515)) and exposes no connections to close; " +
       "the handler runs only once the head is complete",
   },
+  denoTlsHandshakeKept: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "a TLS connection that never completes its handshake (silent, or half a ClientHello) stays open (measured past " +
+      "40 s); Node and Bun close it after 10 s, the head bound",
+    why:
+      "Deno.serve has no handshake timeout and exposes no connection before its request, as for `denoSlowClientsKept` " +
+      "([denoland/deno#3515](https://github.com/denoland/deno/issues/3515))",
+  },
   bun505: {
     area: "http",
     runtimes: ["bun"],
