@@ -281,6 +281,15 @@ export function wsConformance(runtime: Runtime): void {
       expect(seen).toEqual({ code: 4001, reason: "server bye" });
     });
 
+    test("a client that never answers the server's close frame is dropped; the close hook sees the server's code", async () => {
+      const c = await connect("/?name=unanswered");
+      c.sendText("close:4001:no answer");
+      expect(await c.closeFrame()).toEqual({ code: 4001, reason: "no answer" });
+      // The client reads on and sends nothing: after about 1 s (Node, Deno) or at once (Bun) the server hangs up.
+      await c.endedWithin(10_000);
+      expect(JSON.parse(await until("/closes?name=unanswered", (b) => b !== "null"))).toEqual({ code: 4001, reason: "no answer" });
+    });
+
     test("a message crossing the server's close frame is not delivered; the close hook sees the server's code", async () => {
       const c = await connect("/?name=crossed");
       // One write: the second message is read after the server has closed.
