@@ -105,6 +105,21 @@ export function errors(s: Suite): void {
       expect((await s.exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
     });
 
+    s.http1Only("heads each parser frames its own way (bare LF, identical Content-Lengths, DEL in a value) get 400 but for named exceptions", async () => {
+      const cases: [string, string, number][] = [
+        ["lines ending in a bare LF", "GET /hello HTTP/1.1\nHost: x\n\n", exception("denoBareLfAccepted") ? 200 : exception("bunBareLf505") ? 505 : 400],
+        ["two identical Content-Lengths", "POST /body/text HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nab", exception("identicalContentLengthsAccepted") ? 200 : 400],
+        ["DEL in a header value", "GET /hello HTTP/1.1\r\nHost: x\r\nX-A: a\x7fb\r\n\r\n", exception("bunDelInValueAccepted") ? 200 : 400],
+      ];
+      const seen: [string, number][] = [];
+      for (const [name, request] of cases) {
+        const { responses } = await s.exchange(s.url(), Buffer.from(request, "latin1"), { timeoutMs: 3000 });
+        seen.push([name, responses[0]?.status ?? 0]);
+      }
+      expect(seen).toEqual(cases.map(([name, , status]) => [name, status]));
+      expect((await s.exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
+    });
+
     s.http1Only("request heads over 16 KiB get 431", async () => {
       for (const size of [17 * 1024, 70 * 1024]) {
         const { responses } = await s.exchange(s.url(), get(s.url(), "/hello", `X-Big: ${"a".repeat(size)}\r\n`));

@@ -115,6 +115,34 @@ export const EXCEPTIONS = {
       "Deno.serve has no handshake timeout and exposes no connection before its request, as for `denoSlowClientsKept` " +
       "([denoland/deno#3515](https://github.com/denoland/deno/issues/3515))",
   },
+  denoBareLfAccepted: {
+    area: "http",
+    runtimes: ["deno"],
+    differs: "a request head whose lines end in a bare LF is served (RFC 9112 2.2 allows it); Node answers 400 and Bun 505",
+    why: "Deno.serve's parser (hyper) takes a bare LF as a line end before JavaScript runs",
+  },
+  bunBareLf505: {
+    area: "http",
+    runtimes: ["bun"],
+    differs: "a request head whose lines end in a bare LF gets 505 instead of 400 (Deno serves it)",
+    why: "Bun.serve's parser answers a request line that does not end in CRLF with 505, before JavaScript runs",
+  },
+  identicalContentLengthsAccepted: {
+    area: "http",
+    runtimes: ["deno", "bun"],
+    differs:
+      "two Content-Length headers with the same value are taken as one (RFC 9110 8.6 allows it); Node answers 400, as " +
+      "for two different values (400 everywhere)",
+    why:
+      "each parser decides before JavaScript runs; refusing them on Deno and Bun means reading `request.headers` on " +
+      "every request (15-20% of a hello request on Bun, see `bunHostNotValidated`), and the framing is unambiguous",
+  },
+  bunDelInValueAccepted: {
+    area: "http",
+    runtimes: ["bun"],
+    differs: "a DEL (0x7F) in a header value is accepted (RFC 9110 5.5 allows only visible characters, space and tab); Node and Deno answer 400",
+    why: "Bun.serve's parser answers before JavaScript runs",
+  },
   bun505: {
     area: "http",
     runtimes: ["bun"],
