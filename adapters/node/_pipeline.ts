@@ -49,6 +49,8 @@ function run(line: Line, socket: HttpSocket, res: ServerResponse, start: () => v
   line.running++;
   res.once("close", () => {
     line.running--;
+    // A client that left gets no more answers: the requests still waiting are dropped unstarted.
+    if (socket.destroyed) line.waiting.length = 0;
     const next = line.waiting.shift();
     if (next === undefined) return;
     next();

@@ -180,6 +180,17 @@ export function slowClients(s: Suite): void {
       }
     }, 90_000);
 
+    s.http1Only("40 pipelined uploads, by Content-Length and chunked, are answered in order with their bodies whole", async () => {
+      const sizes = Array.from({ length: 40 }, (_, i) => 10_000 * (1 + (i % 7)));
+      const requests = sizes.map((size, i) =>
+        i % 2
+          ? `POST /body/text HTTP/1.1\r\nHost: x\r\nContent-Length: ${size}\r\n\r\n${"b".repeat(size)}`
+          : `POST /body/text HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${size.toString(16)}\r\n${"c".repeat(size)}\r\n0\r\n\r\n`
+      );
+      const { responses } = await s.exchange(s.url(), requests.join(""), { responses: sizes.length, timeoutMs: 20_000 });
+      expect(responses.map((r) => `${r.status} ${r.body}`)).toEqual(sizes.map((size) => `200 ${size}`));
+    });
+
     s.http2Only("slow HTTP/2 request heads and trickling stream bodies close their connection while a normal client is served", async () => {
       const server = await s.start("test/fixture/slow-clients.ts");
       const sockets: Duplex[] = [];
