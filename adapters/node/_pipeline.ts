@@ -1,7 +1,7 @@
 /**
- * Pipelined HTTP/1.1 requests on Node: at most {@link DEPTH} handlers run at
- * once on one connection, later requests wait unstarted, and the connection
- * reads no more while any wait. Node's own guard pauses reading only once
+ * Pipelined HTTP/1.1 requests on Node: besides the response being sent, at
+ * most {@link DEPTH} handlers run at once on one connection, later requests
+ * wait unstarted, and the connection reads no more while any wait. Node's own guard pauses reading only once
  * queued responses hold bytes, and omniserve's handlers write after the read
  * that brought their requests was parsed whole: a client that sent 96,000
  * requests for 64 KiB and read nothing took Node's memory from 87 to 407 MiB
@@ -16,7 +16,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 
-/** Handlers running at once on one connection: pipelining clients rarely go deeper (wrk's examples use 16). */
+/** Handlers of queued responses running at once on one connection: pipelining clients rarely go deeper (wrk's examples use 16). */
 const DEPTH = 16;
 
 /** Node's internals the pause goes through, as its own `socketOnDrain` does. */
@@ -29,8 +29,14 @@ interface Line {
 
 const lines: WeakMap<Socket, Line> = new WeakMap();
 
-/** Run `start` for this request now, or once the connection has fewer than {@link DEPTH} unanswered. */
+/**
+ * Run `start` for this request now, or once fewer than {@link DEPTH} responses queued behind the one being
+ * sent on its connection are unfinished.
+ */
 export function inLine(req: IncomingMessage, res: ServerResponse, start: () => void): void {
+  // First in line, Node gave the response the socket: no request before it is unanswered. The common case
+  // (no pipelining) costs this one check.
+  if (res.socket !== null) return start();
   const socket = req.socket as HttpSocket;
   let line = lines.get(socket);
   if (line === undefined) {
