@@ -60,6 +60,8 @@ export class NodeListeners {
         this.#dropUndecided = sniffH2c(this.raw, this.h2, idleMs);
       }
     }
+    // Every field reaches the adapter, which answers 431 past MAX_HEADER_FIELDS (Node's own bound drops them silently).
+    (this.raw as http.Server).maxHeadersCount = 0;
     this.h2?.on("session", (session: http2.ServerHttp2Session) => {
       this.#sessions.add(session);
       session.once("close", () => this.#sessions.delete(session));

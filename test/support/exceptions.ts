@@ -143,6 +143,12 @@ export const EXCEPTIONS = {
     differs: "a DEL (0x7F) in a header value is accepted (RFC 9110 5.5 allows only visible characters, space and tab); Node and Deno answer 400",
     why: "Bun.serve's parser answers before JavaScript runs",
   },
+  denoHeaderFields128: {
+    area: "http",
+    runtimes: ["deno"],
+    differs: "a request with more than 128 header fields gets 400; Node and Bun take up to 198 and answer 431 past that",
+    why: "Deno.serve's parser (hyper) caps the fields (measured on 2.9: 128 served, 129 get 400) and answers before JavaScript runs",
+  },
   bun505: {
     area: "http",
     runtimes: ["bun"],
