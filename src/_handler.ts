@@ -184,6 +184,14 @@ export function internalError(): Response {
   });
 }
 
+/** 431 for a request head past a bound the runtime's parser leaves to the server (too many header fields). */
+export function headersTooLarge(): Response {
+  return new Response("Request Header Fields Too Large", {
+    status: 431,
+    headers: { "content-type": "text/plain;charset=UTF-8", connection: "close" },
+  });
+}
+
 /** 400 for a request the runtime parsed but HTTP forbids (no Host, say). */
 export function badRequest(): Response {
   return new Response("Bad Request", {

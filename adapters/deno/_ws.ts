@@ -9,7 +9,9 @@
  * Deno's close waits for the close frame to be written and answered, and a
  * client that never reads lets neither happen: after {@link CLOSE_WAIT_MS} the
  * peer is released here (close hook, topics, count) while Deno keeps the TCP
- * connection until the client reads or leaves (`denoBackpressureLingers`).
+ * connection until the client reads or leaves (`denoBackpressureLingers`). A
+ * client that reads but never answers the close frame is dropped then
+ * ({@link dropConnection}): Deno alone would keep it for ever.
  * @module
  */
 import { logLine } from "../../src/_log.ts";
@@ -147,7 +149,10 @@ class DenoPeer extends PeerBase<WsHub> {
     this._leaveTopics();
     this.#sent = { code, reason };
     // The hub ignores a second report, so Deno's own close event later changes nothing.
-    this.#released = setTimeout(() => this._hub.closed(this, code, reason), CLOSE_WAIT_MS);
+    this.#released = setTimeout(() => {
+      this._hub.closed(this, code, reason);
+      dropConnection(this.ws);
+    }, CLOSE_WAIT_MS);
   }
 
   /** Deno has no abrupt close; this starts the closing handshake with 1000. */
@@ -174,6 +179,24 @@ class DenoPeer extends PeerBase<WsHub> {
 
   #tooBig(): void {
     this.close(CloseCode.tooBig, "message too big");
+  }
+}
+
+/**
+ * End the connection under `ws` now. Deno's close waits for the client's close frame for ever (measured past
+ * 90 s, whatever `idleTimeout`), so a client that never answers would keep its connection; Deno has no abrupt
+ * close, and closing the socket's resource through Deno's internal `core` is the one way found (Deno 2.9). It
+ * does not end a connection whose close frame is still being written (`denoBackpressureLingers`). Where that
+ * internal is gone, the connection is kept, as before.
+ */
+function dropConnection(ws: WebSocket): void {
+  try {
+    const host = (globalThis as unknown as { Deno: Record<symbol, { core?: { close(rid: number): void } }> & { internal: symbol } }).Deno;
+    const rid = Object.getOwnPropertySymbols(ws).find((symbol) => symbol.description === "[[rid]]");
+    const value = rid && (ws as unknown as Record<symbol, unknown>)[rid];
+    if (typeof value === "number") host[host.internal]?.core?.close(value);
+  } catch {
+    // Already closed, or Deno changed: keep the connection.
   }
 }
 

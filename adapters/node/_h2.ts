@@ -16,7 +16,7 @@ import type { ResolvedOptions } from "../../src/_options.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { logLine } from "../../src/_log.ts";
 import { sniffH2c } from "./_h2c.ts";
-import { boundStreamBody } from "./_slow.ts";
+import { boundStreamBody, HANDSHAKE_BOUND } from "./_slow.ts";
 
 /** What the adapter listens with: an HTTP/1.1 server, or an HTTP/2 one that also speaks HTTP/1.1. */
 export type NodeRaw = http.Server | https.Server | http2.Http2SecureServer;
@@ -45,14 +45,14 @@ export class NodeListeners {
     const onH2Request = h2Request(onRequest, idleMs);
     if (tls && opts.http2) {
       const raw = http2.createSecureServer(
-        { allowHTTP1: true, ...tls, settings: SETTINGS, noDelay: true } as http2.SecureServerOptions,
+        { allowHTTP1: true, ...tls, ...HANDSHAKE_BOUND, settings: SETTINGS, noDelay: true } as http2.SecureServerOptions,
         onH2Request as never,
       );
       // node:http reads these from its server; an Http2SecureServer is not built with them.
       Object.assign(raw, { keepAliveTimeout: h1.keepAliveTimeout, requireHostHeader: true });
       this.raw = this.h2 = raw;
     } else if (tls) {
-      this.raw = https.createServer({ ...h1, ...tls }, onRequest);
+      this.raw = https.createServer({ ...h1, ...tls, ...HANDSHAKE_BOUND }, onRequest);
     } else {
       this.raw = http.createServer(h1, onRequest);
       if (opts.http2) {
@@ -60,6 +60,8 @@ export class NodeListeners {
         this.#dropUndecided = sniffH2c(this.raw, this.h2, idleMs);
       }
     }
+    // Every field reaches the adapter, which answers 431 past MAX_HEADER_FIELDS (Node's own bound drops them silently).
+    (this.raw as http.Server).maxHeadersCount = 0;
     this.h2?.on("session", (session: http2.ServerHttp2Session) => {
       this.#sessions.add(session);
       session.once("close", () => this.#sessions.delete(session));

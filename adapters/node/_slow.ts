@@ -5,7 +5,8 @@
  * {@link BODY_MIN_BYTES} in every `idleTimeout` seconds (a stalled body, or
  * one trickling a byte every few seconds, is cut). Either way the connection
  * is closed without a response, as Bun does. Node's own defaults keep a slow
- * head for 60-90 s (then its 408) and a slow body for 300 s.
+ * head for 60-90 s (then its 408), a slow body for 300 s and a TLS handshake
+ * that never completes for 120 s, where this bound is the head's.
  * @module
  */
 import type { IncomingMessage, ServerOptions } from "node:http";
@@ -17,6 +18,12 @@ import type { Readable } from "node:stream";
 export const HEADERS_TIMEOUT_MS = 10_000;
 /** The least a request body must bring in every `idleTimeout` seconds. */
 export const BODY_MIN_BYTES = 1024;
+
+/**
+ * node:tls's option for the same bound on a TLS handshake, before any head can start: a client that connects
+ * and sends nothing, or half a ClientHello, is closed as Bun closes it (node:tls's own default keeps it 120 s).
+ */
+export const HANDSHAKE_BOUND: { handshakeTimeout: number } = { handshakeTimeout: HEADERS_TIMEOUT_MS };
 
 /** node:http options for the head bound: Node checks it every `connectionsCheckingInterval`. */
 export const HEAD_BOUND: ServerOptions = { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1_000 };

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import process from "node:process";
 import { listenError, OmniserveError } from "../../src/_errors.ts";
-import { badRequest, internalError, respond } from "../../src/_handler.ts";
+import { badRequest, headersTooLarge, internalError, respond } from "../../src/_handler.ts";
 import { declaredTooLarge, tooLarge } from "../../src/_limit.ts";
 import { logLine, logRequestError } from "../../src/_log.ts";
 import { plainIp } from "../../src/_ip.ts";
@@ -19,11 +19,12 @@ import { openTransport } from "../../transports/index.ts";
 import { checkPem } from "../../tls/check.ts";
 import type { TlsEntry } from "../../src/_tls.ts";
 import type { Runtime, ServeOptions, TLSInfo } from "../../src/types.ts";
-import { scanHead, headProblem } from "./_head.ts";
+import { headProblem, MAX_HEADER_FIELDS, scanHead } from "./_head.ts";
 import { announcedBody, type Body, closeAfterEarly } from "./_linger.ts";
 import { boundBody, HEAD_BOUND } from "./_slow.ts";
 import { brokenBody, clientGone, installRequest, NodeRequest, type RequestSource } from "./_request.ts";
 import { installFastResponse } from "./_response.ts";
+import { inLine } from "./_pipeline.ts";
 import { send } from "./_send.ts";
 import { NodeTls, nodeTlsInfo } from "./_tls.ts";
 import { NodeWebSockets } from "./_ws.ts";
@@ -155,7 +156,12 @@ export class NodeServer extends ServerBase<NodeRaw, http.IncomingMessage> {
     // Lingering close and the body-progress bound act on an HTTP/1.1 connection; an HTTP/2 stream's
     // end or reset is the stream's own (req.socket there is the whole session's).
     const body = req.httpVersionMajor === 2 ? 0 : announcedBody(head);
-    const problem = headProblem(head, req.url!.charCodeAt(0) !== 47 /* / */ && req.url !== "*");
+    if (req.rawHeaders.length > 2 * MAX_HEADER_FIELDS && req.httpVersionMajor !== 2) {
+      logLine(`rejected a request from ${plainIp(req.socket.remoteAddress)}: 431 Request Header Fields Too Large (more than ${MAX_HEADER_FIELDS} header fields)`);
+      return this.#reply(req, res, headersTooLarge(), true, body);
+    }
+    const absoluteForm = req.url!.charCodeAt(0) !== 47 /* / */ && req.url !== "*";
+    const problem = headProblem(head, absoluteForm, req.httpVersionMajor === 1 && req.httpVersionMinor === 0);
     if (problem !== undefined) {
       logLine(`rejected a request from ${plainIp(req.socket.remoteAddress)}: 400 Bad Request (${problem})`);
       refusedHead.add(res);
@@ -164,11 +170,16 @@ export class NodeServer extends ServerBase<NodeRaw, http.IncomingMessage> {
     if (declaredTooLarge(head.contentLength, this.resolved.maxRequestBodySize)) {
       return this.#reply(req, res, tooLarge(), true, body);
     }
-    if (body !== 0) boundBody(req, this.resolved.idleTimeout * 1000);
-    const request = new NodeRequest(req, res, this.#src, head.host);
-    respond(this.handlers, request as unknown as Request, this.context(req), (response) => {
-      this.#reply(req, res, response, false, body, request);
-    });
+    const start = () => {
+      // Bounded from the start only: a pipelined body waiting its turn is not read, through no fault of the client.
+      if (body !== 0) boundBody(req, this.resolved.idleTimeout * 1000);
+      const request = new NodeRequest(req, res, this.#src, head.host);
+      respond(this.handlers, request as unknown as Request, this.context(req), (response) => {
+        this.#reply(req, res, response, false, body, request);
+      });
+    };
+    if (req.httpVersionMajor === 2) start();
+    else inLine(req, res, start);
   }
 
   #reply(

@@ -84,6 +84,12 @@ export function errors(s: Suite): void {
         ["negative Content-Length", `POST /body/text HTTP/1.1\r\n${H}Content-Length: -1\r\n\r\n`, 400],
         ["two different Content-Lengths", `POST /body/text HTTP/1.1\r\n${H}Content-Length: 1\r\nContent-Length: 2\r\n\r\nab`, 400],
         ["Transfer-Encoding not ending in chunked", `POST /body/text HTTP/1.1\r\n${H}Transfer-Encoding: gzip\r\n\r\n`, 400],
+        ["Transfer-Encoding in HTTP/1.0", `POST /body/text HTTP/1.0\r\n${H}Transfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n`, 400],
+        ["Transfer-Encoding: chunked twice", `POST /body/text HTTP/1.1\r\n${H}Transfer-Encoding: chunked, chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n`, 400],
+        ["Content-Length after Transfer-Encoding", `POST /body/text HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n2\r\nab\r\n0\r\n\r\n`, 400],
+        ["Content-Length with a sign", `POST /body/text HTTP/1.1\r\n${H}Content-Length: +2\r\n\r\nab`, 400],
+        ["Content-Length as a list", `POST /body/text HTTP/1.1\r\n${H}Content-Length: 2, 2\r\n\r\nab`, 400],
+        ["bare CR in a value", `GET /hello HTTP/1.1\r\n${H}X-A: a\rb\r\n\r\n`, 400],
         ["NUL in the target", `GET /he\x00llo HTTP/1.1\r\n${H}\r\n`, exception("bun505") ? 505 : 400],
         ["space in the target", `GET /he llo HTTP/1.1\r\n${H}\r\n`, exception("bun505") ? 505 : 400],
         ["unknown HTTP version", `GET /hello HTTP/9.9\r\n${H}\r\n`, exception("bun505") ? 505 : 400],
@@ -96,6 +102,35 @@ export function errors(s: Suite): void {
         seen.push([name, responses[0]?.status ?? 0]);
       }
       expect(seen).toEqual(cases.map(([name, , status]) => [name, status]));
+      expect((await s.exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
+    });
+
+    s.http1Only("heads each parser frames its own way (bare LF, identical Content-Lengths, DEL in a value) get 400 but for named exceptions", async () => {
+      const cases: [string, string, number][] = [
+        ["lines ending in a bare LF", "GET /hello HTTP/1.1\nHost: x\n\n", exception("denoBareLfAccepted") ? 200 : exception("bunBareLf505") ? 505 : 400],
+        ["two identical Content-Lengths", "POST /body/text HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nab", exception("identicalContentLengthsAccepted") ? 200 : 400],
+        ["DEL in a header value", "GET /hello HTTP/1.1\r\nHost: x\r\nX-A: a\x7fb\r\n\r\n", exception("bunDelInValueAccepted") ? 200 : 400],
+      ];
+      const seen: [string, number][] = [];
+      for (const [name, request] of cases) {
+        const { responses } = await s.exchange(s.url(), Buffer.from(request, "latin1"), { timeoutMs: 3000 });
+        seen.push([name, responses[0]?.status ?? 0]);
+      }
+      expect(seen).toEqual(cases.map(([name, , status]) => [name, status]));
+      expect((await s.exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
+    });
+
+    s.http1Only("a request with more than 198 header fields gets 431, never a silently shortened list; 198 reach the app whole", async () => {
+      const fields = (n: number) => Array.from({ length: n - 1 }, (_, i) => `h${i}:v\r\n`).join(""); // and Host
+      const seen: [number, number, number][] = [];
+      for (const n of [128, 198, 199, 1900]) {
+        const { responses } = await s.exchange(s.url(), `GET /headers HTTP/1.1\r\nHost: x\r\n${fields(n)}\r\n`, { timeoutMs: 3000 });
+        const status = responses[0]?.status ?? 0;
+        seen.push([n, status, status === 200 ? Object.keys(JSON.parse(responses[0].body.toString())).length : 0]);
+      }
+      // denoHeaderFields128: Deno answers 400 past 128 fields.
+      const over = (n: number) => exception("denoHeaderFields128") ? n > 128 : n > 198;
+      expect(seen).toEqual([128, 198, 199, 1900].map((n) => [n, over(n) ? (exception("denoHeaderFields128") ? 400 : 431) : 200, over(n) ? 0 : n]));
       expect((await s.exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
     });
 

@@ -95,6 +95,20 @@ function trickleStream(url: string, ca: string | undefined, everyMs: number): { 
   return { ended, session };
 }
 
+/** The server's resident memory, as the fixture reports it (MiB). */
+async function rssMiB(s: Suite): Promise<number> {
+  return (await (await s.fetch(`${s.url()}/memory`)).json()).rss / (1 << 20);
+}
+
+/** Resolves true on 'drain', false after `ms` or when the socket closes first. */
+function drained(socket: Duplex, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    socket.once("drain", () => (clearTimeout(timer), resolve(true)));
+    socket.once("close", () => (clearTimeout(timer), resolve(false)));
+  });
+}
+
 export function slowClients(s: Suite): void {
   const { exception } = s;
   describe("slow clients", () => {
@@ -128,6 +142,54 @@ export function slowClients(s: Suite): void {
         await server.stop();
       }
     }, 60_000);
+
+    s.http1Only("a client that pipelines thousands of requests and reads nothing cannot grow memory; once it reads, all are answered in order", async () => {
+      // 3,000 requests for 64 KiB streamed bodies, 135 KB on the wire: answered all at once, 190 MiB.
+      const COUNT = 3000;
+      const before = await rssMiB(s);
+      const socket = net.connect(Number(new URL(s.url()).port), "127.0.0.1");
+      socket.on("error", () => {});
+      socket.pause();
+      try {
+        const requests = Buffer.from(Array(COUNT).fill("GET /big?size=65536 HTTP/1.1\r\nHost: x\r\n\r\n").join(""));
+        // The server may stop reading (TCP back-pressure) or close: either bounds it. Bounded wait.
+        if (!socket.write(requests)) await drained(socket, 3000);
+        await s.sleep(1500);
+        const during = await rssMiB(s);
+        expect((await s.fetch(`${s.url()}/hello`)).status).toBe(200);
+        let answered = 0;
+        let tail = "";
+        socket.on("data", (chunk: Buffer) => {
+          const text = tail + chunk.toString("latin1");
+          answered += text.split("HTTP/1.1 200 OK\r\n").length - 1;
+          tail = text.slice(-16);
+        });
+        const closed = new Promise<string>((resolve) => socket.once("close", () => resolve("closed")));
+        socket.resume();
+        for (let waited = 0; answered < COUNT && waited < 60_000 && !socket.destroyed; waited += 100) await s.sleep(100);
+        if (exception("bunPipelineBehindStream")) {
+          // bunPipelineBehindStream: Bun stops the first stream and answers nothing more; the connection closes.
+          expect([await Promise.race([closed, s.sleep(10_000).then(() => "open")]), answered < COUNT]).toEqual(["closed", true]);
+        } else {
+          expect([answered, socket.destroyed]).toEqual([COUNT, false]);
+        }
+        // Unbounded, the 3,000 responses wait in memory: 190 MiB.
+        expect(during - before).toBeLessThan(48);
+      } finally {
+        socket.destroy();
+      }
+    }, 90_000);
+
+    s.http1Only("40 pipelined uploads, by Content-Length and chunked, are answered in order with their bodies whole", async () => {
+      const sizes = Array.from({ length: 40 }, (_, i) => 10_000 * (1 + (i % 7)));
+      const requests = sizes.map((size, i) =>
+        i % 2
+          ? `POST /body/text HTTP/1.1\r\nHost: x\r\nContent-Length: ${size}\r\n\r\n${"b".repeat(size)}`
+          : `POST /body/text HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${size.toString(16)}\r\n${"c".repeat(size)}\r\n0\r\n\r\n`
+      );
+      const { responses } = await s.exchange(s.url(), requests.join(""), { responses: sizes.length, timeoutMs: 20_000 });
+      expect(responses.map((r) => `${r.status} ${r.body}`)).toEqual(sizes.map((size) => `200 ${size}`));
+    });
 
     s.http2Only("slow HTTP/2 request heads and trickling stream bodies close their connection while a normal client is served", async () => {
       const server = await s.start("test/fixture/slow-clients.ts");

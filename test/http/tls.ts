@@ -4,12 +4,15 @@
  */
 import http2 from "node:http2";
 import https from "node:https";
+import net from "node:net";
 import tls from "node:tls";
 import { describe, expect, test } from "vitest";
 import type { Runtime } from "../../src/types.ts";
 import { startTlsServer } from "../support/cert.ts";
 import { servedBy, startLocal } from "../support/served.ts";
 import { applies, type ExceptionName } from "../support/exceptions.ts";
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 interface Reply {
   status: number;
@@ -178,6 +181,34 @@ export function tlsConformance(runtime: Runtime): void {
         expect([reply.status, reply.body], target).toEqual([200, `https://${authority}/url/x?y=1`]);
       }
     });
+
+    test("a TLS handshake that never completes (silent, half a ClientHello) is closed after 10 s, plain HTTP at once; others are served", async () => {
+      const { port } = new URL(server().url);
+      const open = (data: string | Buffer) => {
+        const socket = net.connect(Number(port), "127.0.0.1");
+        socket.on("error", () => {});
+        const got: Buffer[] = [];
+        socket.on("data", (chunk: Buffer) => got.push(chunk));
+        if (data.length) socket.write(data);
+        const closed = new Promise<string>((resolve) => socket.on("close", () => resolve(Buffer.concat(got).toString("latin1"))));
+        return { socket, closed };
+      };
+      const plain = open("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+      // The record header and first bytes of a ClientHello announcing 200 bytes: the rest never comes.
+      const half = Buffer.from("16030100c8010000c40303", "hex");
+      const stalled = Array.from({ length: 20 }, (_, i) => open(i % 2 ? half : ""));
+      try {
+        // Not an HTTP answer: Node and Bun close, Deno sends a TLS alert first.
+        expect(await Promise.race([plain.closed, sleep(5000).then(() => "open")])).not.toMatch(/^HTTP\/|^open$/);
+        for (let i = 0; i < 3; i++) expect((await request(server().url, ca, "/hello")).status).toBe(200);
+        const kept = exception("denoTlsHandshakeKept");
+        const deadline = sleep(kept ? 15_000 : 25_000).then(() => "open");
+        const seen = await Promise.all(stalled.map((c) => Promise.race([c.closed.then((got) => `closed: ${JSON.stringify(got)}`), deadline])));
+        expect(seen).toEqual(Array(20).fill(kept ? "open" : 'closed: ""'));
+      } finally {
+        for (const c of [plain, ...stalled]) c.socket.destroy();
+      }
+    }, 60_000);
 
     test("https request bodies arrive intact", async () => {
       const json = { a: [1, 2], é: "ü" };

@@ -105,6 +105,50 @@ export const EXCEPTIONS = {
       "[denoland/deno#3515](https://github.com/denoland/deno/issues/3515)) and exposes no connections to close; " +
       "the handler runs only once the head is complete",
   },
+  denoTlsHandshakeKept: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "a TLS connection that never completes its handshake (silent, or half a ClientHello) stays open (measured past " +
+      "40 s); Node and Bun close it after 10 s, the head bound",
+    why:
+      "Deno.serve has no handshake timeout and exposes no connection before its request, as for `denoSlowClientsKept` " +
+      "([denoland/deno#3515](https://github.com/denoland/deno/issues/3515))",
+  },
+  denoBareLfAccepted: {
+    area: "http",
+    runtimes: ["deno"],
+    differs: "a request head whose lines end in a bare LF is served (RFC 9112 2.2 allows it); Node answers 400 and Bun 505",
+    why: "Deno.serve's parser (hyper) takes a bare LF as a line end before JavaScript runs",
+  },
+  bunBareLf505: {
+    area: "http",
+    runtimes: ["bun"],
+    differs: "a request head whose lines end in a bare LF gets 505 instead of 400 (Deno serves it)",
+    why: "Bun.serve's parser answers a request line that does not end in CRLF with 505, before JavaScript runs",
+  },
+  identicalContentLengthsAccepted: {
+    area: "http",
+    runtimes: ["deno", "bun"],
+    differs:
+      "two Content-Length headers with the same value are taken as one (RFC 9110 8.6 allows it); Node answers 400, as " +
+      "for two different values (400 everywhere)",
+    why:
+      "each parser decides before JavaScript runs; refusing them on Deno and Bun means reading `request.headers` on " +
+      "every request (15-20% of a hello request on Bun, see `bunHostNotValidated`), and the framing is unambiguous",
+  },
+  bunDelInValueAccepted: {
+    area: "http",
+    runtimes: ["bun"],
+    differs: "a DEL (0x7F) in a header value is accepted (RFC 9110 5.5 allows only visible characters, space and tab); Node and Deno answer 400",
+    why: "Bun.serve's parser answers before JavaScript runs",
+  },
+  denoHeaderFields128: {
+    area: "http",
+    runtimes: ["deno"],
+    differs: "a request with more than 128 header fields gets 400; Node and Bun take up to 198 and answer 431 past that",
+    why: "Deno.serve's parser (hyper) caps the fields (measured on 2.9: 128 served, 129 get 400) and answers before JavaScript runs",
+  },
   bun505: {
     area: "http",
     runtimes: ["bun"],
@@ -498,6 +542,16 @@ export const EXCEPTIONS = {
     runtimes: ["deno"],
     differs: "invalid UTF-8 in a text frame drops the connection without a 1007 close frame",
     why: "Deno.upgradeWebSocket validates UTF-8 in Rust; the frame never reaches JavaScript",
+  },
+  denoProtocolErrorsDropped: {
+    area: "ws",
+    runtimes: ["deno"],
+    differs:
+      "a frame that breaks RFC 6455 (a control frame over 125 bytes or fragmented, a continuation without a start, " +
+      "a reserved opcode or RSV bit, a one-byte close payload, a close reason that is not UTF-8) drops the connection " +
+      "without a 1002 or 1007 close frame (the close hook sees 1006); a close frame over 125 bytes is taken, and " +
+      "echoed, as the close it names",
+    why: "Deno.upgradeWebSocket parses frames in Rust and never hands a protocol error to JavaScript",
   },
   unmaskedAccepted: {
     area: "ws",

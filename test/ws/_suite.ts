@@ -281,6 +281,15 @@ export function wsConformance(runtime: Runtime): void {
       expect(seen).toEqual({ code: 4001, reason: "server bye" });
     });
 
+    test("a client that never answers the server's close frame is dropped; the close hook sees the server's code", async () => {
+      const c = await connect("/?name=unanswered");
+      c.sendText("close:4001:no answer");
+      expect(await c.closeFrame()).toEqual({ code: 4001, reason: "no answer" });
+      // The client reads on and sends nothing: after about 1 s (Node, Deno) or at once (Bun) the server hangs up.
+      await c.endedWithin(10_000);
+      expect(JSON.parse(await until("/closes?name=unanswered", (b) => b !== "null"))).toEqual({ code: 4001, reason: "no answer" });
+    });
+
     test("a message crossing the server's close frame is not delivered; the close hook sees the server's code", async () => {
       const c = await connect("/?name=crossed");
       // One write: the second message is read after the server has closed.
@@ -414,6 +423,54 @@ export function wsConformance(runtime: Runtime): void {
       c.sendClose(1002);
       await c.endedWithin();
       expect(JSON.parse(await until("/closes?name=naked", (b) => b !== "null"))).toMatchObject({ code: 1002 });
+    });
+
+    test("protocol violations close with 1002 (a close reason that is not UTF-8 with 1007) and the close hook sees the code", async () => {
+      const violations: [string, Buffer[], number][] = [
+        ["ping over 125 bytes", [frame(OP.ping, "p".repeat(126))], 1002],
+        ["close frame over 125 bytes", [frame(OP.close, closePayload(1000, "r".repeat(124)))], 1002],
+        ["fragmented ping", [frame(OP.ping, "p", { fin: false })], 1002],
+        ["continuation without a start", [frame(OP.cont, "x")], 1002],
+        ["new message inside a fragmented one", [frame(OP.text, "a", { fin: false }), frame(OP.text, "b")], 1002],
+        ["reserved data opcode 3", [frame(3, "x")], 1002],
+        ["reserved control opcode 11", [frame(11, "x")], 1002],
+        ["RSV2 set", [frame(OP.text, "x", { rsv: 2 })], 1002],
+        ["RSV1 without permessage-deflate", [frame(OP.text, "x", { rsv: 4 })], 1002],
+        ["close payload of one byte", [frame(OP.close, Buffer.from([3]))], 1002],
+        ["close reason not UTF-8", [frame(OP.close, Buffer.concat([closePayload(1000), Buffer.from([0xff, 0xfe])]))], 1007],
+      ];
+      const seen: [string, string, unknown][] = [];
+      for (const [i, [name, frames]] of violations.entries()) {
+        const c = await connect(`/?name=violation-${i}`);
+        for (const bytes of frames) c.write(bytes);
+        const close = await c.nextOf(OP.close).then(closeInfo, () => undefined);
+        if (close) c.sendClose(close.code);
+        await c.endedWithin();
+        const hook = JSON.parse(await until(`/closes?name=violation-${i}`, (b) => b !== "null"));
+        seen.push([name, close ? `close ${close.code}` : "dropped", hook.code]);
+      }
+      expect(seen).toEqual(violations.map(([name, , code]) => {
+        // denoProtocolErrorsDropped: the connection ends without a close frame (the hook sees 1006), and an
+        // over-long close frame is taken, and echoed, as the normal close it names.
+        if (!gap("denoProtocolErrorsDropped")) return [name, `close ${code}`, code];
+        return name === "close frame over 125 bytes" ? [name, "close 1000", 1000] : [name, "dropped", 1006];
+      }));
+    });
+
+    test("a message fragmented past maxPayloadLength closes with 1009 before its last fragment", async () => {
+      const c = await connect("/?name=fragments");
+      // 80 KiB in 1 KiB fragments, past the fixture's 64 KiB, and no final frame.
+      c.write(frame(OP.binary, Buffer.alloc(1024), { fin: false }));
+      for (let i = 1; i < 80 && !c.socket.destroyed; i++) c.write(frame(OP.cont, Buffer.alloc(1024), { fin: false }));
+      if (gap("denoWholeMessageBuffered")) {
+        // denoWholeMessageBuffered: Deno holds the fragments until the message ends; the 1009 follows its last one.
+        await expect(c.nextOf(OP.close, 1000)).rejects.toThrow(/no frame/);
+        c.write(frame(OP.cont, Buffer.alloc(1024)));
+      }
+      expect((await c.closeFrame()).code).toBe(1009);
+      c.sendClose(1009);
+      await c.endedWithin();
+      expect(JSON.parse(await until("/closes?name=fragments", (b) => b !== "null"))).toMatchObject({ code: 1009 });
     });
 
     test("a message over maxPayloadLength closes with 1009", async () => {
