@@ -165,6 +165,31 @@ export function h2Cases(s: Suite): void {
       expect((await s.exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
     });
 
+    test("a request with more than 200 header entries (196 fields and the pseudo-header fields) gets 431; 196 fields reach the app whole", async () => {
+      const seen: [number, string, number][] = [];
+      for (const n of [124, 196, 197, 300]) {
+        const session = connect(s.url(), s.ca());
+        const headers: http2.OutgoingHttpHeaders = { ":path": "/headers" };
+        for (let i = 0; i < n; i++) headers[`x-h${i}`] = "v";
+        const [status, body] = await new Promise<[string, string]>((resolve) => {
+          session.on("error", () => resolve(["goaway", ""]));
+          const stream = session.request(headers);
+          let text = "";
+          stream.on("response", (h) => stream.on("end", () => resolve([String(h[":status"]), text])));
+          stream.on("data", (chunk) => (text += chunk));
+          stream.on("error", () => {});
+          stream.on("close", () => resolve([`reset ${stream.rstCode}`, ""]));
+        });
+        session.destroy();
+        const fields = status === "200" ? Object.keys(JSON.parse(body)).filter((name) => name.startsWith("x-h")).length : 0;
+        seen.push([n, status, fields]);
+      }
+      // denoH2HeaderEntries: Deno serves them all, up to its header list bound.
+      const over = (n: number) => !exception("denoH2HeaderEntries") && n > 196;
+      expect(seen).toEqual([124, 196, 197, 300].map((n) => [n, over(n) ? "431" : "200", over(n) ? 0 : n]));
+      expect((await s.exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
+    });
+
     test("garbage after the preface gets GOAWAY (PROTOCOL_ERROR or FRAME_SIZE_ERROR) and others are served", async () => {
       // Read as a frame header, "garbage" announces a 6.7 MB frame: past SETTINGS_MAX_FRAME_SIZE.
       const goaway = await rawH2(s, Buffer.from("garbage-garbage-garbage", "latin1"));

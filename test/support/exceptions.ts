@@ -149,6 +149,14 @@ export const EXCEPTIONS = {
     differs: "a request with more than 128 header fields gets 400; Node and Bun take up to 198 and answer 431 past that",
     why: "Deno.serve's parser (hyper) caps the fields (measured on 2.9: 128 served, 129 get 400) and answers before JavaScript runs",
   },
+  denoH2HeaderEntries: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "an HTTP/2 request with more than 200 header entries (its pseudo-header fields included) is served; Node and Bun " +
+      "answer 431 past 200. Deno answers 431 only past its header list size bound",
+    why: "Deno.serve's HTTP/2 server (hyper, h2) counts no header entries, only the list's size, and answers before JavaScript runs",
+  },
   bun505: {
     area: "http",
     runtimes: ["bun"],
