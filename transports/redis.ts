@@ -15,6 +15,10 @@
  * an outage, is subscribed then. (The client resubscribes by itself only
  * channels whose SUBSCRIBE Redis acknowledged; one sent while the connection
  * is down is rejected and would be lost.)
+ * With `waitAtStart` (the supervisor of `--workers N`), a Redis that cannot
+ * be reached at start is an outage like a later one, not an error: `start()`
+ * resolves after the first failed attempt, with one line, and the client
+ * keeps trying. An answer that refuses us (a wrong password) still fails it.
  * The client is loaded only when a server asks for this transport.
  * @module
  */
@@ -29,6 +33,8 @@ import type { PubSubStats } from "../src/types.ts";
 export interface RedisConfig {
   url: string;
   prefix: string;
+  /** Start while Redis cannot be reached, as in an outage (default: fail). */
+  waitAtStart?: boolean;
 }
 
 /** Longest wait between reconnect attempts. */
@@ -94,31 +100,47 @@ export class RedisTransport implements Transport {
     if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
       throw new OmniserveError("ERR_PUBSUB", `pubsub URL "${this.#config.url}" must start with redis:// or rediss://`);
     }
-    const { createClient } = await import("@redis/client");
+    const { createClient, ErrorReply } = await import("@redis/client");
+    const wait = this.#config.waitAtStart === true;
+    /** Redis answered, and said no (a wrong password): no outage, and retrying will not help at start. */
+    const refused = (cause: unknown) => cause instanceof ErrorReply;
     const pub = this.#pub = createClient({
       url: this.#config.url,
       disableOfflineQueue: true,
       commandOptions: { timeout: 0 },
       socket: {
         connectTimeout: CONNECT_TIMEOUT_MS,
-        // Before the first connection a failure is final (the caller reports it); after, back off and retry.
+        // Before the first connection a failure is final (the caller reports it), unless waiting for Redis is
+        // asked for and it is not a refusal; after, back off and retry.
         reconnectStrategy: (retries: number, cause: Error) =>
-          this.#started ? Math.min(50 * 2 ** retries, MAX_BACKOFF_MS) : cause,
+          this.#started || (wait && !refused(cause)) ? Math.min(50 * 2 ** retries, MAX_BACKOFF_MS) : cause,
       },
     }) as unknown as Client;
     const sub = this.#sub = pub.duplicate();
+    let down: ((error: Error) => void) | undefined;
     // Either connection failing is an outage; both ready again is the end of it. Each is logged once.
     for (const client of [pub, sub]) {
-      client.on("error", (error: Error) => this.#lost(error));
+      client.on("error", (error: Error) => down && !refused(error) ? down(error) : this.#lost(error));
       client.on("ready", () => this.#back());
     }
     sub.on("ready", () => this.#resubscribe(sub));
+    const connected = Promise.all([pub.connect(), sub.connect()]);
+    // Waiting: the first failed attempt to reach Redis ends the start, as an outage that began before it.
+    let reason = "";
+    const unreachable = new Promise<"down">((resolve) => (down = (error) => (reason = describe(error), resolve("down"))));
     try {
-      await pub.connect();
-      await sub.connect();
+      if (await Promise.race(wait ? [connected, unreachable] : [connected]) === "down") {
+        connected.catch(() => {}); // a refusal later is an outage's error like any other: logged once by #lost
+        this.#started = true;
+        this.#lostAt = Date.now();
+        logLine(`pubsub: cannot reach Redis at ${redacted(url)} (${reason}); local delivery continues, messages to other instances are dropped until it is reachable`);
+        return;
+      }
     } catch (error) {
       await this.close();
       throw new OmniserveError("ERR_PUBSUB", `cannot connect to Redis at ${redacted(url)}: ${describe(error)}`, { cause: error });
+    } finally {
+      down = undefined;
     }
     this.#started = true;
     stats.connected = true;

@@ -103,6 +103,24 @@ export class Envelopes {
     return { data, options: flags & HAS_COMPRESS ? { compress: (flags & COMPRESS) !== 0 } : undefined };
   }
 
+  /**
+   * A copy of another instance's message as this instance's own: what the
+   * supervisor of `--workers N` hands Redis for a worker, so it can tell the
+   * copy Redis echoes back from a message of another machine.
+   */
+  restamp(bytes: Uint8Array): Uint8Array {
+    const out = new Uint8Array(bytes.byteLength);
+    out.set(bytes);
+    out.set(this.#origin, 3);
+    return out;
+  }
+
+  /** True for a message this instance sent (or {@link restamp}ed), echoed back by the transport. */
+  isOwn(bytes: Uint8Array): boolean {
+    if (bytes.byteLength < HEAD || bytes[0] !== MAGIC || bytes[1] !== WIRE_VERSION) return false;
+    return this.#isOwn(bytes);
+  }
+
   #isOwn(bytes: Uint8Array): boolean {
     const origin = this.#origin;
     for (let i = 0; i < 16; i++) if (bytes[3 + i] !== origin[i]) return false;
