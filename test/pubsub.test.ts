@@ -287,6 +287,36 @@ describe.each(["redis", "relay"] as const)("a shared pub/sub through %s, joined 
       await Promise.all([early.close(), other.close()]);
     }
   });
+
+  test("subscribe/unsubscribe churn on 40 topics while commands are in flight: joined exactly the topics left subscribed", async () => {
+    const delivered: string[] = [];
+    const churned = instance(delivered);
+    const other = instance([]);
+    const next = random(7);
+    try {
+      await Promise.all([churned.start(), other.start()]);
+      const on = new Set<string>();
+      for (let step = 0; step < 400; step++) {
+        const topic = `churn${Math.floor(next() * 40)}`;
+        if (on.has(topic)) churned.unsubscribe("peer", topic);
+        else churned.subscribe("peer", topic);
+        if (!on.delete(topic)) on.add(topic);
+        // Mostly in the same turn, sometimes a moment later: some answers come back between the commands.
+        if (next() < 0.2) await new Promise((r) => setTimeout(r, Math.floor(next() * 3)));
+      }
+      const topics = Array.from({ length: 40 }, (_, i) => `churn${i}`);
+      const counts = () => Promise.all(topics.map((t) => meeting.joined(t)));
+      const want = topics.map((t) => (on.has(t) ? 1 : 0));
+      expect(await until(counts, (n) => n.join() === want.join())).toEqual(want);
+      for (const topic of topics) other.publish(topic, topic, undefined, undefined);
+      const expected = topics.filter((t) => on.has(t)).map((t) => `peer ${t}`);
+      await until(() => Promise.resolve(delivered.length), (n) => n >= expected.length);
+      await new Promise((r) => setTimeout(r, 300)); // a message for a topic left would arrive now
+      expect(delivered.sort()).toEqual(expected.sort());
+    } finally {
+      await Promise.all([churned.close(), other.close()]);
+    }
+  });
 });
 
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {

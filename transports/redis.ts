@@ -12,9 +12,8 @@
  * yet written.
  * Whenever the subscriber becomes ready it subscribes every topic this
  * instance has joined: a topic joined before the first connection, or during
- * an outage, is subscribed then. (The client resubscribes by itself only
- * channels whose SUBSCRIBE Redis acknowledged; one sent while the connection
- * is down is rejected and would be lost.)
+ * an outage, is subscribed then (`_redis-topics.ts`; the client resubscribes
+ * by itself only channels whose SUBSCRIBE Redis acknowledged).
  * With `waitAtStart` (the supervisor of `--workers N`), a Redis that cannot
  * be reached at start is an outage like a later one, not an error: `start()`
  * resolves after the first failed attempt, with one line, and the client
@@ -28,6 +27,7 @@ import { logLine } from "../src/_log.ts";
 import type { Wire } from "../src/pubsub/_envelope.ts";
 import type { Transport } from "../src/pubsub/_shared.ts";
 import type { PubSubStats } from "../src/types.ts";
+import { type Listener, RedisTopics } from "./_redis-topics.ts";
 
 /** Where Redis is and how to name channels. */
 export interface RedisConfig {
@@ -49,48 +49,33 @@ type Client = {
   on(event: string, listener: (...args: any[]) => void): Client;
   publish(channel: string, message: Buffer | string): Promise<number>;
   subscribe(channel: string, listener: Listener, bufferMode: true): Promise<void>;
-  unsubscribe(channel: string): Promise<void>;
+  unsubscribe(channel: string, listener: Listener, bufferMode: true): Promise<void>;
   close?(): Promise<void>;
   quit?(): Promise<unknown>;
   destroy?(): void;
   readonly isReady: boolean;
 };
 
-/** Buffer mode: binary messages arrive intact (the envelope says which are text). */
-type Listener = (message: Buffer) => void;
-
 /** A transport over Redis pub/sub. */
 export class RedisTransport implements Transport {
   readonly #config: RedisConfig;
   #pub: Client | undefined;
   #sub: Client | undefined;
-  #receive: ((topic: string, message: Uint8Array) => void) | undefined;
   #stats: PubSubStats | undefined;
   #started = false;
   #lostAt = 0;
   #droppedAtLoss = 0;
   /** Bytes of publishes sent and not yet answered (string length for text). */
   #unanswered = 0;
-  /** The topics joined (the caller's set): what the subscriber must be subscribed to, whatever the connection's state. */
-  #joined: ReadonlySet<string> = new Set();
-  /** Topics left while their UNSUBSCRIBE could not reach Redis: the client may resubscribe them on reconnect. */
-  readonly #left: Set<string> = new Set();
-  /**
-   * One listener per topic, kept while the topic may be subscribed: the
-   * client has already matched the channel, so a message is not decoded
-   * again to find its topic, and subscribing the same function twice adds
-   * no second listener.
-   */
-  readonly #listeners: Map<string, Listener> = new Map();
+  /** The subscriptions, once there is a subscriber. */
+  #topics: RedisTopics | undefined;
 
   constructor(config: RedisConfig) {
     this.#config = config;
   }
 
   async start(receive: (topic: string, message: Uint8Array) => void, stats: PubSubStats, joined: ReadonlySet<string>): Promise<void> {
-    this.#receive = receive;
     this.#stats = stats;
-    this.#joined = joined;
     let url: URL;
     try {
       url = new URL(this.#config.url);
@@ -123,7 +108,8 @@ export class RedisTransport implements Transport {
       client.on("error", (error: Error) => down && !refused(error) ? down(error) : this.#lost(error));
       client.on("ready", () => this.#back());
     }
-    sub.on("ready", () => this.#resubscribe(sub));
+    const topics = this.#topics = new RedisTopics(sub, this.#config.prefix, joined, receive);
+    sub.on("ready", () => topics.syncAll());
     const connected = Promise.all([pub.connect(), sub.connect()]);
     // Waiting: the first failed attempt to reach Redis ends the start, as an outage that began before it.
     let reason = "";
@@ -147,19 +133,11 @@ export class RedisTransport implements Transport {
   }
 
   join(topic: string): void {
-    this.#left.delete(topic);
-    const sub = this.#sub;
-    // Not ready: the "ready" handler subscribes it. A failure means the connection dropped: the same.
-    if (sub?.isReady) sub.subscribe(this.#config.prefix + topic, this.#listener(topic), true).catch(() => {});
+    this.#topics?.sync(topic);
   }
 
   leave(topic: string): void {
-    const sub = this.#sub;
-    if (!sub?.isReady) return void this.#left.add(topic);
-    sub.unsubscribe(this.#config.prefix + topic).then(
-      () => this.#joined.has(topic) || this.#listeners.delete(topic),
-      () => this.#joined.has(topic) || this.#left.add(topic),
-    );
+    this.#topics?.sync(topic);
   }
 
   send(topic: string, message: Wire): void {
@@ -193,25 +171,6 @@ export class RedisTransport implements Transport {
         // already closed
       }
     }
-  }
-
-  /** The subscriber is (again) ready: subscribe every joined topic (a no-op for one it holds), drop the left ones. */
-  #resubscribe(sub: Client): void {
-    for (const topic of this.#left) {
-      sub.unsubscribe(this.#config.prefix + topic).then(() => this.#joined.has(topic) || this.#listeners.delete(topic), () => {});
-    }
-    this.#left.clear();
-    for (const topic of this.#joined) sub.subscribe(this.#config.prefix + topic, this.#listener(topic), true).catch(() => {});
-  }
-
-  #listener(topic: string): Listener {
-    let listener = this.#listeners.get(topic);
-    if (!listener) {
-      // A message may still come for a topic left a moment ago: only joined topics are delivered.
-      listener = (message) => void (this.#joined.has(topic) && this.#receive?.(topic, message));
-      this.#listeners.set(topic, listener);
-    }
-    return listener;
   }
 
   /** The connection dropped: one line, then the client retries with backoff. */
