@@ -207,6 +207,25 @@ describe("pub/sub on Redis: foreign messages and outages", () => {
     }
   });
 
+  test("a message over 16 MiB stays on its instance (Redis would cut every subscriber off), counted and logged once; the next small one goes everywhere", async () => {
+    const big = "\u00e9".repeat(8 * 1024 * 1024 + 1); // 16 MiB + 2 bytes of UTF-8 in 8 Mi + 1 units: the bound counts bytes
+    for (const runtime of RUNTIMES) {
+      const topic = `huge-${runtime}`;
+      // Members on the other instances only: the fixture's 256 KiB send buffer closes a local one (1008) at 16 MiB.
+      const others = RUNTIMES.filter((r) => r !== runtime);
+      const members = await Promise.all(others.map((r) => join(r, topic)));
+      await until(() => Promise.all(others.map((r) => fetch(`${servers[r].url}/count?topic=${topic}`).then((res) => res.text()))), (n) => n.join() === "1,1");
+      await new Promise((r) => setTimeout(r, 300)); // their SUBSCRIBE reaches Redis
+      const before = await stats(runtime);
+      for (const body of [big, big, `small from ${runtime}`]) await fetch(`${servers[runtime].url}/publish?topic=${topic}`, { method: "POST", body });
+      for (const member of members) expect(await member.nextText(10_000)).toBe(`small from ${runtime}`);
+      expect((await stats(runtime)).dropped - before.dropped).toBe(2);
+      const lines = servers[runtime].stderr().split("\n").filter((l) => l.includes("larger than the 16 MiB"));
+      expect(lines).toEqual([expect.stringMatching(/pubsub: a message on topic "huge-\w+" is larger than the 16 MiB sent to other instances/)]);
+    }
+    for (const runtime of RUNTIMES) expect(servers[runtime].stderr()).not.toMatch(/lost Redis/);
+  }, 60_000);
+
   test("Redis killed mid-run: HTTP and local pub/sub keep working, remote delivery resumes after a restart, drops are counted", async () => {
     const a = await join("node", "outage");
     const a2 = await join("node", "outage");

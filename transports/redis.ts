@@ -24,7 +24,7 @@
 import { Buffer } from "node:buffer";
 import { OmniserveError } from "../src/_errors.ts";
 import { logLine } from "../src/_log.ts";
-import type { Wire } from "../src/pubsub/_envelope.ts";
+import { HEAD, type Wire } from "../src/pubsub/_envelope.ts";
 import type { Transport } from "../src/pubsub/_shared.ts";
 import type { PubSubStats } from "../src/types.ts";
 import { type Listener, RedisTopics } from "./_redis-topics.ts";
@@ -42,6 +42,16 @@ const MAX_BACKOFF_MS = 2000;
 const CONNECT_TIMEOUT_MS = 5000;
 /** Publishes sent and not yet answered, in bytes of message, past which the next are dropped (as the workers' relay). */
 const MAX_UNANSWERED_BYTES = 64 * 1024 * 1024;
+/**
+ * The largest message (envelope included) sent to other instances: the
+ * default `maxPayloadLength` and its envelope. Redis cuts a subscriber off
+ * once more than 32 MiB wait for it (its default
+ * `client-output-buffer-limit pubsub`), and every instance subscribes to its
+ * own messages' channel: one 31 MiB message cut every instance in the room
+ * off Redis for a moment, the publisher's included (probed). A larger one is
+ * delivered on this instance (or machine) only, counted as dropped, logged once.
+ */
+const MAX_MESSAGE_BYTES = 16 * 1024 * 1024 + HEAD;
 
 type Client = {
   connect(): Promise<unknown>;
@@ -67,6 +77,7 @@ export class RedisTransport implements Transport {
   #droppedAtLoss = 0;
   /** Bytes of publishes sent and not yet answered (string length for text). */
   #unanswered = 0;
+  #tooLargeLogged = false;
   /** The subscriptions, once there is a subscriber. */
   #topics: RedisTopics | undefined;
 
@@ -146,6 +157,15 @@ export class RedisTransport implements Transport {
     const size = message.length;
     if (!pub?.isReady || this.#unanswered + size > MAX_UNANSWERED_BYTES) {
       stats.dropped++;
+      return;
+    }
+    // A string's UTF-8 is 1 to 3 bytes per unit: count them only when it may be too large.
+    if (size * 3 > MAX_MESSAGE_BYTES && (typeof message === "string" ? Buffer.byteLength(message) : size) > MAX_MESSAGE_BYTES) {
+      stats.dropped++;
+      if (!this.#tooLargeLogged) {
+        this.#tooLargeLogged = true;
+        logLine(`pubsub: a message on topic "${topic.slice(0, 100)}" is larger than the 16 MiB sent to other instances; delivered here only (later ones are only counted)`);
+      }
       return;
     }
     this.#unanswered += size;

@@ -25,7 +25,8 @@ import type { PublishOptions } from "../types.ts";
 
 export const MAGIC = 0x4f;
 export const WIRE_VERSION = 1;
-const HEAD = 19;
+/** Bytes of an envelope before its payload. */
+export const HEAD = 19;
 const BINARY = 1;
 const HAS_COMPRESS = 2;
 const COMPRESS = 4;
