@@ -181,9 +181,36 @@ describe.each(["redis", "relay"] as const)("pub/sub across node, deno and bun th
 });
 
 describe("pub/sub across node, deno and bun through redis, each instance with --workers 2", () => {
-  const { join, joined } = threeInstances(MEETINGS.redis, 2);
+  let redis: TestRedis;
+  const { servers, join, joined } = threeInstances(async () => {
+    const meeting = await MEETINGS.redis();
+    redis = meeting.redis!;
+    return meeting;
+  }, 2);
   test("1,000 messages from 30 clients on six processes reach the 29 others exactly once, in order, text and binary", () =>
     oneRoom(join, joined), 60_000);
+
+  test("a message on the channel that is not omniserve's is dropped and logged once per instance, not once per worker", async () => {
+    for (const runtime of RUNTIMES) {
+      // Members on both workers (which worker gets a connection is the kernel's or node:cluster's choice).
+      const pids = new Set<string>();
+      for (let i = 0; i < 40 && pids.size < 2; i++) {
+        const member = await join(runtime, "junk");
+        member.sendText("pid");
+        pids.add(await member.nextText());
+      }
+      expect(pids.size).toBe(2);
+    }
+    expect(await until(() => redis.cli("pubsub", "numsub", CHANNEL + "junk").then((out) => Number(out.split("\n")[1])), (n) => n === 3)).toBe(3);
+    await redis.cli("publish", CHANNEL + "junk", "not an omniserve message");
+    await redis.cli("publish", CHANNEL + "junk", "another one");
+    const lines = (runtime: Runtime) => servers[runtime].stderr().split("\n").filter((l) => l.includes("pubsub: dropped a message"));
+    for (const runtime of RUNTIMES) await until(() => Promise.resolve(lines(runtime).length), (n) => n > 0);
+    await new Promise((r) => setTimeout(r, 300)); // a second worker's line would come now
+    for (const runtime of RUNTIMES) {
+      expect(lines(runtime)).toEqual([expect.stringMatching(/pubsub: dropped a message on topic "junk" \(not an omniserve message\); later ones are only counted$/)]);
+    }
+  }, 60_000);
 });
 
 describe("pub/sub on Redis: foreign messages and outages", () => {

@@ -12,8 +12,8 @@
  * is recognised and dropped, and no worker gets a message twice.
  * @module
  */
-import { Envelopes } from "../src/pubsub/_envelope.ts";
-import type { Transport } from "../src/pubsub/_shared.ts";
+import { Envelopes, foreignHead } from "../src/pubsub/_envelope.ts";
+import { countMalformed, type Transport } from "../src/pubsub/_shared.ts";
 import type { PubSubStats } from "../src/types.ts";
 
 /** This machine's workers, as one instance on the transport between instances. */
@@ -24,6 +24,7 @@ export class Backplane {
   readonly #envelopes: Envelopes = new Envelopes();
   /** The topics some worker has joined. */
   readonly #joined: Set<string> = new Set();
+  #malformedLogged = false;
 
   constructor(transport: Transport) {
     this.#transport = transport;
@@ -32,6 +33,9 @@ export class Backplane {
   /** Connect; `deliver` gets each message (an envelope) of another instance on a joined topic. */
   start(deliver: (topic: string, message: Uint8Array) => void): Promise<void> {
     return this.#transport.start((topic, message) => {
+      // Not omniserve's (or another version): dropped here, so it is logged once per machine, not once per worker.
+      const foreign = foreignHead(message);
+      if (foreign) return void (this.#malformedLogged = countMalformed(this.stats, topic, foreign, this.#malformedLogged));
       if (this.#envelopes.isOwn(message)) return; // a worker's message, delivered on this machine already
       this.stats.delivered++;
       deliver(topic, message);
