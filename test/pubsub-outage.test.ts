@@ -12,7 +12,7 @@ import type { PubSubStats, Runtime } from "../src/types.ts";
 import { cli } from "./support/cli.ts";
 import { startRedis, type TestRedis } from "./support/redis.ts";
 import { startLocal } from "./support/served.ts";
-import { OP, RawClient } from "./support/ws-client.ts";
+import { frame, OP, RawClient } from "./support/ws-client.ts";
 
 const FIXTURE = "test/fixture/ws-app.ts";
 const RUNTIMES: Runtime[] = ["node", "deno", "bun"];
@@ -135,6 +135,27 @@ describe.each(RUNTIMES)("--workers 2 --pubsub redis on %s, Redis down", (runtime
     await exchange([...room, away], "room", "back", 10, () => true);
     expect(outageLines()).toHaveLength(4);
   }, 90_000);
+
+  test("a worker killed mid-publish: the other worker and the other instance get the same messages, in order, none twice", async () => {
+    const publisher = await member(workers.url, "kill");
+    let local = await member(workers.url, "kill");
+    for (let i = 0; i < 40 && local.pid === publisher.pid; i++) local = await member(workers.url, "kill");
+    expect(local.pid).not.toBe(publisher.pid);
+    const away = (await member(single!.url, "kill")).client;
+    clients.push(publisher.client, local.client, away);
+    expect(await until(() => numsub("kill"), (n) => n === 2)).toBe(2);
+    const texts = (c: RawClient) => c.frames.filter((f) => f.opcode === OP.text).map((f) => f.payload.toString());
+    publisher.client.write(Buffer.concat(Array.from({ length: 10_000 }, (_, n) => frame(OP.text, `pub:kill:${n}`, { mask: true }))));
+    await until(() => Promise.resolve(texts(local.client).length), (n) => n > 0);
+    process.kill(Number(publisher.pid), "SIGKILL");
+    await until(() => Promise.resolve(/worker \d was killed by SIGKILL/.test(workers.stderr())), (seen) => seen);
+    await sleep(1000); // whatever the relay had read is delivered by now
+    const here = texts(local.client);
+    const there = await until(() => Promise.resolve(texts(away)), (t) => t.length >= here.length);
+    expect(here.length).toBeGreaterThan(0);
+    expect(here).toEqual(Array.from({ length: here.length }, (_, n) => String(n)));
+    expect(there).toEqual(here);
+  }, 60_000);
 });
 
 describe("--workers 2 --pubsub redis: start-up errors", () => {
