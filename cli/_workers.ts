@@ -4,8 +4,11 @@
  * `reusePort` (the kernel spreads connections); older Node with
  * `node:cluster` (this process accepts and hands connections over). The first
  * worker binds (port 0 picks one), the others join its port. Pub/sub crosses
- * workers through the relay in `transports/bus.ts`, or through Redis when
- * `OMNISERVE_PUBSUB` names one (each worker is then an instance of its own).
+ * workers through the relay in `transports/bus.ts`, always: when
+ * `OMNISERVE_PUBSUB` (`--pubsub`) names a Redis, this process holds the
+ * machine's one link to it beside the relay (`transports/_backplane.ts`), so
+ * the workers keep reaching each other while Redis is down, and a Redis not
+ * yet up at start is an outage (one line), not an error.
  *
  * Supervision: a worker that dies is restarted with backoff and one line; one
  * that dies 5 times within 30 s stops the whole server with exit status 1; a
@@ -27,8 +30,12 @@ import { fileURLToPath } from "node:url";
 import { nodeHasReusePort } from "../adapters/node/reuse-port.ts";
 import { logLine } from "../src/_log.ts";
 import type { Runtime } from "../src/types.ts";
+import { OmniserveError } from "../src/_errors.ts";
+import { resolvePubSub } from "../src/_options.ts";
+import { Backplane } from "../transports/_backplane.ts";
 import { BUS_SCHEME } from "../transports/index.ts";
 import { BusRelay } from "../transports/bus.ts";
+import { RedisTransport } from "../transports/redis.ts";
 import type { ServeFlags } from "./_serve.ts";
 import { runtimeBinary } from "./runtime.ts";
 import { childArgs, type SpawnedServer, startServer, watchServer } from "./spawn.ts";
@@ -61,24 +68,36 @@ function needsCluster(runtime: Runtime): boolean {
   return !nodeHasReusePort(version);
 }
 
+/** The link to the other instances when `OMNISERVE_PUBSUB` names one (Redis); waits for a Redis that is down. */
+async function backplane(): Promise<Backplane | undefined> {
+  const config = resolvePubSub(undefined);
+  if (!config) return undefined;
+  if (config.url.startsWith(BUS_SCHEME)) {
+    throw new OmniserveError("ERR_BAD_ARGUMENT", `pubsub URL "${config.url}" is the workers' own relay; give a redis:// URL`);
+  }
+  return new Backplane(new RedisTransport({ ...config, waitAtStart: true }));
+}
+
 /** Run the workers until a signal (exit 0) or a crash loop (exit 1). Never returns. */
 export async function serveWorkers(plan: WorkersPlan): Promise<never> {
   const { modulePath, runtime, count } = plan;
   const useCluster = needsCluster(runtime);
   const env: Record<string, string> = {};
-  let relay: BusRelay | undefined;
-  let dir: string | undefined;
-  if (!process.env.OMNISERVE_PUBSUB) {
-    dir = mkdtempSync(join(tmpdir(), "omniserve-workers-"));
-    const path = join(dir, "bus.sock");
-    relay = await BusRelay.listen(path);
-    env.OMNISERVE_PUBSUB = BUS_SCHEME + path;
-  }
-  if (!useCluster) env.OMNISERVE_REUSE_PORT = "1";
+  const dir = mkdtempSync(join(tmpdir(), "omniserve-workers-"));
   const cleanup = async () => {
     await relay?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   };
+  let relay: BusRelay | undefined;
+  try {
+    const path = join(dir, "bus.sock");
+    relay = await BusRelay.listen(path, { backplane: await backplane() });
+    env.OMNISERVE_PUBSUB = BUS_SCHEME + path;
+  } catch (error) {
+    await cleanup();
+    throw error; // one line and exit 1 (main's fatal)
+  }
+  if (!useCluster) env.OMNISERVE_REUSE_PORT = "1";
 
   const start = (index: number, port: number | undefined): Promise<SpawnedServer> => {
     const flags = { ...plan.flags, port };

@@ -41,7 +41,8 @@ function env(name: string): string | undefined {
   }
 }
 
-function resolvePubSub(option: ServeOptions["pubsub"]): Required<PubSubOptions> | undefined {
+/** `pubsub` as given, else `OMNISERVE_PUBSUB`, with its default prefix; undefined for none. */
+export function resolvePubSub(option: ServeOptions["pubsub"]): Required<PubSubOptions> | undefined {
   const given = option ?? env("OMNISERVE_PUBSUB");
   if (given === undefined) return undefined;
   const { url, prefix } = typeof given === "string" ? { url: given, prefix: undefined } : given;

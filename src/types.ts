@@ -250,7 +250,11 @@ export interface PubSubOptions {
   prefix?: string;
 }
 
-/** Counters of a server's pub/sub across instances. */
+/**
+ * Counters of a server's pub/sub across instances. Under `omniserve serve
+ * --workers N` a worker's counters describe its link to the supervisor, which
+ * holds the machine's one link to Redis and logs its outages.
+ */
 export interface PubSubStats {
   /** True while the transport is connected. */
   connected: boolean;

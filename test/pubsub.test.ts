@@ -181,9 +181,36 @@ describe.each(["redis", "relay"] as const)("pub/sub across node, deno and bun th
 });
 
 describe("pub/sub across node, deno and bun through redis, each instance with --workers 2", () => {
-  const { join, joined } = threeInstances(MEETINGS.redis, 2);
+  let redis: TestRedis;
+  const { servers, join, joined } = threeInstances(async () => {
+    const meeting = await MEETINGS.redis();
+    redis = meeting.redis!;
+    return meeting;
+  }, 2);
   test("1,000 messages from 30 clients on six processes reach the 29 others exactly once, in order, text and binary", () =>
     oneRoom(join, joined), 60_000);
+
+  test("a message on the channel that is not omniserve's is dropped and logged once per instance, not once per worker", async () => {
+    for (const runtime of RUNTIMES) {
+      // Members on both workers (which worker gets a connection is the kernel's or node:cluster's choice).
+      const pids = new Set<string>();
+      for (let i = 0; i < 40 && pids.size < 2; i++) {
+        const member = await join(runtime, "junk");
+        member.sendText("pid");
+        pids.add(await member.nextText());
+      }
+      expect(pids.size).toBe(2);
+    }
+    expect(await until(() => redis.cli("pubsub", "numsub", CHANNEL + "junk").then((out) => Number(out.split("\n")[1])), (n) => n === 3)).toBe(3);
+    await redis.cli("publish", CHANNEL + "junk", "not an omniserve message");
+    await redis.cli("publish", CHANNEL + "junk", "another one");
+    const lines = (runtime: Runtime) => servers[runtime].stderr().split("\n").filter((l) => l.includes("pubsub: dropped a message"));
+    for (const runtime of RUNTIMES) await until(() => Promise.resolve(lines(runtime).length), (n) => n > 0);
+    await new Promise((r) => setTimeout(r, 300)); // a second worker's line would come now
+    for (const runtime of RUNTIMES) {
+      expect(lines(runtime)).toEqual([expect.stringMatching(/pubsub: dropped a message on topic "junk" \(not an omniserve message\); later ones are only counted$/)]);
+    }
+  }, 60_000);
 });
 
 describe("pub/sub on Redis: foreign messages and outages", () => {
@@ -206,6 +233,25 @@ describe("pub/sub on Redis: foreign messages and outages", () => {
       expect(lines).toHaveLength(1);
     }
   });
+
+  test("a message over 16 MiB stays on its instance (Redis would cut every subscriber off), counted and logged once; the next small one goes everywhere", async () => {
+    const big = "\u00e9".repeat(8 * 1024 * 1024 + 1); // 16 MiB + 2 bytes of UTF-8 in 8 Mi + 1 units: the bound counts bytes
+    for (const runtime of RUNTIMES) {
+      const topic = `huge-${runtime}`;
+      // Members on the other instances only: the fixture's 256 KiB send buffer closes a local one (1008) at 16 MiB.
+      const others = RUNTIMES.filter((r) => r !== runtime);
+      const members = await Promise.all(others.map((r) => join(r, topic)));
+      await until(() => Promise.all(others.map((r) => fetch(`${servers[r].url}/count?topic=${topic}`).then((res) => res.text()))), (n) => n.join() === "1,1");
+      await new Promise((r) => setTimeout(r, 300)); // their SUBSCRIBE reaches Redis
+      const before = await stats(runtime);
+      for (const body of [big, big, `small from ${runtime}`]) await fetch(`${servers[runtime].url}/publish?topic=${topic}`, { method: "POST", body });
+      for (const member of members) expect(await member.nextText(10_000)).toBe(`small from ${runtime}`);
+      expect((await stats(runtime)).dropped - before.dropped).toBe(2);
+      const lines = servers[runtime].stderr().split("\n").filter((l) => l.includes("larger than the 16 MiB"));
+      expect(lines).toEqual([expect.stringMatching(/pubsub: a message on topic "huge-\w+" is larger than the 16 MiB sent to other instances/)]);
+    }
+    for (const runtime of RUNTIMES) expect(servers[runtime].stderr()).not.toMatch(/lost Redis/);
+  }, 60_000);
 
   test("Redis killed mid-run: HTTP and local pub/sub keep working, remote delivery resumes after a restart, drops are counted", async () => {
     const a = await join("node", "outage");
@@ -285,6 +331,36 @@ describe.each(["redis", "relay"] as const)("a shared pub/sub through %s, joined 
       expect(delivered).toEqual(["peer yes"]);
     } finally {
       await Promise.all([early.close(), other.close()]);
+    }
+  });
+
+  test("subscribe/unsubscribe churn on 40 topics while commands are in flight: joined exactly the topics left subscribed", async () => {
+    const delivered: string[] = [];
+    const churned = instance(delivered);
+    const other = instance([]);
+    const next = random(7);
+    try {
+      await Promise.all([churned.start(), other.start()]);
+      const on = new Set<string>();
+      for (let step = 0; step < 400; step++) {
+        const topic = `churn${Math.floor(next() * 40)}`;
+        if (on.has(topic)) churned.unsubscribe("peer", topic);
+        else churned.subscribe("peer", topic);
+        if (!on.delete(topic)) on.add(topic);
+        // Mostly in the same turn, sometimes a moment later: some answers come back between the commands.
+        if (next() < 0.2) await new Promise((r) => setTimeout(r, Math.floor(next() * 3)));
+      }
+      const topics = Array.from({ length: 40 }, (_, i) => `churn${i}`);
+      const counts = () => Promise.all(topics.map((t) => meeting.joined(t)));
+      const want = topics.map((t) => (on.has(t) ? 1 : 0));
+      expect(await until(counts, (n) => n.join() === want.join())).toEqual(want);
+      for (const topic of topics) other.publish(topic, topic, undefined, undefined);
+      const expected = topics.filter((t) => on.has(t)).map((t) => `peer ${t}`);
+      await until(() => Promise.resolve(delivered.length), (n) => n >= expected.length);
+      await new Promise((r) => setTimeout(r, 300)); // a message for a topic left would arrive now
+      expect(delivered.sort()).toEqual(expected.sort());
+    } finally {
+      await Promise.all([churned.close(), other.close()]);
     }
   });
 });

@@ -43,16 +43,9 @@ export class FrameBatch {
       this.#name = Buffer.from(topic, "utf8");
     }
     const name = this.#name;
-    const size = payload === undefined ? 0 : typeof payload === "string" ? Buffer.byteLength(payload) : payload.byteLength;
-    const body = HEAD - 4 + name.length + size;
-    const at = this.#reserve(4 + body);
-    const out = this.#buffer;
-    out.writeUInt32BE(body, at);
-    out[at + 4] = kind;
-    out.writeUInt32BE(name.length, at + 5);
-    out.set(name, at + HEAD);
-    if (typeof payload === "string") out.write(payload, at + HEAD + name.length, "utf8");
-    else if (payload) out.set(payload, at + HEAD + name.length);
+    const size = frameSize(name, payload);
+    const at = this.#reserve(size); // first: it may replace the buffer
+    writeFrame(this.#buffer, at, size, kind, name, payload);
     if (kind === MESSAGE) this.messages++;
   }
 
@@ -76,6 +69,29 @@ export class FrameBatch {
     this.#used = at + size;
     return at;
   }
+}
+
+function frameSize(name: Buffer, payload: Wire | undefined): number {
+  const size = payload === undefined ? 0 : typeof payload === "string" ? Buffer.byteLength(payload) : payload.byteLength;
+  return HEAD + name.length + size;
+}
+
+function writeFrame(out: Buffer, at: number, size: number, kind: number, name: Buffer, payload: Wire | undefined): void {
+  out.writeUInt32BE(size - 4, at);
+  out[at + 4] = kind;
+  out.writeUInt32BE(name.length, at + 5);
+  out.set(name, at + HEAD);
+  if (typeof payload === "string") out.write(payload, at + HEAD + name.length, "utf8");
+  else if (payload) out.set(payload, at + HEAD + name.length);
+}
+
+/** One frame in a buffer of its own (a message from Redis, sent as is to every worker in its topic). */
+export function oneFrame(kind: number, topic: string, payload?: Wire): Buffer {
+  const name = Buffer.from(topic, "utf8");
+  const size = frameSize(name, payload);
+  const out = Buffer.allocUnsafe(size);
+  writeFrame(out, 0, size, kind, name, payload);
+  return out;
 }
 
 /** One frame as read: `bytes.subarray(start, end)` is the whole frame, `payload` where its envelope starts. */

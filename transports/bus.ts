@@ -11,6 +11,11 @@
  * frames (`_bus-frames.ts`) of a turn in one write, and the relay forwards
  * what it read to each other worker as the bytes it read, in one write per
  * worker and turn.
+ *
+ * With Redis (`--workers N --pubsub redis://...`) the relay also holds the
+ * machine's link to the other instances (`_backplane.ts`); between the
+ * workers, messages still go through the relay only, so they keep flowing
+ * while Redis is down.
  * @module
  */
 import { Buffer } from "node:buffer";
@@ -21,7 +26,8 @@ import { logLine } from "../src/_log.ts";
 import type { Wire } from "../src/pubsub/_envelope.ts";
 import type { Transport } from "../src/pubsub/_shared.ts";
 import type { PubSubStats } from "../src/types.ts";
-import { FrameBatch, FrameReader, JOIN, LEAVE, MESSAGE } from "./_bus-frames.ts";
+import type { Backplane } from "./_backplane.ts";
+import { FrameBatch, FrameReader, JOIN, LEAVE, MESSAGE, oneFrame } from "./_bus-frames.ts";
 
 /** A worker that stops reading is cut off past this much queued for it, so the relay's memory stays bounded. */
 const MAX_QUEUED = 64 * 1024 * 1024;
@@ -62,31 +68,45 @@ class Outbox {
   }
 }
 
+/** How the relay is set up. */
+export interface RelayOptions {
+  /** A worker with more than this many bytes not yet taken by its socket is disconnected (a smaller limit is for tests). */
+  maxQueued?: number;
+  /** The link to the other instances, started by `listen`. */
+  backplane?: Backplane;
+}
+
 /** The relay, run by the supervising process. */
 export class BusRelay {
   readonly #server: net.Server;
   readonly #maxQueued: number;
+  readonly #backplane: Backplane | undefined;
   readonly #topics: Map<string, Set<net.Socket>> = new Map();
   /** The workers something is to be forwarded to at the end of this turn. */
   #outboxes: Map<net.Socket, Outbox> = new Map();
 
-  private constructor(server: net.Server, maxQueued: number) {
+  private constructor(server: net.Server, options: RelayOptions) {
     this.#server = server;
-    this.#maxQueued = maxQueued;
+    this.#maxQueued = options.maxQueued ?? MAX_QUEUED;
+    this.#backplane = options.backplane;
   }
 
-  /**
-   * Listen on the Unix socket `path`. A worker with more than `maxQueued`
-   * bytes not yet taken by its socket is disconnected (a smaller limit is for tests).
-   */
-  static listen(path: string, maxQueued: number = MAX_QUEUED): Promise<BusRelay> {
-    return new Promise((resolve, reject) => {
+  /** Listen on the Unix socket `path`, and start the backplane if there is one (its failure closes the relay). */
+  static async listen(path: string, options: RelayOptions = {}): Promise<BusRelay> {
+    const relay = await new Promise<BusRelay>((resolve, reject) => {
       const server = net.createServer();
-      const relay = new BusRelay(server, maxQueued);
+      const relay = new BusRelay(server, options);
       server.on("connection", (socket) => relay.#accept(socket));
       server.once("error", reject);
       server.listen(path, () => resolve(relay));
     });
+    try {
+      await options.backplane?.start((topic, message) => relay.#deliver(topic, message));
+    } catch (error) {
+      await relay.close();
+      throw error;
+    }
+    return relay;
   }
 
   #accept(socket: net.Socket): void {
@@ -95,13 +115,17 @@ export class BusRelay {
     socket.on("close", () => {
       for (const topic of joined) this.#leave(topic, socket);
     });
-    const reader = new FrameReader((kind, topic, bytes, start, _payload, end) => {
+    const reader = new FrameReader((kind, topic, bytes, start, payload, end) => {
       if (kind === MESSAGE) {
         for (const other of this.#topics.get(topic) ?? []) if (other !== socket) this.#forward(other, bytes, start, end);
+        this.#backplane?.send(topic, bytes.subarray(payload, end));
       } else if (kind === JOIN) {
         joined.add(topic);
         let set = this.#topics.get(topic);
-        if (!set) this.#topics.set(topic, set = new Set());
+        if (!set) {
+          this.#topics.set(topic, set = new Set());
+          this.#backplane?.join(topic);
+        }
         set.add(socket);
       } else if (kind === LEAVE) {
         joined.delete(topic);
@@ -127,6 +151,14 @@ export class BusRelay {
     box.add(bytes, start, end);
   }
 
+  /** A message of another instance: one frame, forwarded to every worker in its topic. */
+  #deliver(topic: string, message: Uint8Array): void {
+    const members = this.#topics.get(topic);
+    if (!members) return;
+    const frame = oneFrame(MESSAGE, topic, message);
+    for (const member of members) this.#forward(member, frame, 0, frame.length);
+  }
+
   #flush(): void {
     const outboxes = this.#outboxes;
     this.#outboxes = new Map();
@@ -137,7 +169,9 @@ export class BusRelay {
     const set = this.#topics.get(topic);
     if (!set) return;
     set.delete(socket);
-    if (set.size === 0) this.#topics.delete(topic);
+    if (set.size > 0) return;
+    this.#topics.delete(topic);
+    this.#backplane?.leave(topic);
   }
 
   /** How many workers have joined `topic`. */
@@ -145,8 +179,9 @@ export class BusRelay {
     return this.#topics.get(topic)?.size ?? 0;
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => this.#server.close(() => resolve()));
+  async close(): Promise<void> {
+    await this.#backplane?.close();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 }
 

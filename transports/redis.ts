@@ -12,23 +12,29 @@
  * yet written.
  * Whenever the subscriber becomes ready it subscribes every topic this
  * instance has joined: a topic joined before the first connection, or during
- * an outage, is subscribed then. (The client resubscribes by itself only
- * channels whose SUBSCRIBE Redis acknowledged; one sent while the connection
- * is down is rejected and would be lost.)
+ * an outage, is subscribed then (`_redis-topics.ts`; the client resubscribes
+ * by itself only channels whose SUBSCRIBE Redis acknowledged).
+ * With `waitAtStart` (the supervisor of `--workers N`), a Redis that cannot
+ * be reached at start is an outage like a later one, not an error: `start()`
+ * resolves after the first failed attempt, with one line, and the client
+ * keeps trying. An answer that refuses us (a wrong password) still fails it.
  * The client is loaded only when a server asks for this transport.
  * @module
  */
 import { Buffer } from "node:buffer";
 import { OmniserveError } from "../src/_errors.ts";
 import { logLine } from "../src/_log.ts";
-import type { Wire } from "../src/pubsub/_envelope.ts";
+import { HEAD, type Wire } from "../src/pubsub/_envelope.ts";
 import type { Transport } from "../src/pubsub/_shared.ts";
 import type { PubSubStats } from "../src/types.ts";
+import { type Listener, RedisTopics } from "./_redis-topics.ts";
 
 /** Where Redis is and how to name channels. */
 export interface RedisConfig {
   url: string;
   prefix: string;
+  /** Start while Redis cannot be reached, as in an outage (default: fail). */
+  waitAtStart?: boolean;
 }
 
 /** Longest wait between reconnect attempts. */
@@ -36,6 +42,16 @@ const MAX_BACKOFF_MS = 2000;
 const CONNECT_TIMEOUT_MS = 5000;
 /** Publishes sent and not yet answered, in bytes of message, past which the next are dropped (as the workers' relay). */
 const MAX_UNANSWERED_BYTES = 64 * 1024 * 1024;
+/**
+ * The largest message (envelope included) sent to other instances: the
+ * default `maxPayloadLength` and its envelope. Redis cuts a subscriber off
+ * once more than 32 MiB wait for it (its default
+ * `client-output-buffer-limit pubsub`), and every instance subscribes to its
+ * own messages' channel: one 31 MiB message cut every instance in the room
+ * off Redis for a moment, the publisher's included (probed). A larger one is
+ * delivered on this instance (or machine) only, counted as dropped, logged once.
+ */
+const MAX_MESSAGE_BYTES = 16 * 1024 * 1024 + HEAD;
 
 type Client = {
   connect(): Promise<unknown>;
@@ -43,48 +59,34 @@ type Client = {
   on(event: string, listener: (...args: any[]) => void): Client;
   publish(channel: string, message: Buffer | string): Promise<number>;
   subscribe(channel: string, listener: Listener, bufferMode: true): Promise<void>;
-  unsubscribe(channel: string): Promise<void>;
+  unsubscribe(channel: string, listener: Listener, bufferMode: true): Promise<void>;
   close?(): Promise<void>;
   quit?(): Promise<unknown>;
   destroy?(): void;
   readonly isReady: boolean;
 };
 
-/** Buffer mode: binary messages arrive intact (the envelope says which are text). */
-type Listener = (message: Buffer) => void;
-
 /** A transport over Redis pub/sub. */
 export class RedisTransport implements Transport {
   readonly #config: RedisConfig;
   #pub: Client | undefined;
   #sub: Client | undefined;
-  #receive: ((topic: string, message: Uint8Array) => void) | undefined;
   #stats: PubSubStats | undefined;
   #started = false;
   #lostAt = 0;
   #droppedAtLoss = 0;
   /** Bytes of publishes sent and not yet answered (string length for text). */
   #unanswered = 0;
-  /** The topics joined (the caller's set): what the subscriber must be subscribed to, whatever the connection's state. */
-  #joined: ReadonlySet<string> = new Set();
-  /** Topics left while their UNSUBSCRIBE could not reach Redis: the client may resubscribe them on reconnect. */
-  readonly #left: Set<string> = new Set();
-  /**
-   * One listener per topic, kept while the topic may be subscribed: the
-   * client has already matched the channel, so a message is not decoded
-   * again to find its topic, and subscribing the same function twice adds
-   * no second listener.
-   */
-  readonly #listeners: Map<string, Listener> = new Map();
+  #tooLargeLogged = false;
+  /** The subscriptions, once there is a subscriber. */
+  #topics: RedisTopics | undefined;
 
   constructor(config: RedisConfig) {
     this.#config = config;
   }
 
   async start(receive: (topic: string, message: Uint8Array) => void, stats: PubSubStats, joined: ReadonlySet<string>): Promise<void> {
-    this.#receive = receive;
     this.#stats = stats;
-    this.#joined = joined;
     let url: URL;
     try {
       url = new URL(this.#config.url);
@@ -94,50 +96,59 @@ export class RedisTransport implements Transport {
     if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
       throw new OmniserveError("ERR_PUBSUB", `pubsub URL "${this.#config.url}" must start with redis:// or rediss://`);
     }
-    const { createClient } = await import("@redis/client");
+    const { createClient, ErrorReply } = await import("@redis/client");
+    const wait = this.#config.waitAtStart === true;
+    /** Redis answered, and said no (a wrong password): no outage, and retrying will not help at start. */
+    const refused = (cause: unknown) => cause instanceof ErrorReply;
     const pub = this.#pub = createClient({
       url: this.#config.url,
       disableOfflineQueue: true,
       commandOptions: { timeout: 0 },
       socket: {
         connectTimeout: CONNECT_TIMEOUT_MS,
-        // Before the first connection a failure is final (the caller reports it); after, back off and retry.
+        // Before the first connection a failure is final (the caller reports it), unless waiting for Redis is
+        // asked for and it is not a refusal; after, back off and retry.
         reconnectStrategy: (retries: number, cause: Error) =>
-          this.#started ? Math.min(50 * 2 ** retries, MAX_BACKOFF_MS) : cause,
+          this.#started || (wait && !refused(cause)) ? Math.min(50 * 2 ** retries, MAX_BACKOFF_MS) : cause,
       },
     }) as unknown as Client;
     const sub = this.#sub = pub.duplicate();
+    let down: ((error: Error) => void) | undefined;
     // Either connection failing is an outage; both ready again is the end of it. Each is logged once.
     for (const client of [pub, sub]) {
-      client.on("error", (error: Error) => this.#lost(error));
+      client.on("error", (error: Error) => down && !refused(error) ? down(error) : this.#lost(error));
       client.on("ready", () => this.#back());
     }
-    sub.on("ready", () => this.#resubscribe(sub));
+    const topics = this.#topics = new RedisTopics(sub, this.#config.prefix, joined, receive);
+    sub.on("ready", () => topics.syncAll());
+    const connected = Promise.all([pub.connect(), sub.connect()]);
+    // Waiting: the first failed attempt to reach Redis ends the start, as an outage that began before it.
+    let reason = "";
+    const unreachable = new Promise<"down">((resolve) => (down = (error) => (reason = describe(error), resolve("down"))));
     try {
-      await pub.connect();
-      await sub.connect();
+      if (await Promise.race(wait ? [connected, unreachable] : [connected]) === "down") {
+        connected.catch(() => {}); // a refusal later is an outage's error like any other: logged once by #lost
+        this.#started = true;
+        this.#lostAt = Date.now();
+        logLine(`pubsub: cannot reach Redis at ${redacted(url)} (${reason}); local delivery continues, messages to other instances are dropped until it is reachable`);
+        return;
+      }
     } catch (error) {
       await this.close();
       throw new OmniserveError("ERR_PUBSUB", `cannot connect to Redis at ${redacted(url)}: ${describe(error)}`, { cause: error });
+    } finally {
+      down = undefined;
     }
     this.#started = true;
     stats.connected = true;
   }
 
   join(topic: string): void {
-    this.#left.delete(topic);
-    const sub = this.#sub;
-    // Not ready: the "ready" handler subscribes it. A failure means the connection dropped: the same.
-    if (sub?.isReady) sub.subscribe(this.#config.prefix + topic, this.#listener(topic), true).catch(() => {});
+    this.#topics?.sync(topic);
   }
 
   leave(topic: string): void {
-    const sub = this.#sub;
-    if (!sub?.isReady) return void this.#left.add(topic);
-    sub.unsubscribe(this.#config.prefix + topic).then(
-      () => this.#joined.has(topic) || this.#listeners.delete(topic),
-      () => this.#joined.has(topic) || this.#left.add(topic),
-    );
+    this.#topics?.sync(topic);
   }
 
   send(topic: string, message: Wire): void {
@@ -146,6 +157,15 @@ export class RedisTransport implements Transport {
     const size = message.length;
     if (!pub?.isReady || this.#unanswered + size > MAX_UNANSWERED_BYTES) {
       stats.dropped++;
+      return;
+    }
+    // A string's UTF-8 is 1 to 3 bytes per unit: count them only when it may be too large.
+    if (size * 3 > MAX_MESSAGE_BYTES && (typeof message === "string" ? Buffer.byteLength(message) : size) > MAX_MESSAGE_BYTES) {
+      stats.dropped++;
+      if (!this.#tooLargeLogged) {
+        this.#tooLargeLogged = true;
+        logLine(`pubsub: a message on topic "${topic.slice(0, 100)}" is larger than the 16 MiB sent to other instances; delivered here only (later ones are only counted)`);
+      }
       return;
     }
     this.#unanswered += size;
@@ -171,25 +191,6 @@ export class RedisTransport implements Transport {
         // already closed
       }
     }
-  }
-
-  /** The subscriber is (again) ready: subscribe every joined topic (a no-op for one it holds), drop the left ones. */
-  #resubscribe(sub: Client): void {
-    for (const topic of this.#left) {
-      sub.unsubscribe(this.#config.prefix + topic).then(() => this.#joined.has(topic) || this.#listeners.delete(topic), () => {});
-    }
-    this.#left.clear();
-    for (const topic of this.#joined) sub.subscribe(this.#config.prefix + topic, this.#listener(topic), true).catch(() => {});
-  }
-
-  #listener(topic: string): Listener {
-    let listener = this.#listeners.get(topic);
-    if (!listener) {
-      // A message may still come for a topic left a moment ago: only joined topics are delivered.
-      listener = (message) => void (this.#joined.has(topic) && this.#receive?.(topic, message));
-      this.#listeners.set(topic, listener);
-    }
-    return listener;
   }
 
   /** The connection dropped: one line, then the client retries with backoff. */

@@ -25,7 +25,8 @@ import type { PublishOptions } from "../types.ts";
 
 export const MAGIC = 0x4f;
 export const WIRE_VERSION = 1;
-const HEAD = 19;
+/** Bytes of an envelope before its payload. */
+export const HEAD = 19;
 const BINARY = 1;
 const HAS_COMPRESS = 2;
 const COMPRESS = 4;
@@ -57,6 +58,13 @@ function newOrigin(): Uint8Array {
 const flagsOf = (binary: boolean, options: PublishOptions | undefined): number =>
   (binary ? BINARY : 0) | (options?.compress == null ? 0 : HAS_COMPRESS | (options.compress ? COMPRESS : 0));
 
+/** Why `bytes` do not start with the head of a message this version reads; undefined when they do. */
+export function foreignHead(bytes: Uint8Array): Malformed | undefined {
+  if (bytes.byteLength < HEAD || bytes[0] !== MAGIC) return { malformed: "not an omniserve message" };
+  if (bytes[1] !== WIRE_VERSION) return { malformed: `wire version ${bytes[1]}, this omniserve reads version ${WIRE_VERSION}` };
+  return undefined;
+}
+
 /** Encodes and decodes the messages of one instance; the heads of its text messages are built once. */
 export class Envelopes {
   readonly #origin: Uint8Array = newOrigin();
@@ -85,10 +93,8 @@ export class Envelopes {
    * undefined for this instance's own (echoed back; its payload is not decoded).
    */
   decode(bytes: Uint8Array): Envelope | Malformed | undefined {
-    if (bytes.byteLength < HEAD || bytes[0] !== MAGIC) return { malformed: "not an omniserve message" };
-    if (bytes[1] !== WIRE_VERSION) {
-      return { malformed: `wire version ${bytes[1]}, this omniserve reads version ${WIRE_VERSION}` };
-    }
+    const foreign = foreignHead(bytes);
+    if (foreign) return foreign;
     if (this.#isOwn(bytes)) return undefined;
     const flags = bytes[2];
     const payload = bytes.subarray(HEAD);
@@ -101,6 +107,23 @@ export class Envelopes {
       }
     }
     return { data, options: flags & HAS_COMPRESS ? { compress: (flags & COMPRESS) !== 0 } : undefined };
+  }
+
+  /**
+   * A copy of another instance's message as this instance's own: what the
+   * supervisor of `--workers N` hands Redis for a worker, so it can tell the
+   * copy Redis echoes back from a message of another machine.
+   */
+  restamp(bytes: Uint8Array): Uint8Array {
+    const out = new Uint8Array(bytes.byteLength);
+    out.set(bytes);
+    out.set(this.#origin, 3);
+    return out;
+  }
+
+  /** True for a message this instance sent (or {@link restamp}ed), echoed back by the transport. */
+  isOwn(bytes: Uint8Array): boolean {
+    return !foreignHead(bytes) && this.#isOwn(bytes);
   }
 
   #isOwn(bytes: Uint8Array): boolean {

@@ -14,7 +14,7 @@ import { logLine } from "../_log.ts";
 import type { PublishOptions, PubSubStats } from "../types.ts";
 import { toWire } from "../ws/_frame.ts";
 import type { PubSub } from "../ws/_pubsub.ts";
-import { Envelopes, type Wire } from "./_envelope.ts";
+import { Envelopes, type Malformed, type Wire } from "./_envelope.ts";
 
 /** Carries encoded messages between instances; one per server. */
 export interface Transport {
@@ -33,6 +33,13 @@ export interface Transport {
   /** Hand one message (text as a string) to the other instances; count it in `stats.dropped` if that cannot be done. */
   send(topic: string, message: Wire): void;
   close(): Promise<void>;
+}
+
+/** Count a message that is not one this version reads; log the first (`logged` says if it was); answers true. */
+export function countMalformed(stats: PubSubStats, topic: string, why: Malformed, logged: boolean): true {
+  stats.malformed++;
+  if (!logged) logLine(`pubsub: dropped a message on topic "${topic}" (${why.malformed}); later ones are only counted`);
+  return true;
 }
 
 /** A local pub/sub extended over a transport. */
@@ -89,11 +96,7 @@ export class SharedPubSub<P> implements PubSub<P> {
     const envelope = this.#envelopes.decode(message);
     if (envelope === undefined) return; // our own, already delivered locally
     if ("malformed" in envelope) {
-      this.stats.malformed++;
-      if (!this.#malformedLogged) {
-        this.#malformedLogged = true;
-        logLine(`pubsub: dropped a message on topic "${topic}" (${envelope.malformed}); later ones are only counted`);
-      }
+      this.#malformedLogged = countMalformed(this.stats, topic, envelope, this.#malformedLogged);
       return;
     }
     this.stats.delivered++;

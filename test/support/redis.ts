@@ -52,10 +52,13 @@ async function launch(port: number, extra: string[]): Promise<ChildProcess> {
   }
 }
 
-/** Start a redis-server; `extra` adds server flags (`--requirepass x`, say). */
-export async function startRedis(extra: string[] = []): Promise<TestRedis> {
+/**
+ * Start a redis-server; `extra` adds server flags (`--requirepass x`, say).
+ * With `down`, only pick its port: Redis is not started until `restart()`.
+ */
+export async function startRedis(extra: string[] = [], { down = false } = {}): Promise<TestRedis> {
   const port = await freePort();
-  let child: ChildProcess | undefined = await launch(port, extra);
+  let child: ChildProcess | undefined = down ? undefined : await launch(port, extra);
   const kill = async () => {
     const c = child;
     child = undefined;

@@ -65,7 +65,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A relay that queues at most 1 MiB for a worker, and two workers' transports (not started). */
 async function relayWithTwo(): Promise<{ path: string; relay: BusRelay; a: BusTransport; b: BusTransport }> {
   const path = join(mkdtempSync(join(tmpdir(), "omniserve-bus-")), "bus.sock");
-  const relay = await BusRelay.listen(path, 1024 * 1024);
+  const relay = await BusRelay.listen(path, { maxQueued: 1024 * 1024 });
   return { path, relay, a: new BusTransport(path), b: new BusTransport(path) };
 }
 
