@@ -22,9 +22,11 @@ const DIR = "test/fixture/errors";
 
 /** `omniserve serve <module>` on `runtime`, which must fail: its status and stderr lines. */
 async function loadFailure(module: string, runtime: Runtime): Promise<string[]> {
-  const { code, stdout, stderr } = await cli(["serve", module, "--runtime", runtime, "--port", "0"]);
+  const { code, stdout, stderr } = await cli(["serve", module, "--runtime", runtime, "--port", "0"], { env: { NO_COLOR: undefined } });
   expect(code, stderr).toBe(1);
   expect(stdout).toBe("");
+  // Plain text on a pipe: no escape codes (Deno colours its own errors unless told NO_COLOR).
+  expect(stderr).not.toContain("\x1b");
   return stderr.trimEnd().split("\n");
 }
 
@@ -89,10 +91,12 @@ describe.each(RUNTIMES)("load errors on %s", (runtime) => {
     ]);
   });
 
-  test("a top-level await that never settles gives one line and status 1 (Node would exit 0 without a word)", async () => {
-    const { code, stdout, stderr } = await cli(["serve", `${DIR}/never-settles.ts`, "--runtime", runtime, "--port", "0"]);
+  test("a top-level await that never settles gives one line and status 1 (Node would exit 0 without a word), in plain text on a pipe", async () => {
+    const { code, stdout, stderr } = await cli(["serve", `${DIR}/never-settles.ts`, "--runtime", runtime, "--port", "0"], { env: { NO_COLOR: undefined } });
     expect(code).toBe(1);
     expect(stdout).toBe("");
+    // Deno's own error here was coloured on a pipe until omniserve gave it NO_COLOR.
+    expect(stderr).not.toContain("\x1b");
     if (applies("unsettledTopLevelAwait", runtime)) expect(stderr).toContain("Top-level await promise never resolved");
     else {
       expect(stderr).toBe(

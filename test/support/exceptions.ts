@@ -601,6 +601,18 @@ export const EXCEPTIONS = {
       "is armed, even an unref'd one (tried: `node:timers` setInterval with unref, `Deno.unrefTimer`, chained timeouts): " +
       "it would hang for ever instead of `unsettledTopLevelAwait`'s error",
   },
+  nodeEnvFileArgv: {
+    area: "cli",
+    runtimes: ["node"],
+    differs:
+      "with the CLI itself run by Node (the installed bin, `npx omniserve`), a missing `--env-file` ends with Node's own " +
+      "`node: FILE: not found` (a folder: `invalid format`) and status 9 before omniserve starts; run by Deno or Bun, " +
+      "omniserve's one line and status 1",
+    why:
+      "Node reads every `--env-file` in its arguments, even after the script's name, and stops at `--` only " +
+      "([nodejs/node#54232](https://github.com/nodejs/node/issues/54232); Node 20 and 24 alike). A bin starting " +
+      "`#!/usr/bin/env -S node --` would avoid it, but BusyBox's `env` (Alpine) has no `-S`, and a shell-script bin breaks npm's Windows shims",
+  },
 } satisfies Record<string, RuntimeException>;
 
 /** The names of the exceptions in one README table. */
