@@ -111,6 +111,26 @@ export const EXCEPTIONS = {
     differs: "a NUL or space in the request target, or an unknown HTTP version, gets 505 instead of 400",
     why: "Bun.serve's parser answers before JavaScript runs",
   },
+  denoUtf8Target: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "raw UTF-8 in the request target (`GET /caf\\xC3\\xA9`) is served, with `request.url` percent-encoded " +
+      "(`/caf%C3%A9`), where Node answers 400 (RFC 9112 3.2: a target is ASCII); a byte that is not UTF-8, or DEL, gets 400",
+    why:
+      "Deno.serve's parser (hyper, with the `http` crate's UTF-8 paths: [hyperium/http#715](https://github.com/hyperium/http/pull/715)) " +
+      "accepts them before JavaScript runs, and `request.url` arrives percent-encoded: omniserve cannot tell it from a target sent encoded",
+  },
+  bunRawTargetBytes: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "any byte from 0x80 to 0xFF, and DEL, in the request target is served, where Node answers 400 (RFC 9112 3.2): " +
+      "`request.url` has UTF-8 percent-encoded, and each byte that is not UTF-8 as `%EF%BF%BD` (U+FFFD), so the original bytes are lost",
+    why:
+      "Bun.serve's parser accepts them before JavaScript runs, and `request.url` arrives percent-encoded: omniserve cannot " +
+      "tell it from a target sent encoded",
+  },
   bunHostNotValidated: {
     area: "http",
     runtimes: ["bun"],
