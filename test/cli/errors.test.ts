@@ -42,6 +42,17 @@ describe.each(RUNTIMES)("load errors on %s", (runtime) => {
     ]);
   });
 
+  test.each(["unclosed.ts", "unclosed.mjs"])("a file that ends too early (%s) points just after its last character", async (file) => {
+    // Each parser puts the end of input somewhere of its own (after the last newline, on the last token).
+    const lines = await loadFailure(`${DIR}/${file}`, runtime);
+    expect(lines[0]).toMatch(new RegExp(`^omniserve: error: ${DIR}/${file.replace(".", "\\.")}:3:45: SyntaxError: .+ \\[ERR_MODULE_LOAD\\]$`));
+    expect(lines.slice(1)).toEqual([
+      "  2 | export default {",
+      '> 3 |   fetch: () => new Response("never served"),',
+      "    |                                             ^",
+    ]);
+  });
+
   test("a syntax error in an imported file points into that file", async () => {
     const lines = await loadFailure(`${DIR}/nested.ts`, runtime);
     expect(lines[0]).toMatch(new RegExp(`^omniserve: error: ${DIR}/syntax\\.ts:6:4: SyntaxError: `));
