@@ -55,6 +55,26 @@ describe.each(RUNTIMES)("omniserve serve on %s", (runtime) => {
     expect(stderr).toBe("omniserve: error: cannot find app module nope/missing.ts [ERR_MODULE_NOT_FOUND]\n");
   });
 
+  test.each([
+    ["no-fech.ts", "no-fetch.ts"],
+    ["function", "function.ts"],
+  ])("serve with a module name a typo or an extension away (%s) names the file next to it, in one line and status 1", async (typed, meant) => {
+    const { code, stderr } = await cli(["serve", `test/fixture/formats/${typed}`, "--runtime", runtime, "--port", "0"]);
+    expect([code, stderr]).toEqual([
+      1,
+      `omniserve: error: cannot find app module test/fixture/formats/${typed}; did you mean test/fixture/formats/${meant}? [ERR_MODULE_NOT_FOUND]\n`,
+    ]);
+  });
+
+  test("serve with a module that exports fetch by name but no default says what to add, in one line and status 1", async () => {
+    const { code, stderr } = await cli(["serve", "test/fixture/formats/named-fetch.ts", "--runtime", runtime, "--port", "0"]);
+    expect([code, stderr]).toEqual([
+      1,
+      "omniserve: error: test/fixture/formats/named-fetch.ts must export default an object with a fetch(request) method (or a Hono app); " +
+      "it has no default export but exports fetch by name: add export default { fetch } [ERR_NO_FETCH]\n",
+    ]);
+  });
+
   test("serve with a module without fetch gives one line and status 1", async () => {
     const { code, stderr } = await cli(["serve", "test/fixture/formats/no-fetch.ts", "--runtime", runtime, "--port", "0"]);
     expect(code).toBe(1);
