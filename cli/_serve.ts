@@ -88,7 +88,7 @@ function tlsFromFiles({ certFile, keyFile, passphraseFile }: ListenFlags): NonNu
 }
 
 /** The file names an app module may have: the extensions all three runtimes load as JavaScript or TypeScript. */
-const MODULE_FILE = /\.[cm]?[jt]sx?$/;
+export const MODULE_FILE: RegExp = /\.[cm]?[jt]sx?$/;
 
 /** The app module file next to a missing `file` whose name is likeliest meant (a typo, a left-out extension). */
 function nearbyModule(file: string): string | undefined {

@@ -14,7 +14,7 @@ import { readEnvFiles } from "./_env-file.ts";
 import { fatal } from "./_fatal.ts";
 import { runMatrix } from "./_matrix.ts";
 import { startedByNpm, watchParent } from "./_parent.ts";
-import { type ServeFlags, serveModule } from "./_serve.ts";
+import { MODULE_FILE, type ServeFlags, serveModule } from "./_serve.ts";
 import { serveWatching } from "./_watch.ts";
 import { serveWorkers } from "./_workers.ts";
 import { currentRuntime, denoFlagsAllowEnv, parseRuntime, RUNTIMES } from "./runtime.ts";
@@ -172,6 +172,8 @@ async function main(argv: string[]): Promise<void> {
     if (!spec) throw unknownCommand(topic, "help topic");
     return void process.stdout.write(commandHelp(spec));
   }
+  // `omniserve app.ts`, the command left out.
+  if (MODULE_FILE.test(command)) throw badArgument(`unknown command "${command}"; to serve it: omniserve serve ${command}`, "main");
   throw unknownCommand(command, "command");
 }
 

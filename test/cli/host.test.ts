@@ -11,7 +11,7 @@ import { applies } from "../support/exceptions.ts";
 const USAGE = "\nusage: omniserve <command> [options]\nrun omniserve --help for the commands\n";
 
 describe.each(["node", "deno", "bun"] as Runtime[])("the CLI run by %s", (host) => {
-  test("help for an unknown topic names it and the known ones, status 1, as an unknown command does", async () => {
+  test("help for an unknown topic names it and the known ones, status 1, as an unknown command does (a module file: how to serve it)", async () => {
     expect(await cli(["help", "bogus"], { host })).toEqual({
       code: 1,
       stdout: "",
@@ -22,6 +22,9 @@ describe.each(["node", "deno", "bun"] as Runtime[])("the CLI run by %s", (host) 
       stdout: "",
       stderr: `omniserve: error: unknown command "bogus"; the commands are serve and test [ERR_BAD_ARGUMENT]\n${USAGE}`,
     });
+    expect((await cli(["app.ts"], { host })).stderr.split("\n")[0]).toBe(
+      'omniserve: error: unknown command "app.ts"; to serve it: omniserve serve app.ts [ERR_BAD_ARGUMENT]',
+    );
     expect((await cli(["help", "serv"], { host })).stderr.split("\n")[0]).toBe(
       'omniserve: error: unknown help topic "serv"; did you mean serve? [ERR_BAD_ARGUMENT]',
     );
