@@ -15,11 +15,10 @@
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { badArgument } from "./_args.ts";
+import { whyUnreadable } from "./_unreadable.ts";
 
 const LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*/;
 const ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\" };
-/** Why an env file cannot be read, in words, for the codes a mistyped or misplaced name gives. */
-const UNREADABLE: Record<string, string> = { ENOENT: "no such file", EISDIR: "it is a folder", EACCES: "permission denied" };
 
 /** The variables in `text`, in order; `where` names the file in errors. */
 export function parseEnv(text: string, where: string): Record<string, string> {
@@ -71,8 +70,7 @@ export function readEnvFiles(files: string[]): Record<string, string> {
     try {
       text = readFileSync(file, "utf8");
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw badArgument(`cannot read --env-file ${file}: ${(code && UNREADABLE[code]) ?? code ?? error}`);
+      throw badArgument(`cannot read --env-file ${file}: ${whyUnreadable(error)}`);
     }
     Object.assign(vars, parseEnv(text, file));
   }

@@ -17,6 +17,7 @@ import { fatal } from "./_fatal.ts";
 import { resolveLocal } from "./_imports.ts";
 import { loadError } from "./_load-error.ts";
 import { withRequestLog } from "./_request-log.ts";
+import { whyUnreadable } from "./_unreadable.ts";
 import { currentRuntime } from "./runtime.ts";
 
 /**
@@ -73,7 +74,7 @@ function readPem(file: string, what: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (error) {
-    throw new OmniserveError("ERR_TLS", `cannot read the TLS ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    throw new OmniserveError("ERR_TLS", `cannot read the TLS ${what} file ${file}: ${whyUnreadable(error)}`);
   }
 }
 

@@ -255,7 +255,7 @@ describe("omniserve CLI arguments", () => {
     const args = ["serve", "test/fixture/matrix/app.ts", "--cert", cert.certFile, "--key", cert.keyFile, "--passphrase-file", "no.txt"];
     const { code, stderr } = await cli([...args, "--port", "0"]);
     expect(code).toBe(1);
-    expect(stderr).toBe("omniserve: error: cannot read the TLS passphrase file no.txt: ENOENT [ERR_TLS]\n");
+    expect(stderr).toBe("omniserve: error: cannot read the TLS passphrase file no.txt: no such file [ERR_TLS]\n");
   });
 
   test("--passphrase-file without --cert and --key gives one line and status 1", async () => {
@@ -269,7 +269,7 @@ describe("omniserve CLI arguments", () => {
   test("a missing certificate file gives one line and status 1", async () => {
     const { code, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", "--cert", "no.pem", "--key", "no.pem", "--port", "0"]);
     expect(code).toBe(1);
-    expect(stderr).toBe("omniserve: error: cannot read the TLS certificate file no.pem: ENOENT [ERR_TLS]\n");
+    expect(stderr).toBe("omniserve: error: cannot read the TLS certificate file no.pem: no such file [ERR_TLS]\n");
   });
 
   test.each([["--port", "-1"], ["-p", "-1"], ["--port", "65536"], ["--port", "abc"]])("%s %s gives the port's line and status 1", async (flag, value) => {
