@@ -27,6 +27,15 @@ describe.each(RUNTIMES)("omniserve serve on %s", (runtime) => {
     }
   });
 
+  test("serve loads imports written without an extension, with .js for a .ts file, or naming a folder (Deno only with sloppy imports)", async () => {
+    const server = await startLocal("test/fixture/formats/bare/app.ts", runtime);
+    try {
+      expect(await (await fetch(server.url)).text()).toBe("lib util dir");
+    } finally {
+      await server.stop();
+    }
+  });
+
   test("serve prints exactly one ready line with the picked port", async () => {
     const child = spawn("node", ["bin/omniserve.js", "serve", "test/fixture/matrix/app.ts", "--runtime", runtime, "--port", "0"]);
     let stdout = "";
