@@ -151,6 +151,8 @@ export async function loadApp(modulePath: string): Promise<ServeOptions> {
       ? "; it exports a function: export default { fetch: yourFunction }"
       : app === undefined && typeof mod.fetch === "function"
       ? "; it has no default export but exports fetch by name: add export default { fetch }"
+      : typeof app?.then === "function"
+      ? "; it exports a Promise: export default await yourPromise"
       : "";
     throw new OmniserveError(
       "ERR_NO_FETCH",

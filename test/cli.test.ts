@@ -75,12 +75,14 @@ describe.each(RUNTIMES)("omniserve serve on %s", (runtime) => {
     ]);
   });
 
-  test("serve with a module that exports fetch by name but no default says what to add, in one line and status 1", async () => {
-    const { code, stderr } = await cli(["serve", "test/fixture/formats/named-fetch.ts", "--runtime", runtime, "--port", "0"]);
+  test.each([
+    ["named-fetch.ts", "it has no default export but exports fetch by name: add export default { fetch }"],
+    ["promise.ts", "it exports a Promise: export default await yourPromise"],
+  ])("serve with a module that has fetch but not as its default export's method (%s) says what to change, in one line and status 1", async (file, hint) => {
+    const { code, stderr } = await cli(["serve", `test/fixture/formats/${file}`, "--runtime", runtime, "--port", "0"]);
     expect([code, stderr]).toEqual([
       1,
-      "omniserve: error: test/fixture/formats/named-fetch.ts must export default an object with a fetch(request) method (or a Hono app); " +
-      "it has no default export but exports fetch by name: add export default { fetch } [ERR_NO_FETCH]\n",
+      `omniserve: error: test/fixture/formats/${file} must export default an object with a fetch(request) method (or a Hono app); ${hint} [ERR_NO_FETCH]\n`,
     ]);
   });
 
