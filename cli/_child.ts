@@ -10,7 +10,18 @@ import { fatal } from "./_fatal.ts";
 import { watchParent } from "./_parent.ts";
 import { currentRuntime } from "./runtime.ts";
 import { type ServedModule, type ServeFlags, serveModule } from "./_serve.ts";
+import { UNSET_NO_COLOR } from "./spawn.ts";
 
+// NO_COLOR was for Deno's own output (see spawn.ts): the app sees the environment it was given. Without
+// --allow-env among the user's Deno flags this throws, and the app cannot read the environment anyway.
+try {
+  if (process.env[UNSET_NO_COLOR]) {
+    delete process.env.NO_COLOR;
+    delete process.env[UNSET_NO_COLOR];
+  }
+} catch {
+  // no env access
+}
 const parent = process.ppid;
 const [modulePath, json] = process.argv.slice(2);
 const flags = JSON.parse(json ?? "{}") as ServeFlags;

@@ -15,6 +15,7 @@
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { badArgument } from "./_args.ts";
+import { whyUnreadable } from "./_unreadable.ts";
 
 const LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*/;
 const ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", '"': '"', "\\": "\\" };
@@ -69,7 +70,7 @@ export function readEnvFiles(files: string[]): Record<string, string> {
     try {
       text = readFileSync(file, "utf8");
     } catch (error) {
-      throw badArgument(`cannot read --env-file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+      throw badArgument(`cannot read --env-file ${file}: ${whyUnreadable(error)}`);
     }
     Object.assign(vars, parseEnv(text, file));
   }

@@ -20,7 +20,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { OmniserveError } from "../src/_errors.ts";
 import { appFrames } from "../src/_log.ts";
-import { codeFrame, displayPath, type SourcePosition, sourceLine } from "./_code-frame.ts";
+import { codeFrame, displayPath, readSource, type SourcePosition, sourceLine } from "./_code-frame.ts";
 import { findImport, importGraph } from "./_imports.ts";
 import { currentRuntime } from "./runtime.ts";
 
@@ -154,13 +154,29 @@ function cause(error: unknown, modulePath: string): Cause {
   return { at: firstAppFrame(error), what: named };
 }
 
+/** A parser that ran out of input: esbuild and Bun say "end of file", V8 "end of input", Deno (swc) `<eof>`. */
+const END_OF_INPUT = /^SyntaxError: .*(?:\bend of (?:file|input)\b|<eof>)/i;
+
+/**
+ * Where the input ends: just after its last character that is not white space. Each parser puts an error at the
+ * end of input somewhere of its own (after the last newline, on the last token, after it), and a file's last
+ * newline may or may not be there: this place is the same on every runtime, and is where the missing text goes.
+ */
+function endOfSource(at: SourcePosition): SourcePosition {
+  const text = readSource(at.file)?.trimEnd();
+  if (text === undefined) return at;
+  const lines = text.split(/\r?\n/);
+  return { file: at.file, line: lines.length, column: lines[lines.length - 1].length + 1 };
+}
+
 /**
  * The error to report when importing `modulePath` failed: ERR_MODULE_LOAD,
  * `file:line:column: what` (or `cannot load <module>: what` when no runtime
  * says where), and the code frame as `detail`.
  */
 export function loadError(error: unknown, modulePath: string): OmniserveError & { detail: string[] } {
-  const { at, what } = cause(error, modulePath);
+  const { at: reported, what } = cause(error, modulePath);
+  const at = reported && END_OF_INPUT.test(what) ? endOfSource(reported) : reported;
   const message = at ? `${displayPath(at.file)}:${at.line}:${at.column}: ${what}` : `cannot load ${displayPath(modulePath)}: ${what}`;
   return Object.assign(new OmniserveError("ERR_MODULE_LOAD", message, { cause: error }), { detail: at ? codeFrame(at) : [] });
 }

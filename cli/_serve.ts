@@ -4,18 +4,20 @@
  * and stop gracefully on SIGINT/SIGTERM.
  * @module
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { register } from "node:module";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
 import { hasCode, OmniserveError } from "../src/_errors.ts";
 import { type LogFormat, logLine } from "../src/_log.ts";
 import type { ServeOptions, Server } from "../src/types.ts";
+import { nearest } from "./_args.ts";
 import { fatal } from "./_fatal.ts";
 import { resolveLocal } from "./_imports.ts";
 import { loadError } from "./_load-error.ts";
 import { withRequestLog } from "./_request-log.ts";
+import { whyUnreadable } from "./_unreadable.ts";
 import { currentRuntime } from "./runtime.ts";
 
 /**
@@ -72,7 +74,7 @@ function readPem(file: string, what: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (error) {
-    throw new OmniserveError("ERR_TLS", `cannot read the TLS ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    throw new OmniserveError("ERR_TLS", `cannot read the TLS ${what} file ${file}: ${whyUnreadable(error)}`);
   }
 }
 
@@ -87,13 +89,26 @@ function tlsFromFiles({ certFile, keyFile, passphraseFile }: ListenFlags): NonNu
 }
 
 /** The file names an app module may have: the extensions all three runtimes load as JavaScript or TypeScript. */
-const MODULE_FILE = /\.[cm]?[jt]sx?$/;
+export const MODULE_FILE: RegExp = /\.[cm]?[jt]sx?$/;
+
+/** The app module file next to a missing `file` whose name is likeliest meant (a typo, a left-out extension). */
+function nearbyModule(file: string): string | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(dirname(file)).filter((name) => MODULE_FILE.test(name));
+  } catch {
+    return undefined;
+  }
+  return nearest(basename(file), names);
+}
 
 /** Import `modulePath` and return its default export, checked. */
 export async function loadApp(modulePath: string): Promise<ServeOptions> {
   const file = resolve(modulePath);
   if (!existsSync(file)) {
-    throw new OmniserveError("ERR_MODULE_NOT_FOUND", `cannot find app module ${modulePath}`);
+    const near = nearbyModule(file);
+    const hint = near ? `; did you mean ${join(dirname(modulePath), near)}?` : "";
+    throw new OmniserveError("ERR_MODULE_NOT_FOUND", `cannot find app module ${modulePath}${hint}`);
   }
   if (statSync(file).isDirectory()) {
     // Bun would import the folder's index, Node and Deno refuse: every runtime refuses, naming the file to give.
@@ -130,8 +145,15 @@ export async function loadApp(modulePath: string): Promise<ServeOptions> {
   // `export default` compiled to CommonJS arrives as { __esModule, default }.
   if (app && typeof app.fetch !== "function" && app.__esModule && app.default) app = app.default;
   if (!app || typeof app.fetch !== "function") {
-    // A bare handler is the likeliest slip: `deno serve` and Bun refuse it too, so say how to wrap it.
-    const wrap = typeof app === "function" ? "; it exports a function: export default { fetch: yourFunction }" : "";
+    // A bare handler is the likeliest slip: `deno serve` and Bun refuse it too, so say how to wrap it. The next:
+    // `export function fetch` (or `export const fetch`) without a default export.
+    const wrap = typeof app === "function"
+      ? "; it exports a function: export default { fetch: yourFunction }"
+      : app === undefined && typeof mod.fetch === "function"
+      ? "; it has no default export but exports fetch by name: add export default { fetch }"
+      : typeof app?.then === "function"
+      ? "; it exports a Promise: export default await yourPromise"
+      : "";
     throw new OmniserveError(
       "ERR_NO_FETCH",
       `${modulePath} must export default an object with a fetch(request) method (or a Hono app)${wrap}`,

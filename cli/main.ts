@@ -14,7 +14,7 @@ import { readEnvFiles } from "./_env-file.ts";
 import { fatal } from "./_fatal.ts";
 import { runMatrix } from "./_matrix.ts";
 import { startedByNpm, watchParent } from "./_parent.ts";
-import { type ServeFlags, serveModule } from "./_serve.ts";
+import { MODULE_FILE, type ServeFlags, serveModule } from "./_serve.ts";
 import { serveWatching } from "./_watch.ts";
 import { serveWorkers } from "./_workers.ts";
 import { currentRuntime, denoFlagsAllowEnv, parseRuntime, RUNTIMES } from "./runtime.ts";
@@ -166,11 +166,23 @@ async function main(argv: string[]): Promise<void> {
   if (command === "--version" || command === "-v") return void process.stdout.write(`${version()}\n`);
   if (command === "--help" || command === "-h" || command === undefined) return void process.stdout.write(mainHelp());
   if (command === "help") {
-    const spec = COMMANDS.find((c) => c.name === rest[0]);
-    return void process.stdout.write(spec ? commandHelp(spec) : mainHelp());
+    const [topic] = rest;
+    if (topic === undefined || topic === "--help" || topic === "-h") return void process.stdout.write(mainHelp());
+    const spec = COMMANDS.find((c) => c.name === topic);
+    if (!spec) throw unknownCommand(topic, "help topic");
+    return void process.stdout.write(commandHelp(spec));
   }
-  const near = nearest(command.replace(/^-+/, ""), COMMANDS.map((c) => c.name));
-  throw badArgument(`unknown command "${command}"${near ? `; did you mean ${near}?` : ""}`, "main");
+  // `omniserve app.ts`, the command left out.
+  if (MODULE_FILE.test(command)) throw badArgument(`unknown command "${command}"; to serve it: omniserve serve ${command}`, "main");
+  throw unknownCommand(command, "command");
+}
+
+/** `omniserve bogus` and `omniserve help bogus`: the word, the likeliest command or else all of them, and the usage. */
+function unknownCommand(typed: string, what: string): OmniserveError {
+  const names = COMMANDS.map((c) => c.name);
+  const near = nearest(typed.replace(/^-+/, ""), names);
+  const hint = near ? `did you mean ${near}?` : `the ${what}s are ${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+  return badArgument(`unknown ${what} "${typed}"; ${hint}`, "main");
 }
 
 main(process.argv.slice(2)).catch(fatal);

@@ -85,7 +85,8 @@ export function runtimeArgv(runtime: Runtime, script: string, args: string[], fl
       const permissions = flags.some((flag) => DENO_PERMISSION.test(flag)) ? [] : ["-A"];
       // --unstable-no-legacy-abort: request.signal must not abort after a normal response.
       // --unstable-net: Deno.serve({ reusePort }) for --workers.
-      return [bin, "run", ...permissions, "--quiet", "--unstable-no-legacy-abort", "--unstable-net", ...flags, script, ...args];
+      // --unstable-sloppy-imports: `import "./lib"` and `import "./lib.js"` load lib.ts, as on Node (tsx) and Bun.
+      return [bin, "run", ...permissions, "--quiet", "--unstable-no-legacy-abort", "--unstable-net", "--unstable-sloppy-imports", ...flags, script, ...args];
     }
     case "bun":
       // Bun would read .env by itself; omniserve reads env files only when told (--env-file), on every runtime.

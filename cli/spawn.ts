@@ -93,18 +93,34 @@ function supervisorArgv(modulePath: string, runtime: Runtime, options: SpawnOpti
   ];
 }
 
+/** Set for a Deno server process given NO_COLOR by {@link plainText}: _child.ts takes both away before the app loads. */
+export const UNSET_NO_COLOR = "OMNISERVE_UNSET_NO_COLOR";
+
+/**
+ * Deno colours its own errors (an uncaught error, a pending top-level await) even on a pipe, where Node and Bun
+ * write plain text: a Deno server process whose stderr is no terminal gets NO_COLOR, which Deno honours. The app
+ * does not see it (see {@link UNSET_NO_COLOR}), so its environment is the same on every runtime.
+ */
+function plainText(runtime: Runtime, options: SpawnOptions): Record<string, string> {
+  if (runtime !== "deno" || process.env.NO_COLOR !== undefined) return {};
+  if (options.directStderr && process.stderr.isTTY) return {};
+  return { NO_COLOR: "1", [UNSET_NO_COLOR]: "1" };
+}
+
 /** Serve `modulePath` on `runtime` in a child process. */
 export function startServer(
   modulePath: string,
   runtime: Runtime,
   options: SpawnOptions = {},
 ): Promise<SpawnedServer> {
-  const [bin, ...args] = (options.workers ?? 1) > 1
+  const workers = (options.workers ?? 1) > 1;
+  const [bin, ...args] = workers
     ? supervisorArgv(modulePath, runtime, options)
     : runtimeArgv(runtime, CHILD, childArgs(modulePath, options), options.runtimeFlags);
   const child = spawn(bin, args, {
     stdio: ["ignore", "pipe", options.directStderr ? "inherit" : "pipe"],
-    env: { ...process.env, ...options.env },
+    // A supervisor of workers starts each worker through here, and decides for them.
+    env: { ...process.env, ...(workers ? {} : plainText(runtime, options)), ...options.env },
   });
   options.onSpawn?.(child);
   return watchServer(child, { runtime, modulePath, bin }, options);

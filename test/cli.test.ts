@@ -27,6 +27,15 @@ describe.each(RUNTIMES)("omniserve serve on %s", (runtime) => {
     }
   });
 
+  test("serve loads imports written without an extension, with .js for a .ts file, or naming a folder (Deno only with sloppy imports)", async () => {
+    const server = await startLocal("test/fixture/formats/bare/app.ts", runtime);
+    try {
+      expect(await (await fetch(server.url)).text()).toBe("lib util dir");
+    } finally {
+      await server.stop();
+    }
+  });
+
   test("serve prints exactly one ready line with the picked port", async () => {
     const child = spawn("node", ["bin/omniserve.js", "serve", "test/fixture/matrix/app.ts", "--runtime", runtime, "--port", "0"]);
     let stdout = "";
@@ -53,6 +62,28 @@ describe.each(RUNTIMES)("omniserve serve on %s", (runtime) => {
     const { code, stderr } = await cli(["serve", "nope/missing.ts", "--runtime", runtime, "--port", "0"]);
     expect(code).toBe(1);
     expect(stderr).toBe("omniserve: error: cannot find app module nope/missing.ts [ERR_MODULE_NOT_FOUND]\n");
+  });
+
+  test.each([
+    ["no-fech.ts", "no-fetch.ts"],
+    ["function", "function.ts"],
+  ])("serve with a module name a typo or an extension away (%s) names the file next to it, in one line and status 1", async (typed, meant) => {
+    const { code, stderr } = await cli(["serve", `test/fixture/formats/${typed}`, "--runtime", runtime, "--port", "0"]);
+    expect([code, stderr]).toEqual([
+      1,
+      `omniserve: error: cannot find app module test/fixture/formats/${typed}; did you mean test/fixture/formats/${meant}? [ERR_MODULE_NOT_FOUND]\n`,
+    ]);
+  });
+
+  test.each([
+    ["named-fetch.ts", "it has no default export but exports fetch by name: add export default { fetch }"],
+    ["promise.ts", "it exports a Promise: export default await yourPromise"],
+  ])("serve with a module that has fetch but not as its default export's method (%s) says what to change, in one line and status 1", async (file, hint) => {
+    const { code, stderr } = await cli(["serve", `test/fixture/formats/${file}`, "--runtime", runtime, "--port", "0"]);
+    expect([code, stderr]).toEqual([
+      1,
+      `omniserve: error: test/fixture/formats/${file} must export default an object with a fetch(request) method (or a Hono app); ${hint} [ERR_NO_FETCH]\n`,
+    ]);
   });
 
   test("serve with a module without fetch gives one line and status 1", async () => {
@@ -235,7 +266,7 @@ describe("omniserve CLI arguments", () => {
     const args = ["serve", "test/fixture/matrix/app.ts", "--cert", cert.certFile, "--key", cert.keyFile, "--passphrase-file", "no.txt"];
     const { code, stderr } = await cli([...args, "--port", "0"]);
     expect(code).toBe(1);
-    expect(stderr).toBe("omniserve: error: cannot read the TLS passphrase file no.txt: ENOENT [ERR_TLS]\n");
+    expect(stderr).toBe("omniserve: error: cannot read the TLS passphrase file no.txt: no such file [ERR_TLS]\n");
   });
 
   test("--passphrase-file without --cert and --key gives one line and status 1", async () => {
@@ -249,7 +280,7 @@ describe("omniserve CLI arguments", () => {
   test("a missing certificate file gives one line and status 1", async () => {
     const { code, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", "--cert", "no.pem", "--key", "no.pem", "--port", "0"]);
     expect(code).toBe(1);
-    expect(stderr).toBe("omniserve: error: cannot read the TLS certificate file no.pem: ENOENT [ERR_TLS]\n");
+    expect(stderr).toBe("omniserve: error: cannot read the TLS certificate file no.pem: no such file [ERR_TLS]\n");
   });
 
   test.each([["--port", "-1"], ["-p", "-1"], ["--port", "65536"], ["--port", "abc"]])("%s %s gives the port's line and status 1", async (flag, value) => {

@@ -22,9 +22,11 @@ const DIR = "test/fixture/errors";
 
 /** `omniserve serve <module>` on `runtime`, which must fail: its status and stderr lines. */
 async function loadFailure(module: string, runtime: Runtime): Promise<string[]> {
-  const { code, stdout, stderr } = await cli(["serve", module, "--runtime", runtime, "--port", "0"]);
+  const { code, stdout, stderr } = await cli(["serve", module, "--runtime", runtime, "--port", "0"], { env: { NO_COLOR: undefined } });
   expect(code, stderr).toBe(1);
   expect(stdout).toBe("");
+  // Plain text on a pipe: no escape codes (Deno colours its own errors unless told NO_COLOR).
+  expect(stderr).not.toContain("\x1b");
   return stderr.trimEnd().split("\n");
 }
 
@@ -37,6 +39,17 @@ describe.each(RUNTIMES)("load errors on %s", (runtime) => {
       `  ${line - 1} |   fetch: () => new Response(${file.endsWith(".ts") ? "greeting" : '"never served"'}),`,
       `> ${line} |   }}`,
       "    |    ^",
+    ]);
+  });
+
+  test.each(["unclosed.ts", "unclosed.mjs"])("a file that ends too early (%s) points just after its last character", async (file) => {
+    // Each parser puts the end of input somewhere of its own (after the last newline, on the last token).
+    const lines = await loadFailure(`${DIR}/${file}`, runtime);
+    expect(lines[0]).toMatch(new RegExp(`^omniserve: error: ${DIR}/${file.replace(".", "\\.")}:3:45: SyntaxError: .+ \\[ERR_MODULE_LOAD\\]$`));
+    expect(lines.slice(1)).toEqual([
+      "  2 | export default {",
+      '> 3 |   fetch: () => new Response("never served"),',
+      "    |                                             ^",
     ]);
   });
 
@@ -89,10 +102,12 @@ describe.each(RUNTIMES)("load errors on %s", (runtime) => {
     ]);
   });
 
-  test("a top-level await that never settles gives one line and status 1 (Node would exit 0 without a word)", async () => {
-    const { code, stdout, stderr } = await cli(["serve", `${DIR}/never-settles.ts`, "--runtime", runtime, "--port", "0"]);
+  test("a top-level await that never settles gives one line and status 1 (Node would exit 0 without a word), in plain text on a pipe", async () => {
+    const { code, stdout, stderr } = await cli(["serve", `${DIR}/never-settles.ts`, "--runtime", runtime, "--port", "0"], { env: { NO_COLOR: undefined } });
     expect(code).toBe(1);
     expect(stdout).toBe("");
+    // Deno's own error here was coloured on a pipe until omniserve gave it NO_COLOR.
+    expect(stderr).not.toContain("\x1b");
     if (applies("unsettledTopLevelAwait", runtime)) expect(stderr).toContain("Top-level await promise never resolved");
     else {
       expect(stderr).toBe(

@@ -42,6 +42,29 @@ export function requests(s: Suite): void {
       }
     });
 
+    s.http1Only("raw bytes outside printable ASCII in the request target (UTF-8, a byte that is not UTF-8, DEL) get 400 (RFC 9112 3.2)", async () => {
+      // [name, the raw bytes, how Deno and Bun percent-encode them in request.url where they serve it]
+      const cases: [string, Buffer, string][] = [
+        ["UTF-8 é", Buffer.from([0xc3, 0xa9]), "%C3%A9"],
+        ["UTF-8 €", Buffer.from([0xe2, 0x82, 0xac]), "%E2%82%AC"],
+        ["a lone 0xFF", Buffer.from([0xff]), "%EF%BF%BD"],
+        ["a lone 0x80", Buffer.from([0x80]), "%EF%BF%BD"],
+        ["DEL", Buffer.from([0x7f]), "%7F"],
+      ];
+      const seen: [string, number, string][] = [];
+      const expected: [string, number, string][] = [];
+      for (const [name, bytes, encoded] of cases) {
+        const request = Buffer.concat([Buffer.from("GET /url/a"), bytes, Buffer.from(`?q=1 HTTP/1.1\r\nHost: ${new URL(s.url()).host}\r\n\r\n`)]);
+        const res = (await s.exchange(s.url(), request, { timeoutMs: 3000 })).responses[0];
+        seen.push([name, res?.status ?? 0, res?.status === 200 ? res.body.toString() : ""]);
+        // The exceptions: the runtime serves it, and the app sees it as if it had been sent percent-encoded.
+        const served = exception("bunRawTargetBytes") || (exception("denoUtf8Target") && name.startsWith("UTF-8"));
+        expected.push([name, served ? 200 : 400, served ? `${s.url()}/url/a${encoded}?q=1` : ""]);
+      }
+      expect(seen).toEqual(expected);
+      expect((await s.exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
+    });
+
     s.http1Only("OPTIONS * (asterisk form) reaches the app with the server's root URL and /*", async () => {
       const { responses } = await s.exchange(s.url(), `OPTIONS * HTTP/1.1\r\nHost: EXAMPLE.test\r\n\r\n`);
       if (exception("bunAsteriskFormRefused")) expect(responses[0].status).toBe(400);

@@ -4,6 +4,8 @@
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { resolve } from "node:path";
+import { runtimeBinary } from "../../cli/runtime.ts";
+import type { Runtime } from "../../src/types.ts";
 
 export const BIN = resolve("bin/omniserve.js");
 
@@ -11,13 +13,22 @@ export interface Options {
   timeoutMs?: number;
   env?: Record<string, string | undefined>;
   cwd?: string;
+  /** The runtime the CLI itself runs on (default node, as the installed bin runs): `deno run -A`, `bun`. */
+  host?: Runtime;
+}
+
+/** The command that runs the CLI on `host`, as a user would start it there. */
+export function hostCommand(host: Runtime = "node"): string[] {
+  if (host === "deno") return [runtimeBinary("deno"), "run", "-A", BIN];
+  return [host === "node" ? "node" : runtimeBinary(host), BIN];
 }
 
 /** Run `omniserve <args>` to its end. */
 export function cli(args: string[], options: Options = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const env = { ...process.env, ...options.env };
-    execFile("node", [BIN, ...args], { timeout: options.timeoutMs ?? 60_000, env, cwd: options.cwd }, (error, stdout, stderr) => {
+    const [bin, ...pre] = hostCommand(options.host);
+    execFile(bin, [...pre, ...args], { timeout: options.timeoutMs ?? 60_000, env, cwd: options.cwd }, (error, stdout, stderr) => {
       done({ code: error ? (error as { code?: number }).code ?? 1 : 0, stdout, stderr });
     });
   });

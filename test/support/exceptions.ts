@@ -163,6 +163,26 @@ export const EXCEPTIONS = {
     differs: "a NUL or space in the request target, or an unknown HTTP version, gets 505 instead of 400",
     why: "Bun.serve's parser answers before JavaScript runs",
   },
+  denoUtf8Target: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "raw UTF-8 in the request target (`GET /caf\\xC3\\xA9`) is served, with `request.url` percent-encoded " +
+      "(`/caf%C3%A9`), where Node answers 400 (RFC 9112 3.2: a target is ASCII); a byte that is not UTF-8, or DEL, gets 400",
+    why:
+      "Deno.serve's parser (hyper, with the `http` crate's UTF-8 paths: [hyperium/http#715](https://github.com/hyperium/http/pull/715)) " +
+      "accepts them before JavaScript runs, and `request.url` arrives percent-encoded: omniserve cannot tell it from a target sent encoded",
+  },
+  bunRawTargetBytes: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "any byte from 0x80 to 0xFF, and DEL, in the request target is served, where Node answers 400 (RFC 9112 3.2): " +
+      "`request.url` has UTF-8 percent-encoded, and each byte that is not UTF-8 as `%EF%BF%BD` (U+FFFD), so the original bytes are lost",
+    why:
+      "Bun.serve's parser accepts them before JavaScript runs, and `request.url` arrives percent-encoded: omniserve cannot " +
+      "tell it from a target sent encoded",
+  },
   bunHostNotValidated: {
     area: "http",
     runtimes: ["bun"],
@@ -679,6 +699,18 @@ export const EXCEPTIONS = {
       "the watch on the CLI is a timer, and Deno 2.9 never reports a top-level await that never settles while any timer " +
       "is armed, even an unref'd one (tried: `node:timers` setInterval with unref, `Deno.unrefTimer`, chained timeouts): " +
       "it would hang for ever instead of `unsettledTopLevelAwait`'s error",
+  },
+  nodeEnvFileArgv: {
+    area: "cli",
+    runtimes: ["node"],
+    differs:
+      "with the CLI itself run by Node (the installed bin, `npx omniserve`), a missing `--env-file` ends with Node's own " +
+      "`node: FILE: not found` (a folder: `invalid format`) and status 9 before omniserve starts; run by Deno or Bun, " +
+      "omniserve's one line and status 1",
+    why:
+      "Node reads every `--env-file` in its arguments, even after the script's name, and stops at `--` only " +
+      "([nodejs/node#54232](https://github.com/nodejs/node/issues/54232); Node 20 and 24 alike). A bin starting " +
+      "`#!/usr/bin/env -S node --` would avoid it, but BusyBox's `env` (Alpine) has no `-S`, and a shell-script bin breaks npm's Windows shims",
   },
 } satisfies Record<string, RuntimeException>;
 

@@ -123,12 +123,12 @@ export function tlsFeatures(runtime: Runtime): void {
         "--cert", `${pki.dir}/none.pem`, "--key", pki.localhost.key,
       ]);
       expect(code).toBe(1);
-      expect(stderr).toBe(`omniserve: error: cannot read the TLS certificate file ${pki.dir}/none.pem: ENOENT [ERR_TLS]\n`);
+      expect(stderr).toBe(`omniserve: error: cannot read the TLS certificate file ${pki.dir}/none.pem: no such file [ERR_TLS]\n`);
       const unreadable = await cli([
         "serve", "test/fixture/matrix/app.ts", "--runtime", runtime, "--port", "0",
         "--cert", pki.localhost.cert, "--key", pki.dir,
       ]);
-      expect([unreadable.code, unreadable.stderr]).toEqual([1, `omniserve: error: cannot read the TLS key file ${pki.dir}: EISDIR [ERR_TLS]\n`]);
+      expect([unreadable.code, unreadable.stderr]).toEqual([1, `omniserve: error: cannot read the TLS key file ${pki.dir}: it is a folder [ERR_TLS]\n`]);
     });
   });
 
