@@ -801,8 +801,10 @@ export function wsConformance(runtime: Runtime): void {
         expect(await answered).toMatch(/^HTTP\/1\.1 200/);
         const echoed = compressed ? inflateMessage(echo.payload) : echo.payload.toString();
         expect([echo.rsv1, echoed.length, echoed === text]).toEqual([compressed, text.length, true]);
-        // noPerMessageDeflate: nothing to compress, so no work to answer HTTP during.
-        if (!gap("noPerMessageDeflate")) expect(order).toEqual(["http", "echo"]);
+        // noPerMessageDeflate: nothing to compress, so no work to answer HTTP during. bunInflatesOnLoop: HTTP waits
+        // for the inflate, then comes before or after the echo as the deflate and the machine's load decide.
+        if (!gap("noPerMessageDeflate") && !gap("bunInflatesOnLoop")) expect(order).toEqual(["http", "echo"]);
+        else expect([...order].sort()).toEqual(["echo", "http"]);
       } finally {
         await own.stop();
       }
