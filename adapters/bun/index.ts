@@ -31,9 +31,9 @@ import { nativeBodyLimit, refuse } from "./_limit.ts";
 import { isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 
 import { type Compress, makeCompress } from "../../src/compress/_compress.ts";
-import { makeServeStatic, type ServeStatic } from "../../src/static/_serve-static.ts";
+import { fileNotFound, makeServeStatic, type ServeStatic } from "../../src/static/_serve-static.ts";
 import { bunCompressors } from "./_compressors.ts";
-import { bunFiles } from "./_files.ts";
+import { bunFiles, goneAtSend } from "./_files.ts";
 
 export type * from "../../src/types.ts";
 export { OmniserveError, type ErrorCode } from "../../src/_errors.ts";
@@ -105,6 +105,7 @@ export class BunServer extends ServerBase<BunRaw, Request> {
       },
       ...(ws ? { websocket: ws.handler } : {}),
       error: (error) => {
+        if (goneAtSend(error)) return fileNotFound("GET"); // only a GET opens a file (HEAD has no body)
         logRequestError(error);
         return internalError();
       },

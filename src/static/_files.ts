@@ -26,6 +26,15 @@ export interface FileInit {
    * server that applies Range to file bodies on its own must be kept from it.
    */
   rangeIgnored: boolean;
+  /**
+   * A file gone by the time it is opened has another answer than the 404
+   * (the `fallthrough`, or the file itself for a precompressed sibling):
+   * serveStatic() can give it only while it still holds the request, so a
+   * runtime that opens the file later (when it sends it) checks it now.
+   * False: the runtime's server may answer a file gone at its open with
+   * serveStatic()'s own 404 (Bun, see adapters/bun/_files.ts).
+   */
+  fallback: boolean;
 }
 
 /** The file facilities of one runtime. POSIX paths (`/`-separated). */

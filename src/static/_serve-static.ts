@@ -179,14 +179,20 @@ function send(c: Config, request: Request, original: FoundFile, type: string, si
   const status = range ? 206 : 200;
   // HEAD: the GET's headers, Content-Length included, and no body for the runtime to open.
   if (request.method === "HEAD" || size === 0) return new Response(null, { status, headers });
-  const response = c.host.respond(file, start, end, { status, headers, rangeIgnored: rangeHeader !== null && !range });
+  const fallback = c.fallthrough !== undefined || encoding !== undefined;
+  const response = c.host.respond(file, start, end, { status, headers, rangeIgnored: rangeHeader !== null && !range, fallback });
   // A precompressed sibling gone since its lookup: the file itself, as if the sibling had never been there.
   return response ?? (encoding ? send(c, request, original, type, false) : undefined);
 }
 
 function notFound(c: Config, request: Request, ctx: ServerContext | undefined): Promise<Response> | Response {
   if (c.fallthrough) return c.fallthrough(request, ctx);
-  return plain(request.method, 404, "Not Found");
+  return fileNotFound(request.method);
+}
+
+/** serveStatic()'s 404, also what a runtime's server sends for a file gone by the time it opens it (FileInit.fallback). */
+export function fileNotFound(method: string): Response {
+  return plain(method, 404, "Not Found");
 }
 
 function redirect(location: string): Response {
