@@ -181,7 +181,8 @@ export async function runGroup(
 /** Warm every live entry up; the warm-up does not count. */
 async function warmUp(entries: Entry[], s: Scenario, settings: Settings, log: Log): Promise<void> {
   if (settings.warmupSeconds <= 0) return;
-  await each(entries, (e) => measure(e, s, settings.warmupSeconds, settings).then(() => {}), log);
+  const seconds = Math.max(settings.warmupSeconds, s.warmupSeconds ?? 0);
+  await each(entries, (e) => measure(e, s, seconds, settings).then(() => {}), log);
 }
 
 /** Fresh processes for a new round: stop every live entry's server and start it again. */

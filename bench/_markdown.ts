@@ -33,7 +33,7 @@ export function markdown(run: RunResult): string {
     `${settings.connections} connections), ${versions.wsClient} (WebSocket, ${settings.wsClients} clients in one room, ` +
     `${settings.wsWindow} broadcasts in flight); omniserve ${versions.omniserve}.`,
     `${settings.pairs} alternating rounds of ${settings.seconds} s, ` +
-    `${settings.freshProcesses ? "each on fresh server processes after" : "one process per contender, after"} a ${settings.warmupSeconds} s warm-up` +
+    `${settings.freshProcesses ? "each on fresh server processes after" : "one process per contender, after"} a ${settings.warmupSeconds} s warm-up (10 s for gzip and br)` +
     `${settings.pinned ? ", servers pinned to CPU 0 and load generators to another" : ""}; ` +
     `throughput is the median round, ratio the median of per-round ratios to the raw server; ` +
     `ratio per CPU-s compares throughput per server CPU-second, the cost, which holds up when other load steals CPU.` +
