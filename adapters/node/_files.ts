@@ -49,8 +49,9 @@ const opens = nodeOpens({ openSync, fstatSync, closeSync, constants });
 export const nodeFiles: FileHost = {
   find: nodeFinder({ realpathSync, statSync, lstatSync }),
   respond({ real }, start, end, init) {
-    // Checked now, while serveStatic() can still answer 404 or fall through; the sender opens it again.
-    if (!opens(real)) return undefined;
+    // With another answer than the 404, checked while serveStatic() can still give it (FileInit.fallback);
+    // else the sender answers a file gone by the time it opens it with the same 404 (_send-file.ts).
+    if (init.fallback && !opens(real)) return undefined;
     // The global Response: the light one while an omniserve server runs, else the native one.
     const response = new Response(fileStream(real, start, end), init);
     slices.set(response, { path: real, start, end });

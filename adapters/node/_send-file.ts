@@ -3,17 +3,21 @@
  * the socket, as a `node:http` user writes it. The file is opened first,
  * synchronously (microseconds on a local disk, as nginx does; an async open
  * cost a thread-pool trip per request, measured) and non-blocking (a FIFO in
- * the file's place would wait for a writer), so a file that vanished since
- * serveStatic() checked it still gets a clean 500; a read error, or a file cut short,
- * after the head aborts the connection (never a clean end to a short body).
+ * the file's place would wait for a writer). A file gone by now (removed, a
+ * folder or a dangling symlink in its place, unreadable) gets serveStatic()'s
+ * 404 and nothing logged: serveStatic() checks it only when another answer
+ * depends on it (FileInit.fallback), so this covers the whole time from its
+ * lookup, middleware included. A read error, or a file cut short, after the
+ * head aborts the connection (never a clean end to a short body).
  * Piping keeps memory flat for a slow client.
  * @module
  */
-import { constants, createReadStream, openSync } from "node:fs";
+import { closeSync, constants, createReadStream, fstatSync, openSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import { abortResponse, writeHead, writeWhole } from "./_response-head.ts";
 import { logRequestError } from "../../src/_log.ts";
 import type { FileSlice } from "./_files.ts";
+import { isUnopenable } from "../../src/static/_files.ts";
 
 /**
  * Bytes a read takes from the file: four times Node's default, so a 1 MiB
@@ -40,10 +44,15 @@ export function sendFile(
   try {
     fd = openSync(file.path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
+    if (isUnopenable(error)) return gone(res);
     logRequestError(error);
     res.writeHead(500, { "content-type": "text/plain;charset=UTF-8", "content-length": "21" });
     res.end("Internal Server Error");
     return;
+  }
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    return gone(res);
   }
   const stream = createReadStream("", { fd, start: file.start, end: file.end, highWaterMark: HIGH_WATER_MARK });
   writeHead(res, status, headers);
@@ -65,4 +74,10 @@ export function sendFile(
     });
     stream.pipe(res, { end: false });
   });
+}
+
+/** What a missing file gets from serveStatic() (fileNotFound(), a GET's: a HEAD never opens the file). */
+function gone(res: ServerResponse): void {
+  res.writeHead(404, { "content-type": "text/plain;charset=UTF-8", "content-length": "9" });
+  res.end("Not Found");
 }
