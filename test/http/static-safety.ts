@@ -188,6 +188,15 @@ export function staticSafety(s: Suite): void {
             rmSync(join(dir, "swap.txt"), { recursive: true, force: true });
           }
         }
+        // Gone after the Response was made (middleware holding it): what a missing file gets where the runtime opens
+        // the file to send it; Deno's Response holds the file open already and sends it as it was.
+        for (const how of ["gone", "folder", "dangling"]) {
+          writeFileSync(join(dir, "swap.txt"), "swapped out");
+          const res = await ask(s, changing().url, `/__swap?how=${how}&name=swap.txt&late`);
+          const expected = s.exception("denoFileOpenedEarly") ? [200, "swapped out"] : [notFound.status, notFound.body.toString()];
+          expect([onDisk(join(dir, "swap.txt")), res.status, res.body.toString()], `${how} late`).toEqual([how, ...expected]);
+          rmSync(join(dir, "swap.txt"), { recursive: true, force: true });
+        }
         // A precompressed sibling gone since its lookup: the file itself goes out instead.
         writeFileSync(join(dir, "pre.txt"), "the file itself");
         writeFileSync(join(dir, "pre.txt.br"), "not really brotli");

@@ -460,7 +460,9 @@ export const EXCEPTIONS = {
     differs:
       "a `serveStatic()` file Response holds its file open from the moment it is made: one the app drops unsent (returning " +
       "another Response instead) keeps a file descriptor until the garbage collector finalizes it (3,000 dropped Responses " +
-      "held 3,000 descriptors until a collection, measured); Node and Bun open the file when they send it",
+      "held 3,000 descriptors until a collection, measured); Node and Bun open the file when they send it. So a file removed " +
+      "(or replaced by a folder) after the Response is made, while middleware holds it, still goes out whole on Deno, as it " +
+      "was; Node and Bun answer it as a missing file (404)",
     why:
       "Deno.serve streams a file natively only from an open file's own `readable`; opening on the first read, as Node does, " +
       "would put a JavaScript read loop under every file Deno sends",
