@@ -2,24 +2,25 @@ import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /**
- * The files that run longest on CI (2 cores), in the order to start them: longest first, the bench smokes
- * between the conformance files so the two busiest never start side by side. With no timings of its own (a
+ * The files that run longest (measured on this branch, 2 shared cores), in the order to start them: longest
+ * first, the CPU-heavy bench smokes and soak spread among the conformance files, which mostly wait. With no timings of its own (a
  * fresh clone, as on CI) vitest starts larger files first, and these are a few lines each (one call of a
  * shared suite), so they started last and the last of them ran on alone while the other worker idled. A list
  * out of date only costs order, never a case.
  */
 const LONGEST_FIRST = [
-  "test/bench/node.test.ts",
   "test/http/deno-h2.test.ts",
   "test/http/workers.test.ts",
-  "test/bench/deno.test.ts",
   "test/http/node-h2.test.ts",
-  "test/bench/bun.test.ts",
   "test/http/node.test.ts",
-  "test/http/deno.test.ts",
+  "test/bench/node.test.ts",
   "test/http/node24.test.ts",
-  "test/http/bun-h2.test.ts",
+  "test/http/deno.test.ts",
   "test/http/bun.test.ts",
+  "test/bench/deno.test.ts",
+  "test/http/bun-h2.test.ts",
+  "test/soak.test.ts",
+  "test/bench/bun.test.ts",
 ];
 
 /** vitest's order (failed first, then by last duration or size), with {@link LONGEST_FIRST} ahead of the rest. */
