@@ -115,6 +115,15 @@ async function each(entries: Entry[], step: (e: Entry) => Promise<void>, log: Lo
   }
 }
 
+/**
+ * {@link each} for a quick run: every live entry at once. A quick run is a smoke test, not a measurement (its
+ * numbers are printed, never compared), and each load runs for a fixed time, so side by side a scenario's
+ * contenders take one load's time instead of one each.
+ */
+async function eachAtOnce(entries: Entry[], step: (e: Entry) => Promise<void>, log: Log): Promise<void> {
+  await Promise.all(entries.map((e) => each([e], step, log)));
+}
+
 /** Start a contender's server, pinned to the server core when the run pins. */
 async function start(c: Contender, s: Scenario, settings: Settings): Promise<Running> {
   const server = await c.start(s);
@@ -202,7 +211,7 @@ async function measureAll(entries: Entry[], s: Scenario, settings: Settings, log
     if (round_ === 0 || settings.freshProcesses) await warmUp(entries, s, settings, log);
     const order = round_ % 2 ? [...entries].reverse() : entries;
     const values = new Map<Entry, number>();
-    await each(order, async (e) => {
+    await (settings.quick ? eachAtOnce : each)(order, async (e) => {
       const { value, cpu, clientCpu, redisCpu } = await measure(e, s, settings.seconds, settings);
       values.set(e, value);
       e.row.rounds.push(Math.round(value));
@@ -253,8 +262,7 @@ async function measureAll(entries: Entry[], s: Scenario, settings: Settings, log
 
 /** RSS per idle WebSocket on a fresh server per contender. */
 async function measureIdle(entries: Entry[], s: Scenario, settings: Settings, log: Log): Promise<void> {
-  for (const e of entries) {
-    if (e.row.status !== "ok") continue;
+  await (settings.quick ? eachAtOnce : each)(entries, async (e) => {
     e.row.idleConnections = settings.idleConnections;
     let server: Running | undefined;
     try {
@@ -268,5 +276,5 @@ async function measureIdle(entries: Entry[], s: Scenario, settings: Settings, lo
     } finally {
       await server?.stop();
     }
-  }
+  }, log);
 }

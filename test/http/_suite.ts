@@ -10,6 +10,7 @@ import tls from "node:tls";
 import { describe, test } from "vitest";
 import type { SpawnedServer } from "../../dist/cli/spawn.js";
 import type { Runtime } from "../../src/types.ts";
+import { alongside } from "../support/alongside.ts";
 import { applies, type ExceptionName } from "../support/exceptions.ts";
 import { testCertificate } from "../support/cert.ts";
 import { exchange, type Exchange, type ExchangeOptions } from "../support/http-client.ts";
@@ -73,10 +74,14 @@ export interface Suite {
 }
 
 
-/** Register every HTTP conformance case for `runtime`; with `workers`, served by `omniserve serve --workers N`. */
+/**
+ * Register every HTTP conformance case for `runtime`; with `workers`, served by `omniserve serve --workers N`.
+ * Two or more registrations in one file run alongside each other, each against its own server, each one's
+ * cases in order.
+ */
 export function conformance(runtime: Runtime, workers = 1, protocol: Protocol = "http/1.1"): void {
   const over = protocol === "http/1.1" ? "" : ` over ${protocol === "h2" ? "h2 (TLS)" : "h2c"}`;
-  describe(`conformance on ${runtime}${workers > 1 ? ` with ${workers} workers` : ""}${over}`, () => {
+  alongside(describe(`conformance on ${runtime}${workers > 1 ? ` with ${workers} workers` : ""}${over}`, () => {
     let ca: string | undefined;
     let caFile: string | undefined;
     const start = async (module: string, env?: Record<string, string>) => {
@@ -127,5 +132,5 @@ export function conformance(runtime: Runtime, workers = 1, protocol: Protocol = 
     staticSafety(suite);
     compression(suite);
     if (protocol !== "http/1.1") h2Cases(suite);
-  });
+  }));
 }

@@ -19,7 +19,9 @@ export function server(s: Suite): void {
       expect(status).toBe("done");
     });
 
-    test("SIGTERM with a request that never finishes exits 0 after the 10 s deadline", async () => {
+    // The cases from here on each start a server of their own and share nothing, so they run side by side:
+    // the 10 s deadline below waits, it does not work, and the others fit inside it.
+    test.concurrent("SIGTERM with a request that never finishes exits 0 after the 10 s deadline", async () => {
       const own = await s.start("test/fixture/hang.ts");
       const hanging = s.fetch(`${own.url}/hang`).then(() => "answered", () => "dropped");
       await sleep(200);
@@ -29,7 +31,7 @@ export function server(s: Suite): void {
       expect(own.stderr()).toMatch(/in-flight requests did not finish within 10 s; closing them/);
     }, 30_000);
 
-    test("server.reload() swaps fetch for new requests without dropping the connection", async () => {
+    test.concurrent("server.reload() swaps fetch for new requests without dropping the connection", async () => {
       const own = await s.start("test/fixture/reload.ts");
       try {
         const { responses, closed } = await s.exchange(own.url, [get(own.url, "/"), get(own.url, "/swap"), get(own.url, "/")], {
@@ -42,7 +44,7 @@ export function server(s: Suite): void {
       }
     });
 
-    s.http1Only("idleTimeout closes a keep-alive connection that stays idle", async () => {
+    s.http1Only.concurrent("idleTimeout closes a keep-alive connection that stays idle", async () => {
       const own = await s.start("test/fixture/idle.ts");
       try {
         const { hostname, port } = new URL(own.url);
@@ -62,7 +64,7 @@ export function server(s: Suite): void {
       }
     });
 
-    test("SIGTERM stops gracefully: in-flight requests finish, new connections are refused, exit 0", async () => {
+    test.concurrent("SIGTERM stops gracefully: in-flight requests finish, new connections are refused, exit 0", async () => {
       const own = await s.start("test/fixture/http-app.ts");
       const inflight = s.fetch(`${own.url}/slow?ms=700`).then((r) => r.text(), () => "reset");
       await sleep(200);

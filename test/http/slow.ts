@@ -112,8 +112,9 @@ function drained(socket: Duplex, ms: number): Promise<boolean> {
 export function slowClients(s: Suite): void {
   const { exception } = s;
   describe("slow clients", () => {
-    // Raw HTTP/1.1 bytes trickled on a TCP connection; the HTTP/2 framing of the same bounds is the next case.
-    s.http1Only("slow request heads (by the byte or by the line) and trickling bodies are closed while a normal client is served", async () => {
+    // Raw HTTP/1.1 bytes trickled on a TCP connection; the HTTP/2 framing of the same bounds is the last case.
+    // It waits on a server of its own, so it runs side by side with the next case, which loads the suite's.
+    s.http1Only.concurrent("slow request heads (by the byte or by the line) and trickling bodies are closed while a normal client is served", async () => {
       const server = await s.start("test/fixture/slow-clients.ts");
       const slow: ReturnType<typeof trickle>[] = [];
       const sockets: Duplex[] = [];
@@ -143,7 +144,7 @@ export function slowClients(s: Suite): void {
       }
     }, 60_000);
 
-    s.http1Only("a client that pipelines thousands of requests and reads nothing cannot grow memory; once it reads, all are answered in order", async () => {
+    s.http1Only.concurrent("a client that pipelines thousands of requests and reads nothing cannot grow memory; once it reads, all are answered in order", async () => {
       // 3,000 requests for 64 KiB streamed bodies, 135 KB on the wire: answered all at once, 190 MiB.
       const COUNT = 3000;
       const before = await rssMiB(s);

@@ -8,6 +8,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { describe, expect, test } from "vitest";
 import type { Runtime } from "../../src/types.ts";
+import { alongside } from "../support/alongside.ts";
 import { startTlsServer } from "../support/cert.ts";
 import { servedBy, startLocal } from "../support/served.ts";
 import { applies, type ExceptionName } from "../support/exceptions.ts";
@@ -109,7 +110,8 @@ function h2c(url: string, path: string): Promise<string> {
 
 export function tlsConformance(runtime: Runtime): void {
   const exception = (name: ExceptionName<"http">) => applies(name, runtime);
-  describe(`https on ${runtime}`, () => {
+  // Its own server: it runs alongside the file's conformance block (test/support/alongside.ts).
+  alongside(describe(`https on ${runtime}`, () => {
     let ca: string;
     const server = servedBy(async () => {
       const started = await startTlsServer("test/fixture/http-app.ts", runtime);
@@ -215,5 +217,5 @@ export function tlsConformance(runtime: Runtime): void {
       const echo = await request(server().url, ca, "/body/json", { method: "POST", body: JSON.stringify(json) });
       expect(JSON.parse(echo.body)).toEqual(json);
     });
-  });
+  }));
 }
