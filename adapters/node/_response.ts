@@ -30,15 +30,51 @@ const TEXT_PLAIN = "text/plain;charset=UTF-8";
 /** Shared and never mutated: FastResponse copies into a Headers before anyone can write. */
 const JSON_HEADERS: [string, string][] = [["content-type", "application/json"]];
 
+/** A header name (RFC 9110 5.1 token). */
+const NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A header value as the Headers class keeps it: visible ASCII, spaces and tabs inside, none around. */
+const VALUE = /^(?:[\x21-\x7e](?:[\t\x20-\x7e]*[\x21-\x7e])?)?$/;
+
+/**
+ * True when every name and value in `init` (a record or an array of pairs)
+ * is one the Headers class would keep as it is. Anything else (a value with
+ * spaces around it or bytes past ASCII, a name or value it refuses, another
+ * iterable) is made a real Headers at construction, which trims what the
+ * standard trims and throws the standard TypeError, as Deno's and Bun's
+ * Response constructors do; the common case costs two tests per header.
+ */
+function plainHeaders(init: HeadersInit): boolean {
+  if (Array.isArray(init)) {
+    for (const pair of init) if (pair.length !== 2 || !NAME.test(pair[0]) || !VALUE.test(pair[1])) return false;
+    return true;
+  }
+  if (Symbol.iterator in init) return false;
+  for (const name in init) if (!NAME.test(name) || !VALUE.test((init as Record<string, string>)[name])) return false;
+  return true;
+}
+
+/** The body of a response that was sent: disturbed, as a read body is. */
+function usedBody(): ReadableStream<Uint8Array> {
+  const stream = new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
+  stream.getReader().read().catch(() => {});
+  return stream;
+}
+
 export class FastResponse {
   #body: BodyInit | null;
   #init: ResponseInit | undefined;
   #headers: Headers | undefined;
   #native: Response | undefined;
+  /** Sent by the server: the body is used, as Deno's and Bun's are once sent. */
+  #sent = false;
 
   constructor(body?: BodyInit | null, init?: ResponseInit) {
     body = standardBody(body) as BodyInit | null | undefined;
     checkStatusText(init?.statusText);
+    const headers = init?.headers;
+    if (headers != null && headers !== JSON_HEADERS && !(headers instanceof Headers) && !plainHeaders(headers)) {
+      init = { status: init!.status, statusText: init!.statusText, headers: new Headers(headers) };
+    }
     this.#body = body ?? null;
     this.#init = init;
     const status = init?.status;
@@ -112,7 +148,12 @@ export class FastResponse {
   }
 
   get bodyUsed(): boolean {
-    return this.#native ? this.#native.bodyUsed : false;
+    return this.#native ? this.#native.bodyUsed : this.#sent;
+  }
+
+  /** The server sends the body now (from `_fast()` or `_stream()`); a null body is never used. @internal */
+  _send(): void {
+    if (this.#body !== null) this.#sent = true;
   }
 
   /**
@@ -159,6 +200,10 @@ export class FastResponse {
 
   /** The native Response, built on first need. @internal */
   _native(): Response {
+    if (this.#sent && !this.#native) {
+      const headers = this.headers; // with the content-type the body gave it
+      return (this.#native = new NativeResponse(usedBody(), { status: this.status, statusText: this.statusText, headers }));
+    }
     return (this.#native ??= new NativeResponse(this.#body, {
       status: this.#init?.status,
       statusText: this.#init?.statusText,

@@ -162,6 +162,51 @@ export function responses(s: Suite): void {
       ]);
     });
 
+    test("a Response sent once and returned again, one whose body the app read, and Response.error() get a plain 500, logged once; a sent Response's bodyUsed is true", async () => {
+      const logged = s.server().stderrLength();
+      const kept = `/response/kept?id=${Math.random()}`;
+      // One connection: under --workers the three requests reach the same process, which keeps the Response.
+      const { responses } = await s.exchange(s.url(), [get(s.url(), kept), get(s.url(), kept), get(s.url(), `${kept}&used`)], { responses: 3 });
+      expect(responses.map((r) => [r.status, r.body.toString()])).toEqual([[200, "kept body"], [500, "Internal Server Error"], [200, "true"]]);
+      for (const path of ["/response/read", "/response/error"]) {
+        const res = (await s.exchange(s.url(), get(s.url(), path))).responses[0];
+        expect([path, res.status, header(res, "content-type"), res.body.toString()]).toEqual([path, 500, "text/plain;charset=UTF-8", "Internal Server Error"]);
+      }
+      await s.sleep(100);
+      const used = "ERR_INVALID_RESPONSE handler returned a Response whose body was already used (read, or sent for an earlier request): make a new Response for each request";
+      // omniserve's own line, with no stack: not the runtime's error (Deno printed its own TypeError and stack).
+      expect(s.server().stderr(logged).trim().split("\n")).toEqual([
+        `omniserve: GET ${kept}: ${used}`,
+        `omniserve: GET /response/read: ${used}`,
+        "omniserve: GET /response/error: ERR_INVALID_RESPONSE handler returned Response.error(), which no server can send",
+      ]);
+    });
+
+    test("response header values go out as Headers keeps them: trimmed, past ASCII one Latin-1 byte each; an init Headers refuses is a TypeError", async () => {
+      // With a string body: node:http wrote such a head as UTF-8 (caf\xC3\xA9) and the padding as given.
+      const values = (await s.exchange(s.url(), get(s.url(), "/response/header-values"))).responses[0];
+      expect([header(values, "x-latin1"), header(values, "x-padded"), values.body.toString()]).toEqual(["caf\u00e9", "padded", "text body"]);
+      const map = (await s.exchange(s.url(), get(s.url(), "/response/header-map"))).responses[0];
+      expect([header(map, "x-map"), map.body.toString()]).toEqual(["1", "map"]);
+      // A newline, a NUL, a name with a space, a character past Latin-1, a CR in a pair, a pair of one.
+      const init = (await s.exchange(s.url(), get(s.url(), "/response/header-init"))).responses[0];
+      expect(JSON.parse(init.body.toString())).toEqual(Array(6).fill("TypeError"));
+    });
+
+    test("a response stream's cancel() runs when the client leaves mid-body, given an AbortError (Deno: a string)", async () => {
+      const id = `cancel-${Math.random()}`;
+      // curl gives up after a second, mid-body, and closes its connection (over HTTP/2 too: the whole session).
+      const args = ["-s", "-o", "/dev/null", "--max-time", "1", ...s.curl(), `${s.url()}/stream-cancel?id=${id}`];
+      const exit = await new Promise<unknown>((resolve) => execFile("curl", args, (error) => resolve(error ? error.code : 0)));
+      expect(exit).toBe(28); // timed out: the body never ends
+      let status = "";
+      for (let i = 0; i < 40 && !status.startsWith("cancelled"); i++) {
+        await s.sleep(50);
+        status = await (await s.fetch(`${s.url()}/signal/status?id=${id}`)).text();
+      }
+      expect(status).toBe(exception("denoCancelReasonString") ? "cancelled: string" : "cancelled: AbortError");
+    });
+
     test("several Set-Cookie headers stay separate", async () => {
       const { responses } = await s.exchange(s.url(), get(s.url(), "/cookies"));
       expect(headerAll(responses[0], "set-cookie")).toEqual(["a=1; Path=/", "b=2; Path=/; HttpOnly"]);
