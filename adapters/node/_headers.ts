@@ -102,6 +102,11 @@ export class NodeHeaders {
     return `Headers ${inspect(fields, { ...options, depth })}`;
   }
 
+  /** Show and change `headers` from now on: the native Request's own copy, once the request has one. @internal */
+  _adopt(headers: Headers): void {
+    this.#native = headers;
+  }
+
   /** The real Headers, built on the first change. @internal */
   _native(): Headers {
     if (this.#native) return this.#native;

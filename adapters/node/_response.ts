@@ -38,19 +38,46 @@ const VALUE = /^(?:[\x21-\x7e](?:[\t\x20-\x7e]*[\x21-\x7e])?)?$/;
 /**
  * True when every name and value in `init` (a record or an array of pairs)
  * is one the Headers class would keep as it is. Anything else (a value with
- * spaces around it or bytes past ASCII, a name or value it refuses, another
- * iterable) is made a real Headers at construction, which trims what the
+ * spaces around it or bytes past ASCII, one that is no string, a name or
+ * value it refuses, another iterable) is made a real Headers at construction, which trims what the
  * standard trims and throws the standard TypeError, as Deno's and Bun's
  * Response constructors do; the common case costs two tests per header.
  */
 function plainHeaders(init: HeadersInit): boolean {
   if (Array.isArray(init)) {
-    for (const pair of init) if (pair.length !== 2 || !NAME.test(pair[0]) || !VALUE.test(pair[1])) return false;
+    for (const pair of init) if (pair.length !== 2 || !plainField(pair[0], pair[1])) return false;
     return true;
   }
   if (Symbol.iterator in init) return false;
-  for (const name in init) if (!NAME.test(name) || !VALUE.test((init as Record<string, string>)[name])) return false;
+  // A record's own fields only: an inherited one is no header to the standard (a real Headers drops it).
+  for (const name in init) if (!plainField(name, (init as Record<string, unknown>)[name]) || !Object.hasOwn(init, name)) return false;
   return true;
+}
+
+/** A name and a value (a string: a number or an array is made one by a real Headers) kept as they are. */
+const plainField = (name: string, value: unknown): boolean => typeof value === "string" && NAME.test(name) && VALUE.test(value);
+
+/** True when `init`'s status and statusText are what WebIDL would make of them: a whole number in 0-65535, a string. */
+function plainInit(init: ResponseInit): boolean {
+  const { status, statusText } = init;
+  return (status === undefined || (typeof status === "number" && (status & 0xffff) === status)) &&
+    (statusText === undefined || typeof statusText === "string");
+}
+
+/**
+ * `init` with its status and statusText converted as WebIDL converts them
+ * (`unsigned short`, `ByteString`), as Deno's, Bun's and undici's Response
+ * constructors do: a status `"204"` is 204 (no body, no Content-Length), 200.7
+ * is 200 (with its reason phrase), a statusText `5` is `"5"`.
+ */
+function standardInit(init: ResponseInit): ResponseInit {
+  const { status, statusText } = init;
+  const whole = status === undefined ? undefined : Math.trunc(Number(status));
+  return {
+    ...init,
+    status: whole === undefined ? undefined : Number.isFinite(whole) ? ((whole % 65536) + 65536) % 65536 : 0,
+    statusText: statusText === undefined ? undefined : String(statusText),
+  };
 }
 
 /** The body of a response that was sent: disturbed, as a read body is. */
@@ -70,6 +97,7 @@ export class FastResponse {
 
   constructor(body?: BodyInit | null, init?: ResponseInit) {
     body = standardBody(body) as BodyInit | null | undefined;
+    if (init !== undefined && !plainInit(init)) init = standardInit(init);
     checkStatusText(init?.statusText);
     const headers = init?.headers;
     if (headers != null && headers !== JSON_HEADERS && !(headers instanceof Headers) && !plainHeaders(headers)) {
@@ -124,9 +152,15 @@ export class FastResponse {
     return status >= 200 && status < 300;
   }
 
+  /**
+   * One object for the response's life ([SameObject]): headers handed out
+   * before the native Response was built stay this response's headers after
+   * (the sender and `clone()` read them), so a header set through them later
+   * is sent, as on Deno and Bun.
+   */
   get headers(): Headers {
-    if (this.#native) return this.#native.headers;
     if (this.#headers) return this.#headers;
+    if (this.#native) return this.#native.headers;
     const headers = new Headers(this.#init?.headers);
     // What the Fetch standard's Response constructor adds for the body type.
     const body = this.#body;
@@ -145,6 +179,17 @@ export class FastResponse {
 
   get body(): ReadableStream<Uint8Array> | null {
     return this._native().body;
+  }
+
+  /** The native clone, with the headers this response has now (see `headers`). */
+  clone(): Response {
+    const clone = this._native().clone();
+    const headers = this.#headers;
+    if (headers) {
+      for (const name of [...clone.headers.keys()]) clone.headers.delete(name);
+      for (const [name, value] of headers) clone.headers.append(name, value);
+    }
+    return clone;
   }
 
   get bodyUsed(): boolean {

@@ -45,8 +45,8 @@ export function send(
       return sendStream(res, stream.status, flatHeaders(stream.headers), stream.body, isHead);
     }
   }
-  const native = isFast ? response._native() : response;
-  return sendNative(res, native, isHead);
+  // A FastResponse itself: its body and status are the native one's, its headers its own (see FastResponse.headers).
+  return sendNative(res, response, isHead);
 }
 
 function sendFixed(

@@ -187,6 +187,12 @@ export function requests(s: Suite): void {
         expect(await (await s.fetch(s.url() + "/request/form", { method: "POST", body: empty, headers })).json()).toEqual([["empty", "", "application/x-thing", 0]]);
       });
 
+      test("request.headers is one object for the request's life: a header set after clone() is the request's, not the clone's", async () => {
+        const seen = await (await s.fetch(s.url() + "/request/headers-kept", { method: "POST", body: "x" })).json();
+        if (exception("denoRequestHeadersImmutable") && s.protocol === "http/1.1") expect(seen).toEqual([true, "TypeError", null, null]);
+        else expect(seen).toEqual([true, "set", "1", null]);
+      });
+
       test("request.headers.get() and has() of a name that is none are TypeErrors, as for any Headers", async () => {
         const seen = await (await s.fetch(s.url() + "/request/header-name", { headers: { "x-a": "1" } })).json();
         expect(seen).toEqual(["TypeError", "TypeError", "1"]);

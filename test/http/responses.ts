@@ -193,6 +193,23 @@ export function responses(s: Suite): void {
       expect(JSON.parse(init.body.toString())).toEqual(Array(6).fill("TypeError"));
     });
 
+    test("response.headers is one object for the response's life: changed after clone() or body, the response sends the change", async () => {
+      for (const touch of ["clone", "body"]) {
+        const res = (await s.exchange(s.url(), get(s.url(), `/response/headers-kept?touch=${touch}`))).responses[0];
+        const seen = touch === "clone" ? "[true,null]" : '[true,"no clone"]'; // the clone was made before the change
+        expect([touch, res.status, header(res, "x-late"), header(res, "x-seen"), res.body.toString()]).toEqual([touch, 200, "1", seen, "kept headers"]);
+      }
+    });
+
+    test("a ResponseInit is read as WebIDL reads it: a status \"201\" or 200.7, a statusText 5, header values 5 and [a, b], no inherited field", async () => {
+      const res = (await s.exchange(s.url(), get(s.url(), "/response/init"))).responses[0];
+      expect([res.status, JSON.parse(res.body.toString()), header(res, "x-number"), header(res, "x-list"), header(res, "x-inherited")])
+        .toEqual([201, [200, "5", "5", "a,b", null], "5", "a,b", undefined]);
+      // A null-body status given as a string: no body and no Content-Length (Node sent content-length: 0).
+      const [empty, next] = (await s.exchange(s.url(), [get(s.url(), "/response/init?null-body"), get(s.url(), "/hello")], { responses: 2 })).responses;
+      expect([empty.status, header(empty, "content-length"), next.body.toString()]).toEqual([204, undefined, "Hello, World!"]);
+    });
+
     test("a response stream's cancel() runs when the client leaves mid-body, given an AbortError (Deno: a string)", async () => {
       const id = `cancel-${Math.random()}`;
       // curl gives up after a second, mid-body, and closes its connection (over HTTP/2 too: the whole session).
