@@ -210,7 +210,7 @@ export function responses(s: Suite): void {
       expect([empty.status, header(empty, "content-length"), next.body.toString()]).toEqual([204, undefined, "Hello, World!"]);
     });
 
-    test("a response stream's cancel() runs when the client leaves mid-body, given an AbortError (Deno: a string)", async () => {
+    test("a response stream's cancel() runs when the client leaves mid-body, given an AbortError (Deno: a string), and request.signal aborts", async () => {
       const id = `cancel-${Math.random()}`;
       // curl gives up after a second, mid-body, and closes its connection (over HTTP/2 too: the whole session).
       const args = ["-s", "-o", "/dev/null", "--max-time", "1", ...s.curl(), `${s.url()}/stream-cancel?id=${id}`];
@@ -222,6 +222,8 @@ export function responses(s: Suite): void {
         status = await (await s.fetch(`${s.url()}/signal/status?id=${id}`)).text();
       }
       expect(status).toBe(exception("denoCancelReasonString") ? "cancelled: string" : "cancelled: AbortError");
+      const signal = await (await s.fetch(`${s.url()}/signal/status?id=${id}-signal`)).text();
+      expect(signal).toBe(exception("denoH2SignalMidBody") && s.protocol !== "http/1.1" ? "not aborted" : "aborted");
     });
 
     test("several Set-Cookie headers stay separate", async () => {

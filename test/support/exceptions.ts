@@ -104,6 +104,16 @@ export const EXCEPTIONS = {
       "Deno.serve cancels the body itself with the error of the connection it lost; another reason would mean copying " +
       "every response stream in JavaScript, the cost measured for `denoStreamChunksUint8ArrayOnly`",
   },
+  denoH2SignalMidBody: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "over HTTP/2, a client that leaves while the response body streams does not abort `request.signal` (the body's " +
+      "`cancel()` runs); over HTTP/1.1 it aborts, as on Node and Bun",
+    why:
+      "Deno.serve aborts the signal of an HTTP/2 request only when the stream goes before the response (measured on " +
+      "2.9.6, h2 and h2c); the signal is Deno's own, and a request rebuilt with one of omniserve's would cost every request",
+  },
   denoSlowClientsKept: {
     area: "http",
     runtimes: ["deno"],
