@@ -10,7 +10,7 @@
 
 import { swapGlobalResponse } from "../../src/_global-response.ts";
 import { delegateToNative } from "./_delegate.ts";
-import { checkStatusText, isFormData, NULL_BODY_STATUS, standardBody } from "../../src/_body-init.ts";
+import { checkStatusText, isFormData, NULL_BODY_STATUS, standardBody, webidlStatus } from "../../src/_body-init.ts";
 
 const NativeResponse: typeof Response = globalThis.Response;
 
@@ -72,10 +72,9 @@ function plainInit(init: ResponseInit): boolean {
  */
 function standardInit(init: ResponseInit): ResponseInit {
   const { status, statusText } = init;
-  const whole = status === undefined ? undefined : Math.trunc(Number(status));
   return {
     ...init,
-    status: whole === undefined ? undefined : Number.isFinite(whole) ? ((whole % 65536) + 65536) % 65536 : 0,
+    status: status === undefined ? undefined : webidlStatus(status),
     statusText: statusText === undefined ? undefined : String(statusText),
   };
 }

@@ -150,7 +150,7 @@ export function responses(s: Suite): void {
       expect([sent.status, header(sent, "content-type"), sent.body.toString()]).toEqual([200, text, "1,2"]);
     });
 
-    test("a body with a null-body status and a redirect to a relative URL are TypeErrors in the app", async () => {
+    test("a body with a null-body status (given as a number or a string) and a redirect to a relative URL are TypeErrors in the app", async () => {
       const { responses } = await s.exchange(s.url(), get(s.url(), "/response-rules"));
       expect(JSON.parse(responses[0].body.toString())).toEqual([
         "TypeError",
@@ -159,6 +159,7 @@ export function responses(s: Suite): void {
         "TypeError",
         [204, null],
         [301, "http://example.test/"],
+        "TypeError",
       ]);
     });
 
