@@ -64,6 +64,8 @@ export function wsConformance(runtime: Runtime): void {
       clients.push(first.client!);
       expect(first.handshake.status).toBe(101);
       expect(first.handshake.headers["x-upgrade"]).toBe("yes");
+      // Read as Latin-1: one byte 0xE9 (Node wrote the head as UTF-8, caf\xC3\xA9).
+      expect(first.handshake.headers["x-latin1"]).toBe("caf\u00e9");
       const chosen = await RawClient.connect(`${server().url}/?name=h2&protocol=json`, { protocols: ["chat", "json"] });
       clients.push(chosen.client!);
       expect(chosen.handshake.headers["sec-websocket-protocol"]).toBe("json");
@@ -195,6 +197,7 @@ export function wsConformance(runtime: Runtime): void {
       expect(client).toBeUndefined();
       expect(handshake.status).toBe(403);
       expect(handshake.headers["x-refused"]).toBe("yes");
+      expect(handshake.headers["x-latin1"]).toBe("caf\u00e9");
       expect(handshake.body).toBe("nope");
     });
 
