@@ -28,6 +28,12 @@ export function isFormData(body: unknown): boolean {
   return typeof body === "object" && body !== null && (body as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === "FormData";
 }
 
+/** A ResponseInit status as WebIDL reads it (`unsigned short`): `"204"` is 204, 200.7 is 200. */
+export function webidlStatus(status: unknown): number {
+  const whole = Math.trunc(Number(status));
+  return Number.isFinite(whole) ? ((whole % 65536) + 65536) % 65536 : 0;
+}
+
 /** The statuses whose responses have no body (the Fetch standard's null body statuses). */
 export const NULL_BODY_STATUS: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
 

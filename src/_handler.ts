@@ -57,13 +57,10 @@ export function invoke(
   } catch (error) {
     return fail(h, error, request);
   }
-  if (result instanceof NativeResponse) return h.toNative === undefined ? result : sendable(h, result, request);
+  if (result instanceof NativeResponse) return sendable(h, result, request);
   if (isThenable(result)) {
     return (result as Promise<unknown>).then(
-      (value) =>
-        value instanceof NativeResponse
-          ? h.toNative === undefined ? value : sendable(h, value, request)
-          : fail(h, notAResponse(value), request),
+      (value) => value instanceof NativeResponse ? sendable(h, value, request) : fail(h, notAResponse(value), request),
       (error) => fail(h, error, request),
     );
   }
@@ -73,10 +70,32 @@ export function invoke(
 /** `response` as the runtime's own Response; one it cannot send goes to `fail`. */
 function sendable(h: Handlers, response: Response, request: Request): Response | Promise<Response> {
   try {
-    return h.toNative!(response);
+    const problem = unsendable(response, "handler");
+    if (problem !== undefined) return fail(h, problem, request);
+    return h.toNative === undefined ? response : h.toNative(response);
   } catch (error) {
     return fail(h, error, request);
   }
+}
+
+/**
+ * Why no server can send `response`, or undefined: Response.error() (status 0,
+ * a network error), or a body already used, read by the app or sent for an
+ * earlier request (a Response kept in a variable and returned again). Deno.serve
+ * and Bun.serve refuse both, each with its own 500 and log; Node would send the
+ * kept body again. Checked here once, so every runtime gives the same plain 500
+ * and one log line (an upgrade hook's refusal too, src/ws/_upgrade.ts). `bodyUsed`
+ * is a flag on every runtime: no stream is built.
+ */
+export function unsendable(response: Response, who: string): OmniserveError | undefined {
+  if (response.bodyUsed) {
+    return new OmniserveError(
+      "ERR_INVALID_RESPONSE",
+      `${who} returned a Response whose body was already used (read, or sent for an earlier request): make a new Response for each request`,
+    );
+  }
+  if (response.status === 0) return new OmniserveError("ERR_INVALID_RESPONSE", `${who} returned Response.error(), which no server can send`);
+  return undefined;
 }
 
 /**
@@ -95,10 +114,10 @@ export function respond(
   } catch (error) {
     return settle(fail(h, error, request), done);
   }
-  if (result instanceof NativeResponse) return done(result);
+  if (result instanceof NativeResponse) return settle(sendable(h, result, request), done);
   if (isThenable(result)) {
     (result as Promise<unknown>).then(
-      (value) => value instanceof NativeResponse ? done(value) : settle(fail(h, notAResponse(value), request), done),
+      (value) => settle(value instanceof NativeResponse ? sendable(h, value, request) : fail(h, notAResponse(value), request), done),
       (error) => settle(fail(h, error, request), done),
     );
     return;
@@ -143,9 +162,10 @@ export function fail(
 }
 
 function fromErrorHook(h: Handlers, response: Response, request: Request): Response {
-  if (h.toNative === undefined) return response;
   try {
-    return h.toNative(response);
+    const problem = unsendable(response, "error hook");
+    if (problem !== undefined) return errorHookFailed(h, problem, request);
+    return h.toNative === undefined ? response : h.toNative(response);
   } catch (error) {
     return errorHookFailed(h, error, request);
   }

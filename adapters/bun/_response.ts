@@ -19,7 +19,7 @@
 
 import { swapGlobalResponse } from "../../src/_global-response.ts";
 import { loggedStream } from "../../src/_logged-stream.ts";
-import { checkStatusText, NULL_BODY_STATUS, standardBody } from "../../src/_body-init.ts";
+import { checkStatusText, NULL_BODY_STATUS, standardBody, webidlStatus } from "../../src/_body-init.ts";
 
 /** Bun's own Response class. */
 export const NativeResponse: typeof Response = globalThis.Response;
@@ -37,8 +37,9 @@ export class StandardResponse extends NativeResponse {
 
   constructor(body?: BodyInit | null, init?: ResponseInit) {
     // Bun sends such a body's status without the body; the standard (and Node, Deno) refuse it.
-    if (body != null && init?.status !== undefined && NULL_BODY_STATUS.has(init.status)) {
-      throw new TypeError(`Response constructor: a ${init.status} response cannot have a body`);
+    // The status as WebIDL reads it: `"204"` is 204 too.
+    if (body != null && init?.status !== undefined && NULL_BODY_STATUS.has(webidlStatus(init.status))) {
+      throw new TypeError(`Response constructor: a ${webidlStatus(init.status)} response cannot have a body`);
     }
     body = standardBody(body) as BodyInit | null | undefined;
     checkStatusText(init?.statusText); // Bun takes any

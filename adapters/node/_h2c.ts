@@ -35,6 +35,11 @@ export function sniffH2c(h1: http.Server, h2: http2.Http2Server, idleMs: number)
       socket.pause();
       socket.unshift(seen);
       if (maybeH2) {
+        // node:http accepts connections half-open (a client's FIN leaves the socket open for the answer);
+        // an HTTP/2 session only learns of a client that left when its socket closes, so close it at
+        // the FIN, as http2.createServer's own connections do. Without this, a session whose client
+        // had gone kept its streams: a response stream went on being pulled, never cancelled.
+        socket.allowHalfOpen = false;
         h2.emit("connection", socket);
       } else {
         http1.call(h1, socket);

@@ -10,6 +10,8 @@ import { inspect } from "node:util";
 import { delegateToNative } from "./_delegate.ts";
 
 const NativeHeaders: typeof Headers = globalThis.Headers;
+/** A header name (RFC 9110 5.1 token). */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 export class NodeHeaders {
   readonly #raw: string[];
@@ -32,6 +34,8 @@ export class NodeHeaders {
         out = out === null ? raw[i + 1] : out + separator + raw[i + 1];
       }
     }
+    // A name that is none (a space in it, say) is a TypeError, as Headers says; a found one was a name.
+    if (out === null && !TOKEN.test(name)) throw new TypeError(`"${name}" is not a valid header name`);
     return out;
   }
 
@@ -96,6 +100,11 @@ export class NodeHeaders {
     const fields: Record<string, string> = {};
     for (const [name, value] of this.#pairs()) fields[name] = name in fields ? `${fields[name]}, ${value}` : value;
     return `Headers ${inspect(fields, { ...options, depth })}`;
+  }
+
+  /** Show and change `headers` from now on: the native Request's own copy, once the request has one. @internal */
+  _adopt(headers: Headers): void {
+    this.#native = headers;
   }
 
   /** The real Headers, built on the first change. @internal */

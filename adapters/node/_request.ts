@@ -101,9 +101,11 @@ export class NodeRequest {
     ));
   }
 
+  /** The same object for the request's life ([SameObject]): once the native Request exists, it shows that one's headers. */
   get headers(): Headers {
+    if (this.#headers) return this.#headers;
     if (this.#native) return this.#native.headers;
-    return (this.#headers ??= new NodeHeaders(this.#req.rawHeaders) as unknown as Headers);
+    return (this.#headers = new NodeHeaders(this.#req.rawHeaders) as unknown as Headers);
   }
 
   get signal(): AbortSignal {
@@ -190,15 +192,26 @@ export class NodeRequest {
       if (this.#used) return this.#usedNative();
       body = this.limit.stream(Readable.toWeb(this.#req) as ReadableStream<Uint8Array>);
     }
-    this.#native = new NativeRequest(this.url, {
-      method: this.method,
-      headers: this.headers,
-      body,
-      signal: this.signal,
-      // @ts-ignore: `duplex` is required by undici for stream bodies but missing from lib.dom
-      duplex: "half",
-    });
-    return this.#native;
+    return this.#adopt(
+      new NativeRequest(this.url, {
+        method: this.method,
+        headers: this.headers,
+        body,
+        signal: this.signal,
+        // @ts-ignore: `duplex` is required by undici for stream bodies but missing from lib.dom
+        duplex: "half",
+      }),
+    );
+  }
+
+  /**
+   * Make `native` the request's: the headers object the app already holds
+   * goes on to show (and change) the native Request's own copy, so a header
+   * set after `clone()` or `formData()` is still the request's, as on Bun.
+   */
+  #adopt(native: Request): Request {
+    (this.#headers as unknown as NodeHeaders | undefined)?._adopt(native.headers);
+    return (this.#native = native);
   }
 
   /**
@@ -207,14 +220,16 @@ export class NodeRequest {
    * TypeError, while inspecting it or reading `mode` still works.
    */
   #usedNative(): Request {
-    const native = (this.#native = new NativeRequest(this.url, {
-      method: this.method,
-      headers: this.headers,
-      body: new ReadableStream({ start: (controller) => controller.close() }),
-      signal: this.signal,
-      // @ts-ignore: as above
-      duplex: "half",
-    }));
+    const native = this.#adopt(
+      new NativeRequest(this.url, {
+        method: this.method,
+        headers: this.headers,
+        body: new ReadableStream({ start: (controller) => controller.close() }),
+        signal: this.signal,
+        // @ts-ignore: as above
+        duplex: "half",
+      }),
+    );
     native.body!.getReader().read().catch(() => {});
     return native;
   }

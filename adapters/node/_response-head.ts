@@ -42,7 +42,7 @@ export function writeWhole(res: ServerResponse, status: number, headers: string[
   if (stream === undefined) {
     writeHead1(res, status, headers);
     if (body === null) res.end();
-    else res.end(body);
+    else res.end(typeof body === "string" && !asciiValues(headers) ? Buffer.from(body) : body);
     return;
   }
   if (stream.destroyed || stream.closed) return;
@@ -53,6 +53,20 @@ export function writeWhole(res: ServerResponse, status: number, headers: string[
   stream.respond(h2Head(status, headers), empty ? ENDED : stream.endAfterHeaders ? OPEN : UNTIL_TRAILERS);
   if (!empty) stream.end(body);
 }
+
+/**
+ * True when every header value is ASCII. node:http writes the head in the
+ * same write as a string body, and so as UTF-8 (`café` as `caf\xC3\xA9`);
+ * beside bytes it writes the head as Latin-1, one byte per character, which
+ * is what a Headers value means (a ByteString) and what Deno, Bun and Node's
+ * HTTP/2 send. A string body goes out as bytes when some value is not ASCII.
+ */
+function asciiValues(headers: string[]): boolean {
+  for (let i = 1; i < headers.length; i += 2) if (NOT_ASCII.test(headers[i])) return false;
+  return true;
+}
+
+const NOT_ASCII = /[\u0080-\uffff]/;
 
 function h2Stream(res: ServerResponse): http2.ServerHttp2Stream | undefined {
   return (res as { stream?: http2.ServerHttp2Stream }).stream;

@@ -10,7 +10,7 @@
 
 import { swapGlobalResponse } from "../../src/_global-response.ts";
 import { delegateToNative } from "./_delegate.ts";
-import { checkStatusText, isFormData, NULL_BODY_STATUS, standardBody } from "../../src/_body-init.ts";
+import { checkStatusText, isFormData, NULL_BODY_STATUS, standardBody, webidlStatus } from "../../src/_body-init.ts";
 
 const NativeResponse: typeof Response = globalThis.Response;
 
@@ -30,15 +30,78 @@ const TEXT_PLAIN = "text/plain;charset=UTF-8";
 /** Shared and never mutated: FastResponse copies into a Headers before anyone can write. */
 const JSON_HEADERS: [string, string][] = [["content-type", "application/json"]];
 
+/** A header name (RFC 9110 5.1 token). */
+const NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A header value as the Headers class keeps it: visible ASCII, spaces and tabs inside, none around. */
+const VALUE = /^(?:[\x21-\x7e](?:[\t\x20-\x7e]*[\x21-\x7e])?)?$/;
+
+/**
+ * True when every name and value in `init` (a record or an array of pairs)
+ * is one the Headers class would keep as it is. Anything else (a value with
+ * spaces around it or bytes past ASCII, one that is no string, a name or
+ * value it refuses, another iterable) is made a real Headers at construction, which trims what the
+ * standard trims and throws the standard TypeError, as Deno's and Bun's
+ * Response constructors do; the common case costs two tests per header.
+ */
+function plainHeaders(init: HeadersInit): boolean {
+  if (Array.isArray(init)) {
+    for (const pair of init) if (pair.length !== 2 || !plainField(pair[0], pair[1])) return false;
+    return true;
+  }
+  if (Symbol.iterator in init) return false;
+  // A record's own fields only: an inherited one is no header to the standard (a real Headers drops it).
+  for (const name in init) if (!plainField(name, (init as Record<string, unknown>)[name]) || !Object.hasOwn(init, name)) return false;
+  return true;
+}
+
+/** A name and a value (a string: a number or an array is made one by a real Headers) kept as they are. */
+const plainField = (name: string, value: unknown): boolean => typeof value === "string" && NAME.test(name) && VALUE.test(value);
+
+/** True when `init`'s status and statusText are what WebIDL would make of them: a whole number in 0-65535, a string. */
+function plainInit(init: ResponseInit): boolean {
+  const { status, statusText } = init;
+  return (status === undefined || (typeof status === "number" && (status & 0xffff) === status)) &&
+    (statusText === undefined || typeof statusText === "string");
+}
+
+/**
+ * `init` with its status and statusText converted as WebIDL converts them
+ * (`unsigned short`, `ByteString`), as Deno's, Bun's and undici's Response
+ * constructors do: a status `"204"` is 204 (no body, no Content-Length), 200.7
+ * is 200 (with its reason phrase), a statusText `5` is `"5"`.
+ */
+function standardInit(init: ResponseInit): ResponseInit {
+  const { status, statusText } = init;
+  return {
+    ...init,
+    status: status === undefined ? undefined : webidlStatus(status),
+    statusText: statusText === undefined ? undefined : String(statusText),
+  };
+}
+
+/** The body of a response that was sent: disturbed, as a read body is. */
+function usedBody(): ReadableStream<Uint8Array> {
+  const stream = new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
+  stream.getReader().read().catch(() => {});
+  return stream;
+}
+
 export class FastResponse {
   #body: BodyInit | null;
   #init: ResponseInit | undefined;
   #headers: Headers | undefined;
   #native: Response | undefined;
+  /** Sent by the server: the body is used, as Deno's and Bun's are once sent. */
+  #sent = false;
 
   constructor(body?: BodyInit | null, init?: ResponseInit) {
     body = standardBody(body) as BodyInit | null | undefined;
+    if (init !== undefined && !plainInit(init)) init = standardInit(init);
     checkStatusText(init?.statusText);
+    const headers = init?.headers;
+    if (headers != null && headers !== JSON_HEADERS && !(headers instanceof Headers) && !plainHeaders(headers)) {
+      init = { status: init!.status, statusText: init!.statusText, headers: new Headers(headers) };
+    }
     this.#body = body ?? null;
     this.#init = init;
     const status = init?.status;
@@ -88,9 +151,15 @@ export class FastResponse {
     return status >= 200 && status < 300;
   }
 
+  /**
+   * One object for the response's life ([SameObject]): headers handed out
+   * before the native Response was built stay this response's headers after
+   * (the sender and `clone()` read them), so a header set through them later
+   * is sent, as on Deno and Bun.
+   */
   get headers(): Headers {
-    if (this.#native) return this.#native.headers;
     if (this.#headers) return this.#headers;
+    if (this.#native) return this.#native.headers;
     const headers = new Headers(this.#init?.headers);
     // What the Fetch standard's Response constructor adds for the body type.
     const body = this.#body;
@@ -111,8 +180,24 @@ export class FastResponse {
     return this._native().body;
   }
 
+  /** The native clone, with the headers this response has now (see `headers`). */
+  clone(): Response {
+    const clone = this._native().clone();
+    const headers = this.#headers;
+    if (headers) {
+      for (const name of [...clone.headers.keys()]) clone.headers.delete(name);
+      for (const [name, value] of headers) clone.headers.append(name, value);
+    }
+    return clone;
+  }
+
   get bodyUsed(): boolean {
-    return this.#native ? this.#native.bodyUsed : false;
+    return this.#native ? this.#native.bodyUsed : this.#sent;
+  }
+
+  /** The server sends the body now (from `_fast()` or `_stream()`); a null body is never used. @internal */
+  _send(): void {
+    if (this.#body !== null) this.#sent = true;
   }
 
   /**
@@ -159,6 +244,10 @@ export class FastResponse {
 
   /** The native Response, built on first need. @internal */
   _native(): Response {
+    if (this.#sent && !this.#native) {
+      const headers = this.headers; // with the content-type the body gave it
+      return (this.#native = new NativeResponse(usedBody(), { status: this.status, statusText: this.statusText, headers }));
+    }
     return (this.#native ??= new NativeResponse(this.#body, {
       status: this.#init?.status,
       statusText: this.#init?.statusText,

@@ -32,6 +32,7 @@ export function send(
   if (isFast) {
     const fast = response._fast();
     if (fast) {
+      response._send();
       const body = fast.body;
       if (!(body instanceof Blob)) return sendFixed(res, fast, body, isHead);
       return body.arrayBuffer().then((bytes) => sendFixed(res, fast, new Uint8Array(bytes), isHead));
@@ -40,11 +41,12 @@ export function send(
   if (isFast) {
     const stream = response._stream();
     if (stream) {
+      response._send();
       return sendStream(res, stream.status, flatHeaders(stream.headers), stream.body, isHead);
     }
   }
-  const native = isFast ? response._native() : response;
-  return sendNative(res, native, isHead);
+  // A FastResponse itself: its body and status are the native one's, its headers its own (see FastResponse.headers).
+  return sendNative(res, response, isHead);
 }
 
 function sendFixed(
@@ -150,16 +152,18 @@ async function pipe(reader: ReadableStreamDefaultReader<Uint8Array>, res: Server
   let gone = false;
   const onClose = () => {
     gone = true;
-    reader.cancel().catch(() => {});
+    // The reason the source's cancel() gets, as Bun gives one (Deno a string: denoCancelReasonString).
+    reader.cancel(new DOMException("client disconnected", "AbortError")).catch(() => {});
   };
   res.once("close", onClose);
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done || gone) break;
-      let chunk = byteChunk(value);
+      const bytes = byteChunk(value);
+      // As bytes: node:http would write the head with a first string chunk as UTF-8 (see writeWhole).
+      const chunk = typeof bytes === "string" ? Buffer.from(bytes) : bytes;
       if (declared !== undefined) {
-        if (typeof chunk === "string") chunk = Buffer.from(chunk);
         if (chunk.byteLength >= left) {
           res.write(chunk.subarray(0, left));
           left = 0;

@@ -69,7 +69,7 @@ export class NodeWebSockets {
         ? negotiateDeflate(req.headers["sec-websocket-extensions"])
         : undefined;
       if (compress) head101 += `sec-websocket-extensions: ${compress.header}\r\n`;
-      socket.write(head101 + headerLines(decision.headers) + "\r\n");
+      socket.write(head101 + headerLines(decision.headers) + "\r\n", "latin1");
       const peer = new NodePeer(this.hub, socket, {
         request,
         remoteAddress: plainIp(socket.remoteAddress),
@@ -169,6 +169,7 @@ function toRequest(url: string, raw: string[], signal: AbortSignal): Request {
   return new Request(url, { headers, signal });
 }
 
+/** A head's header lines; written as Latin-1, one byte per character, as a Headers value means (a ByteString). */
 function headerLines(headers: Headers): string {
   let out = "";
   for (const [name, value] of headers) {
@@ -189,6 +190,7 @@ async function writeResponse(socket: Socket, response: Response): Promise<void> 
   socket.end(Buffer.concat([
     Buffer.from(
       `HTTP/1.1 ${response.status} ${text}\r\n${headerLines(headers)}connection: close\r\ncontent-length: ${body.length}\r\n\r\n`,
+      "latin1",
     ),
     body,
   ]));

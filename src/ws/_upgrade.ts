@@ -3,6 +3,7 @@
  * Response (returned or thrown) into a refusal, and pick the subprotocol.
  * @module
  */
+import { unsendable } from "../_handler.ts";
 import { logRequestError } from "../_log.ts";
 import type { WebSocketOptions } from "../types.ts";
 
@@ -72,14 +73,13 @@ export async function decideUpgrade(
   try {
     result = hooks.upgrade ? await hooks.upgrade(get()) : undefined;
   } catch (error) {
-    if (error instanceof Response) return { refuse: error };
     // crossws's hooks may also throw `{ response }` (an HTTPError from h3, say).
-    const thrown = (error as { response?: unknown } | null)?.response;
-    if (thrown instanceof Response) return { refuse: thrown };
+    const thrown = error instanceof Response ? error : (error as { response?: unknown } | null)?.response;
+    if (thrown instanceof Response) return refusal(thrown, get);
     logRequestError(error, get());
-    return { refuse: new Response("Internal Server Error", { status: 500 }) };
+    return { refuse: serverError() };
   }
-  if (result instanceof Response) return { refuse: result };
+  if (result instanceof Response) return refusal(result, get);
   const headers = new Headers(result?.headers);
   const offered = offeredProtocols(protocols);
   const wanted = result?.protocol ?? headers.get("sec-websocket-protocol") ?? undefined;
@@ -88,6 +88,24 @@ export async function decideUpgrade(
   const protocol = wanted !== undefined && offered.includes(wanted) ? wanted : undefined;
   return { headers, context: result?.context ?? {}, protocol };
 }
+
+/**
+ * Refuse with `response`; one no server can send (Response.error(), a body
+ * already used: see `unsendable`) is logged and refused with a plain 500.
+ */
+function refusal(response: Response, request: () => Request): Refusal {
+  let problem: unknown;
+  try {
+    problem = unsendable(response, "upgrade hook");
+  } catch (error) {
+    problem = error; // a Response-like whose fields cannot be read
+  }
+  if (problem === undefined) return { refuse: response };
+  logRequestError(problem, request());
+  return { refuse: serverError() };
+}
+
+const serverError = (): Response => new Response("Internal Server Error", { status: 500 });
 
 /** `Sec-WebSocket-Protocol: a, b` as `["a", "b"]`. */
 export function offeredProtocols(header: string | null): string[] {

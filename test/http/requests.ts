@@ -187,6 +187,17 @@ export function requests(s: Suite): void {
         expect(await (await s.fetch(s.url() + "/request/form", { method: "POST", body: empty, headers })).json()).toEqual([["empty", "", "application/x-thing", 0]]);
       });
 
+      test("request.headers is one object for the request's life: a header set after clone() is the request's, not the clone's", async () => {
+        const seen = await (await s.fetch(s.url() + "/request/headers-kept", { method: "POST", body: "x" })).json();
+        if (exception("denoRequestHeadersImmutable") && s.protocol === "http/1.1") expect(seen).toEqual([true, "TypeError", null, null]);
+        else expect(seen).toEqual([true, "set", "1", null]);
+      });
+
+      test("request.headers.get() and has() of a name that is none are TypeErrors, as for any Headers", async () => {
+        const seen = await (await s.fetch(s.url() + "/request/header-name", { headers: { "x-a": "1" } })).json();
+        expect(seen).toEqual(["TypeError", "TypeError", "1"]);
+      });
+
       test("request.clone() reads the same body as the original", async () => {
         expect(await post("/request/clone")).toEqual([200, { clone: { ...sent, path: "/request/clone" }, original: "hello" }]);
       });
@@ -214,6 +225,19 @@ export function requests(s: Suite): void {
         const get = await s.fetch(s.url() + "/request/forward", { headers: { "x-a": "1" } });
         expect(await get.json()).toEqual({ method: "GET", path: "/echo", a: "1", b: null, body: "" });
       });
+    });
+
+    s.http1Only("fetch(url, request) forwards a chunked upload (Node's fetch refuses its Transfer-Encoding: a 500)", async () => {
+      const logged = s.server().stderrLength();
+      const host = new URL(s.url()).host;
+      const { responses } = await s.exchange(s.url(), `POST /request/forward HTTP/1.1\r\nHost: ${host}\r\nX-A: 1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n`);
+      if (exception("nodeFetchHopByHop")) {
+        expect([responses[0].status, responses[0].body.toString()]).toEqual([500, "Internal Server Error"]);
+        await s.sleep(100);
+        expect(s.server().stderr(logged)).toMatch(/^omniserve: POST \/request\/forward: TypeError fetch failed/);
+      } else {
+        expect([responses[0].status, JSON.parse(responses[0].body.toString())]).toEqual([200, { method: "POST", path: "/echo", a: "1", b: null, body: "hello" }]);
+      }
     });
 
     test("ctx.ip is the client address as plain IPv4", async () => {

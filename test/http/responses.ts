@@ -150,7 +150,7 @@ export function responses(s: Suite): void {
       expect([sent.status, header(sent, "content-type"), sent.body.toString()]).toEqual([200, text, "1,2"]);
     });
 
-    test("a body with a null-body status and a redirect to a relative URL are TypeErrors in the app", async () => {
+    test("a body with a null-body status (given as a number or a string) and a redirect to a relative URL are TypeErrors in the app", async () => {
       const { responses } = await s.exchange(s.url(), get(s.url(), "/response-rules"));
       expect(JSON.parse(responses[0].body.toString())).toEqual([
         "TypeError",
@@ -159,7 +159,72 @@ export function responses(s: Suite): void {
         "TypeError",
         [204, null],
         [301, "http://example.test/"],
+        "TypeError",
       ]);
+    });
+
+    test("a Response sent once and returned again, one whose body the app read, and Response.error() get a plain 500, logged once; a sent Response's bodyUsed is true", async () => {
+      const logged = s.server().stderrLength();
+      const kept = `/response/kept?id=${Math.random()}`;
+      // One connection: under --workers the three requests reach the same process, which keeps the Response.
+      const { responses } = await s.exchange(s.url(), [get(s.url(), kept), get(s.url(), kept), get(s.url(), `${kept}&used`)], { responses: 3 });
+      expect(responses.map((r) => [r.status, r.body.toString()])).toEqual([[200, "kept body"], [500, "Internal Server Error"], [200, "true"]]);
+      for (const path of ["/response/read", "/response/error"]) {
+        const res = (await s.exchange(s.url(), get(s.url(), path))).responses[0];
+        expect([path, res.status, header(res, "content-type"), res.body.toString()]).toEqual([path, 500, "text/plain;charset=UTF-8", "Internal Server Error"]);
+      }
+      await s.sleep(100);
+      const used = "ERR_INVALID_RESPONSE handler returned a Response whose body was already used (read, or sent for an earlier request): make a new Response for each request";
+      // omniserve's own line, with no stack: not the runtime's error (Deno printed its own TypeError and stack).
+      expect(s.server().stderr(logged).trim().split("\n")).toEqual([
+        `omniserve: GET ${kept}: ${used}`,
+        `omniserve: GET /response/read: ${used}`,
+        "omniserve: GET /response/error: ERR_INVALID_RESPONSE handler returned Response.error(), which no server can send",
+      ]);
+    });
+
+    test("response header values go out as Headers keeps them: trimmed, past ASCII one Latin-1 byte each; an init Headers refuses is a TypeError", async () => {
+      // With a string body: node:http wrote such a head as UTF-8 (caf\xC3\xA9) and the padding as given.
+      const values = (await s.exchange(s.url(), get(s.url(), "/response/header-values"))).responses[0];
+      expect([header(values, "x-latin1"), header(values, "x-padded"), values.body.toString()]).toEqual(["caf\u00e9", "padded", "text body"]);
+      const map = (await s.exchange(s.url(), get(s.url(), "/response/header-map"))).responses[0];
+      expect([header(map, "x-map"), map.body.toString()]).toEqual(["1", "map"]);
+      // A newline, a NUL, a name with a space, a character past Latin-1, a CR in a pair, a pair of one.
+      const init = (await s.exchange(s.url(), get(s.url(), "/response/header-init"))).responses[0];
+      expect(JSON.parse(init.body.toString())).toEqual(Array(6).fill("TypeError"));
+    });
+
+    test("response.headers is one object for the response's life: changed after clone() or body, the response sends the change", async () => {
+      for (const touch of ["clone", "body"]) {
+        const res = (await s.exchange(s.url(), get(s.url(), `/response/headers-kept?touch=${touch}`))).responses[0];
+        const seen = touch === "clone" ? "[true,null]" : '[true,"no clone"]'; // the clone was made before the change
+        expect([touch, res.status, header(res, "x-late"), header(res, "x-seen"), res.body.toString()]).toEqual([touch, 200, "1", seen, "kept headers"]);
+      }
+    });
+
+    test("a ResponseInit is read as WebIDL reads it: a status \"201\" or 200.7, a statusText 5, header values 5 and [a, b], no inherited field", async () => {
+      const res = (await s.exchange(s.url(), get(s.url(), "/response/init"))).responses[0];
+      expect([res.status, JSON.parse(res.body.toString()), header(res, "x-number"), header(res, "x-list"), header(res, "x-inherited")])
+        .toEqual([201, [200, "5", "5", "a,b", null], "5", "a,b", undefined]);
+      // A null-body status given as a string: no body and no Content-Length (Node sent content-length: 0).
+      const [empty, next] = (await s.exchange(s.url(), [get(s.url(), "/response/init?null-body"), get(s.url(), "/hello")], { responses: 2 })).responses;
+      expect([empty.status, header(empty, "content-length"), next.body.toString()]).toEqual([204, undefined, "Hello, World!"]);
+    });
+
+    test("a response stream's cancel() runs when the client leaves mid-body, given an AbortError (Deno: a string), and request.signal aborts", async () => {
+      const id = `cancel-${Math.random()}`;
+      // curl gives up after a second, mid-body, and closes its connection (over HTTP/2 too: the whole session).
+      const args = ["-s", "-o", "/dev/null", "--max-time", "1", ...s.curl(), `${s.url()}/stream-cancel?id=${id}`];
+      const exit = await new Promise<unknown>((resolve) => execFile("curl", args, (error) => resolve(error ? error.code : 0)));
+      expect(exit).toBe(28); // timed out: the body never ends
+      let status = "";
+      for (let i = 0; i < 40 && !status.startsWith("cancelled"); i++) {
+        await s.sleep(50);
+        status = await (await s.fetch(`${s.url()}/signal/status?id=${id}`)).text();
+      }
+      expect(status).toBe(exception("denoCancelReasonString") ? "cancelled: string" : "cancelled: AbortError");
+      const signal = await (await s.fetch(`${s.url()}/signal/status?id=${id}-signal`)).text();
+      expect(signal).toBe(exception("denoH2SignalMidBody") && s.protocol !== "http/1.1" ? "not aborted" : "aborted");
     });
 
     test("several Set-Cookie headers stay separate", async () => {

@@ -94,6 +94,26 @@ export const EXCEPTIONS = {
       "every stream through a check in JS cost the 1 MiB stream scenario about 18% per CPU-second (0.72 against 0.87 " +
       "of raw, one run each, 2026-11-28)",
   },
+  denoCancelReasonString: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "a response stream's `cancel()` is given the string `resource closed` when the client leaves mid-body; Node and " +
+      "Bun give an `AbortError` DOMException",
+    why:
+      "Deno.serve cancels the body itself with the error of the connection it lost; another reason would mean copying " +
+      "every response stream in JavaScript, the cost measured for `denoStreamChunksUint8ArrayOnly`",
+  },
+  denoH2SignalMidBody: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "over HTTP/2, a client that leaves while the response body streams does not abort `request.signal` (the body's " +
+      "`cancel()` runs); over HTTP/1.1 it aborts, as on Node and Bun",
+    why:
+      "Deno.serve aborts the signal of an HTTP/2 request only when the stream goes before the response (measured on " +
+      "2.9.6, h2 and h2c); the signal is Deno's own, and a request rebuilt with one of omniserve's would cost every request",
+  },
   denoSlowClientsKept: {
     area: "http",
     runtimes: ["deno"],
@@ -364,6 +384,18 @@ export const EXCEPTIONS = {
     why:
       "Deno's own `fetch` fails on a `Deno.serve` request: a bare `Deno.serve` handler calling `fetch(request)` throws the same " +
       "(measured on Deno 2.9.6); the request is Deno's own object, which omniserve hands over unwrapped",
+  },
+  nodeFetchHopByHop: {
+    area: "http",
+    runtimes: ["node"],
+    differs:
+      "`fetch()` of the request (`fetch(url, request)`, `fetch(new Request(url, request))`, or with `request.headers`) " +
+      "fails with `TypeError: fetch failed` when the client sent Transfer-Encoding (any chunked upload), Keep-Alive or " +
+      "Upgrade; Deno and Bun forward it. A proxy on Node deletes those headers first",
+    why:
+      "Node's fetch (undici) refuses those connection-specific request headers (`InvalidArgumentError: invalid " +
+      "transfer-encoding header`; [vercel/next.js#48214](https://github.com/vercel/next.js/issues/48214)), Node 24 " +
+      "too; the request must show the headers the client sent, as on Deno and Bun",
   },
   nodeKnownMethodsOnly: {
     area: "http",

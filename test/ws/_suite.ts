@@ -64,6 +64,8 @@ export function wsConformance(runtime: Runtime): void {
       clients.push(first.client!);
       expect(first.handshake.status).toBe(101);
       expect(first.handshake.headers["x-upgrade"]).toBe("yes");
+      // Read as Latin-1: one byte 0xE9 (Node wrote the head as UTF-8, caf\xC3\xA9).
+      expect(first.handshake.headers["x-latin1"]).toBe("caf\u00e9");
       const chosen = await RawClient.connect(`${server().url}/?name=h2&protocol=json`, { protocols: ["chat", "json"] });
       clients.push(chosen.client!);
       expect(chosen.handshake.headers["sec-websocket-protocol"]).toBe("json");
@@ -195,7 +197,23 @@ export function wsConformance(runtime: Runtime): void {
       expect(client).toBeUndefined();
       expect(handshake.status).toBe(403);
       expect(handshake.headers["x-refused"]).toBe("yes");
+      expect(handshake.headers["x-latin1"]).toBe("caf\u00e9");
       expect(handshake.body).toBe("nope");
+    });
+
+    test("upgrade refused with a Response no server can send (its body read, or Response.error()) gets a plain 500, logged once", async () => {
+      const logged = server().stderrLength();
+      for (const path of ["/refuse-used", "/refuse-error"]) {
+        const { client, handshake } = await RawClient.connect(`${server().url}${path}`);
+        expect(client, path).toBeUndefined();
+        expect([path, handshake.status, handshake.body]).toEqual([path, 500, "Internal Server Error"]);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      // omniserve's line, not the runtime's (Node wrote status 0 on the socket, Deno and Bun logged their own errors).
+      expect(server().stderr(logged).trim().split("\n")).toEqual([
+        "omniserve: GET /refuse-used: ERR_INVALID_RESPONSE upgrade hook returned a Response whose body was already used (read, or sent for an earlier request): make a new Response for each request",
+        "omniserve: GET /refuse-error: ERR_INVALID_RESPONSE upgrade hook returned Response.error(), which no server can send",
+      ]);
     });
 
     test("a handshake with a bad key or version, or without Host, is refused before the hook", async () => {
