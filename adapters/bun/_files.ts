@@ -35,7 +35,6 @@ interface Kept {
   mtimeMs: number;
   file: Blob;
   pairs: [string, string][] | undefined;
-  headers: Headers | undefined;
   response: Response | undefined;
 }
 const kept = new Map<string, Kept>();
@@ -46,19 +45,18 @@ function keptFor(found: FoundFile): Kept {
   const entry = kept.get(real);
   if (entry && entry.size === size && entry.mtimeMs === mtimeMs) return entry;
   if (!entry && kept.size >= MAX_KEPT) kept.delete(kept.keys().next().value!);
-  const fresh: Kept = { size, mtimeMs, file: bun().file(real), pairs: undefined, headers: undefined, response: undefined };
+  const fresh: Kept = { size, mtimeMs, file: bun().file(real), pairs: undefined, response: undefined };
   kept.set(real, fresh);
   return fresh;
 }
 
 /** The whole file with `init`'s head: a clone of the Response kept for that head and status. */
 function wholeFile(entry: Kept, init: FileInit): Response {
-  if (!entry.headers || !samePairs(entry.pairs!, init.headers) || entry.response!.status !== init.status) {
+  if (!entry.response || !samePairs(entry.pairs!, init.headers) || entry.response.status !== init.status) {
     entry.pairs = init.headers;
-    entry.headers = new Headers(Object.fromEntries(init.headers));
-    entry.response = new NativeResponse(entry.file, { status: init.status, headers: entry.headers });
+    entry.response = new NativeResponse(entry.file, { status: init.status, headers: new Headers(Object.fromEntries(init.headers)) });
   }
-  return entry.response!.clone();
+  return entry.response.clone();
 }
 
 function samePairs(a: [string, string][], b: [string, string][]): boolean {
