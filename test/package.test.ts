@@ -1,6 +1,6 @@
 /**
  * omniserve as a user gets it: packed as `npm publish` would pack it,
- * installed into a fresh project (from npm's cache, offline), and run from
+ * installed into a fresh project (npm's cache first, the registry for what it lacks), and run from
  * there on node, deno and bun: its bin, an app that imports `omniserve`, and
  * `import { serve } from "omniserve"` on each runtime. Without Deno installed,
  * the error names the command that fixes it. With install scripts blocked,
@@ -32,7 +32,9 @@ beforeAll(() => {
   const name = execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", project], { encoding: "utf8" }).trim();
   tarball = join(project, name);
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user-app", version: "1.0.0", type: "module" }));
-  installLog = execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", tarball], {
+  // --prefer-offline, not --offline: `npm ci` caches the lockfile's tarballs but not the registry documents an
+  // install of a tarball resolves its dependencies with, so a fresh machine's cache cannot serve it alone.
+  installLog = execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball], {
     cwd: project,
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
@@ -127,7 +129,7 @@ describe("the package in a project that installed deno and bun with install scri
     blocked = mkdtempSync(join(tmpdir(), "omniserve-noscripts-"));
     writeFileSync(join(blocked, "package.json"), JSON.stringify({ name: "user-app", version: "1.0.0", type: "module" }));
     const version = (name: string) => JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8")).version;
-    execFileSync("npm", ["install", "--offline", "--ignore-scripts", "--no-audit", "--no-fund", tarball, `deno@${version("deno")}`, `bun@${version("bun")}`], {
+    execFileSync("npm", ["install", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", tarball, `deno@${version("deno")}`, `bun@${version("bun")}`], {
       cwd: blocked,
       stdio: "ignore",
     });
@@ -167,7 +169,7 @@ describe("installing deno and bun with their install scripts", () => {
       const dir = mkdtempSync(join(tmpdir(), "omniserve-scripts-"));
       try {
         writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "user-app", version: "1.0.0", ...fields }));
-        const npm = spawnSync("npm", ["install", "--offline", "--no-audit", "--no-fund", `deno@${version("deno")}`, `bun@${version("bun")}`], {
+        const npm = spawnSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", `deno@${version("deno")}`, `bun@${version("bun")}`], {
           cwd: dir,
           encoding: "utf8",
         });
