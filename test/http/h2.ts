@@ -158,6 +158,25 @@ export function h2Cases(s: Suite): void {
       session.close();
     });
 
+    test("a :path that is not origin-form (no leading slash, an absolute URI) is a stream error, PROTOCOL_ERROR (RFC 9113 8.3.1), and the connection serves on", async () => {
+      const session = connect(s.url(), s.ca());
+      const seen: string[] = [];
+      for (const path of ["url", "https://a.example/url", "/hello"]) {
+        seen.push(await new Promise<string>((resolve) => {
+          const stream = session.request({ ":path": path });
+          let body = "";
+          stream.on("response", (head) => stream.on("end", () => resolve(`${head[":status"]} ${body}`)));
+          stream.setEncoding("utf8").on("data", (chunk) => (body += chunk));
+          stream.on("error", () => {});
+          stream.on("close", () => resolve(`reset ${stream.rstCode}`));
+        }));
+      }
+      session.close();
+      // denoH2PathUnchecked: Deno serves both, a slash put before each (the fixture has no `/https:...` route).
+      const refused = exception("denoH2PathUnchecked") ? [`200 ${s.url()}/url`, "404 not found"] : ["reset 1", "reset 1"];
+      expect(seen).toEqual([...refused, "200 Hello, World!"]);
+    });
+
     test("idleTimeout closes an idle HTTP/2 connection (GOAWAY, then close)", async () => {
       const own = await s.start("test/fixture/idle.ts");
       try {
