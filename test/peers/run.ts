@@ -1,7 +1,7 @@
 /**
  * The peers' suites against omniserve, in one command (test/peers.md says what they cover):
  *
- *   npm run build && npx tsx test/peers/run.ts [srvx] [crossws] [hono] [--runtime node,deno,bun] [--repeat N] [--fresh]
+ *   npm run build && npx tsx test/peers/run.ts [srvx] [srvx-h2] [crossws] [hono] [--runtime node,deno,bun] [--repeat N] [--fresh]
  *
  * First each peer's tests are exported from its git checkout into `OMNISERVE_PEERS` (default /tmp/peers;
  * kept from run to run, `--fresh` exports again), and the few files their imports expect are written there
@@ -27,6 +27,15 @@ const PEERS = {
   hono: { repo: "honojs/hono", paths: ["runtime-tests/node"] },
 };
 type Peer = keyof typeof PEERS;
+
+/** The suites: a peer's cases, run by a vitest file of ours, with what its run adds to the environment. */
+const SUITES: Record<string, { peer: Peer; env?: Record<string, string> }> = {
+  srvx: { peer: "srvx" },
+  // srvx's cases over HTTP/2 (TLS), as srvx runs them on its Node adapter.
+  "srvx-h2": { peer: "srvx", env: { OMNISERVE_PEERS_PROTOCOL: "h2" } },
+  crossws: { peer: "crossws" },
+  hono: { peer: "hono" },
+};
 
 const SERVE_STUB = `export function serve(): never {\n  throw new Error("the omniserve harness serves this fixture");\n}\n`;
 
@@ -99,14 +108,15 @@ interface Counts {
   failures: string[];
 }
 
-function runSuite(peer: Peer, runtime: string, round: number): Counts {
-  const report = join(PEERS_DIR, "results", `${peer}-${runtime}-${round}.json`);
+function runSuite(suite: string, runtime: string, round: number): Counts {
+  const { peer, env } = SUITES[suite];
+  const report = join(PEERS_DIR, "results", `${suite}-${runtime}-${round}.json`);
   mkdirSync(dirname(report), { recursive: true });
   rmSync(report, { force: true });
   spawnSync(process.execPath, [
     "node_modules/vitest/vitest.mjs", "run", "--config", "test/peers/vitest.peers.ts", `test/peers/${peer}.peer.ts`,
     "--reporter=default", "--reporter=json", `--outputFile.json=${report}`,
-  ], { stdio: "inherit", env: { ...process.env, OMNISERVE_PEERS_RUNTIME: runtime, OMNISERVE_PEERS: PEERS_DIR } });
+  ], { stdio: "inherit", env: { ...process.env, ...env, OMNISERVE_PEERS_RUNTIME: runtime, OMNISERVE_PEERS: PEERS_DIR } });
   if (!existsSync(report)) return { passed: 0, failed: 1, skipped: 0, failures: ["(vitest wrote no report)"] };
   const json = JSON.parse(readFileSync(report, "utf8"));
   const cases = json.testResults.flatMap((file: { assertionResults: { status: string; fullName: string }[] }) => file.assertionResults);
@@ -124,19 +134,20 @@ function main(): void {
   const runtimes = (option("--runtime") ?? "node,deno,bun").split(",");
   const repeat = Number(option("--repeat") ?? 1);
   const fresh = args.includes("--fresh");
-  const peers = args.filter((arg) => !arg.startsWith("--")) as Peer[];
-  for (const peer of peers) if (!(peer in PEERS)) throw new Error(`unknown peer ${peer} (expected ${Object.keys(PEERS).join(", ")})`);
+  const suites = args.filter((arg) => !arg.startsWith("--"));
+  for (const suite of suites) if (!(suite in SUITES)) throw new Error(`unknown suite ${suite} (expected ${Object.keys(SUITES).join(", ")})`);
   if (!existsSync("dist/cli/spawn.js")) throw new Error("run `npm run build` first (the harness serves through dist/)");
   prepareRoot();
-  const chosen = peers.length ? peers : (Object.keys(PEERS) as Peer[]);
-  const commits = chosen.map((peer) => `${peer} ${prepare(peer, fresh)}`);
+  const chosen = suites.length ? suites : Object.keys(SUITES);
+  const peers = [...new Set(chosen.map((suite) => SUITES[suite].peer))];
+  const commits = peers.map((peer) => `${peer} ${prepare(peer, fresh)}`);
   const lines: string[] = [];
   for (let round = 1; round <= repeat; round++) {
-    for (const peer of chosen) {
+    for (const suite of chosen) {
       for (const runtime of runtimes) {
-        const counts = runSuite(peer, runtime, round);
+        const counts = runSuite(suite, runtime, round);
         const total = counts.passed + counts.failed;
-        lines.push(`${peer} on ${runtime} (run ${round}): ${counts.passed}/${total} passed, ${counts.skipped} skipped`);
+        lines.push(`${suite} on ${runtime} (run ${round}): ${counts.passed}/${total} passed, ${counts.skipped} skipped`);
         for (const name of counts.failures) lines.push(`  failed: ${name}`);
       }
     }
