@@ -14,7 +14,7 @@ import { OmniserveError } from "../../src/_errors.ts";
 import { swapGlobal } from "../../src/_global-response.ts";
 import { BodyLimit } from "../../src/_limit.ts";
 import { origin, standardizeUrl, standardUrl } from "../../src/_url.ts";
-import { streamReset } from "./_response-head.ts";
+import { responseCut } from "./_response-head.ts";
 
 const NativeRequest: typeof Request = globalThis.Request;
 const nativeFetch: typeof fetch = globalThis.fetch;
@@ -114,7 +114,7 @@ export class NodeRequest {
     const res = this.#res;
     if (res.writableFinished) return abort.signal;
     const onClose = () => {
-      if (!res.writableFinished || streamReset(res)) abort.abort(new DOMException("client disconnected", "AbortError"));
+      if (responseCut(res)) abort.abort(new DOMException("client disconnected", "AbortError"));
     };
     if (res.destroyed || this.#req.socket?.destroyed) onClose();
     else res.once("close", onClose);

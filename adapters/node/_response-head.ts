@@ -127,13 +127,19 @@ const ENDED: http2.ServerStreamResponseOptions = { endStream: true };
 const OPEN: http2.ServerStreamResponseOptions = {};
 
 /**
- * True when the response's HTTP/2 stream was reset (by the client, or by an
- * abort): Node's compatibility response then counts as finished, though the
- * client never got it.
+ * True when the response closed before it was sent whole. Over HTTP/1.1 that
+ * is node:http's `writableFinished`. Over HTTP/2 it is the stream's reset
+ * (by the client, or by an abort), with any code: a client's may carry
+ * NO_ERROR (undici's abort sends that), so `aborted` (closed before the
+ * response ended) says it too. The compatibility response's
+ * `writableFinished` is no sign there either way: it counts a reset stream as
+ * finished, and a stream whose request body was opened though it had none
+ * (`clone()` of a DELETE) closes with a whole response unfinished.
  */
-export function streamReset(res: ServerResponse): boolean {
+export function responseCut(res: ServerResponse): boolean {
   const stream = h2Stream(res);
-  return stream !== undefined && stream.rstCode !== undefined && stream.rstCode !== http2.constants.NGHTTP2_NO_ERROR;
+  if (stream === undefined) return !res.writableFinished;
+  return stream.aborted || (stream.rstCode !== undefined && stream.rstCode !== http2.constants.NGHTTP2_NO_ERROR);
 }
 
 /**

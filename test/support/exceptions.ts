@@ -279,6 +279,17 @@ export const EXCEPTIONS = {
       "Deno.serve ends the request body stream as if complete; checking every body against its Content-Length in JS " +
       "would cost every upload on Deno",
   },
+  denoH2PathUnchecked: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "over HTTP/2, a `:path` that is not origin-form (no leading slash, an absolute URI) reaches the app with a slash " +
+      "put before it (`url` as `/url`, `https://a.example/x` as `/https://a.example/x`); Node and Bun reset the stream " +
+      "with PROTOCOL_ERROR (RFC 9113 8.3.1). The host stays the `:authority`",
+    why:
+      "Deno.serve accepts it (2.9.6, h2 and h2c) and shows the handler only the URL it built, the same as for the " +
+      "path with the slash sent; it gives no way to reset a stream from the handler",
+  },
   bunCharsetLowercase: {
     area: "http",
     runtimes: ["bun"],
