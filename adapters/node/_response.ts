@@ -86,6 +86,23 @@ function usedBody(): ReadableStream<Uint8Array> {
   return stream;
 }
 
+/** undici's own `status` getter, which throws for an object undici did not make. */
+const nativeStatus = Object.getOwnPropertyDescriptor(NativeResponse.prototype, "status")!.get!;
+
+/**
+ * True for a Response undici made (fetch() results, `Response.error()`, ...);
+ * false for a FastResponse and for another library's Response-like, which
+ * passes `instanceof Response` by its prototype chain alone.
+ */
+export function isNativeResponse(value: object): boolean {
+  try {
+    nativeStatus.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export class FastResponse {
   #body: BodyInit | null;
   #init: ResponseInit | undefined;

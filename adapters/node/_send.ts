@@ -9,7 +9,8 @@ import type { ServerResponse } from "node:http";
 import { abortResponse, hasHeader, writeHead, writeWhole } from "./_response-head.ts";
 import { logStreamError } from "../../src/_log.ts";
 import { byteChunk } from "../../src/_logged-stream.ts";
-import { FastResponse, type FastParts } from "./_response.ts";
+import { FastResponse, isNativeResponse, type FastParts } from "./_response.ts";
+import { type BodyReader, settledBody } from "./_foreign-body.ts";
 import { fileParts } from "./_files.ts";
 import { sendFile } from "./_send-file.ts";
 
@@ -46,7 +47,7 @@ export function send(
     }
   }
   // A FastResponse itself: its body and status are the native one's, its headers its own (see FastResponse.headers).
-  return sendNative(res, response, isHead);
+  return sendNative(res, response, isHead, isFast);
 }
 
 function sendFixed(
@@ -81,11 +82,40 @@ function setLength(flat: string[], length: number): void {
   flat.push("content-length", String(length));
 }
 
-function sendNative(res: ServerResponse, response: Response, isHead: boolean): void | Promise<void> {
+function sendNative(res: ServerResponse, response: Response, isHead: boolean, isFast: boolean): void | Promise<void> {
   // The body before the headers: a light Response from another library (srvx's) builds its
   // native one for the body, and its headers then carry the content-type that body gives.
   const body = response.body;
-  return sendStream(res, response.status, flatHeaders(response.headers), body, isHead);
+  const status = response.status;
+  const headers = flatHeaders(response.headers);
+  if (body !== null && !bodiless(status) && !isFast && !isNativeResponse(response) && !hasHeader(headers, "content-length") && !hasHeader(headers, "transfer-encoding")) {
+    return sendForeign(res, status, headers, body, isHead);
+  }
+  return sendStream(res, status, headers, body, isHead);
+}
+
+/** Another library's Response: a body that has ended at once goes out with its length, as on Deno and Bun (see _foreign-body.ts). */
+async function sendForeign(
+  res: ServerResponse,
+  status: number,
+  headers: string[],
+  body: ReadableStream<Uint8Array>,
+  isHead: boolean,
+): Promise<void> {
+  const settled = await settledBody(body.getReader());
+  if (settled instanceof Uint8Array) {
+    headers.push("content-length", String(settled.byteLength));
+    writeWhole(res, status, headers, isHead ? null : settled);
+    return;
+  }
+  if (isHead || res.destroyed) {
+    // A client gone while the body was read: nothing to answer.
+    if (!res.destroyed) writeWhole(res, status, headers, null);
+    settled.cancel().catch(() => {});
+    return;
+  }
+  writeHead(res, status, headers);
+  return pipe(settled, res);
 }
 
 function sendStream(
@@ -147,7 +177,7 @@ const BUFFERED_LIMIT = 256 * 1024;
  * short aborts the response, so the client never waits for bytes that will
  * not come nor reads the next response's as this body.
  */
-async function pipe(reader: ReadableStreamDefaultReader<Uint8Array>, res: ServerResponse, declared?: number): Promise<void> {
+async function pipe(reader: BodyReader, res: ServerResponse, declared?: number): Promise<void> {
   let left = declared ?? Infinity;
   let gone = false;
   const onClose = () => {

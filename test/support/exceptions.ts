@@ -447,16 +447,6 @@ export const EXCEPTIONS = {
       "Bun's `Headers` has no immutable guard; omniserve cannot add one to Bun's own responses without wrapping " +
       "every `fetch()` result. Code that works on Node and Deno works on Bun",
   },
-  nodeForeignChunked: {
-    area: "http",
-    runtimes: ["node"],
-    differs:
-      "a fixed-size body in another library's light `Response` goes out chunked; Deno and Bun send `Content-Length` " +
-      "(status, headers and bytes are the same)",
-    why:
-      "such a Response hands the server a body stream; Deno and Bun learn its size from their own Response " +
-      "underneath, Node's undici does not expose it",
-  },
   bunJsonCharset: {
     area: "http",
     runtimes: ["bun"],
