@@ -105,6 +105,27 @@ export function errors(s: Suite): void {
       expect((await s.exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
     });
 
+    s.http1Only("a chunk extension past 16 KiB gets 400 (Bun: 413) and closes, never a 500; a short one is read past; the server keeps serving", async () => {
+      const ext = (bytes: number) =>
+        `POST /body/text HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2;a=${"x".repeat(bytes)}\r\nab\r\n0\r\n\r\n`;
+      const logged = s.server().stderrLength();
+      const seen: [number, number, boolean][] = [];
+      for (const bytes of [1024, 20 * 1024, 200 * 1024]) {
+        const { responses, closed } = await s.exchange(s.url(), ext(bytes) + get(s.url(), "/hello"), { responses: 2, timeoutMs: 3000 });
+        seen.push([bytes, responses[0]?.status ?? 0, closed]);
+      }
+      const refused = exception("bunChunkExtension413") ? 413 : 400;
+      expect(seen).toEqual([[1024, 200, false], [20 * 1024, refused, true], [200 * 1024, refused, true]]);
+      await s.sleep(100);
+      // A client's broken framing is not the app's failure: no app error line, as a handler's 500 gets.
+      expect(s.server().stderr(logged)).not.toMatch(/^omniserve: POST \/body\/text: Error /m);
+      if (exception("denoChunkExtension8KiB")) {
+        const { responses } = await s.exchange(s.url(), ext(8 * 1024), { timeoutMs: 3000 });
+        expect(responses[0]?.status).toBe(400);
+      }
+      expect((await s.exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
+    });
+
     s.http1Only("heads each parser frames its own way (bare LF, identical Content-Lengths, DEL in a value) get 400 but for named exceptions", async () => {
       const cases: [string, string, number][] = [
         ["lines ending in a bare LF", "GET /hello HTTP/1.1\nHost: x\n\n", exception("denoBareLfAccepted") ? 200 : exception("bunBareLf505") ? 505 : 400],

@@ -183,6 +183,20 @@ export const EXCEPTIONS = {
     differs: "a NUL or space in the request target, or an unknown HTTP version, gets 505 instead of 400",
     why: "Bun.serve's parser answers before JavaScript runs",
   },
+  bunChunkExtension413: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "a chunk extension past 16 KiB gets 413 with an empty body instead of 400 (the connection is closed, as with the 400)",
+    why: "Bun.serve's parser answers before JavaScript runs",
+  },
+  denoChunkExtension8KiB: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "a chunked body is refused with 400 once its chunk extensions pass somewhere under 8 KiB; Node and Bun take them up to 16 KiB",
+    why: "Deno.serve's parser (hyper) has its own fixed bound on chunk extensions and fails the body read before JavaScript sees it",
+  },
   denoUtf8Target: {
     area: "http",
     runtimes: ["deno"],
