@@ -629,6 +629,16 @@ export const EXCEPTIONS = {
       "echoed, as the close it names",
     why: "Deno.upgradeWebSocket parses frames in Rust and never hands a protocol error to JavaScript",
   },
+  denoCloseCode1014Refused: {
+    area: "ws",
+    runtimes: ["deno"],
+    differs:
+      "a client's close frame with code 1014 (Bad Gateway, registered by IANA and sendable) is answered with 1002, as if the " +
+      "code were invalid; Node and Bun echo 1014, as they do 1012 and 1013",
+    why:
+      "Deno.upgradeWebSocket checks close codes in Rust against a list that stops at 1013 (measured on 2.9.6); the frame " +
+      "never reaches JavaScript",
+  },
   unmaskedAccepted: {
     area: "ws",
     runtimes: ["deno"],
