@@ -126,6 +126,14 @@ export function errors(s: Suite): void {
       expect((await s.exchange(s.url(), get(s.url(), "/hello"))).responses[0].status).toBe(200);
     });
 
+    s.http1Only("a chunked body with trailer fields is read whole, the trailers skipped, and the next pipelined request answered", async () => {
+      const withTrailers = "POST /body/text HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\nX-T: 1\r\nX-U: 2\r\n\r\n";
+      const { responses, closed } = await s.exchange(s.url(), withTrailers + get(s.url(), "/hello"), { responses: 2, timeoutMs: 3000 });
+      const seen = [responses.map((r) => `${r.status} ${r.body}`), closed];
+      if (exception("bunTrailersRefused")) expect(seen).toEqual([["200 2", "400 "], true]);
+      else expect(seen).toEqual([["200 2", "200 Hello, World!"], false]);
+    });
+
     s.http1Only("heads each parser frames its own way (bare LF, identical Content-Lengths, DEL in a value) get 400 but for named exceptions", async () => {
       const cases: [string, string, number][] = [
         ["lines ending in a bare LF", "GET /hello HTTP/1.1\nHost: x\n\n", exception("denoBareLfAccepted") ? 200 : exception("bunBareLf505") ? 505 : 400],
