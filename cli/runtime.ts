@@ -7,6 +7,7 @@
 import process from "node:process";
 import { OmniserveError } from "../src/_errors.ts";
 import type { Runtime } from "../src/types.ts";
+import { nearest } from "./_args.ts";
 import { packagedBinary } from "./_packaged.ts";
 
 export const RUNTIMES: readonly Runtime[] = ["node", "deno", "bun"];
@@ -20,9 +21,11 @@ export function currentRuntime(): Runtime {
 /** Parse a runtime name, or fail with a sentence the user can act on. */
 export function parseRuntime(name: string): Runtime {
   if ((RUNTIMES as readonly string[]).includes(name)) return name as Runtime;
+  // A typo (`nod`, `dneo`) or another case (`Bun`) gets the name it most likely meant, as an option does.
+  const near = nearest(name.toLowerCase(), [...RUNTIMES]);
   throw new OmniserveError(
     "ERR_UNKNOWN_RUNTIME",
-    `unknown runtime "${name}" (expected one of: ${RUNTIMES.join(", ")})`,
+    `unknown runtime "${name}"${near ? `; did you mean ${near}?` : ""} (expected one of: ${RUNTIMES.join(", ")})`,
   );
 }
 

@@ -31,12 +31,20 @@ export class Handlers {
   readonly toNative: ((response: Response) => Response) | undefined;
   /** Set by an adapter whose runtime reports a client that left only through the error (Deno). */
   readonly clientGone: ((error: unknown) => boolean) | undefined;
-  constructor(options: ServeOptions, toNative?: (response: Response) => Response, clientGone?: (error: unknown) => boolean) {
+  /** Set by an adapter whose runtime reports a malformed request body only through the error (Deno): its reason. */
+  readonly malformedBody: ((error: unknown) => string | undefined) | undefined;
+  constructor(
+    options: ServeOptions,
+    toNative?: (response: Response) => Response,
+    clientGone?: (error: unknown) => boolean,
+    malformedBody?: (error: unknown) => string | undefined,
+  ) {
     this.fetch = options.fetch;
     this.error = options.error;
     this.silent = options.silent ?? false;
     this.toNative = toNative;
     this.clientGone = clientGone;
+    this.malformedBody = malformedBody;
   }
   /** `server.reload()`: swap what is given; `error: undefined` removes the hook. */
   reload(handlers: ReloadOptions): void {
@@ -139,6 +147,12 @@ export function fail(
   // A failed body read the handler let through: the limit's own 413, nothing to log or hook.
   if (hasCode(error, "ERR_BODY_TOO_LARGE")) return tooLarge();
   if (hasCode(error, "ERR_MALFORMED_BODY")) return badRequest(); // the adapter already answered and logged
+  const malformed = h.malformedBody?.(error);
+  if (malformed !== undefined) {
+    // The client broke the body's framing: the 400 and one line, as Node's parser errors get, not the app's 500.
+    logRequestError(new OmniserveError("ERR_MALFORMED_BODY", `400 Bad Request: the request body's framing is malformed (${malformed})`), request);
+    return badRequest();
+  }
   // The client left (mid-upload, say) and the handler failed for it: the client's choice, not a server
   // error. Nothing to log, nobody to answer; the error hook is not called either.
   if (clientGone(request) || h.clientGone?.(error)) return internalError();

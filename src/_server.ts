@@ -41,6 +41,11 @@ export interface AdapterParts {
    * signal does not say so yet (Deno aborts it only after the response).
    */
   clientGone?: (error: unknown) => boolean;
+  /**
+   * The runtime's own reason when `error` says the request body's framing broke (a chunk extension past the
+   * parser's bound, say), where the runtime hands that to the handler as a failed read (Deno): 400, not 500.
+   */
+  malformedBody?: (error: unknown) => string | undefined;
 }
 
 /**
@@ -73,7 +78,7 @@ export abstract class ServerBase<Raw, Source> implements Server<Raw> {
   constructor(options: ServeOptions, adapter: AdapterParts = {}) {
     this.options = options;
     this.resolved = resolveOptions(options, adapter.checkPem);
-    this.handlers = new Handlers(options, adapter.toNative, adapter.clientGone);
+    this.handlers = new Handlers(options, adapter.toNative, adapter.clientGone, adapter.malformedBody);
     this.scheme = options.tls ? "https" : "http";
     this.#openTransport = adapter.openTransport;
     this.#checkPem = adapter.checkPem;

@@ -228,6 +228,16 @@ describe("omniserve CLI arguments", () => {
     expect(stderr).toBe('omniserve: error: unknown runtime "rhino" (expected one of: node, deno, bun) [ERR_UNKNOWN_RUNTIME]\n');
   });
 
+  test("a mistyped runtime name (a typo, another case) gets the one it most likely meant", async () => {
+    for (const [typed, meant] of [["nod", "node"], ["dneo", "deno"], ["Bun", "bun"]]) {
+      const { code, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", "--runtime", typed]);
+      expect([code, stderr]).toEqual([
+        1,
+        `omniserve: error: unknown runtime "${typed}"; did you mean ${meant}? (expected one of: node, deno, bun) [ERR_UNKNOWN_RUNTIME]\n`,
+      ]);
+    }
+  });
+
   test("--cert without --key gives one line and status 1", async () => {
     const { code, stderr } = await cli(["serve", "test/fixture/matrix/app.ts", "--cert", "cert.pem", "--port", "0"]);
     expect(code).toBe(1);

@@ -68,7 +68,7 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
   readonly #draining = new Set<DenoHttpServer>();
 
   constructor(options: ServeOptions) {
-    super(options, { openTransport, checkPem, toNative, clientGone });
+    super(options, { openTransport, checkPem, toNative, clientGone, malformedBody });
     useGlobalResponse(options.overrideGlobalObjects !== false);
     installStandardUrl();
     if (options.websocket) this.attachHub((this.#ws = new DenoWebSockets(options.websocket)).hub);
@@ -159,6 +159,19 @@ function clientGone(error: unknown): boolean {
   const message = String(err?.message);
   return (err?.name === "BadResource" && /^Cannot read (request )?body as underlying resource unavailable/.test(message)) ||
     (err?.name === "Http" && message.startsWith("error reading a body from connection"));
+}
+
+/**
+ * A body read that failed because the client broke its framing while the
+ * connection still takes a response: Deno.serve's parser (hyper) fails the
+ * read with a plain Error, `invalid HTTP/1 request: ...` (a chunk extension
+ * past its bound, measured on 2.9.6), where Node's parser and Bun answer 400.
+ * Other framing errors (a bad chunk size) reach the handler as BadResource,
+ * with the connection already gone (`brokenBodyCloses`).
+ */
+function malformedBody(error: unknown): string | undefined {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === "string" && message.startsWith("invalid HTTP/1 request") ? message : undefined;
 }
 
 /**

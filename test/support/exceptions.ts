@@ -183,6 +183,30 @@ export const EXCEPTIONS = {
     differs: "a NUL or space in the request target, or an unknown HTTP version, gets 505 instead of 400",
     why: "Bun.serve's parser answers before JavaScript runs",
   },
+  bunChunkExtension413: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "a chunk extension past 16 KiB gets 413 with an empty body instead of 400 (the connection is closed, as with the 400)",
+    why: "Bun.serve's parser answers before JavaScript runs",
+  },
+  bunTrailersRefused: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "a chunked request body with trailer fields (RFC 9112 7.1.2) is answered, then the trailer section is taken for " +
+      "the next request: a 400 and the connection closed, so a request pipelined behind it is lost",
+    why:
+      "Bun.serve's parser (1.4.5) reads no trailer section after the last chunk; it answers before JavaScript runs " +
+      "(measured with a bare Bun.serve as well)",
+  },
+  denoChunkExtension8KiB: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "a chunked body is refused with 400 once its chunk extensions pass somewhere under 8 KiB; Node and Bun take them up to 16 KiB",
+    why: "Deno.serve's parser (hyper) has its own fixed bound on chunk extensions and fails the body read before JavaScript sees it",
+  },
   denoUtf8Target: {
     area: "http",
     runtimes: ["deno"],
@@ -615,6 +639,16 @@ export const EXCEPTIONS = {
       "without a 1002 or 1007 close frame (the close hook sees 1006); a close frame over 125 bytes is taken, and " +
       "echoed, as the close it names",
     why: "Deno.upgradeWebSocket parses frames in Rust and never hands a protocol error to JavaScript",
+  },
+  denoCloseCode1014Refused: {
+    area: "ws",
+    runtimes: ["deno"],
+    differs:
+      "a client's close frame with code 1014 (Bad Gateway, registered by IANA and sendable) is answered with 1002, as if the " +
+      "code were invalid; Node and Bun echo 1014, as they do 1012 and 1013",
+    why:
+      "Deno.upgradeWebSocket checks close codes in Rust against a list that stops at 1013 (measured on 2.9.6); the frame " +
+      "never reaches JavaScript",
   },
   unmaskedAccepted: {
     area: "ws",

@@ -514,6 +514,21 @@ export function wsConformance(runtime: Runtime): void {
       expect((await c.closeFrame()).code).toBe(1002);
     });
 
+    test("a client's close code is checked against RFC 6455 7.4: reserved and unassigned codes get 1002, the sendable ones are echoed", async () => {
+      const invalid = [0, 999, 1004, 1006, 1015, 1016, 1100, 2999, 5000, 65535];
+      const valid = [1000, 1003, 1012, 1013, 1014, 3000, 4999];
+      const seen: [number, number | undefined][] = [];
+      for (const code of [...invalid, ...valid]) {
+        const c = await connect();
+        c.write(frame(OP.close, closePayload(code)));
+        seen.push([code, (await c.closeFrame()).code]);
+        c.destroy();
+      }
+      const answer = (code: number) =>
+        invalid.includes(code) || (code === 1014 && gap("denoCloseCode1014Refused")) ? 1002 : code;
+      expect(seen).toEqual([...invalid, ...valid].map((code) => [code, answer(code)]));
+    });
+
     test("permessage-deflate is negotiated and used in both directions", async () => {
       const { client, handshake } = await RawClient.connect(server().url + "/", {
         headers: { "Sec-WebSocket-Extensions": "permessage-deflate; client_max_window_bits" },
