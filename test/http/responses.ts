@@ -211,25 +211,40 @@ export function responses(s: Suite): void {
     });
 
     test("a response stream's cancel() runs when the client leaves mid-body, given an AbortError (Deno: a string), and request.signal aborts", async () => {
-      const id = `cancel-${Math.random()}`;
-      // curl gives up after a second, mid-body, and closes its connection (over HTTP/2 too: the whole session).
-      const args = ["-s", "-o", "/dev/null", "--max-time", "1", ...s.curl(), `${s.url()}/stream-cancel?id=${id}`];
-      const exit = await new Promise<unknown>((resolve) => execFile("curl", args, (error) => resolve(error ? error.code : 0)));
-      expect(exit).toBe(28); // timed out: the body never ends
-      let status = "";
-      for (let i = 0; i < 40 && !status.startsWith("cancelled"); i++) {
-        await s.sleep(50);
-        status = await (await s.fetch(`${s.url()}/signal/status?id=${id}`)).text();
+      /** One client that leaves mid-body: what the body's cancel() was given, and what became of request.signal. */
+      const leaveMidBody = async (expected: string): Promise<[string, string]> => {
+        const id = `cancel-${Math.random()}`;
+        // curl gives up after a second, mid-body, and closes its connection (over HTTP/2 too: the whole session).
+        const args = ["-s", "-o", "/dev/null", "--max-time", "1", ...s.curl(), `${s.url()}/stream-cancel?id=${id}`];
+        const exit = await new Promise<unknown>((resolve) => execFile("curl", args, (error) => resolve(error ? error.code : 0)));
+        expect(exit).toBe(28); // timed out: the body never ends
+        let status = "";
+        for (let i = 0; i < 40 && !status.startsWith("cancelled"); i++) {
+          await s.sleep(50);
+          status = await (await s.fetch(`${s.url()}/signal/status?id=${id}`)).text();
+        }
+        // Polled as the status above: behind --workers, the worker that holds the record answers only some requests.
+        let signal = "";
+        for (let i = 0; i < 40 && signal !== expected; i++) {
+          if (i > 0) await s.sleep(50);
+          signal = await (await s.fetch(`${s.url()}/signal/status?id=${id}-signal`)).text();
+        }
+        return [status, signal];
+      };
+      const cancelled = exception("denoCancelReasonString") ? "cancelled: string" : "cancelled: AbortError";
+      const h2 = s.protocol !== "http/1.1";
+      const expected = exception("denoH2SignalMidBody") && h2 ? "not aborted" : "aborted";
+      // Deno over HTTP/1.1 now and then never aborts the signal (denoSignalMidBodyLost): three clients, and the
+      // signal must abort for at least one (all three lost: about 1 in 30,000 at the rate measured).
+      const tries = exception("denoSignalMidBodyLost") && !h2 ? 3 : 1;
+      const seen: string[] = [];
+      for (let i = 0; i < tries && !seen.includes(expected); i++) {
+        const [status, signal] = await leaveMidBody(expected);
+        expect(status).toBe(cancelled);
+        if (tries > 1) expect(["aborted", "not aborted"]).toContain(signal);
+        seen.push(signal);
       }
-      expect(status).toBe(exception("denoCancelReasonString") ? "cancelled: string" : "cancelled: AbortError");
-      // Polled as the status above: behind --workers, the worker that holds the record answers only some requests.
-      const expected = exception("denoH2SignalMidBody") && s.protocol !== "http/1.1" ? "not aborted" : "aborted";
-      let signal = "";
-      for (let i = 0; i < 40 && signal !== expected; i++) {
-        if (i > 0) await s.sleep(50);
-        signal = await (await s.fetch(`${s.url()}/signal/status?id=${id}-signal`)).text();
-      }
-      expect(signal).toBe(expected);
+      expect(seen.at(-1)).toBe(expected);
     });
 
     test("several Set-Cookie headers stay separate", async () => {
