@@ -235,7 +235,7 @@ export function responses(s: Suite): void {
       const h2 = s.protocol !== "http/1.1";
       const expected = exception("denoH2SignalMidBody") && h2 ? "not aborted" : "aborted";
       // Deno over HTTP/1.1 now and then never aborts the signal (denoSignalMidBodyLost): three clients, and the
-      // signal must abort for at least one (all three lost: about 1 in 30,000 at the rate measured).
+      // signal must abort for at least one (all three lost: about 1 in 20,000 at the rate measured).
       const tries = exception("denoSignalMidBodyLost") && !h2 ? 3 : 1;
       const seen: string[] = [];
       for (let i = 0; i < tries && !seen.includes(expected); i++) {

@@ -119,7 +119,7 @@ export const EXCEPTIONS = {
     runtimes: ["deno"],
     differs:
       "over HTTP/1.1, a client that leaves while the response body streams usually aborts `request.signal`, but now " +
-      "and then (measured: 5 of 160 such requests on a loaded machine, 0 of 55 on an idle one) the signal never aborts, " +
+      "and then (measured: 9 of 250 such requests on a loaded machine, 0 of 30 on an idle one) the signal never aborts, " +
       "though the body's `cancel()` runs; on Node and Bun it always aborts",
     why:
       "the signal is Deno.serve's own and only Deno can abort it (measured on 2.9.6, with and without `reusePort`; " +
