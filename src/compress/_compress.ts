@@ -8,6 +8,7 @@
 import { OmniserveError } from "../_errors.ts";
 import { textResponse } from "../_text-response.ts";
 import { isCompressible, loadMime, mimeLoaded } from "../_mime.ts";
+import { standsFor } from "../_not-modified.ts";
 import type { CompressOptions, Encoding, MaybePromise } from "../types.ts";
 import { negotiate } from "./_accept.ts";
 import { compressedStream, type LiveBody, readBody } from "./_body.ts";
@@ -64,12 +65,10 @@ function resolve(compressors: Compressors, options: CompressOptions): Rules {
   return { compressors, offered: order.filter((e) => compressors.encodings.has(e)), threshold };
 }
 
-/** Whether this response may be compressed at all, from its status and headers alone. */
-function eligible(response: Response, threshold: number): boolean {
-  const status = response.status;
+/** Whether a response may be compressed at all, from its status and headers alone. */
+function eligible(status: number, headers: Headers, threshold: number): boolean {
   // 206 and Content-Range: a range of the identity bytes; 204/304 and 1xx have no body.
   if (status < 200 || status === 204 || status === 206 || status === 304) return false;
-  const headers = response.headers;
   if (headers.has("content-encoding") || headers.has("content-range")) return false;
   if (!isCompressible(headers.get("content-type"))) return false;
   const cacheControl = headers.get("cache-control");
@@ -80,8 +79,9 @@ function eligible(response: Response, threshold: number): boolean {
 
 function encode(rules: Rules, request: Request, response: Response): MaybePromise<Response> {
   if (!(response instanceof NativeResponse)) return response;
+  if (response.status === 304) return notModified(rules, request, response);
   const isHead = request.method === "HEAD";
-  if (!eligible(response, rules.threshold)) return isHead ? headOnly(rules, response) : response;
+  if (!eligible(response.status, response.headers, rules.threshold)) return isHead ? headOnly(rules, response) : response;
   // From here the response depends on Accept-Encoding, whatever is chosen.
   const choice = negotiate(request.headers.get("accept-encoding"), rules.offered);
   // Identity leaves the body untouched: on Node, reading it would cost the light Response its fast send.
@@ -114,6 +114,21 @@ function encode(rules: Rules, request: Request, response: Response): MaybePromis
     read.reader.cancel().catch(() => {});
     return rebuild(response, headers, endless());
   });
+}
+
+/**
+ * A 304 with the Vary and ETag of the 200 it stands for, as that 200 would
+ * leave here (RFC 9110 15.4.5): a 304 from serveStatic() says what its 200
+ * is (standsFor). Any other 304 is left as the app made it: nothing in it
+ * tells whether its 200 would be coded.
+ */
+function notModified(rules: Rules, request: Request, response: Response): Response {
+  const full = standsFor(response);
+  if (full === undefined || !eligible(200, full, rules.threshold)) return response;
+  const choice = negotiate(request.headers.get("accept-encoding"), rules.offered);
+  // The 200 would be a 406, and preconditions do not apply to a response that is not 2xx (RFC 9110 13.2.1).
+  if (choice === "unacceptable") return notAcceptable(request.method);
+  return rebuild(response, headerList(response.headers, choice === "identity" ? "varied" : "coded"), null);
 }
 
 /**

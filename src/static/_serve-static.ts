@@ -9,6 +9,7 @@
 import { OmniserveError } from "../_errors.ts";
 import { textResponse as plain } from "../_text-response.ts";
 import { contentTypeFor, loadMime, mimeLoaded } from "../_mime.ts";
+import { notModified } from "../_not-modified.ts";
 import { ranked } from "../compress/_accept.ts";
 import type { Encoding, ServerContext, StaticHandler, StaticOptions } from "../types.ts";
 import { entityTag, httpDate, ifRangeHolds, preconditions, type Validators } from "./_conditional.ts";
@@ -161,7 +162,12 @@ function send(c: Config, request: Request, original: FoundFile, type: string, si
   if (v.etag) headers.push(["etag", v.etag]);
   if (v.modified !== undefined) headers.push(["last-modified", httpDate(v.modified)]);
   const decided = preconditions(request.headers, v);
-  if (decided === 304) return new Response(null, { status: 304, headers });
+  if (decided === 304) {
+    // The 200's head beside it, for compress() to give the 304 the Vary and ETag that 200 would get.
+    const full: [string, string][] = [...headers, ["content-type", type], ["content-length", String(file.size)]];
+    if (encoding) full.push(["content-encoding", encoding]);
+    return notModified(headers, full);
+  }
   if (decided === 412) return plain(request.method, 412, "Precondition Failed");
   const size = file.size;
   const rangeHeader = request.method === "GET" ? request.headers.get("range") : null;

@@ -323,6 +323,30 @@ export function staticFiles(s: Suite): void {
       expect((await req("/gz/text.txt", { "accept-encoding": "gzip", "if-none-match": `W/${etag}` })).status).toBe(304);
     });
 
+    test("serveStatic() under compress() answers a revalidation with a 304 bearing the ETag and Vary of its 200 (RFC 9110 15.4.5)", async () => {
+      const cases: [string, string | undefined][] = [];
+      for (const path of ["/gz/text.txt", "/gz/small.txt", "/gz/pixel.png", "/gz-pre/app.js", "/gz-pre/text.txt"]) {
+        for (const coding of ["gzip", "br", "identity", undefined]) cases.push([path, coding]);
+      }
+      for (const [path, coding] of cases) {
+        const accept: Record<string, string> = coding ? { "accept-encoding": coding } : {};
+        const full = await req(path, accept);
+        const { etag, vary } = headersOf(full);
+        for (const method of ["GET", "HEAD"]) {
+          const label = `${method} ${path} ${coding ?? "(no Accept-Encoding)"}`;
+          const again = await req(path, { ...accept, "if-none-match": etag as string }, method);
+          expect([full.status, again.status, headersOf(again).etag, headersOf(again).vary], label).toEqual([200, 304, etag, vary]);
+        }
+      }
+      // The identity ETag, asked for without Accept-Encoding, is that of the file; the coded one is weak.
+      const { etag } = validatorsOf("text.txt");
+      expect(headersOf(await req("/gz/text.txt")).etag).toBe(etag);
+      expect(headersOf(await req("/gz/text.txt", { "accept-encoding": "gzip" })).etag).toBe(`W/${etag}`);
+      // Refusing identity and every coding is a 406, revalidating or not (RFC 9110 13.2.1: no precondition on a 4xx).
+      const refused = await req("/gz/text.txt", { "accept-encoding": "identity;q=0", "if-none-match": etag });
+      expect([refused.status, headersOf(refused).vary]).toEqual([406, "Accept-Encoding"]);
+    });
+
     test("serveStatic() and compress() compose with a Hono app", async () => {
       const hono = await s.start("test/fixture/hono-static-app.ts");
       try {
