@@ -11,7 +11,7 @@ import { delegateToNative } from "./_delegate.ts";
 
 const NativeHeaders: typeof Headers = globalThis.Headers;
 /** A header name (RFC 9110 5.1 token). */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+export const TOKEN: RegExp = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 export class NodeHeaders {
   readonly #raw: string[];

@@ -10,6 +10,7 @@
 
 import { swapGlobalResponse } from "../../src/_global-response.ts";
 import { delegateToNative } from "./_delegate.ts";
+import { TOKEN } from "./_headers.ts";
 import { checkStatusText, isFormData, NULL_BODY_STATUS, standardBody, webidlStatus } from "../../src/_body-init.ts";
 
 const NativeResponse: typeof Response = globalThis.Response;
@@ -30,8 +31,6 @@ const TEXT_PLAIN = "text/plain;charset=UTF-8";
 /** Shared and never mutated: FastResponse copies into a Headers before anyone can write. */
 const JSON_HEADERS: [string, string][] = [["content-type", "application/json"]];
 
-/** A header name (RFC 9110 5.1 token). */
-const NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** A header value as the Headers class keeps it: visible ASCII, spaces and tabs inside, none around. */
 const VALUE = /^(?:[\x21-\x7e](?:[\t\x20-\x7e]*[\x21-\x7e])?)?$/;
 
@@ -55,7 +54,7 @@ function plainHeaders(init: HeadersInit): boolean {
 }
 
 /** A name and a value (a string: a number or an array is made one by a real Headers) kept as they are. */
-const plainField = (name: string, value: unknown): boolean => typeof value === "string" && NAME.test(name) && VALUE.test(value);
+const plainField = (name: string, value: unknown): boolean => typeof value === "string" && TOKEN.test(name) && VALUE.test(value);
 
 /** True when `init`'s status and statusText are what WebIDL would make of them: a whole number in 0-65535, a string. */
 function plainInit(init: ResponseInit): boolean {

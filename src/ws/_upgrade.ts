@@ -3,7 +3,7 @@
  * Response (returned or thrown) into a refusal, and pick the subprotocol.
  * @module
  */
-import { unsendable } from "../_handler.ts";
+import { internalError, unsendable } from "../_handler.ts";
 import { logRequestError } from "../_log.ts";
 import type { WebSocketOptions } from "../types.ts";
 
@@ -77,7 +77,7 @@ export async function decideUpgrade(
     const thrown = error instanceof Response ? error : (error as { response?: unknown } | null)?.response;
     if (thrown instanceof Response) return refusal(thrown, get);
     logRequestError(error, get());
-    return { refuse: serverError() };
+    return { refuse: internalError() };
   }
   if (result instanceof Response) return refusal(result, get);
   const headers = new Headers(result?.headers);
@@ -102,10 +102,8 @@ function refusal(response: Response, request: () => Request): Refusal {
   }
   if (problem === undefined) return { refuse: response };
   logRequestError(problem, request());
-  return { refuse: serverError() };
+  return { refuse: internalError() };
 }
-
-const serverError = (): Response => new Response("Internal Server Error", { status: 500 });
 
 /** `Sec-WebSocket-Protocol: a, b` as `["a", "b"]`. */
 export function offeredProtocols(header: string | null): string[] {
