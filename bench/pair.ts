@@ -1,12 +1,8 @@
 /**
- * Two servers side by side, for a ratio that holds on a busy machine: both
- * pinned to the server CPU, both loaded at the same time by one h2load each
- * (on the load CPU), CPU per request read from /proc, the ratio B ÷ A taken
- * per round and its median reported. Both suffer the same interference, so the
- * ratio holds where absolute figures do not (two copies of one server gave
- * 0.96-1.15, median 1.04, over 8 rounds on a loaded machine). A tool for
- * finding where a cost is, not a bar: bars come from `npm run bench` and
- * `npm run bench:pool`.
+ * `npm run bench:pair`: two servers side by side (bench/_pair.ts), for a
+ * ratio that holds on a busy machine. A tool for finding where a cost is; the
+ * bars come from `npm run bench` and `npm run bench:pool`, and the workers
+ * bar from `npm run bench:workers`.
  *
  *   npm run bench:pair -- [--requests N] [--rounds N] [--body FILE] [--h1] [--clients N] [--streams N] \
  *     'raw=node --import tsx bench/servers/node-raw-tls.ts bench/apps/upload.ts h2-upload cert.pem key.pem' \
@@ -18,19 +14,10 @@
  * connections, one request at a time each.
  * @module
  */
-import { execFile } from "node:child_process";
 import process from "node:process";
 import { parseArgs } from "node:util";
-import { pinLoad, pinServer } from "./_pin.ts";
-import { contenderCpu, processesOf, type Running, spawnServer } from "./_process.ts";
-import { median } from "./_stats.ts";
-
-interface Side {
-  name: string;
-  server: Running;
-  /** CPU µs per request, one entry per round. */
-  perRequest: number[];
-}
+import { type PairSide, runPair, spread } from "./_pair.ts";
+import { pinLoad } from "./_pin.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -47,44 +34,21 @@ if (positionals.length !== 2 || !positionals.every((p) => /^[\w.@/-]+=\S/.test(p
   process.stderr.write("bench:pair: give two servers as name=command (see bench/pair.ts)\n");
   process.exit(1);
 }
-const requests = Number(values.requests);
-const rounds = Number(values.rounds);
-const clients = values.clients ?? (values.h1 ? "64" : "16");
-
-function load(url: string): Promise<void> {
-  const args = ["-t1", `-c${clients}`, `-m${values.h1 ? 1 : values.streams}`, "-n", String(requests)];
-  if (values.body) args.push("-d", values.body);
-  if (values.h1) args.push("--h1");
-  return new Promise((resolve, reject) => {
-    execFile("h2load", [...args, `${url}/`], (error, stdout) => {
-      const done = /(\d+) succeeded/.exec(stdout);
-      if (error || !done || Number(done[1]) !== requests) reject(new Error(`h2load against ${url}: ${error?.message ?? stdout.trim().split("\n").pop()}`));
-      else resolve();
-    });
-  });
-}
+const sides = positionals.map((spec): PairSide => {
+  const at = spec.indexOf("=");
+  return { name: spec.slice(0, at), argv: spec.slice(at + 1).split(" ") };
+}) as [PairSide, PairSide];
 
 pinLoad();
-const sides: Side[] = [];
-try {
-  for (const spec of positionals) {
-    const at = spec.indexOf("=");
-    const server = await spawnServer(spec.slice(at + 1).split(" "));
-    for (const pid of processesOf(server)) pinServer(pid);
-    sides.push({ name: spec.slice(0, at), server, perRequest: [] });
-  }
-  await Promise.all(sides.map((s) => load(s.server.url))); // warm-up
-  const ratios: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const before = sides.map((s) => contenderCpu(s.server));
-    await Promise.all(sides.map((s) => load(s.server.url)));
-    sides.forEach((s, i) => s.perRequest.push(((contenderCpu(s.server) - before[i]) * 1e6) / requests));
-    ratios.push(sides[1].perRequest[round] / sides[0].perRequest[round]);
-    const figures = sides.map((s) => `${s.name} ${s.perRequest[round].toFixed(1)}`).join(", ");
-    process.stdout.write(`round ${round + 1}: ${figures} µs CPU per request; ratio ${ratios[round].toFixed(3)}\n`);
-  }
-  const spread = `${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)}`;
-  process.stdout.write(`${sides[1].name} ÷ ${sides[0].name}, CPU per request: median ${median(ratios).toFixed(3)} (${spread}, ${rounds} rounds)\n`);
-} finally {
-  await Promise.all(sides.map((s) => s.server.stop()));
-}
+const result = await runPair(sides, {
+  requests: Number(values.requests),
+  rounds: Number(values.rounds),
+  body: values.body,
+  h1: values.h1!,
+  clients: Number(values.clients ?? (values.h1 ? 64 : 16)),
+  streams: Number(values.streams),
+}, (round, figures) => {
+  const named = sides.map((s, i) => `${s.name} ${figures[i].toFixed(1)}`).join(", ");
+  process.stdout.write(`round ${round + 1}: ${named} µs CPU per request; ratio ${(figures[1] / figures[0]).toFixed(3)}\n`);
+});
+process.stdout.write(`${sides[1].name} ÷ ${sides[0].name}, CPU per request: ${spread(result)}\n`);
