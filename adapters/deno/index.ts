@@ -9,12 +9,11 @@
 import { installStandardUrl } from "./_url.ts";
 import { listenError } from "../../src/_errors.ts";
 import { nativeResponses } from "../../src/_foreign.ts";
-import { badRequest, invoke } from "../../src/_handler.ts";
+import { invoke } from "../../src/_handler.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { drain, limitBody, tooLarge } from "../../src/_limit.ts";
-import { logLine } from "../../src/_log.ts";
 import { ServerBase } from "../../src/_server.ts";
-import { transferEncodingProblem } from "../../src/_transfer-encoding.ts";
+import { refusedTransferEncoding } from "../../src/_transfer-encoding.ts";
 import { openTransport } from "../../transports/index.ts";
 import { checkPem } from "../../tls/check.ts";
 import type { TlsEntry } from "../../src/_tls.ts";
@@ -144,13 +143,9 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
     }
     if (bodyless) return invoke(this.handlers, request, this.context(info));
     const contentLength = headers.get("content-length");
-    // Without a Content-Length the body is chunked (or absent); hyper reads `gzip, chunked` as chunked.
-    const te = contentLength === null ? headers.get("transfer-encoding") : null;
-    const problem = te === null ? undefined : transferEncodingProblem(te);
-    if (problem !== undefined) {
-      logLine(`rejected a request from ${plainIp(info.remoteAddr.hostname)}: 400 Bad Request (${problem})`);
-      return badRequest(false); // Deno.serve decides on the connection (see denoRefusalKeepsConnection)
-    }
+    // Deno.serve decides on the connection after it (denoRefusalKeepsConnection): no `connection: close`.
+    const refused = contentLength === null ? refusedTransferEncoding(headers, () => info.remoteAddr.hostname, false) : undefined;
+    if (refused) return refused;
     return limitBody(request, contentLength, this.resolved.maxRequestBodySize, (limited) => {
       const response = invoke(this.handlers, limited, this.context(info));
       return response instanceof Promise ? response.then((r) => drainUnread(limited, r)) : drainUnread(limited, response);
