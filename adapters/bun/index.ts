@@ -1,8 +1,10 @@
 /**
  * omniserve on Bun, over `Bun.serve`.
  *
- * Bun enforces Host and framing rules natively (and `maxRequestBodySize` is
- * checked in JS: see _limit.ts); this
+ * Bun enforces Host and framing rules natively, but for the empty list
+ * elements beside `chunked` it serves (refused here, see
+ * src/_transfer-encoding.ts), and `maxRequestBodySize` is checked in JS (see
+ * _limit.ts); this
  * adapter adds the shared handler contract (a non-Response is an error, a
  * plain 500 without internals) and standard string content-types. Importing
  * this module changes nothing; starting a server installs the standard

@@ -1,9 +1,12 @@
 /**
  * omniserve on Deno, over `Deno.serve`.
  *
- * Deno's server differs from the contract in two places this adapter fixes:
- * it enforces no body limit, and (without `--unstable-no-legacy-abort`, which
- * the CLI passes) it aborts `request.signal` after a normal response.
+ * Deno's server differs from the contract in three places this adapter fixes:
+ * it enforces no body limit, it reads a body whose Transfer-Encoding names a
+ * coding beside chunked (`gzip, chunked`) as chunked and hands it over still
+ * coded (refused, see src/_transfer-encoding.ts), and (without
+ * `--unstable-no-legacy-abort`, which the CLI passes) it aborts
+ * `request.signal` after a normal response.
  * @module
  */
 import { installStandardUrl } from "./_url.ts";
