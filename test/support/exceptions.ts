@@ -192,8 +192,9 @@ export const EXCEPTIONS = {
     area: "http",
     runtimes: ["bun"],
     differs:
-      "a NUL, space or tab in the request target, a second space before the version, or an unknown HTTP version " +
-      "(`HTTP/9.9`, lower-case `http/1.1`) gets 505 instead of 400",
+      "a request line whose version part is not read as `HTTP/1.0` or `HTTP/1.1` gets 505 instead of 400: a NUL or " +
+      "space in the target, a tab for a space, two spaces before the version or one after it, an unknown version " +
+      "(`HTTP/9.9`, lower-case `http/1.1`)",
     why: "Bun.serve's parser answers before JavaScript runs",
   },
   bunChunkExtension413: {
@@ -231,7 +232,9 @@ export const EXCEPTIONS = {
       "a recipient to; Deno and Bun refuse it (Bun with 505 when the spaces are before the version, see `bun505`)",
     why:
       "Node's parser (llhttp) skips the spaces and gives JavaScript the parsed target, never the line: telling them " +
-      "apart means reading every request's bytes beside the parser (measured with a bare `node:http` server as well)",
+      "apart means reading every request's bytes beside the parser (measured with a bare `node:http` server as well, " +
+      "Node 20 and 24). Deno's parser (hyper) takes them only when told to " +
+      "([hyperium/hyper#3929](https://github.com/hyperium/hyper/pull/3929))",
   },
   denoRefusalKeepsConnection: {
     area: "http",
