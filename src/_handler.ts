@@ -226,10 +226,13 @@ export function headersTooLarge(): Response {
   });
 }
 
-/** 400 for a request the runtime parsed but HTTP forbids (no Host, say). */
-export function badRequest(): Response {
+/**
+ * 400 for a request the runtime parsed but HTTP forbids (no Host, say); the connection closes after it (with
+ * `close` false the header is left to the runtime: Deno closes a connection whose body was not read and says so).
+ */
+export function badRequest(close = true): Response {
   return new Response("Bad Request", {
     status: 400,
-    headers: { "content-type": "text/plain;charset=UTF-8", connection: "close" },
+    headers: close ? { "content-type": "text/plain;charset=UTF-8", connection: "close" } : { "content-type": "text/plain;charset=UTF-8" },
   });
 }

@@ -1,8 +1,10 @@
 /**
  * omniserve on Bun, over `Bun.serve`.
  *
- * Bun enforces Host and framing rules natively (and `maxRequestBodySize` is
- * checked in JS: see _limit.ts); this
+ * Bun enforces Host and framing rules natively, but for the empty list
+ * elements beside `chunked` it serves (refused here, see
+ * src/_transfer-encoding.ts), and `maxRequestBodySize` is checked in JS (see
+ * _limit.ts); this
  * adapter adds the shared handler contract (a non-Response is an error, a
  * plain 500 without internals) and standard string content-types. Importing
  * this module changes nothing; starting a server installs the standard
@@ -16,6 +18,7 @@ import { internalError, invoke } from "../../src/_handler.ts";
 import { limitBody } from "../../src/_limit.ts";
 import { logRequestError } from "../../src/_log.ts";
 import { plainIp } from "../../src/_ip.ts";
+import { refusedTransferEncoding } from "../../src/_transfer-encoding.ts";
 import { ServerBase } from "../../src/_server.ts";
 import { openTransport } from "../../transports/index.ts";
 import { checkPem } from "../../tls/check.ts";
@@ -101,7 +104,10 @@ export class BunServer extends ServerBase<BunRaw, Request> {
         const method = request.method;
         if (method === "GET") return invoke(handlers, request, this.context(request));
         if (method === "HEAD") return withHeaders(invoke(handlers, request, this.context(request)));
-        return limitBody(request, request.headers.get("content-length"), max, run, refuse);
+        const headers = request.headers;
+        const contentLength = headers.get("content-length");
+        const refused = contentLength === null ? refusedTransferEncoding(headers, () => server.requestIP(request)?.address, true) : undefined;
+        return refused ?? limitBody(request, contentLength, max, run, refuse);
       },
       ...(ws ? { websocket: ws.handler } : {}),
       error: (error) => {

@@ -1,9 +1,12 @@
 /**
  * omniserve on Deno, over `Deno.serve`.
  *
- * Deno's server differs from the contract in two places this adapter fixes:
- * it enforces no body limit, and (without `--unstable-no-legacy-abort`, which
- * the CLI passes) it aborts `request.signal` after a normal response.
+ * Deno's server differs from the contract in three places this adapter fixes:
+ * it enforces no body limit, it reads a body whose Transfer-Encoding names a
+ * coding beside chunked (`gzip, chunked`) as chunked and hands it over still
+ * coded (refused, see src/_transfer-encoding.ts), and (without
+ * `--unstable-no-legacy-abort`, which the CLI passes) it aborts
+ * `request.signal` after a normal response.
  * @module
  */
 import { installStandardUrl } from "./_url.ts";
@@ -13,6 +16,7 @@ import { invoke } from "../../src/_handler.ts";
 import { plainIp } from "../../src/_ip.ts";
 import { drain, limitBody, tooLarge } from "../../src/_limit.ts";
 import { ServerBase } from "../../src/_server.ts";
+import { refusedTransferEncoding } from "../../src/_transfer-encoding.ts";
 import { openTransport } from "../../transports/index.ts";
 import { checkPem } from "../../tls/check.ts";
 import type { TlsEntry } from "../../src/_tls.ts";
@@ -141,7 +145,11 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
       return this.#ws.upgrade(request, plainIp(info.remoteAddr.hostname)); // a non-GET gets 400 there
     }
     if (bodyless) return invoke(this.handlers, request, this.context(info));
-    return limitBody(request, headers.get("content-length"), this.resolved.maxRequestBodySize, (limited) => {
+    const contentLength = headers.get("content-length");
+    // Deno.serve decides on the connection after it (denoRefusalKeepsConnection): no `connection: close`.
+    const refused = contentLength === null ? refusedTransferEncoding(headers, () => info.remoteAddr.hostname, false) : undefined;
+    if (refused) return refused;
+    return limitBody(request, contentLength, this.resolved.maxRequestBodySize, (limited) => {
       const response = invoke(this.handlers, limited, this.context(info));
       return response instanceof Promise ? response.then((r) => drainUnread(limited, r)) : drainUnread(limited, response);
     }, refuseOnDeno);

@@ -4,6 +4,7 @@
  * Node does lazily, at a cost, on first access).
  * @module
  */
+import { transferEncodingProblem } from "../../src/_transfer-encoding.ts";
 import { origin } from "../../src/_url.ts";
 
 /**
@@ -49,11 +50,12 @@ export function scanHead(raw: string[]): Head {
 
 /**
  * Why RFC 9112 says 400 for this head, or undefined when it is fine: more than
- * one Host, or an empty or invalid one, in origin or asterisk form (3.2), or a
- * Transfer-Encoding whose final coding is not chunked (6.3), which Node's
- * parser refuses only after the request event (the adapter's 400 goes first),
- * or any Transfer-Encoding in an HTTP/1.0 request, whose framing 6.1 calls
- * faulty (Node's parser reads it as chunked; Deno and Bun answer 400).
+ * one Host, or an empty or invalid one, in origin or asterisk form (3.2), a
+ * Transfer-Encoding that is not `chunked` alone (`transferEncodingProblem`:
+ * Node's parser refuses one whose final coding is not chunked only after the
+ * request event, so the adapter's 400 goes first, and reads `gzip, chunked` as
+ * chunked), or any Transfer-Encoding in an HTTP/1.0 request, whose framing 6.1
+ * calls faulty (Node's parser reads it as chunked; Deno and Bun answer 400).
  */
 export function headProblem(head: Head, absoluteForm: boolean, http10: boolean): string | undefined {
   if (head.hosts > 1) return "more than one Host header";
@@ -62,8 +64,6 @@ export function headProblem(head: Head, absoluteForm: boolean, http10: boolean):
     if (origin("http", head.host!) === null) return "invalid Host header";
   }
   const te = head.transferEncoding;
-  if (te !== undefined && http10) return "Transfer-Encoding in an HTTP/1.0 request";
-  // Empty list elements do not count (RFC 9110 5.6.1): "chunked, " ends with chunked, as Node's parser reads it.
-  if (te !== undefined && !/(^|,)\s*chunked[\s,]*$/i.test(te)) return `Transfer-Encoding "${te}" does not end with chunked`;
-  return undefined;
+  if (te === undefined) return undefined;
+  return http10 ? "Transfer-Encoding in an HTTP/1.0 request" : transferEncodingProblem(te);
 }

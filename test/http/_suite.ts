@@ -21,6 +21,7 @@ import { bodies } from "./bodies.ts";
 import { compression } from "./compress.ts";
 import { earlyResponses } from "./early.ts";
 import { errors } from "./errors.ts";
+import { heads } from "./heads.ts";
 import { logging } from "./logging.ts";
 import { requests } from "./requests.ts";
 import { responses } from "./responses.ts";
@@ -122,6 +123,7 @@ export function conformance(runtime: Runtime, workers = 1, protocol: Protocol = 
     requests(suite);
     bodies(suite);
     errors(suite);
+    heads(suite);
     earlyResponses(suite);
     logging(suite);
     slowClients(suite);

@@ -155,7 +155,7 @@ export const EXCEPTIONS = {
   bunBareLf505: {
     area: "http",
     runtimes: ["bun"],
-    differs: "a request head whose lines end in a bare LF gets 505 instead of 400 (Deno serves it)",
+    differs: "a request line ending in a bare LF gets 505 instead of 400 (a header line ending in one gets 400; Deno serves both)",
     why: "Bun.serve's parser answers a request line that does not end in CRLF with 505, before JavaScript runs",
   },
   identicalContentLengthsAccepted: {
@@ -191,7 +191,10 @@ export const EXCEPTIONS = {
   bun505: {
     area: "http",
     runtimes: ["bun"],
-    differs: "a NUL or space in the request target, or an unknown HTTP version, gets 505 instead of 400",
+    differs:
+      "a request line whose version part is not read as `HTTP/1.0` or `HTTP/1.1` gets 505 instead of 400: a NUL or " +
+      "space in the target, a tab for a space, two spaces before the version or one after it, an unknown version " +
+      "(`HTTP/9.9`, lower-case `http/1.1`)",
     why: "Bun.serve's parser answers before JavaScript runs",
   },
   bunChunkExtension413: {
@@ -210,6 +213,39 @@ export const EXCEPTIONS = {
     why:
       "Bun.serve's parser (1.4.5) reads no trailer section after the last chunk; it answers before JavaScript runs " +
       "(measured with a bare Bun.serve as well)",
+  },
+  bunLeadingEmptyLine400: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "an empty line (CRLF) before a request line gets 400 and the connection closed, where RFC 9112 2.2 says to skip " +
+      "it (Node and Deno do); so does the CRLF some clients send after a POST body, and the request behind it is lost",
+    why:
+      "Bun.serve's parser answers before JavaScript runs (measured with a bare Bun.serve as well; " +
+      "[oven-sh/bun#33634](https://github.com/oven-sh/bun/pull/33634), not in 1.4.5)",
+  },
+  nodeRequestLineSpaces: {
+    area: "http",
+    runtimes: ["node"],
+    differs:
+      "a request line with two spaces between its parts (`GET  /path HTTP/1.1`) is served, as RFC 9112 3 allows " +
+      "a recipient to; Deno and Bun refuse it (Bun with 505 when the spaces are before the version, see `bun505`)",
+    why:
+      "Node's parser (llhttp) skips the spaces and gives JavaScript the parsed target, never the line: telling them " +
+      "apart means reading every request's bytes beside the parser (measured with a bare `node:http` server as well, " +
+      "Node 20 and 24). Deno's parser (hyper) takes them only when told to " +
+      "([hyperium/hyper#3929](https://github.com/hyperium/hyper/pull/3929))",
+  },
+  denoRefusalKeepsConnection: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "the 400 for a Transfer-Encoding beside chunked that Deno's parser takes (`gzip, chunked`) keeps the connection " +
+      "when the body arrived whole: Deno reads the body as chunked (the framing RFC 9112 6.3 gives it, the one a proxy " +
+      "reads) and answers a request pipelined behind it; Node and Bun close",
+    why:
+      "Deno.serve decides on the connection itself and gives JavaScript no way to close one; it sends a response's " +
+      "`Connection: close` and keeps the connection all the same",
   },
   denoChunkExtension8KiB: {
     area: "http",
@@ -243,8 +279,8 @@ export const EXCEPTIONS = {
     runtimes: ["bun"],
     differs:
       "two Host headers are accepted; an empty or invalid Host (`bad host`, `user@host`) is answered, with a `request.url` " +
-      "without scheme or authority " +
-      "([oven-sh/bun#33721](https://github.com/oven-sh/bun/pull/33721))",
+      "without scheme or authority, as is an HTTP/1.0 request without Host (Node's `request.url` is on the server's " +
+      "own address) ([oven-sh/bun#33721](https://github.com/oven-sh/bun/pull/33721))",
     why: "checking Host in JS means reading `request.headers` on every request: 15-20% of a hello request on Bun",
   },
   bunAsteriskFormRefused: {
