@@ -13,7 +13,7 @@
  * @module
  */
 import { closeSync, constants, createReadStream, fstatSync, openSync } from "node:fs";
-import type { ServerResponse } from "node:http";
+import { type ServerResponse, STATUS_CODES } from "node:http";
 import { abortResponse, writeHead, writeWhole } from "./_response-head.ts";
 import { logRequestError } from "../../src/_log.ts";
 import type { FileSlice } from "./_files.ts";
@@ -44,15 +44,13 @@ export function sendFile(
   try {
     fd = openSync(file.path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    if (isUnopenable(error)) return gone(res);
+    if (isUnopenable(error)) return plain(res, 404);
     logRequestError(error);
-    res.writeHead(500, { "content-type": "text/plain;charset=UTF-8", "content-length": "21" });
-    res.end("Internal Server Error");
-    return;
+    return plain(res, 500); // internalError()'s answer
   }
   if (!fstatSync(fd).isFile()) {
     closeSync(fd);
-    return gone(res);
+    return plain(res, 404);
   }
   const stream = createReadStream("", { fd, start: file.start, end: file.end, highWaterMark: HIGH_WATER_MARK });
   writeHead(res, status, headers);
@@ -76,8 +74,11 @@ export function sendFile(
   });
 }
 
-/** What a missing file gets from serveStatic() (fileNotFound(), a GET's: a HEAD never opens the file). */
-function gone(res: ServerResponse): void {
-  res.writeHead(404, { "content-type": "text/plain;charset=UTF-8", "content-length": "9" });
-  res.end("Not Found");
+/**
+ * The plain-text answer whose text is the status's reason phrase: serveStatic()'s 404 for a file gone by now
+ * (fileNotFound(), a GET's: a HEAD never opens the file), and internalError()'s 500.
+ */
+function plain(res: ServerResponse, status: 404 | 500): void {
+  const text = STATUS_CODES[status]!;
+  writeWhole(res, status, ["content-type", "text/plain;charset=UTF-8", "content-length", String(text.length)], text);
 }
