@@ -20,6 +20,7 @@ import type { Runtime, ServeOptions } from "../../src/types.ts";
 import { deno, type DenoHttpServer, type DenoServeInfo, type DenoServeOptions } from "./host.ts";
 import { canReusePort, claimPort, denoTls, relisten } from "./_tls.ts";
 import { DenoWebSockets } from "./_ws.ts";
+import { StallBound } from "./_stall.ts";
 import { isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 
 import { type Compress, makeCompress } from "../../src/compress/_compress.ts";
@@ -141,10 +142,16 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
       return this.#ws.upgrade(request, plainIp(info.remoteAddr.hostname)); // a non-GET gets 400 there
     }
     if (bodyless) return invoke(this.handlers, request, this.context(info));
-    return limitBody(request, headers.get("content-length"), this.resolved.maxRequestBodySize, (limited) => {
+    const contentLength = headers.get("content-length");
+    // A body of unknown length may stall in Deno's parser for good (a trailer section past ~64 KiB): see _stall.ts.
+    const stall = contentLength === null && request.body !== null ? new StallBound(this.resolved.idleTimeout * 1000) : undefined;
+    const bounded = stall ? stall.request(request) : request;
+    const response = limitBody(bounded, contentLength, this.resolved.maxRequestBodySize, (limited) => {
       const response = invoke(this.handlers, limited, this.context(info));
       return response instanceof Promise ? response.then((r) => drainUnread(limited, r)) : drainUnread(limited, response);
     }, refuseOnDeno);
+    if (!stall) return response;
+    return response instanceof Promise ? response.then((r) => stall.settle(r)) : stall.settle(response);
   }
 }
 
