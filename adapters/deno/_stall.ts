@@ -6,8 +6,11 @@
  * 2.9.6, with a bare `Deno.serve` as well). A body of unknown length is read
  * through {@link StallBound}: a read that gets nothing for `idleTimeout`
  * seconds fails with ERR_BODY_STALLED, one line is logged, and the client gets
- * 408 whatever the handler answered; Deno closes the connection after it, as
- * after any response whose body was left unread.
+ * 408 (with `connection: close`) whatever the handler answered. After a
+ * stalled trailer section Deno then closes the connection; a body stalled
+ * mid-chunk keeps it (`denoSlowClientsKept`, measured). Meanwhile Deno holds
+ * the trailer bytes it reads: the bound is one of time, not size
+ * (`denoTrailers64KiB`).
  * @module
  */
 import { OmniserveError } from "../../src/_errors.ts";

@@ -142,7 +142,7 @@ export function errors(s: Suite): void {
         const field = (kib: number) => `X-T: ${"t".repeat(kib * 1024 - 7)}\r\n`; // the line is kib KiB
         const fields = (n: number) => Array.from({ length: n }, (_, i) => `t${i}: v\r\n`).join("");
         const cases: [string, string][] = [
-          ["1 KiB", field(1)], ["15 KiB", field(15)], ["17 KiB", field(17)], ["100 KiB", field(100)], ["1 MiB", field(1024)],
+          ["1 KiB", field(1)], ["15 KiB", field(15)], ["17 KiB", field(17)], ["100 KiB", field(100)],
           ["1,000 fields", fields(1000)], ["5,000 fields", fields(5000)],
         ];
         const logged = server.stderrLength();
@@ -162,10 +162,10 @@ export function errors(s: Suite): void {
         if (exception("bunTrailersRefused")) {
           expect(seen).toEqual(cases.map(([name]) => [name, "200 400", true]));
         } else if (exception("denoTrailers64KiB")) {
-          const big = new Set(["100 KiB", "1 MiB"]);
+          const big = new Set(["100 KiB"]);
           expect(seen).toEqual(cases.map(([name]) => big.has(name) ? refused(name, 408) : served(name)));
         } else {
-          const big = new Set(["17 KiB", "100 KiB", "1 MiB", "5,000 fields"]);
+          const big = new Set(["17 KiB", "100 KiB", "5,000 fields"]);
           expect(seen).toEqual(cases.map(([name]) => big.has(name) ? refused(name, 431) : served(name)));
         }
         await s.sleep(100);
