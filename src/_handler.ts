@@ -147,6 +147,7 @@ export function fail(
   // A failed body read the handler let through: the limit's own 413, nothing to log or hook.
   if (hasCode(error, "ERR_BODY_TOO_LARGE")) return tooLarge();
   if (hasCode(error, "ERR_MALFORMED_BODY")) return badRequest(); // the adapter already answered and logged
+  if (hasCode(error, "ERR_BODY_STALLED")) return requestTimeout(); // logged where the read stalled (Deno's _stall.ts)
   const malformed = h.malformedBody?.(error);
   if (malformed !== undefined) {
     // The client broke the body's framing: the 400 and one line, as Node's parser errors get, not the app's 500.
@@ -222,6 +223,14 @@ export function internalError(): Response {
 export function headersTooLarge(): Response {
   return new Response("Request Header Fields Too Large", {
     status: 431,
+    headers: { "content-type": "text/plain;charset=UTF-8", connection: "close" },
+  });
+}
+
+/** 408 for a request body that stalled (RFC 9110 15.5.9), and the connection closed after it. */
+export function requestTimeout(): Response {
+  return new Response("Request Timeout", {
+    status: 408,
     headers: { "content-type": "text/plain;charset=UTF-8", connection: "close" },
   });
 }

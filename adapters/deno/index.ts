@@ -24,6 +24,7 @@ import type { Runtime, ServeOptions } from "../../src/types.ts";
 import { deno, type DenoHttpServer, type DenoServeInfo, type DenoServeOptions } from "./host.ts";
 import { canReusePort, claimPort, denoTls, relisten } from "./_tls.ts";
 import { DenoWebSockets } from "./_ws.ts";
+import { StallBound } from "./_stall.ts";
 import { isWebSocketUpgrade } from "../../src/ws/_upgrade.ts";
 
 import { type Compress, makeCompress } from "../../src/compress/_compress.ts";
@@ -149,10 +150,15 @@ export class DenoServer extends ServerBase<DenoHttpServer, DenoServeInfo> {
     // Deno.serve decides on the connection after it (denoRefusalKeepsConnection): no `connection: close`.
     const refused = contentLength === null ? refusedTransferEncoding(headers, () => info.remoteAddr.hostname, false) : undefined;
     if (refused) return refused;
-    return limitBody(request, contentLength, this.resolved.maxRequestBodySize, (limited) => {
+    // A body of unknown length may stall in Deno's parser for good (a trailer section past ~64 KiB): see _stall.ts.
+    const stall = contentLength === null && request.body !== null ? new StallBound(this.resolved.idleTimeout * 1000) : undefined;
+    const bounded = stall ? stall.request(request) : request;
+    const response = limitBody(bounded, contentLength, this.resolved.maxRequestBodySize, (limited) => {
       const response = invoke(this.handlers, limited, this.context(info));
       return response instanceof Promise ? response.then((r) => drainUnread(limited, r)) : drainUnread(limited, response);
     }, refuseOnDeno);
+    if (!stall) return response;
+    return response instanceof Promise ? response.then((r) => stall.settle(r)) : stall.settle(response);
   }
 }
 

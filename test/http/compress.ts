@@ -100,31 +100,41 @@ export function compression(s: Suite): void {
     });
 
     test("compress() answers HEAD with the headers GET would have, and no body where the GET's length is known", async () => {
-      for (const path of ["/json", "/head", "/small", "/png", "/stream", "/empty"]) {
-        for (const accept of ["br", "gzip", "identity", "identity;q=0"]) {
-          const label = `${path} ${accept}`;
-          const res = await req(path, { "accept-encoding": accept });
-          const got = headersOf(res);
-          // The GETs with no length: a live stream, and `/head`'s compressed, a stream compress() codes as it goes
-          // (`identity;q=0` refuses every answer: a 406, whatever the path).
-          const streamed = accept !== "identity;q=0" && (path === "/stream" || (path === "/head" && accept !== "identity"));
-          const denoH2Head = s.exception("denoH2HeadReset") && s.protocol !== "http/1.1" && streamed;
-          const head = await s.exchange(server().url, get(server().url, path, `accept-encoding: ${accept}\r\nconnection: close\r\n`, "HEAD"), {
-            heads: [true],
-            ...(denoH2Head ? { timeoutMs: 1000 } : {}), // a stream Deno leaves open after the headers
-          });
-          // An app's HEAD without a body (`/head`) gives compress() no bytes to learn the compressed length from:
-          // the head goes without Content-Length, which RFC 9110 9.3.2 allows for a field known only with the content.
-          if (path === "/head" && got["content-encoding"]) delete got["content-length"];
-          expect(headersOf(head.responses[0]), label).toEqual(got);
-          expect(head.text.slice(head.text.indexOf("\r\n\r\n") + 4), label).toBe("");
-          // Where the length is known compress() answers HEAD with a null body, which Deno ends cleanly over
-          // HTTP/2 too. A HEAD whose GET has no length keeps a body (denoH2HeadReset): the app's own stream, left
-          // as it is for identity, is reset; the stream compress() gives a coded HEAD is never ended.
-          if (s.protocol === "http/1.1") expect(head.reset, label).toBe(false);
-          else expect([head.closed, head.reset], label).toEqual([denoH2Head, denoH2Head && accept === "identity"]);
-        }
-      }
+      // The GETs with no length: a live stream, and `/head`'s compressed, a stream compress() codes as it goes
+      // (`identity;q=0` refuses every answer: a 406, whatever the path).
+      const streamed = (path: string, accept: string) =>
+        accept !== "identity;q=0" && (path === "/stream" || (path === "/head" && accept !== "identity"));
+      const denoH2HeadOf = (path: string, accept: string) => s.exception("denoH2HeadReset") && s.protocol !== "http/1.1" && streamed(path, accept);
+      const check = async (path: string, accept: string) => {
+        const label = `${path} ${accept}`;
+        const res = await req(path, { "accept-encoding": accept });
+        const got = headersOf(res);
+        const denoH2Head = denoH2HeadOf(path, accept);
+        const head = await s.exchange(server().url, get(server().url, path, `accept-encoding: ${accept}\r\nconnection: close\r\n`, "HEAD"), {
+          heads: [true],
+          ...(denoH2Head ? { timeoutMs: 1000 } : {}), // a stream Deno leaves open after the headers
+        });
+        // An app's HEAD without a body (`/head`) gives compress() no bytes to learn the compressed length from:
+        // the head goes without Content-Length, which RFC 9110 9.3.2 allows for a field known only with the content.
+        if (path === "/head" && got["content-encoding"]) delete got["content-length"];
+        expect(headersOf(head.responses[0]), label).toEqual(got);
+        expect(head.text.slice(head.text.indexOf("\r\n\r\n") + 4), label).toBe("");
+        // Where the length is known compress() answers HEAD with a null body, which Deno ends cleanly over
+        // HTTP/2 too. A HEAD whose GET has no length keeps a body (denoH2HeadReset): the app's own stream, left
+        // as it is for identity, is reset; the stream compress() gives a coded HEAD is never ended.
+        if (s.protocol === "http/1.1") expect(head.reset, label).toBe(false);
+        else expect([head.closed, head.reset], label).toEqual([denoH2Head, denoH2Head && accept === "identity"]);
+      };
+      const pairs = ["/json", "/head", "/small", "/png", "/stream", "/empty"].flatMap((path) =>
+        ["br", "gzip", "identity", "identity;q=0"].map((accept): [string, string] => [path, accept])
+      );
+      // The HEADs Deno leaves open each wait out their 1 s together, beside the others checked one by one.
+      await Promise.all([
+        ...pairs.filter(([path, accept]) => denoH2HeadOf(path, accept)).map(([path, accept]) => check(path, accept)),
+        (async () => {
+          for (const [path, accept] of pairs.filter(([path, accept]) => !denoH2HeadOf(path, accept))) await check(path, accept);
+        })(),
+      ]);
     });
 
     test("compress() adds Vary, replaces Content-Length with the compressed length and weakens a strong ETag", async () => {

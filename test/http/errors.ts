@@ -147,6 +147,54 @@ export function errors(s: Suite): void {
       else expect(seen).toEqual([["200 2", "200 Hello, World!"], false]);
     });
 
+    s.http1Only("a trailer section is bounded as a head is: past 16 KiB it gets 431 and closes, never a hang; others are served meanwhile", async () => {
+      // idleTimeout 1 s: where a runtime stalls on the trailers (denoTrailers64KiB), the bound ends it within seconds.
+      const server = await s.start("test/fixture/slow-clients.ts");
+      try {
+        const post = (trailers: string) => `POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n${trailers}\r\n`;
+        const field = (kib: number) => `X-T: ${"t".repeat(kib * 1024 - 7)}\r\n`; // the line is kib KiB
+        const fields = (n: number) => Array.from({ length: n }, (_, i) => `t${i}: v\r\n`).join("");
+        const cases: [string, string][] = [
+          ["1 KiB", field(1)], ["15 KiB", field(15)], ["17 KiB", field(17)], ["100 KiB", field(100)],
+          ["1,000 fields", fields(1000)], ["5,000 fields", fields(5000)],
+        ];
+        const logged = server.stderrLength();
+        const seen: [string, string, boolean][] = [];
+        const others: number[] = [];
+        for (const [name, trailers] of cases) {
+          const [{ responses, closed }, other] = await Promise.all([
+            s.exchange(server.url, post(trailers) + get(server.url, "/hello"), { responses: 2, timeoutMs: 10_000 }),
+            s.exchange(server.url, get(server.url, "/hello")),
+          ]);
+          seen.push([name, responses.map((r) => r.status).join(" "), closed]);
+          others.push(other.responses[0]?.status ?? 0);
+        }
+        expect(others).toEqual(Array(cases.length).fill(200));
+        const served = (name: string): [string, string, boolean] => [name, "200 200", false];
+        const refused = (name: string, status: number): [string, string, boolean] => [name, String(status), true];
+        if (exception("bunTrailersRefused")) {
+          expect(seen).toEqual(cases.map(([name]) => [name, "200 400", true]));
+        } else if (exception("denoTrailers64KiB")) {
+          const big = new Set(["100 KiB"]);
+          expect(seen).toEqual(cases.map(([name]) => big.has(name) ? refused(name, 408) : served(name)));
+        } else {
+          const big = new Set(["17 KiB", "100 KiB", "5,000 fields"]);
+          expect(seen).toEqual(cases.map(([name]) => big.has(name) ? refused(name, 431) : served(name)));
+        }
+        await s.sleep(100);
+        // One line per refusal: Node's parser error (431), or omniserve's ERR_BODY_STALLED (408). Bun's parser answers
+        // its 400 before JavaScript runs (bunTrailersRefused): nothing reaches the log, and never an app error.
+        const lines = server.stderr(logged).trim().split("\n").filter(Boolean);
+        const refusals = seen.filter(([, , closed]) => closed).length;
+        if (exception("bunTrailersRefused")) expect(lines).toEqual([]);
+        else if (exception("denoTrailers64KiB")) expect(lines).toEqual(Array(refusals).fill("omniserve: POST /: ERR_BODY_STALLED 408 Request Timeout: the request body brought nothing for 1 s"));
+        else expect(lines).toEqual(Array(refusals).fill("omniserve: rejected a request from 127.0.0.1: 431 Request Header Fields Too Large (HPE_HEADER_OVERFLOW)"));
+        expect((await s.exchange(server.url, get(server.url, "/hello"))).responses[0].status).toBe(200);
+      } finally {
+        await server.stop();
+      }
+    }, 60_000);
+
     s.http1Only("heads each parser frames its own way (bare LF, identical Content-Lengths, DEL in a value) get 400 but for named exceptions", async () => {
       const cases: [string, string, number][] = [
         ["lines ending in a bare LF", "GET /hello HTTP/1.1\nHost: x\n\n", exception("denoBareLfAccepted") ? 200 : exception("bunBareLf505") ? 505 : 400],

@@ -144,6 +144,37 @@ export function slowClients(s: Suite): void {
       }
     }, 60_000);
 
+    s.http1Only.concurrent("a chunked body that stops mid-chunk or before its last chunk is closed while a normal client is served (Deno: a 408)", async () => {
+      const server = await s.start("test/fixture/slow-clients.ts");
+      const head = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+      const sockets: Duplex[] = [];
+      try {
+        const stopped = [`${head}5\r\nab`, `${head}2\r\nab\r\n`].map((first) => {
+          const socket = sockets[sockets.push(rawConnection(server.url, undefined)) - 1];
+          const got: Buffer[] = [];
+          socket.on("data", (chunk: Buffer) => got.push(chunk));
+          const { closed } = trickle(socket, first, Buffer.alloc(0), 300);
+          return { closed, got };
+        });
+        expect((await fetch(`${server.url}/hello`)).status).toBe(200);
+        if (exception("denoSlowClientsKept")) {
+          // Deno keeps the connection; omniserve's stall bound (adapters/deno/_stall.ts) still answers its 408.
+          const deadline = s.sleep(KEPT_MS).then(() => "open");
+          const seen = await Promise.all(stopped.map(({ closed }) => Promise.race([closed.then(() => "closed"), deadline])));
+          const status = stopped.map(({ got }) => Buffer.concat(got).toString("latin1").split("\r\n")[0]);
+          expect([seen, status]).toEqual([["open", "open"], Array(2).fill("HTTP/1.1 408 Request Timeout")]);
+        } else {
+          const deadline = s.sleep(WAIT_MS).then(() => "open");
+          const seen = await Promise.all(stopped.map(({ closed }) => Promise.race([closed.then((got) => `closed: ${JSON.stringify(got.toString("latin1"))}`), deadline])));
+          expect(seen).toEqual(Array(2).fill('closed: ""'));
+        }
+        expect((await fetch(`${server.url}/hello`)).status).toBe(200);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        await server.stop();
+      }
+    }, 60_000);
+
     s.http1Only.concurrent("a client that pipelines thousands of requests and reads nothing cannot grow memory; once it reads, all are answered in order", async () => {
       // 3,000 requests for 64 KiB streamed bodies, 135 KB on the wire: answered all at once, 190 MiB.
       const COUNT = 3000;

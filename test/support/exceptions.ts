@@ -130,7 +130,9 @@ export const EXCEPTIONS = {
     runtimes: ["deno"],
     differs:
       "a request head that takes longer than 10 s, or a body trickling under 1 KiB per `idleTimeout`, keeps its " +
-      "connection open, over HTTP/1.1 and HTTP/2 (Node and Bun close it)",
+      "connection open, over HTTP/1.1 and HTTP/2 (Node and Bun close it). A body of unknown length (chunked) that " +
+      "brings nothing at all for `idleTimeout` while the handler reads it gets a 408 from omniserve, and one log line; " +
+      "its connection is still kept",
     why:
       "Deno.serve has no header or body timeout (hyper's `header_read_timeout` needs a timer Deno does not install; " +
       "[denoland/deno#3515](https://github.com/denoland/deno/issues/3515)) and exposes no connections to close; " +
@@ -246,6 +248,21 @@ export const EXCEPTIONS = {
     why:
       "Deno.serve decides on the connection itself and gives JavaScript no way to close one; it sends a response's " +
       "`Connection: close` and keeps the connection all the same",
+  },
+  denoTrailers64KiB: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "a chunked request's trailer section is read up to about 64 KiB, where Node answers 431 past 16 KiB (a head's " +
+      "bound); past 64 KiB the body never ends: omniserve answers 408 once it brought nothing for `idleTimeout`, " +
+      "logs one line, and the connection closes. Until then Deno holds every trailer byte the client sends: memory " +
+      "is bounded by `idleTimeout` and the client's rate, not by a size (measured: 535 MiB from one loopback client " +
+      "in the 1 s before its 408, freed after it)",
+    why:
+      "Deno.serve's parser (hyper) serves a trailer section up to its read buffer and, past it, neither fails the body " +
+      "read nor closes, but goes on buffering what arrives (measured on 2.9.6 with a bare Deno.serve: 65,000 bytes " +
+      "served, 65,536 kept past 100 s, an endless field held at 1 GiB after 2 s). omniserve sees only the body's " +
+      "bytes, so its bound is the stall (adapters/deno/_stall.ts)",
   },
   denoChunkExtension8KiB: {
     area: "http",
