@@ -355,6 +355,55 @@ export const EXCEPTIONS = {
       "to the types it knows as text; its FormData hands out a new File on every read, so the type cannot be set afterwards",
   },
 
+  nodeMultipartStrict: {
+    area: "http",
+    runtimes: ["node"],
+    differs:
+      "`request.formData()` rejects with a TypeError (a 500 unless the app catches it) multipart bodies Deno and Bun read: " +
+      "a preamble before the first boundary or an epilogue after the last, an unquoted `name=a`, a `\\\"` inside a quoted name, a part with no name or " +
+      "no Content-Disposition (skipped elsewhere), and `filename*=` (ignored elsewhere: the part stays a field, or keeps its `filename`)",
+    why:
+      "Node's own undici parser is stricter than RFC 7578 asks of a receiver ([nodejs/undici#4671](https://github.com/nodejs/undici/issues/4671) " +
+      "for the preamble, [nodejs/undici#3760](https://github.com/nodejs/undici/issues/3760) and [#4661](https://github.com/nodejs/undici/issues/4661) " +
+      "for `filename*`); omniserve hands formData() to Node's Request, and a second multipart parser of its own would be a larger " +
+      "surface than these inputs, which browsers and fetch() never send, are worth (measured on Node 20.20)",
+  },
+  multipartNameEscapesKept: {
+    area: "http",
+    runtimes: ["deno", "bun"],
+    differs:
+      "a multipart name or file name keeps `%22`, `%0D` and `%0A` as written; Node turns them into `\"`, CR and LF, the " +
+      "escapes the HTML standard's form encoder writes for them (any other `%` is kept everywhere)",
+    why:
+      "the runtimes' own parsers; undoing the three escapes after the fact would misread a name that really holds `%22`, " +
+      "and only a browser-made body (whose names hold a quote or a line break) tells the two apart",
+  },
+  bunMultipartLineFeeds: {
+    area: "http",
+    runtimes: ["bun"],
+    differs:
+      "a multipart body whose lines end in a bare LF parses as a form with no entries; Node and Deno reject it (TypeError)",
+    why:
+      "Bun's parser looks for CRLF delimiters only and finds none, without reporting it (RFC 2046 5.1.1 asks for CRLF); " +
+      "telling this apart from an empty form needs a scan of the body omniserve's Bun formData() does not make",
+  },
+  denoMultipartNoFinalBoundary: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "a multipart body cut before its closing `--boundary--` parses as a form that drops the unfinished part; Node and Bun reject it (TypeError)",
+    why:
+      "Deno's parser (ext/fetch/21_formdata.js) ends quietly at the end of the input; omniserve has no wrapper around Deno's " +
+      "formData() to add the check to",
+  },
+  denoMultipartFileDefaultType: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "a file part without a Content-Type gives a File of type `application/octet-stream`; the Fetch standard, Node and Bun say `text/plain` " +
+      "(Bun: `text/plain;charset=utf-8`, see bunMultipartFileType)",
+    why: "Deno's parser's own default; browsers always send a part's Content-Type, so only hand-made bodies see it",
+  },
   bunPipelineBehindStream: {
     area: "http",
     runtimes: ["bun"],
