@@ -359,14 +359,32 @@ export const EXCEPTIONS = {
     area: "http",
     runtimes: ["node"],
     differs:
-      "`request.formData()` rejects with a TypeError (a 500 unless the app catches it) multipart bodies Deno and Bun read: " +
-      "a preamble before the first boundary or an epilogue after the last, an unquoted `name=a`, a `\\\"` inside a quoted name, a part with no name or " +
-      "no Content-Disposition (skipped elsewhere), and `filename*=` (ignored elsewhere: the part stays a field, or keeps its `filename`)",
+      "`request.formData()` rejects with a TypeError (a 500 unless the app catches it) a multipart part with no name or " +
+      "no Content-Disposition, which Deno and Bun skip, and a `\\\"` inside a quoted name (Node 20 and 24)",
     why:
-      "Node's own undici parser is stricter than RFC 7578 asks of a receiver ([nodejs/undici#4671](https://github.com/nodejs/undici/issues/4671) " +
-      "for the preamble, [nodejs/undici#3760](https://github.com/nodejs/undici/issues/3760) and [#4661](https://github.com/nodejs/undici/issues/4661) " +
-      "for `filename*`); omniserve hands formData() to Node's Request, and a second multipart parser of its own would be a larger " +
-      "surface than these inputs, which browsers and fetch() never send, are worth (measured on Node 20.20)",
+      "Node's own undici parser; omniserve hands formData() to Node's Request, and a second multipart parser of its own " +
+      "would be a larger surface than these inputs, which browsers and fetch() never send, are worth",
+  },
+  node20MultipartStrict: {
+    area: "http",
+    runtimes: ["node"],
+    differs:
+      "on Node 20 only, `request.formData()` also rejects (TypeError) a preamble before the first boundary or an " +
+      "epilogue after the last, an unquoted `name=a`, and any `filename*=`; Node 24 reads them as Deno and Bun do, " +
+      "but for `filename*=` (nodeMultipartFilenameStar)",
+    why:
+      "the undici in Node 20 ([nodejs/undici#4671](https://github.com/nodejs/undici/issues/4671) for the preamble, " +
+      "[nodejs/undici#3760](https://github.com/nodejs/undici/issues/3760) for `filename*`), fixed in the undici Node 24 carries",
+  },
+  nodeMultipartFilenameStar: {
+    area: "http",
+    runtimes: ["node"],
+    differs:
+      "on Node 24, a part with `filename*=UTF-8''caf%C3%A9.txt` is a File named `café.txt`, preferred over its `filename`; " +
+      "Deno and Bun ignore `filename*` (the part stays a field, or keeps its `filename`); Node 20 rejects it (node20MultipartStrict)",
+    why:
+      "RFC 7578 4.2 forbids senders `filename*`, so receivers differ; undici follows RFC 6266 ([nodejs/undici#5068](https://github.com/nodejs/undici/pull/5068)), " +
+      "Bun may follow ([oven-sh/bun#35675](https://github.com/oven-sh/bun/pull/35675), open)",
   },
   multipartNameEscapesKept: {
     area: "http",
