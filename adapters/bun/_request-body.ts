@@ -24,7 +24,10 @@ export function blobType(contentType: string | null): string {
   let type = essence.trim();
   for (const param of params) {
     const at = param.indexOf("=");
-    if (at > 0) type += `;${param.slice(0, at).trim()}=${param.slice(at + 1).trim()}`;
+    if (at < 1) continue;
+    const value = param.slice(at + 1).trim();
+    // A quoted value that is a token is written bare, as the standard's MIME type serializer does (`boundary="b"` is `boundary=b`).
+    type += `;${param.slice(0, at).trim()}=${/^"[!#$%&'*+.^_`|~0-9A-Za-z-]+"$/.test(value) ? value.slice(1, -1) : value}`;
   }
   return type.toLowerCase();
 }
