@@ -396,15 +396,6 @@ export const EXCEPTIONS = {
       "the runtimes' own parsers; undoing the three escapes after the fact would misread a name that really holds `%22`, " +
       "and only a browser-made body (whose names hold a quote or a line break) tells the two apart",
   },
-  bunMultipartLineFeeds: {
-    area: "http",
-    runtimes: ["bun"],
-    differs:
-      "a multipart body whose lines end in a bare LF parses as a form with no entries; Node and Deno reject it (TypeError)",
-    why:
-      "Bun's parser looks for CRLF delimiters only and finds none, without reporting it (RFC 2046 5.1.1 asks for CRLF); " +
-      "telling this apart from an empty form needs a scan of the body omniserve's Bun formData() does not make",
-  },
   denoMultipartNoFinalBoundary: {
     area: "http",
     runtimes: ["deno"],
