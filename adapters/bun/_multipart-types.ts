@@ -4,7 +4,8 @@
  * once it has the name and file name, so its File types come from the file
  * name's extension instead (oven-sh/bun#33012); _request-body.ts puts these
  * back. Only the part headers are read: the bytes between are skipped with
- * `indexOf`, never copied.
+ * `indexOf`, never copied. Also the one check Bun's parser leaves out: a
+ * delimiter line ending in a bare LF, which Bun reads as an empty form.
  * @module
  */
 import { Buffer } from "node:buffer";
@@ -40,4 +41,17 @@ export function filePartTypes(body: Uint8Array, boundary: string): string[] {
     if (at >= 0) at += 2;
   }
   return types;
+}
+
+/**
+ * True when the body's first delimiter line ends in a bare LF (RFC 2046 5.1.1
+ * asks for CRLF): Node and Deno reject such a body, Bun finds no parts in it.
+ */
+export function delimiterEndsInLf(body: Uint8Array, boundary: string): boolean {
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const at = bytes.indexOf(`--${boundary}`);
+  if (at < 0) return false;
+  let end = at + 2 + Buffer.byteLength(boundary);
+  while (bytes[end] === 32 || bytes[end] === 9) end++; // transport padding
+  return bytes[end] === 10;
 }

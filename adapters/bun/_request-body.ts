@@ -5,13 +5,15 @@
  *   for a body it got as text, `""` after `clone()`); the standard gives the
  *   Blob the request's MIME type, lower-cased.
  * - `formData()` of a body it cannot parse throws a plain `Error`
- *   ("FormData missing final boundary"); the standard says TypeError.
+ *   ("FormData missing final boundary"); the standard says TypeError. A body
+ *   whose delimiter lines end in a bare LF it reads as an empty form; Node
+ *   and Deno reject it, and so does this one.
  * While omniserve's globals are installed (see _response.ts), Bun's
- * Request.prototype carries both fixes. Both cost only a call that reads the body.
+ * Request.prototype carries these fixes. Both cost only a call that reads the body.
  * @module
  */
 
-import { filePartTypes, multipartBoundary } from "./_multipart-types.ts";
+import { delimiterEndsInLf, filePartTypes, multipartBoundary } from "./_multipart-types.ts";
 
 const nativeBlob = Request.prototype.blob;
 const nativeFormData = Request.prototype.formData;
@@ -24,7 +26,10 @@ export function blobType(contentType: string | null): string {
   let type = essence.trim();
   for (const param of params) {
     const at = param.indexOf("=");
-    if (at > 0) type += `;${param.slice(0, at).trim()}=${param.slice(at + 1).trim()}`;
+    if (at < 1) continue;
+    const value = param.slice(at + 1).trim();
+    // A quoted value that is a token is written bare, as the standard's MIME type serializer does (`boundary="b"` is `boundary=b`).
+    type += `;${param.slice(0, at).trim()}=${/^"[!#$%&'*+.^_`|~0-9A-Za-z-]+"$/.test(value) ? value.slice(1, -1) : value}`;
   }
   return type.toLowerCase();
 }
@@ -44,6 +49,7 @@ async function formData(this: Request): Promise<FormData> {
   if (boundary === undefined) return parsed(nativeFormData.call(this));
   // Multipart: Bun types each file by its name's extension, so the parts' own types are put back.
   const body = new Uint8Array(await this.arrayBuffer());
+  if (delimiterEndsInLf(body, boundary)) throw new TypeError("multipart/form-data delimiter line ends in a bare LF, not CRLF");
   const form = await parsed(new Response(body, { headers: { "content-type": contentType! } }).formData());
   return retyped(form, filePartTypes(body, boundary));
 }

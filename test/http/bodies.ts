@@ -1,7 +1,7 @@
 /** Request bodies in every form, and large responses under backpressure. */
 import { createHash, randomBytes } from "node:crypto";
 import net from "node:net";
-import { describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { get } from "../support/http-client.ts";
 import type { Suite } from "./_suite.ts";
 
@@ -58,6 +58,96 @@ export function bodies(s: Suite): void {
     test("urlencoded form data arrives intact", async () => {
       const res = await s.fetch(`${s.url()}/body/form`, { method: "POST", body: new URLSearchParams({ a: "1", b: "x y&z" }) });
       expect(await res.json()).toEqual({ a: "1", b: "x y&z" });
+    });
+
+    describe("formData() of hand-made bodies", () => {
+      // What /request/form saw: its entries ([name, value] or [name, file name, type, size]), or the error's name.
+      const form = async (body: string, type = "multipart/form-data; boundary=b") => {
+        const init = { method: "POST", headers: { "content-type": type }, body };
+        const res = await s.fetch(`${s.url()}/request/form`, init);
+        if (res.status === 200) return res.json();
+        await res.body?.cancel();
+        expect(res.status, "the app did not catch the error").toBe(500);
+        return (await (await s.fetch(`${s.url()}/request/blob`, init)).json())[2];
+      };
+      const part = (disposition: string, value: string, head = "") =>
+        `--b\r\nContent-Disposition: form-data; ${disposition}\r\n${head}\r\n${value}\r\n`;
+      const end = "--b--\r\n";
+      const strict = exception("nodeMultipartStrict");
+      // node20MultipartStrict and nodeMultipartFilenameStar depend on the Node major the server runs (node24.test.ts runs 24).
+      let nodeMajor = 0;
+      beforeAll(async () => {
+        if (s.runtime === "node") nodeMajor = parseInt(await (await s.fetch(`${s.url()}/runtime/node-version`)).text());
+      });
+
+      test("formData() reads a multipart body the same everywhere: UTF-8 names, empty parts, a quoted boundary, a big file", async () => {
+        const utf8 = part('name="café"', "é") + part('name="f"; filename="日本.bin"', "xy", "Content-Type: application/octet-stream\r\n");
+        expect(await form(utf8 + end)).toEqual([["café", "é"], ["f", "日本.bin", "application/octet-stream", 2]]);
+        expect(await form(part('name="a"', "") + part('name="j"', "v", "Content-Type: application/json\r\n") + end)).toEqual([["a", ""], ["j", "v"]]);
+        expect(await form(part('name="a"', "v") + end, 'multipart/form-data; boundary="b"')).toEqual([["a", "v"]]);
+        expect(await form(part('name="a%20b%zz"', "v") + end)).toEqual([["a%20b%zz", "v"]]);
+        expect(await form(end)).toEqual([]);
+        const big = part('name="big"; filename="big.bin"', "z".repeat(3_000_000), "Content-Type: application/octet-stream\r\n");
+        expect(await form(big + end)).toEqual([["big", "big.bin", "application/octet-stream", 3_000_000]]);
+      });
+
+      test("formData() of an empty body, or of multipart without a boundary, is a TypeError the app sees as a 500", async () => {
+        expect(await form("")).toBe("TypeError");
+        expect(await form(part('name="a"', "v") + end, "multipart/form-data")).toBe("TypeError");
+      });
+
+      test("formData() reads a preamble, an epilogue and an unquoted name, and skips a part with no name, as RFC 7578 receivers do", async () => {
+        const node20 = exception("node20MultipartStrict") && nodeMajor === 20;
+        expect(await form("preamble\r\n" + part('name="a"', "v") + end)).toEqual(node20 ? "TypeError" : [["a", "v"]]);
+        expect(await form(part('name="a"', "v") + end + "epilogue")).toEqual(node20 ? "TypeError" : [["a", "v"]]);
+        expect(await form(part("name=a", "v") + end)).toEqual(node20 ? "TypeError" : [["a", "v"]]);
+        expect(await form(part('filename="x.txt"', "v") + end)).toEqual(strict ? "TypeError" : []);
+        expect(await form("--b\r\nContent-Type: text/plain\r\n\r\nv\r\n" + end)).toEqual(strict ? "TypeError" : []);
+      });
+
+      test("formData() ignores filename*= (RFC 7578 4.2: senders must not use it)", async () => {
+        const node20 = exception("node20MultipartStrict") && nodeMajor === 20;
+        const star = exception("nodeMultipartFilenameStar") && nodeMajor >= 24;
+        const text = "Content-Type: text/plain\r\n";
+        const type = exception("bunMultipartFileType") ? "text/plain;charset=utf-8" : "text/plain";
+        const alone = await form(part("name=\"f\"; filename*=UTF-8''caf%C3%A9.txt", "x", text) + end);
+        expect(alone).toEqual(node20 ? "TypeError" : star ? [["f", "café.txt", type, 1]] : [["f", "x"]]);
+        const both = await form(part("name=\"f\"; filename=\"a.txt\"; filename*=UTF-8''caf%C3%A9.txt", "x", text) + end);
+        expect(both).toEqual(node20 ? "TypeError" : [["f", star ? "café.txt" : "a.txt", type, 1]]);
+      });
+
+      test("formData() of a name with %22, %0D%0A or \\\" in it", async () => {
+        const kept = exception("multipartNameEscapesKept");
+        expect(await form(part('name="q%22x"', "v") + end)).toEqual([[kept ? "q%22x" : 'q"x', "v"]]);
+        expect(await form(part('name="a%0D%0Ab"', "v") + end)).toEqual([[kept ? "a%0D%0Ab" : "a\r\nb", "v"]]);
+        // Not an escape any sender writes: each runtime reads it its own way.
+        const escaped = await form(part('name="q\\"x"', "v") + end);
+        const byRuntime = { node: "TypeError", deno: [['"q\\"x"', "v"]], bun: [['q\\"x', "v"]] };
+        expect(escaped).toEqual(byRuntime[s.runtime]);
+      });
+
+      test("formData() of a body with bare LF line endings is a TypeError", async () => {
+        const lf = '--b\nContent-Disposition: form-data; name="a"\n\nv\n--b--\n';
+        expect(await form(lf)).toBe("TypeError");
+      });
+
+      test("formData() of a body without its closing boundary is a TypeError (Deno: the unfinished part is dropped)", async () => {
+        expect(await form(part('name="a"', "v"))).toEqual(exception("denoMultipartNoFinalBoundary") ? [] : "TypeError");
+      });
+
+      test("formData() types a file part without a Content-Type text/plain", async () => {
+        const type = exception("denoMultipartFileDefaultType")
+          ? "application/octet-stream"
+          : exception("bunMultipartFileType") ? "text/plain;charset=utf-8" : "text/plain";
+        expect(await form(part('name="a"; filename="x.json"', "{}") + end)).toEqual([["a", "x.json", type, 2]]);
+      });
+
+      test("formData() of urlencoded bodies: + is a space, a stray % is kept, bad UTF-8 is U+FFFD", async () => {
+        const type = "application/x-www-form-urlencoded";
+        expect(await form("a=1+2&b=%2B&c=%zz&d=%&e&=f&g=h=i", type))
+          .toEqual([["a", "1 2"], ["b", "+"], ["c", "%zz"], ["d", "%"], ["e", ""], ["", "f"], ["g", "h=i"]]);
+        expect(await form("caf%C3%A9=%E2%9C%93&bad=%FF", `${type}; charset=utf-8`)).toEqual([["café", "✓"], ["bad", "\uFFFD"]]);
+      });
     });
 
     s.http1Only("a client that leaves mid-body makes the body read fail, and the server keeps serving", async () => {

@@ -170,6 +170,7 @@ export function requests(s: Suite): void {
         expect(await send("Text/Plain; Charset=UTF-8", "abcd")).toEqual(["text/plain;charset=utf-8", 4, "TypeError"]);
         expect(await send(undefined, "ab")).toEqual(["", 2, "TypeError"]);
         expect(await send("multipart/form-data; boundary=zz", "garbage")).toEqual(["multipart/form-data;boundary=zz", 7, "TypeError"]);
+        expect(await send('multipart/form-data; boundary="zz"', "garbage")).toEqual(["multipart/form-data;boundary=zz", 7, "TypeError"]);
         expect(await send("application/x-www-form-urlencoded", "a=1")).toEqual(["application/x-www-form-urlencoded", 3, "parsed"]);
       });
 

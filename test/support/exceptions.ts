@@ -408,6 +408,64 @@ export const EXCEPTIONS = {
       "to the types it knows as text; its FormData hands out a new File on every read, so the type cannot be set afterwards",
   },
 
+  nodeMultipartStrict: {
+    area: "http",
+    runtimes: ["node"],
+    differs:
+      "`request.formData()` rejects with a TypeError (a 500 unless the app catches it) a multipart part with no name or " +
+      "no Content-Disposition, which Deno and Bun skip, and a `\\\"` inside a quoted name (Node 20 and 24)",
+    why:
+      "Node's own undici parser; omniserve hands formData() to Node's Request, and a second multipart parser of its own " +
+      "would be a larger surface than these inputs, which browsers and fetch() never send, are worth",
+  },
+  node20MultipartStrict: {
+    area: "http",
+    runtimes: ["node"],
+    differs:
+      "on Node 20 only, `request.formData()` also rejects (TypeError) a preamble before the first boundary or an " +
+      "epilogue after the last, an unquoted `name=a`, and any `filename*=`; Node 24 reads them as Deno and Bun do, " +
+      "but for `filename*=` (nodeMultipartFilenameStar)",
+    why:
+      "the undici in Node 20 ([nodejs/undici#4671](https://github.com/nodejs/undici/issues/4671) for the preamble, " +
+      "[nodejs/undici#3760](https://github.com/nodejs/undici/issues/3760) for `filename*`), fixed in the undici Node 24 carries",
+  },
+  nodeMultipartFilenameStar: {
+    area: "http",
+    runtimes: ["node"],
+    differs:
+      "on Node 24, a part with `filename*=UTF-8''caf%C3%A9.txt` is a File named `café.txt`, preferred over its `filename`; " +
+      "Deno and Bun ignore `filename*` (the part stays a field, or keeps its `filename`); Node 20 rejects it (node20MultipartStrict)",
+    why:
+      "RFC 7578 4.2 forbids senders `filename*`, so receivers differ; undici follows RFC 6266 ([nodejs/undici#5068](https://github.com/nodejs/undici/pull/5068)), " +
+      "Bun may follow ([oven-sh/bun#35675](https://github.com/oven-sh/bun/pull/35675), open)",
+  },
+  multipartNameEscapesKept: {
+    area: "http",
+    runtimes: ["deno", "bun"],
+    differs:
+      "a multipart name or file name keeps `%22`, `%0D` and `%0A` as written; Node turns them into `\"`, CR and LF, the " +
+      "escapes the HTML standard's form encoder writes for them (any other `%` is kept everywhere)",
+    why:
+      "the runtimes' own parsers; undoing the three escapes after the fact would misread a name that really holds `%22`, " +
+      "and only a browser-made body (whose names hold a quote or a line break) tells the two apart",
+  },
+  denoMultipartNoFinalBoundary: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "a multipart body cut before its closing `--boundary--` parses as a form that drops the unfinished part; Node and Bun reject it (TypeError)",
+    why:
+      "Deno's parser (ext/fetch/21_formdata.js) ends quietly at the end of the input; omniserve has no wrapper around Deno's " +
+      "formData() to add the check to",
+  },
+  denoMultipartFileDefaultType: {
+    area: "http",
+    runtimes: ["deno"],
+    differs:
+      "a file part without a Content-Type gives a File of type `application/octet-stream`; the Fetch standard, Node and Bun say `text/plain` " +
+      "(Bun: `text/plain;charset=utf-8`, see bunMultipartFileType)",
+    why: "Deno's parser's own default; browsers always send a part's Content-Type, so only hand-made bodies see it",
+  },
   bunPipelineBehindStream: {
     area: "http",
     runtimes: ["bun"],

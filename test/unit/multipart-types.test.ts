@@ -1,6 +1,6 @@
 /** The part headers Bun's formData() is corrected with (adapters/bun/_multipart-types.ts); plain string work, run on Node. */
 import { expect, test } from "vitest";
-import { filePartTypes, multipartBoundary } from "../../adapters/bun/_multipart-types.ts";
+import { delimiterEndsInLf, filePartTypes, multipartBoundary } from "../../adapters/bun/_multipart-types.ts";
 
 test("multipartBoundary reads a plain or quoted boundary of multipart/form-data only", () => {
   expect(multipartBoundary("multipart/form-data; boundary=abc")).toBe("abc");
@@ -22,4 +22,13 @@ test("filePartTypes lists the Content-Type of each part with a file name, in ord
   );
   expect(filePartTypes(body, "xx")).toEqual(["image/webp", "text/plain"]);
   expect(filePartTypes(body.subarray(0, 40), "xx")).toEqual([]); // cut short: what is there, no throw
+});
+
+test("delimiterEndsInLf is true when the first delimiter line ends in a bare LF, padding allowed", () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  expect(delimiterEndsInLf(bytes('--b\nContent-Disposition: form-data; name="a"\n\nv\n--b--\n'), "b")).toBe(true);
+  expect(delimiterEndsInLf(bytes("preamble\n--b \t\nx"), "b")).toBe(true);
+  expect(delimiterEndsInLf(bytes('--b\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\n--b--\r\n'), "b")).toBe(false);
+  expect(delimiterEndsInLf(bytes("--b--\n"), "b")).toBe(false);
+  expect(delimiterEndsInLf(bytes("no delimiter\n"), "b")).toBe(false);
 });
