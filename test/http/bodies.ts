@@ -150,6 +150,25 @@ export function bodies(s: Suite): void {
       });
     });
 
+    s.http1Only("a whole body followed by the client's half-close (FIN) is read whole and answered", async () => {
+      // A client may end its side once the request is written (RFC 9112 9.6 lets it) and still read the answer. The
+      // body goes in a write of its own, right before the FIN: on Deno that is when the body gets lost (head and body
+      // in one write came through 20 of 20).
+      const request = ["POST /body/text HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 3\r\n\r\n", "a=1"];
+      const answers = new Map<string, number>();
+      for (let i = 0; i < 20; i++) {
+        const { responses } = await s.exchange(s.url(), request, { halfClose: true, timeoutMs: 3000 });
+        const key = responses.map((r) => `${r.status} ${r.body}`).join(", ") || "no answer";
+        answers.set(key, (answers.get(key) ?? 0) + 1);
+      }
+      if (exception("denoHalfCloseLosesBody")) {
+        // Some get a 500 (Deno could not read the body); none gets a cut body taken for a whole one.
+        expect([...answers.keys()].filter((k) => k !== "200 3" && k !== "500 Internal Server Error")).toEqual([]);
+      } else {
+        expect(Object.fromEntries(answers)).toEqual({ "200 3": 20 });
+      }
+    });
+
     s.http1Only("a client that leaves mid-body makes the body read fail, and the server keeps serving", async () => {
       const id = `leave-${Math.random()}`;
       const logged = s.server().stderrLength();

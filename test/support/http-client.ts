@@ -108,6 +108,8 @@ export interface ExchangeOptions {
   heads?: boolean[];
   /** Give up waiting after this long (default 5 s); the result says what arrived. */
   timeoutMs?: number;
+  /** Half-close (FIN) once the request is written, and go on reading. */
+  halfClose?: boolean;
 }
 
 /** Connect to `url`, write `request` (parts are written in order), and collect responses. */
@@ -145,6 +147,7 @@ export function exchange(url: string, request: string | Buffer | (string | Buffe
     });
     const parts = Array.isArray(request) ? request : [request];
     for (const part of parts) socket.write(part);
+    if (options.halfClose) socket.end();
   });
 }
 
