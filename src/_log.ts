@@ -5,6 +5,7 @@
  * @module
  */
 import { OmniserveError } from "./_errors.ts";
+import { plainIp } from "./_ip.ts";
 
 /** How log lines are written. */
 export type LogFormat = "text" | "json";
@@ -37,6 +38,11 @@ export function writeLog(level: Level, message: string, fields?: Record<string, 
 /** Log one line: `omniserve: <message>`. */
 export function logLine(message: string, level: Level = "warn"): void {
   writeLog(level, message);
+}
+
+/** The one line for a request refused before the app saw it: `rejected a request from <ip>: <answer> (<why>)`. */
+export function logRejected(address: string | undefined, answer: string, why: string): void {
+  logLine(`rejected a request from ${plainIp(address)}: ${answer} (${why})`);
 }
 
 /**

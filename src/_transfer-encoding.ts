@@ -9,8 +9,7 @@
  * @module
  */
 import { badRequest } from "./_handler.ts";
-import { plainIp } from "./_ip.ts";
-import { logLine } from "./_log.ts";
+import { logRejected } from "./_log.ts";
 
 /**
  * Why a request's Transfer-Encoding (its fields joined with commas) gets 400,
@@ -39,6 +38,6 @@ export function refusedTransferEncoding(headers: Headers, ip: () => string | und
   const te = headers.get("transfer-encoding");
   const problem = te === null ? undefined : transferEncodingProblem(te);
   if (problem === undefined) return undefined;
-  logLine(`rejected a request from ${plainIp(ip())}: 400 Bad Request (${problem})`);
+  logRejected(ip(), "400 Bad Request", problem);
   return badRequest(close);
 }

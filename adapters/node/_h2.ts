@@ -13,8 +13,7 @@ import https from "node:https";
 import http2, { type Http2ServerRequest } from "node:http2";
 import type { TlsOptions } from "node:tls";
 import type { ResolvedOptions } from "../../src/_options.ts";
-import { plainIp } from "../../src/_ip.ts";
-import { logLine } from "../../src/_log.ts";
+import { logRejected } from "../../src/_log.ts";
 import { sniffH2c } from "./_h2c.ts";
 import { boundStreamBody, HANDSHAKE_BOUND } from "./_slow.ts";
 
@@ -129,7 +128,7 @@ function h2Request(onRequest: OnRequest, idleMs: number): OnRequest {
       const tooMany = req.rawHeaders.length > 2 * MAX_H2_HEADER_ENTRIES;
       if (tooMany || headerListSize(req.rawHeaders) > MAX_HEADER_LIST) {
         const what = tooMany ? `more than ${MAX_H2_HEADER_ENTRIES} HTTP/2 header entries` : "HTTP/2 header list";
-        logLine(`rejected a request from ${plainIp(req.socket.remoteAddress)}: 431 Request Header Fields Too Large (${what})`);
+        logRejected(req.socket.remoteAddress, "431 Request Header Fields Too Large", what);
         res.writeHead(431, ["content-length", "0"]);
         res.end();
         return;

@@ -12,8 +12,7 @@ import process from "node:process";
 import { listenError, OmniserveError } from "../../src/_errors.ts";
 import { badRequest, headersTooLarge, internalError, respond } from "../../src/_handler.ts";
 import { declaredTooLarge, tooLarge } from "../../src/_limit.ts";
-import { logLine, logRequestError } from "../../src/_log.ts";
-import { plainIp } from "../../src/_ip.ts";
+import { logRejected, logRequestError } from "../../src/_log.ts";
 import { ServerBase } from "../../src/_server.ts";
 import { openTransport } from "../../transports/index.ts";
 import { checkPem } from "../../tls/check.ts";
@@ -157,13 +156,13 @@ export class NodeServer extends ServerBase<NodeRaw, http.IncomingMessage> {
     // end or reset is the stream's own (req.socket there is the whole session's).
     const body = req.httpVersionMajor === 2 ? 0 : announcedBody(head);
     if (req.rawHeaders.length > 2 * MAX_HEADER_FIELDS && req.httpVersionMajor !== 2) {
-      logLine(`rejected a request from ${plainIp(req.socket.remoteAddress)}: 431 Request Header Fields Too Large (more than ${MAX_HEADER_FIELDS} header fields)`);
+      logRejected(req.socket.remoteAddress, "431 Request Header Fields Too Large", `more than ${MAX_HEADER_FIELDS} header fields`);
       return this.#reply(req, res, headersTooLarge(), true, body);
     }
     const absoluteForm = req.url!.charCodeAt(0) !== 47 /* / */ && req.url !== "*";
     const problem = headProblem(head, absoluteForm, req.httpVersionMajor === 1 && req.httpVersionMinor === 0);
     if (problem !== undefined) {
-      logLine(`rejected a request from ${plainIp(req.socket.remoteAddress)}: 400 Bad Request (${problem})`);
+      logRejected(req.socket.remoteAddress, "400 Bad Request", problem);
       refusedHead.add(res);
       return this.#reply(req, res, badRequest(), true, body);
     }
@@ -230,7 +229,7 @@ function onClientError(error: NodeJS.ErrnoException, socket: import("node:stream
   const status = code === "HPE_HEADER_OVERFLOW"
     ? "431 Request Header Fields Too Large"
     : "400 Bad Request";
-  logLine(`rejected a request from ${plainIp((socket as import("node:net").Socket).remoteAddress)}: ${status} (${code})`);
+  logRejected((socket as import("node:net").Socket).remoteAddress, status, code);
   if (inFlight) {
     // The head was fine and the handler runs; the body broke. Answer 400 now; the
     // handler's body read fails with ERR_MALFORMED_BODY and its response is dropped.
